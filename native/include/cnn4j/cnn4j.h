@@ -1,0 +1,97 @@
+/*
+ * cnn4j native kernels: the C ABI the Java side binds through JavaCPP.
+ *
+ * Every entry point returns a status (CNN4J_OK or an error code) and never lets a C++ exception
+ * escape; after an error, cnn4j_last_error() describes it. Arguments are validated in Java before
+ * the call; the checks here are a second line of defence, not the user-facing one.
+ *
+ * Convolution geometry travels as an int array `conv` of CNN4J_CONV_FIELDS values in the order of
+ * the enum below (the same order as Java's Conv2dSpec). Activations are float32, weights OIHW.
+ */
+#ifndef CNN4J_CNN4J_H
+#define CNN4J_CNN4J_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum cnn4j_status { CNN4J_OK = 0, CNN4J_INVALID_ARGUMENT = 1, CNN4J_UNIMPLEMENTED = 2, CNN4J_RUNTIME_ERROR = 3 };
+
+/* Instruction sets, in increasing order of capability. */
+enum cnn4j_isa { CNN4J_ISA_SCALAR = 0, CNN4J_ISA_AVX2 = 1, CNN4J_ISA_AVX512 = 2 };
+
+enum cnn4j_conv_field {
+    CNN4J_CONV_N, CNN4J_CONV_C, CNN4J_CONV_H, CNN4J_CONV_W, CNN4J_CONV_K, CNN4J_CONV_KH, CNN4J_CONV_KW,
+    CNN4J_CONV_STRIDE_H, CNN4J_CONV_STRIDE_W, CNN4J_CONV_PAD_TOP, CNN4J_CONV_PAD_BOTTOM,
+    CNN4J_CONV_PAD_LEFT, CNN4J_CONV_PAD_RIGHT, CNN4J_CONV_DILATION_H, CNN4J_CONV_DILATION_W,
+    CNN4J_CONV_GROUPS, CNN4J_CONV_FIELDS
+};
+
+/* Message of the last error on this thread ("" if none). */
+const char *cnn4j_last_error(void);
+
+/* The best ISA this CPU supports, and the one kernels use now. */
+int cnn4j_supported_isa(void);
+int cnn4j_active_isa(void);
+/* Requests an ISA; the one in effect is min(requested, supported), which is returned. */
+int cnn4j_set_isa(int isa);
+
+/* Threads for OpenMP regions and oneDNN; OpenBLAS runs single-threaded inside them. */
+int cnn4j_set_threads(int threads);
+int cnn4j_threads(void);
+
+/* Descriptions for `cnn4j info`. */
+const char *cnn4j_onednn_version(void);
+const char *cnn4j_openblas_config(void);
+/* File name of the OpenMP runtime the kernels are running on. */
+const char *cnn4j_openmp_runtime(void);
+
+/* Measures the machine's FMA peak in GFLOP/s with the active ISA on all threads, for about `seconds`. */
+int cnn4j_fma_peak(double seconds, double *gflops);
+
+/* Unfolds one NCHW image into columns [C*kh*kw, outH*outW] (see Java's Backend.im2col). */
+int cnn4j_im2col(const int32_t *conv, const float *image, float *columns);
+/* The adjoint: image = sum of the columns folded back (image is overwritten). */
+int cnn4j_col2im(const int32_t *conv, const float *columns, float *image);
+
+/* Which SGEMM the library uses: 1 = our own blocked AVX-512/AVX2/scalar kernels, 0 = OpenBLAS. */
+int cnn4j_set_gemm(int own);
+int cnn4j_gemm_is_own(void);
+
+/* Row-major C = alpha * op(A) op(B) + beta * C (OpenBLAS or ours), rows split across threads. */
+int cnn4j_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, const float *b,
+                float beta, float *c);
+
+/* ReLU through a oneDNN eltwise primitive over `count` contiguous floats (dst may equal src). */
+int cnn4j_relu_forward(int64_t count, float negative_slope, const float *src, float *dst);
+
+/*
+ * Convolution through oneDNN primitives. `*_nhwc` says whether an activation buffer is channels-last
+ * (else NCHW); weights are OIHW ([K, C/groups, kh, kw]); bias and diff_bias may be null.
+ * fuse_relu applies ReLU to the output inside the primitive (inference).
+ */
+int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
+                                const float *bias, int dst_nhwc, float *dst, int fuse_relu);
+int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_dst_nhwc, const float *diff_dst,
+                                      const float *weights, int diff_src_nhwc, float *diff_src);
+int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src_nhwc, const float *src, int diff_dst_nhwc,
+                                         const float *diff_dst, float *diff_weights, float *diff_bias);
+
+/*
+ * Convolution as im2col + OpenBLAS GEMM on channels-last activations: src/dst/diff buffers are NHWC,
+ * weights OIHW. 1x1 stride-1 unpadded convolutions skip im2col.
+ */
+int cnn4j_conv2d_im2col_forward(const int32_t *conv, const float *src, const float *weights, const float *bias,
+                                float *dst);
+int cnn4j_conv2d_im2col_backward_data(const int32_t *conv, const float *diff_dst, const float *weights,
+                                      float *diff_src);
+int cnn4j_conv2d_im2col_backward_weights(const int32_t *conv, const float *src, const float *diff_dst,
+                                         float *diff_weights, float *diff_bias);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,195 @@
+// Convolution through oneDNN primitives: forward (optionally with fused ReLU), backward-data and
+// backward-weights. Primitives are created with format_tag::any so oneDNN picks its blocked layouts
+// and JIT kernels; user buffers (NCHW or NHWC activations, OIHW weights) are reordered in and out
+// only when the chosen layout differs. Primitive descriptors are cached by shape.
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "conv_geometry.hpp"
+#include "onednn_context.hpp"
+#include "status.hpp"
+
+namespace {
+
+using namespace dnnl;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+struct ConvShapes {
+    memory::dims src, weights, bias, dst, strides, dilates, pad_l, pad_r;
+    bool grouped;
+};
+
+ConvShapes shapes_of(const cnn4j::ConvGeometry &g) {
+    ConvShapes s;
+    s.grouped = g.groups > 1;
+    s.src = {g.n, g.c, g.h, g.w};
+    s.dst = {g.n, g.k, g.out_h(), g.out_w()};
+    s.bias = {g.k};
+    s.weights = s.grouped ? memory::dims{g.groups, g.k / g.groups, g.c / g.groups, g.kh, g.kw}
+                          : memory::dims{g.k, g.c, g.kh, g.kw};
+    s.strides = {g.stride_h, g.stride_w};
+    s.dilates = {g.dilation_h - 1, g.dilation_w - 1};  // oneDNN counts the gaps
+    s.pad_l = {g.pad_top, g.pad_left};
+    s.pad_r = {g.pad_bottom, g.pad_right};
+    return s;
+}
+
+memory::desc activation_md(const memory::dims &d, bool nhwc) { return {d, dt::f32, nhwc ? tag::nhwc : tag::nchw}; }
+memory::desc weights_md(const ConvShapes &s) { return {s.weights, dt::f32, s.grouped ? tag::goihw : tag::oihw}; }
+memory::desc any_md(const memory::dims &d) { return {d, dt::f32, tag::any}; }
+
+// The primitive descriptors of one convolution shape, created once.
+struct ConvPrimitives {
+    convolution_forward::primitive_desc forward;
+    convolution_forward forward_prim;
+    std::unique_ptr<convolution_backward_data> backward_data;
+    convolution_backward_data::primitive_desc backward_data_pd;
+    std::unique_ptr<convolution_backward_weights> backward_weights;
+    convolution_backward_weights::primitive_desc backward_weights_pd;
+    std::mutex lazy;
+};
+
+std::string key_of(const cnn4j::ConvGeometry &g, bool bias, bool relu) {
+    std::string k(reinterpret_cast<const char *>(&g), sizeof g);
+    k += bias ? 'b' : '-';
+    k += relu ? 'r' : '-';
+    return k;
+}
+
+ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, bool bias, bool relu) {
+    static std::mutex mutex;
+    static std::unordered_map<std::string, std::unique_ptr<ConvPrimitives>> cache;
+    const std::string key = key_of(g, bias, relu);
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(key);
+    if (it != cache.end()) return *it->second;
+    const ConvShapes s = shapes_of(g);
+    primitive_attr attr;
+    if (relu) {
+        post_ops ops;
+        ops.append_eltwise(algorithm::eltwise_relu, 0.f, 0.f);
+        attr.set_post_ops(ops);
+    }
+    auto p = std::make_unique<ConvPrimitives>();
+    p->forward = convolution_forward::primitive_desc(
+        cnn4j::onednn_engine(), relu ? prop_kind::forward_inference : prop_kind::forward_training,
+        algorithm::convolution_direct, any_md(s.src), any_md(s.weights), bias ? any_md(s.bias) : memory::desc(),
+        any_md(s.dst), s.strides, s.dilates, s.pad_l, s.pad_r, attr);
+    p->forward_prim = convolution_forward(p->forward);
+    return *cache.emplace(key, std::move(p)).first->second;
+}
+
+// A user buffer seen through the layout a primitive wants: reordered in before, or out after.
+class Bound {
+  public:
+    Bound(const memory::desc &want, const memory::desc &user_md, void *ptr)
+        : user_(user_md, cnn4j::onednn_engine(), ptr),
+          prim_(want == user_md ? user_ : memory(want, cnn4j::onednn_engine())) {}
+
+    memory &in(stream &s) {
+        if (prim_ != user_) reorder(user_, prim_).execute(s, user_, prim_);
+        return prim_;
+    }
+    memory &out() { return prim_; }
+    void write_back(stream &s) {
+        if (prim_ != user_) reorder(prim_, user_).execute(s, prim_, user_);
+    }
+
+  private:
+    memory user_;
+    memory prim_;
+};
+
+void *mut(const float *p) { return const_cast<float *>(p); }
+
+}  // namespace
+
+extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
+                                           const float *bias, int dst_nhwc, float *dst, int fuse_relu) {
+    return cnn4j::guarded("conv2d forward (onednn)", [&] {
+        const auto g = cnn4j::ConvGeometry::from(conv);
+        if (!src || !weights || !dst) throw cnn4j::invalid_argument("null buffer");
+        if (g.n == 0) return;
+        const ConvShapes s = shapes_of(g);
+        ConvPrimitives &p = primitives_for(g, bias != nullptr, fuse_relu != 0);
+        stream &st = cnn4j::onednn_stream();
+        Bound in(p.forward.src_desc(), activation_md(s.src, src_nhwc), mut(src));
+        Bound w(p.forward.weights_desc(), weights_md(s), mut(weights));
+        Bound out(p.forward.dst_desc(), activation_md(s.dst, dst_nhwc), dst);
+        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w.in(st)}, {DNNL_ARG_DST, out.out()}};
+        if (bias) args[DNNL_ARG_BIAS] = memory(p.forward.bias_desc(), cnn4j::onednn_engine(), mut(bias));
+        p.forward_prim.execute(st, args);
+        out.write_back(st);
+        st.wait();
+    });
+}
+
+extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_dst_nhwc, const float *diff_dst,
+                                                 const float *weights, int diff_src_nhwc, float *diff_src) {
+    return cnn4j::guarded("conv2d backward data (onednn)", [&] {
+        const auto g = cnn4j::ConvGeometry::from(conv);
+        if (!diff_dst || !weights || !diff_src) throw cnn4j::invalid_argument("null buffer");
+        if (g.n == 0) return;
+        const ConvShapes s = shapes_of(g);
+        ConvPrimitives &p = primitives_for(g, false, false);
+        {
+            std::lock_guard<std::mutex> lock(p.lazy);
+            if (!p.backward_data) {
+                p.backward_data_pd = convolution_backward_data::primitive_desc(
+                    cnn4j::onednn_engine(), algorithm::convolution_direct, any_md(s.src), any_md(s.weights),
+                    any_md(s.dst), s.strides, s.dilates, s.pad_l, s.pad_r, p.forward);
+                p.backward_data = std::make_unique<convolution_backward_data>(p.backward_data_pd);
+            }
+        }
+        const auto &pd = p.backward_data_pd;
+        stream &st = cnn4j::onednn_stream();
+        Bound dd(pd.diff_dst_desc(), activation_md(s.dst, diff_dst_nhwc), mut(diff_dst));
+        Bound w(pd.weights_desc(), weights_md(s), mut(weights));
+        Bound ds(pd.diff_src_desc(), activation_md(s.src, diff_src_nhwc), diff_src);
+        p.backward_data->execute(st, {{DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_WEIGHTS, w.in(st)}, {DNNL_ARG_DIFF_SRC, ds.out()}});
+        ds.write_back(st);
+        st.wait();
+    });
+}
+
+extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src_nhwc, const float *src,
+                                                    int diff_dst_nhwc, const float *diff_dst, float *diff_weights,
+                                                    float *diff_bias) {
+    return cnn4j::guarded("conv2d backward weights (onednn)", [&] {
+        const auto g = cnn4j::ConvGeometry::from(conv);
+        if (!src || !diff_dst || !diff_weights) throw cnn4j::invalid_argument("null buffer");
+        const ConvShapes s = shapes_of(g);
+        if (g.n == 0) {  // an empty batch contributes nothing
+            std::memset(diff_weights, 0, sizeof(float) * (size_t)g.k * (g.c / g.groups) * g.kh * g.kw);
+            if (diff_bias) std::memset(diff_bias, 0, sizeof(float) * g.k);
+            return;
+        }
+        // The backward-weights primitive is created with a bias gradient whenever one is asked for.
+        ConvPrimitives &p = primitives_for(g, diff_bias != nullptr, false);
+        {
+            std::lock_guard<std::mutex> lock(p.lazy);
+            if (!p.backward_weights) {
+                p.backward_weights_pd = convolution_backward_weights::primitive_desc(
+                    cnn4j::onednn_engine(), algorithm::convolution_direct, any_md(s.src), any_md(s.weights),
+                    diff_bias ? any_md(s.bias) : memory::desc(), any_md(s.dst), s.strides, s.dilates, s.pad_l, s.pad_r,
+                    p.forward);
+                p.backward_weights = std::make_unique<convolution_backward_weights>(p.backward_weights_pd);
+            }
+        }
+        const auto &pd = p.backward_weights_pd;
+        stream &st = cnn4j::onednn_stream();
+        Bound in(pd.src_desc(), activation_md(s.src, src_nhwc), mut(src));
+        Bound dd(pd.diff_dst_desc(), activation_md(s.dst, diff_dst_nhwc), mut(diff_dst));
+        Bound dw(pd.diff_weights_desc(), weights_md(s), diff_weights);
+        std::unordered_map<int, memory> args{
+            {DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_DIFF_WEIGHTS, dw.out()}};
+        if (diff_bias) args[DNNL_ARG_DIFF_BIAS] = memory(pd.diff_bias_desc(), cnn4j::onednn_engine(), diff_bias);
+        p.backward_weights->execute(st, args);
+        dw.write_back(st);
+        st.wait();
+    });
+}

@@ -1,0 +1,46 @@
+// Threads and version information for `cnn4j info`.
+#include <cblas.h>
+#include <dlfcn.h>
+#include <omp.h>
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <string>
+
+#include "status.hpp"
+
+extern "C" {
+
+int cnn4j_set_threads(int threads) {
+    return cnn4j::guarded("set_threads", [&] {
+        if (threads <= 0) throw cnn4j::invalid_argument("threads must be > 0, got " + std::to_string(threads));
+        omp_set_num_threads(threads);
+        openblas_set_num_threads(1);  // OpenBLAS runs inside our OpenMP threads (see gemm.hpp)
+    });
+}
+
+int cnn4j_threads(void) { return omp_get_max_threads(); }
+
+const char *cnn4j_onednn_version(void) {
+    static const std::string text = [] {
+        const dnnl_version_t *v = dnnl_version();
+        return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch)
+               + " (commit " + v->hash + ", cpu runtime " + (v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : "other")
+               + ")";
+    }();
+    return text.c_str();
+}
+
+const char *cnn4j_openblas_config(void) { return openblas_get_config(); }
+
+const char *cnn4j_openmp_runtime(void) {
+    static const std::string path = [] {
+        Dl_info info{};
+        if (dladdr(reinterpret_cast<void *>(&omp_get_max_threads), &info) && info.dli_fname) {
+            return std::string(info.dli_fname);
+        }
+        return std::string("unknown");
+    }();
+    return path.c_str();
+}
+}

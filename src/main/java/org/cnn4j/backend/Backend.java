@@ -1,0 +1,131 @@
+package org.cnn4j.backend;
+
+import java.util.List;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * The ops every backend provides, forward and backward. Callers (the {@code kernels} package) have
+ * already checked shapes, nulls and closed tensors, so implementations may assume valid arguments.
+ *
+ * <p>Conventions: 4-D activations have logical shape [N, C, H, W] (their {@link org.cnn4j.tensor.Layout}
+ * may be NCHW or NHWC; an implementation converts what it cannot read), convolution weights
+ * [K, C/groups, kh, kw], linear weights [out, in]. Every op <em>overwrites</em> its outputs (gradients
+ * included; accumulation is the caller's business). A {@code null} optional output (a bias gradient,
+ * the input gradient of a first layer) is simply not computed.
+ */
+public interface Backend {
+
+    /** A short name: "reference" or "native". */
+    String name();
+
+    // --- convolution ---------------------------------------------------------------------------
+
+    void conv2dForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output);
+
+    void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput);
+
+    /** Writes the weight gradient and, when {@code gradBias} is not null, the bias gradient. */
+    void conv2dBackwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias);
+
+    // --- pooling ---------------------------------------------------------------------------------
+
+    void pool2dForward(Pool2dSpec spec, Tensor input, Tensor output);
+
+    /** Max pooling routes each output gradient to the first maximum of its window (row-major order). */
+    void pool2dBackward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput);
+
+    /** [N, C, H, W] to [N, C, 1, 1]. */
+    void globalAvgPoolForward(Tensor input, Tensor output);
+
+    void globalAvgPoolBackward(Tensor gradOutput, Tensor gradInput);
+
+    // --- batch normalisation (per channel of [N, C, H, W]) ----------------------------------------
+
+    /**
+     * Normalises with the batch statistics; writes them to {@code batchMean} and {@code batchVar}
+     * (biased variance) and updates the running statistics in place:
+     * running = (1 - momentum) * running + momentum * batch, with the unbiased variance.
+     */
+    void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta,
+                                  Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar);
+
+    /** Normalises with fixed statistics {@code mean}/{@code var}. */
+    void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output);
+
+    /**
+     * Backward of batch norm. With {@code training} true, {@code mean}/{@code var} are the batch
+     * statistics of the forward pass and the gradient flows through them; with false they are
+     * constants (inference mode).
+     */
+    void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
+                           Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta);
+
+    // --- element-wise ----------------------------------------------------------------------------
+
+    void activationForward(Activation activation, Tensor input, Tensor output);
+
+    /** Needs the forward input and output (sigmoid and tanh use the output). */
+    void activationBackward(Activation activation, Tensor input, Tensor output, Tensor gradOutput, Tensor gradInput);
+
+    /** out = a + b (same shapes). */
+    void add(Tensor a, Tensor b, Tensor out);
+
+    /** out = a * b element-wise (same shapes); dropout's backward is this with the mask. */
+    void multiply(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Inverted dropout: {@code mask[i]} = 0 with probability p, else 1/(1-p), decided by
+     * {@link DropoutMask#keep(long, long, float)} so that every backend and thread count draws the same
+     * mask for the same seed; output = input * mask.
+     */
+    void dropoutForward(float p, long seed, Tensor input, Tensor mask, Tensor output);
+
+    /** Concatenates 4-D tensors along channels. */
+    void concatChannels(List<Tensor> inputs, Tensor output);
+
+    /** The backward of {@link #concatChannels}: splits {@code gradOutput} along channels. */
+    void splitChannels(Tensor gradOutput, List<Tensor> gradInputs);
+
+    // --- classifier head -------------------------------------------------------------------------
+
+    /** output[N, out] = input[N, in] * weight[out, in]^T + bias[out] (bias may be null). */
+    void linearForward(Tensor input, Tensor weight, Tensor bias, Tensor output);
+
+    void linearBackward(Tensor input, Tensor weight, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias);
+
+    /** Row-wise softmax of [N, K]. */
+    void softmax(Tensor logits, Tensor probs);
+
+    /**
+     * Mean over the batch of -log softmax(logits)[target], computed stably; writes the probabilities
+     * and, when not null, the gradient of the mean loss with respect to the logits
+     * ((probs - onehot) / N). {@code targets} is [N] holding class indices as exact floats.
+     */
+    double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor gradLogits);
+
+    // --- optimiser updates (in place) --------------------------------------------------------------
+
+    /** One SGD step; {@code momentumBuffer} may be null when momentum is 0. {@code step} counts from 1. */
+    void sgdStep(SgdSpec spec, int step, Tensor param, Tensor grad, Tensor momentumBuffer);
+
+    /** One Adam/AdamW step with bias correction; {@code step} counts from 1. */
+    void adamStep(AdamSpec spec, int step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq);
+
+    // --- building blocks -------------------------------------------------------------------------
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C on row-major matrices, op(A) [m, k], op(B) [k, n], C [m, n];
+     * A is stored [m, k] (or [k, m] when transA), B [k, n] (or [n, k] when transB).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    /**
+     * Unfolds image {@code image} of the NCHW input into columns [(c/groups*kh*kw) * groups, outH*outW]:
+     * row (ch*kh + i)*kw + j holds the input pixel under kernel tap (i, j) of channel ch for every output
+     * position, zero in the padding.
+     */
+    void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns);
+
+    /** The adjoint of {@link #im2col}: adds the columns back into image {@code image} (overwritten first). */
+    void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input);
+}

@@ -1,0 +1,85 @@
+package org.cnn4j.backend;
+
+import java.util.Locale;
+import java.util.logging.Logger;
+import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.reference.ReferenceBackend;
+
+/**
+ * Chooses the backend every op runs on. Order: {@link #use(Backend)} from code, else the system
+ * property {@code cnn4j.backend} or environment variable {@code CNN4J_BACKEND} ("native" or
+ * "reference"), else native when the native library loads here, else the reference backend. When
+ * native was wanted but cannot load, one log line says why and the reference backend takes over.
+ */
+public final class Backends {
+    private static final Logger LOG = Logger.getLogger(Backends.class.getName());
+    private static volatile Backend current;
+    private static volatile String reason;
+
+    private Backends() {
+    }
+
+    /** The backend ops run on now, chosen on first use. */
+    public static Backend current() {
+        Backend b = current;
+        if (b == null) {
+            synchronized (Backends.class) {
+                if (current == null) {
+                    current = choose();
+                }
+                b = current;
+            }
+        }
+        return b;
+    }
+
+    /** Makes {@code backend} the one every op runs on from now on. */
+    public static synchronized void use(Backend backend) {
+        if (backend == null) {
+            throw new IllegalArgumentException("Backends.use: backend is null");
+        }
+        current = backend;
+        reason = "chosen in code";
+    }
+
+    /** Selects a backend by name ("native" or "reference"); fails if native cannot load. */
+    public static Backend byName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "reference", "java" -> ReferenceBackend.INSTANCE;
+            case "native", "cpu" -> {
+                if (!NativeBackend.isAvailable()) {
+                    throw new IllegalStateException("backend: the native library cannot load here: " + NativeBackend.loadError());
+                }
+                yield NativeBackend.instance();
+            }
+            default -> throw new IllegalArgumentException("backend: unknown backend '" + name + "' (expected native or reference)");
+        };
+    }
+
+    /** Why the current backend was chosen, for {@code cnn4j info}. */
+    public static String reason() {
+        current();
+        return reason;
+    }
+
+    private static Backend choose() {
+        String wanted = System.getProperty("cnn4j.backend", System.getenv("CNN4J_BACKEND"));
+        if (wanted != null && !wanted.isBlank()) {
+            if (wanted.equalsIgnoreCase("reference") || wanted.equalsIgnoreCase("java")) {
+                reason = "forced by cnn4j.backend/CNN4J_BACKEND=" + wanted;
+                return ReferenceBackend.INSTANCE;
+            }
+            if (!wanted.equalsIgnoreCase("native") && !wanted.equalsIgnoreCase("cpu")) {
+                LOG.warning("cnn4j: unknown backend '" + wanted + "' in cnn4j.backend/CNN4J_BACKEND; choosing automatically");
+            }
+        }
+        if (NativeBackend.isAvailable()) {
+            reason = "native library loaded";
+            return NativeBackend.instance();
+        }
+        reason = "native library unavailable: " + NativeBackend.loadError();
+        LOG.warning("cnn4j: running on the pure-Java reference backend because the native library cannot load: "
+                + NativeBackend.loadError());
+        return ReferenceBackend.INSTANCE;
+    }
+}

@@ -1,0 +1,85 @@
+package org.cnn4j.backend.cpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.io.AtomicFiles;
+
+/**
+ * Remembers the fastest convolution algorithm per (direction, shape, thread count). The first call
+ * for a key runs every candidate once on the real arguments (each overwrites the outputs, so any of
+ * them leaves a correct result) and keeps the fastest. With the system property
+ * {@code cnn4j.autotune.file} the choices are read at start and written back (atomically) when a new
+ * one is made, so a second run skips the timing.
+ */
+final class ConvAutotuner {
+    private final Map<String, ConvAlgorithm> winners = new ConcurrentHashMap<>();
+    private final Path file;
+
+    ConvAutotuner() {
+        String f = System.getProperty("cnn4j.autotune.file");
+        file = f == null || f.isBlank() ? null : Path.of(f);
+        if (file != null && Files.isRegularFile(file)) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("autotune: cannot read " + file + ": " + e.getMessage(), e);
+            }
+            p.forEach((k, v) -> winners.put((String) k, ConvAlgorithm.parse((String) v)));
+        }
+    }
+
+    /**
+     * Runs {@code op} with the remembered winner for this key, or times every candidate (running
+     * {@code op} with each) and remembers the fastest.
+     */
+    void run(String direction, Conv2dSpec spec, List<ConvAlgorithm> candidates, Consumer<ConvAlgorithm> op) {
+        String key = direction + ":" + NativeLibrary.threads() + ":" + spec;
+        ConvAlgorithm known = winners.get(key);
+        if (known != null && candidates.contains(known)) {
+            op.accept(known);
+            return;
+        }
+        ConvAlgorithm best = null;
+        long bestTime = Long.MAX_VALUE;
+        for (ConvAlgorithm c : candidates) {
+            long t0 = System.nanoTime();
+            op.accept(c);
+            long t = System.nanoTime() - t0;
+            if (t < bestTime) {
+                bestTime = t;
+                best = c;
+            }
+        }
+        winners.put(key, best);
+        save();
+    }
+
+    /** The remembered choices, for tests and reports. */
+    Map<String, ConvAlgorithm> winners() {
+        return Map.copyOf(winners);
+    }
+
+    private synchronized void save() {
+        if (file == null) {
+            return;
+        }
+        Properties p = new Properties();
+        winners.forEach((k, v) -> p.setProperty(k, v.name()));
+        try {
+            AtomicFiles.write(file, out -> p.store(out, "cnn4j convolution autotuning: direction:threads:shape = algorithm"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("autotune: cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

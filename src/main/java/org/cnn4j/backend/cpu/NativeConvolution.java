@@ -1,0 +1,140 @@
+package org.cnn4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Runs a convolution with the algorithm {@link ConvAlgorithm#current()} asks for. oneDNN reads NCHW
+ * or NHWC buffers directly (it reorders into its own blocked layout internally); im2col+GEMM works on
+ * channels-last data, so NCHW tensors are converted for it (a reorder the caller avoids by passing
+ * NHWC tensors). AUTO picks oneDNN, whose direct kernels beat im2col+GEMM on all but a few 1x1
+ * layers in {@code cnn4j bench}; AUTOTUNE measures.
+ */
+final class NativeConvolution {
+    private final Backend reference;
+    private final ConvAutotuner autotuner = new ConvAutotuner();
+
+    NativeConvolution(Backend reference) {
+        this.reference = reference;
+    }
+
+    /** Whether {@code algorithm} can compute {@code spec} (AUTO and AUTOTUNE only choose among those that can). */
+    static boolean supports(ConvAlgorithm algorithm, Conv2dSpec spec) {
+        return switch (algorithm) {
+            case REFERENCE, IM2COL_GEMM, ONEDNN, AUTO, AUTOTUNE -> true;
+        };
+    }
+
+    void forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, output));
+    }
+
+    void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
+        execute("backward_data", spec, algo -> backwardDataWith(algo, spec, gradOutput, weight, gradInput));
+    }
+
+    void backwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias) {
+        execute("backward_weights", spec, algo -> backwardWeightsWith(algo, spec, input, gradOutput, gradWeight, gradBias));
+    }
+
+    private void execute(String direction, Conv2dSpec spec, Consumer<ConvAlgorithm> op) {
+        ConvAlgorithm requested = ConvAlgorithm.current();
+        switch (requested) {
+            case AUTO -> op.accept(ConvAlgorithm.ONEDNN);
+            case AUTOTUNE -> autotuner.run(direction, spec, eligible(spec), op);
+            default -> {
+                if (!supports(requested, spec)) {
+                    throw new UnsupportedOperationException("conv2d " + direction + ": algorithm " + requested
+                            + " cannot compute " + spec);
+                }
+                op.accept(requested);
+            }
+        }
+    }
+
+    /** The native algorithms that can compute {@code spec}, for AUTOTUNE to time. */
+    static List<ConvAlgorithm> eligible(Conv2dSpec spec) {
+        return java.util.Arrays.stream(ConvAlgorithm.values())
+                .filter(a -> a != ConvAlgorithm.REFERENCE && a != ConvAlgorithm.AUTO && a != ConvAlgorithm.AUTOTUNE)
+                .filter(a -> supports(a, spec))
+                .toList();
+    }
+
+    private void forwardWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        int[] geometry = NativeBackend.geometry(spec);
+        switch (algo) {
+            case REFERENCE -> reference.conv2dForward(spec, input, weight, bias, output);
+            case IM2COL_GEMM -> {
+                try (Tensor x = channelsLast(input); Tensor y = channelsLastOutput(output)) {
+                    NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_forward(geometry, x.buffer(), weight.buffer(),
+                            buffer(bias), y.buffer()), "conv2d forward");
+                    copyBack(y, output);
+                }
+            }
+            default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(geometry, nhwc(input), input.buffer(),
+                    weight.buffer(), buffer(bias), nhwc(output), output.buffer(), 0), "conv2d forward");
+        }
+    }
+
+    private void backwardDataWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
+        int[] geometry = NativeBackend.geometry(spec);
+        switch (algo) {
+            case REFERENCE -> reference.conv2dBackwardData(spec, gradOutput, weight, gradInput);
+            case IM2COL_GEMM -> {
+                try (Tensor dy = channelsLast(gradOutput); Tensor dx = channelsLastOutput(gradInput)) {
+                    NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_backward_data(geometry, dy.buffer(), weight.buffer(),
+                            dx.buffer()), "conv2d backward data");
+                    copyBack(dx, gradInput);
+                }
+            }
+            default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_data(geometry, nhwc(gradOutput),
+                    gradOutput.buffer(), weight.buffer(), nhwc(gradInput), gradInput.buffer()), "conv2d backward data");
+        }
+    }
+
+    private void backwardWeightsWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight,
+                                     Tensor gradBias) {
+        int[] geometry = NativeBackend.geometry(spec);
+        switch (algo) {
+            case REFERENCE -> reference.conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
+            case IM2COL_GEMM -> {
+                try (Tensor x = channelsLast(input); Tensor dy = channelsLast(gradOutput)) {
+                    NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_backward_weights(geometry, x.buffer(), dy.buffer(),
+                            gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
+                }
+            }
+            default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_weights(geometry, nhwc(input), input.buffer(),
+                    nhwc(gradOutput), gradOutput.buffer(), gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
+        }
+    }
+
+    private static int nhwc(Tensor t) {
+        return t.layout() == Layout.NHWC ? 1 : 0;
+    }
+
+    private static FloatBuffer buffer(Tensor t) {
+        return t == null ? null : t.buffer();
+    }
+
+    /** The tensor itself (a non-owning view) when already NHWC, else an NHWC copy. */
+    private static Tensor channelsLast(Tensor t) {
+        return t.layout() == Layout.NHWC ? t.narrow(0, t.dim(0)) : t.toLayout(Layout.NHWC);
+    }
+
+    /** Where to write an output: the tensor itself when NHWC, else a scratch NHWC tensor. */
+    private static Tensor channelsLastOutput(Tensor t) {
+        return t.layout() == Layout.NHWC ? t.narrow(0, t.dim(0)) : Tensor.zeros(t.shape(), Layout.NHWC);
+    }
+
+    private static void copyBack(Tensor scratch, Tensor target) {
+        if (target.layout() != Layout.NHWC) {
+            target.copyFrom(scratch);
+        }
+    }
+}

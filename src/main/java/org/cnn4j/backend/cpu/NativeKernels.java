@@ -1,0 +1,75 @@
+package org.cnn4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+
+/**
+ * The JNI binding of the native C ABI ({@code native/include/cnn4j/cnn4j.h}); JavaCPP generates the
+ * glue from this class at build time. One static method per C function, same name and arguments.
+ * Every method returning int returns a status: 0 for success, else {@link #cnn4j_last_error()} says
+ * what went wrong. Callers validate arguments first (see {@link NativeBackend}); do not call these
+ * directly with unchecked input.
+ *
+ * <p>Loading this class's library first loads the preset libraries it links against, straight from
+ * the oneDNN and OpenBLAS preset jars (without their own JNI bindings).
+ */
+@Properties(value = @Platform(value = "linux-x86_64", include = "cnn4j/cnn4j.h", library = "jnicnn4j",
+        // oneDNN, its libgomp (the process's one OpenMP runtime) and OpenBLAS come from the preset jars
+        preload = {"gomp@.1", "quadmath@.0", "gfortran@.5", "openblas@.0", "dnnl@.3"},
+        preloadresource = {"/org/bytedeco/dnnl/", "/org/bytedeco/openblas/"}))
+public final class NativeKernels {
+    private NativeKernels() {
+    }
+
+    public static native String cnn4j_last_error();
+
+    public static native int cnn4j_supported_isa();
+
+    public static native int cnn4j_active_isa();
+
+    public static native int cnn4j_set_isa(int isa);
+
+    public static native int cnn4j_set_threads(int threads);
+
+    public static native int cnn4j_threads();
+
+    public static native String cnn4j_onednn_version();
+
+    public static native String cnn4j_openblas_config();
+
+    public static native String cnn4j_openmp_runtime();
+
+    public static native int cnn4j_fma_peak(double seconds, double[] gflops);
+
+    public static native int cnn4j_im2col(int[] conv, FloatBuffer image, FloatBuffer columns);
+
+    public static native int cnn4j_col2im(int[] conv, FloatBuffer columns, FloatBuffer image);
+
+    public static native int cnn4j_set_gemm(int own);
+
+    public static native int cnn4j_gemm_is_own();
+
+    public static native int cnn4j_sgemm(int transA, int transB, int m, int n, int k, float alpha,
+                                         FloatBuffer a, FloatBuffer b, float beta, FloatBuffer c);
+
+    public static native int cnn4j_relu_forward(long count, float negativeSlope, FloatBuffer src, FloatBuffer dst);
+
+    public static native int cnn4j_conv2d_onednn_forward(int[] conv, int srcNhwc, FloatBuffer src, FloatBuffer weights,
+                                                         FloatBuffer bias, int dstNhwc, FloatBuffer dst, int fuseRelu);
+
+    public static native int cnn4j_conv2d_onednn_backward_data(int[] conv, int diffDstNhwc, FloatBuffer diffDst,
+                                                               FloatBuffer weights, int diffSrcNhwc, FloatBuffer diffSrc);
+
+    public static native int cnn4j_conv2d_onednn_backward_weights(int[] conv, int srcNhwc, FloatBuffer src, int diffDstNhwc,
+                                                                  FloatBuffer diffDst, FloatBuffer diffWeights, FloatBuffer diffBias);
+
+    public static native int cnn4j_conv2d_im2col_forward(int[] conv, FloatBuffer src, FloatBuffer weights, FloatBuffer bias,
+                                                         FloatBuffer dst);
+
+    public static native int cnn4j_conv2d_im2col_backward_data(int[] conv, FloatBuffer diffDst, FloatBuffer weights,
+                                                               FloatBuffer diffSrc);
+
+    public static native int cnn4j_conv2d_im2col_backward_weights(int[] conv, FloatBuffer src, FloatBuffer diffDst,
+                                                                  FloatBuffer diffWeights, FloatBuffer diffBias);
+}

@@ -1,0 +1,311 @@
+package org.cnn4j.backend.reference;
+
+import java.util.List;
+import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.AdamSpec;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.DropoutMask;
+import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.backend.SgdSpec;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * The pure-Java backend: the oracle every native kernel is tested against, and the fallback where the
+ * native library cannot load. Each op reads its tensors in logical (NCHW) order into double arrays,
+ * computes with straight loops in double precision (the Reference* classes), and writes float32
+ * results back in each output's own layout. Obviously right rather than fast.
+ */
+public final class ReferenceBackend implements Backend {
+    public static final ReferenceBackend INSTANCE = new ReferenceBackend();
+
+    private ReferenceBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public void conv2dForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        put(output, ReferenceConvolution.forward(spec, d(input), d(weight), bias == null ? null : d(bias)));
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
+        put(gradInput, ReferenceConvolution.backwardData(spec, d(gradOutput), d(weight)));
+    }
+
+    @Override
+    public void conv2dBackwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias) {
+        double[] gb = gradBias == null ? null : new double[spec.k()];
+        put(gradWeight, ReferenceConvolution.backwardWeights(spec, d(input), d(gradOutput), gb));
+        if (gradBias != null) {
+            put(gradBias, gb);
+        }
+    }
+
+    @Override
+    public void pool2dForward(Pool2dSpec spec, Tensor input, Tensor output) {
+        put(output, ReferencePooling.forward(spec, d(input)));
+    }
+
+    @Override
+    public void pool2dBackward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
+        put(gradInput, ReferencePooling.backward(spec, d(input), d(gradOutput)));
+    }
+
+    @Override
+    public void globalAvgPoolForward(Tensor input, Tensor output) {
+        int nc = input.dim(0) * input.dim(1), hw = input.dim(2) * input.dim(3);
+        double[] x = d(input), y = new double[nc];
+        for (int p = 0; p < nc; p++) {
+            double sum = 0;
+            for (int i = 0; i < hw; i++) {
+                sum += x[p * hw + i];
+            }
+            y[p] = sum / hw;
+        }
+        put(output, y);
+    }
+
+    @Override
+    public void globalAvgPoolBackward(Tensor gradOutput, Tensor gradInput) {
+        int nc = gradInput.dim(0) * gradInput.dim(1), hw = gradInput.dim(2) * gradInput.dim(3);
+        double[] gy = d(gradOutput), gx = new double[nc * hw];
+        for (int p = 0; p < nc; p++) {
+            for (int i = 0; i < hw; i++) {
+                gx[p * hw + i] = gy[p] / hw;
+            }
+        }
+        put(gradInput, gx);
+    }
+
+    @Override
+    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta,
+                                         Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar) {
+        int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
+        double[] x = d(input);
+        double[][] stats = ReferenceBatchNorm.statistics(x, n, c, hw);
+        put(output, ReferenceBatchNorm.normalize(x, n, c, hw, d(gamma), d(beta), stats[0], stats[1], eps));
+        double[] rm = d(runningMean), rv = d(runningVar);
+        ReferenceBatchNorm.updateRunning(rm, rv, stats[0], stats[1], n * hw, momentum);
+        put(runningMean, rm);
+        put(runningVar, rv);
+        put(batchMean, stats[0]);
+        put(batchVar, stats[1]);
+    }
+
+    @Override
+    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
+        int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
+        put(output, ReferenceBatchNorm.normalize(d(input), n, c, hw, d(gamma), d(beta), d(mean), d(var), eps));
+    }
+
+    @Override
+    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
+                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) {
+        int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
+        double[][] g = ReferenceBatchNorm.backward(d(input), n, c, hw, d(gamma), d(mean), d(var), d(gradOutput), eps, training);
+        if (gradInput != null) {
+            put(gradInput, g[0]);
+        }
+        if (gradGamma != null) {
+            put(gradGamma, g[1]);
+        }
+        if (gradBeta != null) {
+            put(gradBeta, g[2]);
+        }
+    }
+
+    @Override
+    public void activationForward(Activation activation, Tensor input, Tensor output) {
+        double[] x = d(input);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ReferenceActivations.apply(activation, x[i]);
+        }
+        put(output, x);
+    }
+
+    @Override
+    public void activationBackward(Activation activation, Tensor input, Tensor output, Tensor gradOutput, Tensor gradInput) {
+        double[] x = d(input), y = d(output), g = d(gradOutput);
+        for (int i = 0; i < x.length; i++) {
+            g[i] *= ReferenceActivations.derivative(activation, x[i], y[i]);
+        }
+        put(gradInput, g);
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        double[] x = d(a), y = d(b);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
+        }
+        put(out, x);
+    }
+
+    @Override
+    public void multiply(Tensor a, Tensor b, Tensor out) {
+        double[] x = d(a), y = d(b);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= y[i];
+        }
+        put(out, x);
+    }
+
+    @Override
+    public void dropoutForward(float p, long seed, Tensor input, Tensor mask, Tensor output) {
+        double[] x = d(input), m = new double[x.length];
+        double scale = p >= 1 ? 0 : 1.0 / (1.0 - p);
+        for (int i = 0; i < x.length; i++) {
+            m[i] = DropoutMask.keep(seed, i, p) ? scale : 0;
+            x[i] *= m[i];
+        }
+        put(mask, m);
+        put(output, x);
+    }
+
+    @Override
+    public void concatChannels(List<Tensor> inputs, Tensor output) {
+        int n = output.dim(0), c = output.dim(1), hw = output.dim(2) * output.dim(3);
+        double[] y = new double[n * c * hw];
+        int c0 = 0;
+        for (Tensor t : inputs) {
+            int ci = t.dim(1);
+            double[] x = d(t);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(x, i * ci * hw, y, (i * c + c0) * hw, ci * hw);
+            }
+            c0 += ci;
+        }
+        put(output, y);
+    }
+
+    @Override
+    public void splitChannels(Tensor gradOutput, List<Tensor> gradInputs) {
+        int n = gradOutput.dim(0), c = gradOutput.dim(1), hw = gradOutput.dim(2) * gradOutput.dim(3);
+        double[] g = d(gradOutput);
+        int c0 = 0;
+        for (Tensor t : gradInputs) {
+            int ci = t.dim(1);
+            double[] x = new double[n * ci * hw];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(g, (i * c + c0) * hw, x, i * ci * hw, ci * hw);
+            }
+            put(t, x);
+            c0 += ci;
+        }
+    }
+
+    @Override
+    public void linearForward(Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        int n = input.dim(0), in = weight.dim(1), out = weight.dim(0);
+        put(output, ReferenceLinear.forward(d(input), d(weight), bias == null ? null : d(bias), n, in, out));
+    }
+
+    @Override
+    public void linearBackward(Tensor input, Tensor weight, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        int n = input.dim(0), in = weight.dim(1), out = weight.dim(0);
+        double[] gy = d(gradOutput);
+        if (gradInput != null) {
+            put(gradInput, ReferenceLinear.gemm(false, false, n, in, out, 1, gy, d(weight), 0, null));
+        }
+        if (gradWeight != null) {
+            put(gradWeight, ReferenceLinear.gemm(true, false, out, in, n, 1, gy, d(input), 0, null));
+        }
+        if (gradBias != null) {
+            double[] gb = new double[out];
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < out; o++) {
+                    gb[o] += gy[i * out + o];
+                }
+            }
+            put(gradBias, gb);
+        }
+    }
+
+    @Override
+    public void softmax(Tensor logits, Tensor probs) {
+        put(probs, ReferenceLoss.softmax(d(logits), logits.dim(0), logits.dim(1)));
+    }
+
+    @Override
+    public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor gradLogits) {
+        int n = logits.dim(0), k = logits.dim(1);
+        double[] z = d(logits), t = d(targets);
+        int[] cls = new int[n];
+        for (int i = 0; i < n; i++) {
+            cls[i] = (int) t[i];
+        }
+        double[] p = ReferenceLoss.softmax(z, n, k);
+        put(probs, p);
+        if (gradLogits != null) {
+            double[] g = p.clone();
+            for (int i = 0; i < n; i++) {
+                g[i * k + cls[i]] -= 1;
+            }
+            for (int i = 0; i < g.length; i++) {
+                g[i] /= n;
+            }
+            put(gradLogits, g);
+        }
+        return ReferenceLoss.crossEntropy(z, cls, n, k);
+    }
+
+    @Override
+    public void sgdStep(SgdSpec spec, int step, Tensor param, Tensor grad, Tensor momentumBuffer) {
+        double[] p = d(param), buf = momentumBuffer == null ? new double[p.length] : d(momentumBuffer);
+        ReferenceOptimizers.sgd(spec, step, p, d(grad), buf);
+        put(param, p);
+        if (momentumBuffer != null) {
+            put(momentumBuffer, buf);
+        }
+    }
+
+    @Override
+    public void adamStep(AdamSpec spec, int step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        double[] p = d(param), m = d(expAvg), v = d(expAvgSq);
+        ReferenceOptimizers.adam(spec, step, p, d(grad), m, v);
+        put(param, p);
+        put(expAvg, m);
+        put(expAvgSq, v);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        put(c, ReferenceLinear.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c)));
+    }
+
+    @Override
+    public void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns) {
+        put(columns, ReferenceConvolution.im2col(spec, d(input), image));
+    }
+
+    @Override
+    public void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input) {
+        try (Tensor one = input.narrow(image, 1)) {
+            put(one, ReferenceConvolution.col2im(spec, d(columns)));
+        }
+    }
+
+    /** The tensor's elements in logical order, widened to double. */
+    static double[] d(Tensor t) {
+        float[] f = t.toArray();
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** Rounds {@code values} (logical order) to float32 into {@code t}, whatever its layout. */
+    static void put(Tensor t, double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        t.copyFrom(f);
+    }
+}

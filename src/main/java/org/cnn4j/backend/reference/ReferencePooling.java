@@ -1,0 +1,94 @@
+package org.cnn4j.backend.reference;
+
+import org.cnn4j.backend.Pool2dSpec;
+
+/**
+ * Max and average pooling with PyTorch's definitions, in plain loops on NCHW arrays. A window covers
+ * rows [i*stride - pad, i*stride - pad + kernel) clipped to the padded input; max pooling ignores the
+ * padding, average pooling divides by the window size within the padded input (count_include_pad) or
+ * by the number of real input elements.
+ */
+final class ReferencePooling {
+    private ReferencePooling() {
+    }
+
+    static double[] forward(Pool2dSpec s, double[] x) {
+        int oh = s.outH(), ow = s.outW();
+        double[] y = new double[s.n() * s.c() * oh * ow];
+        for (int p = 0; p < s.n() * s.c(); p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    Window win = window(s, i, j);
+                    double v;
+                    if (s.kind() == Pool2dSpec.Kind.MAX) {
+                        v = Double.NEGATIVE_INFINITY;
+                        for (int r = win.h0; r < win.h1; r++) {
+                            for (int q = win.w0; q < win.w1; q++) {
+                                v = Math.max(v, x[(p * s.h() + r) * s.w() + q]);
+                            }
+                        }
+                    } else {
+                        double sum = 0;
+                        for (int r = win.h0; r < win.h1; r++) {
+                            for (int q = win.w0; q < win.w1; q++) {
+                                sum += x[(p * s.h() + r) * s.w() + q];
+                            }
+                        }
+                        v = sum / win.divisor;
+                    }
+                    y[(p * oh + i) * ow + j] = v;
+                }
+            }
+        }
+        return y;
+    }
+
+    static double[] backward(Pool2dSpec s, double[] x, double[] gy) {
+        int oh = s.outH(), ow = s.outW();
+        double[] gx = new double[x.length];
+        for (int p = 0; p < s.n() * s.c(); p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    Window win = window(s, i, j);
+                    double g = gy[(p * oh + i) * ow + j];
+                    if (s.kind() == Pool2dSpec.Kind.MAX) {
+                        int best = -1;
+                        double v = Double.NEGATIVE_INFINITY;
+                        for (int r = win.h0; r < win.h1; r++) {
+                            for (int q = win.w0; q < win.w1; q++) {
+                                int idx = (p * s.h() + r) * s.w() + q;
+                                if (best < 0 || x[idx] > v) {
+                                    best = idx;
+                                    v = x[idx];
+                                }
+                            }
+                        }
+                        if (best >= 0) {
+                            gx[best] += g;
+                        }
+                    } else {
+                        for (int r = win.h0; r < win.h1; r++) {
+                            for (int q = win.w0; q < win.w1; q++) {
+                                gx[(p * s.h() + r) * s.w() + q] += g / win.divisor;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return gx;
+    }
+
+    /** The input rows/columns a window reads, and its average-pooling divisor. */
+    private record Window(int h0, int h1, int w0, int w1, int divisor) {
+    }
+
+    private static Window window(Pool2dSpec s, int i, int j) {
+        int hs = i * s.strideH() - s.padH(), ws = j * s.strideW() - s.padW();
+        int he = Math.min(hs + s.kh(), s.h() + s.padH()), we = Math.min(ws + s.kw(), s.w() + s.padW());
+        int padded = (he - hs) * (we - ws);
+        int h0 = Math.max(hs, 0), w0 = Math.max(ws, 0), h1 = Math.min(he, s.h()), w1 = Math.min(we, s.w());
+        int divisor = s.countIncludePad() ? padded : (h1 - h0) * (w1 - w0);
+        return new Window(h0, h1, w0, w1, Math.max(divisor, 1));
+    }
+}

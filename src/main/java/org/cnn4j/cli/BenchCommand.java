@@ -1,0 +1,162 @@
+package org.cnn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.cpu.NativeLibrary;
+import org.cnn4j.bench.ConvBenchmark;
+import org.cnn4j.bench.ConvBenchmark.Direction;
+import org.cnn4j.bench.ConvBenchmark.Result;
+import org.cnn4j.bench.ConvLayer;
+import org.cnn4j.bench.FmaPeak;
+import org.cnn4j.bench.ShapeSuite;
+import org.cnn4j.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cnn4j bench}: convolution throughput per layer against oneDNN and the machine's FMA peak. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Times every convolution algorithm on the layers of a shape suite, in one run and interleaved, "
+                + "and reports for each: median ms, GFLOP/s (direct-convolution FLOPs), % of the machine's FMA peak "
+                + "(measured by a probe in the same run) and the speed ratio to oneDNN (>1 = faster than oneDNN).",
+                "Suites: fmnist (default), resnet50, vgg16, mobilenet_dw, or a file of benchdnn descriptors."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--suite", defaultValue = "fmnist", description = "Shape suite or file (default: ${DEFAULT-VALUE}).")
+    String suite;
+
+    @Option(names = "--mb", defaultValue = "0", description = "Batch size for every layer (default: the suite's).")
+    int mb;
+
+    @Option(names = "--algo", split = ",", defaultValue = "onednn,im2col_gemm",
+            description = "Algorithms, comma-separated (default: ${DEFAULT-VALUE}); onednn is always included as the baseline.")
+    List<String> algorithms;
+
+    @Option(names = "--direction", defaultValue = "forward",
+            description = "forward, backward_data, backward_weights or all (default: ${DEFAULT-VALUE}).")
+    String direction;
+
+    @Option(names = "--min-time", defaultValue = "0.3", description = "Seconds of timed rounds per layer (default: ${DEFAULT-VALUE}).")
+    double minTime;
+
+    @Option(names = "--gemm", description = "SGEMM under im2col_gemm: openblas or own (default: cnn4j.gemm, else openblas).")
+    String gemm;
+
+    @Option(names = "--json", description = "Also write the results as JSON to this file.")
+    Path json;
+
+    @Option(names = "--layers", defaultValue = "0", description = "Only the first N layers of the suite (default: all).")
+    int firstLayers;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!NativeBackend.isAvailable() || !Backends.current().name().equals("native")) {
+            throw new IllegalStateException("bench needs the native backend: " + Backends.reason());
+        }
+        if (minTime <= 0 || mb < 0 || firstLayers < 0) {
+            throw new IllegalArgumentException("--min-time must be > 0, --mb and --layers >= 0");
+        }
+        if (gemm != null) {
+            if (!gemm.equals("own") && !gemm.equals("openblas")) {
+                throw new IllegalArgumentException("--gemm must be own or openblas, got " + gemm);
+            }
+            NativeLibrary.useOwnGemm(gemm.equals("own"));
+        }
+        ShapeSuite shapes = ShapeSuite.load(suite, mb);
+        List<ConvLayer> layers = firstLayers > 0 ? shapes.layers().subList(0, Math.min(firstLayers, shapes.layers().size())) : shapes.layers();
+        List<ConvAlgorithm> algos = new ArrayList<>(List.of(ConvAlgorithm.ONEDNN));
+        for (String a : algorithms) {
+            ConvAlgorithm algo = ConvAlgorithm.parse(a);
+            if (algo == ConvAlgorithm.AUTO || algo == ConvAlgorithm.REFERENCE) {
+                throw new IllegalArgumentException("--algo: " + a + " is not benchmarked (choose concrete native algorithms)");
+            }
+            if (!algos.contains(algo)) {
+                algos.add(algo);
+            }
+        }
+        List<Direction> directions = direction.equalsIgnoreCase("all") ? List.of(Direction.values())
+                : List.of(Direction.valueOf(direction.trim().toUpperCase(Locale.ROOT)));
+
+        double peak = FmaPeak.measure(0.5);
+        System.out.printf("cnn4j bench: suite %s, %d layers, %d threads, isa %s, gemm %s, FMA peak %.1f GFLOP/s (measured)%n",
+                shapes.name(), layers.size(), NativeLibrary.threads(), NativeLibrary.activeIsa().label(), NativeLibrary.gemm(), peak);
+        List<Result> all = new ArrayList<>();
+        for (Direction d : directions) {
+            System.out.printf("%n%s%n", d.name().toLowerCase(Locale.ROOT));
+            StringBuilder header = new StringBuilder(String.format("%-32s %8s", "layer", "GFLOP"));
+            for (ConvAlgorithm a : algos) {
+                header.append(String.format(" | %-11s %8s %7s %6s", a.name().toLowerCase(Locale.ROOT), "ms", "GFLOP/s", "%peak"));
+                if (a != ConvAlgorithm.ONEDNN) {
+                    header.append(String.format(" %6s", "vs1DNN"));
+                }
+            }
+            System.out.println(header);
+            double[] weighted = new double[algos.size()];
+            double flops = 0;
+            for (ConvLayer layer : layers) {
+                List<Result> rs = ConvBenchmark.run(Backends.current(), layer, d, algos, minTime);
+                all.addAll(rs);
+                flops += layer.count() * layer.spec().flops();
+                StringBuilder row = new StringBuilder(String.format("%-32s %8.3f", layer.name() + (layer.count() > 1 ? " x" + layer.count() : ""),
+                        layer.spec().flops() * 1e-9));
+                for (int i = 0; i < rs.size(); i++) {
+                    Result r = rs.get(i);
+                    weighted[i] += layer.count() * r.medianMs();
+                    row.append(String.format(" | %-11s %8.3f %7.1f %5.0f%%", "", r.medianMs(), r.gflops(), 100 * r.gflops() / peak));
+                    if (r.algorithm() != ConvAlgorithm.ONEDNN) {
+                        row.append(String.format(" %5.2fx", rs.get(0).medianMs() / r.medianMs()));
+                    }
+                }
+                System.out.println(row);
+            }
+            StringBuilder total = new StringBuilder(String.format("%-32s %8.3f", "whole suite (weighted)", flops * 1e-9));
+            for (int i = 0; i < algos.size(); i++) {
+                double gf = flops / (weighted[i] * 1e-3) * 1e-9;
+                total.append(String.format(" | %-11s %8.3f %7.1f %5.0f%%", "", weighted[i], gf, 100 * gf / peak));
+                if (i > 0) {
+                    total.append(String.format(" %5.2fx", weighted[0] / weighted[i]));
+                }
+            }
+            System.out.println(total);
+        }
+        if (json != null) {
+            writeJson(shapes, peak, all);
+            System.out.println("\nwrote " + json);
+        }
+        return 0;
+    }
+
+    private void writeJson(ShapeSuite shapes, double peak, List<Result> results) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("suite", shapes.name());
+        doc.put("threads", NativeLibrary.threads());
+        doc.put("isa", NativeLibrary.activeIsa().label());
+        doc.put("gemm", NativeLibrary.gemm());
+        doc.put("fma_peak_gflops", peak);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Result r : results) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layer", r.layer().name());
+            row.put("count", r.layer().count());
+            row.put("direction", r.direction().name().toLowerCase(Locale.ROOT));
+            row.put("algorithm", r.algorithm().name().toLowerCase(Locale.ROOT));
+            row.put("median_ms", r.medianMs());
+            row.put("gflops", r.gflops());
+            row.put("percent_of_peak", 100 * r.gflops() / peak);
+            rows.add(row);
+        }
+        doc.put("results", rows);
+        byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc);
+        AtomicFiles.write(json, bytes);
+    }
+}

@@ -1,0 +1,61 @@
+package org.cnn4j.tensor;
+
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * A block of off-heap memory, 64-byte aligned, shared by a tensor and its views. Freed
+ * deterministically on {@link #free()} (not when the garbage collector gets round to it), so that a
+ * training loop's memory does not depend on GC timing.
+ */
+final class Storage {
+    private static final int ALIGNMENT = 64;
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+
+    private ByteBuffer raw;
+    private final FloatBuffer floats;
+    private volatile boolean freed;
+
+    Storage(long floatCount) {
+        if (floatCount > Integer.MAX_VALUE / 4 - ALIGNMENT) {
+            throw new IllegalArgumentException("Tensor: " + floatCount + " floats do not fit one buffer");
+        }
+        int bytes = (int) floatCount * 4;
+        // alignedSlice rounds both ends inwards to the alignment: allocate a whole aligned block more
+        raw = ByteBuffer.allocateDirect((bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT + ALIGNMENT);
+        floats = raw.alignedSlice(ALIGNMENT).order(ByteOrder.nativeOrder()).limit(bytes).slice()
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    FloatBuffer floats() {
+        return floats;
+    }
+
+    boolean isFreed() {
+        return freed;
+    }
+
+    void free() {
+        if (freed) {
+            return;
+        }
+        freed = true;
+        ByteBuffer r = raw;
+        raw = null;
+        if (UNSAFE != null && r != null) {
+            UNSAFE.invokeCleaner(r);
+        }
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // memory is then released by the garbage collector instead
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package org.cnn4j.tensor;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * An n-dimensional array of float32 held off-heap (64-byte aligned), with a {@link Shape} and a
+ * {@link Layout}. Shapes are given in the API's order (NCHW, weights OIHW); the layout says how the
+ * elements sit in memory. Closing a tensor frees its memory; any later use throws
+ * {@link IllegalStateException}. Views ({@link #reshape}, {@link #narrow}) share memory with their
+ * base and do not own it. Element access from Java goes through {@link #buffer()}, a direct
+ * {@link FloatBuffer} over the same memory.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Storage storage;
+    private final int offset;
+    private final Shape shape;
+    private final Layout layout;
+    private final boolean isView;
+    private boolean closed;
+    TensorScope owner;
+
+    private Tensor(Storage storage, int offset, Shape shape, Layout layout, boolean isView) {
+        if (layout != Layout.PLAIN && shape.rank() != 4) {
+            throw new IllegalArgumentException("Tensor: layout " + layout + " needs a 4-D shape, got " + shape);
+        }
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape;
+        this.layout = layout;
+        this.isView = isView;
+        if (!isView) {
+            TensorScope.register(this);
+        }
+    }
+
+    /** A new tensor of zeros; 4-D shapes get layout NCHW, others PLAIN. */
+    public static Tensor zeros(int... dims) {
+        Shape s = Shape.of(dims);
+        return zeros(s, s.rank() == 4 ? Layout.NCHW : Layout.PLAIN);
+    }
+
+    public static Tensor zeros(Shape shape, Layout layout) {
+        return new Tensor(new Storage(shape.numel()), 0, shape, layout, false);
+    }
+
+    /** A new tensor holding {@code data} (in the logical, C order of {@code dims}). */
+    public static Tensor of(float[] data, int... dims) {
+        Tensor t = zeros(dims);
+        if (data.length != t.numel()) {
+            t.close();
+            throw new IllegalArgumentException("Tensor.of: data has " + data.length + " values but shape "
+                    + Arrays.toString(dims) + " needs " + Shape.of(dims).numel());
+        }
+        t.buffer().put(data);
+        return t;
+    }
+
+    /** A tensor of the same shape and layout, filled with zeros. */
+    public static Tensor zerosLike(Tensor t) {
+        return zeros(t.shape(), t.layout());
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public int[] dims() {
+        return shape.dims();
+    }
+
+    public int dim(int i) {
+        return shape.dim(i);
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public int numel() {
+        return shape.numel();
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public boolean isClosed() {
+        return closed || storage.isFreed();
+    }
+
+    /**
+     * A direct buffer over this tensor's elements in memory order (position 0, limit numel). It is
+     * valid only while the tensor is open: do not keep it beyond {@link #close()}.
+     */
+    public FloatBuffer buffer() {
+        checkOpen("buffer");
+        return storage.floats().duplicate().position(offset).limit(offset + numel()).slice();
+    }
+
+    /** The elements in logical order (NCHW for 4-D tensors whatever the layout). */
+    public float[] toArray() {
+        checkOpen("toArray");
+        float[] out = new float[numel()];
+        if (layout == Layout.NHWC) {
+            try (Tensor plain = toLayout(Layout.NCHW)) {
+                plain.buffer().get(out);
+            }
+        } else {
+            buffer().get(out);
+        }
+        return out;
+    }
+
+    /** Overwrites the elements from {@code data}, given in logical order. */
+    public Tensor copyFrom(float[] data) {
+        checkOpen("copyFrom");
+        if (data == null || data.length != numel()) {
+            throw new IllegalArgumentException("Tensor.copyFrom: data has " + (data == null ? "null" : data.length + " values")
+                    + " but shape " + shape + " holds " + numel());
+        }
+        if (layout == Layout.NHWC) {
+            int n = dim(0), c = dim(1), hw = dim(2) * dim(3);
+            FloatBuffer b = buffer();
+            for (int i = 0; i < n; i++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < hw; p++) {
+                        b.put((i * hw + p) * c + ch, data[(i * c + ch) * hw + p]);
+                    }
+                }
+            }
+        } else {
+            buffer().put(data);
+        }
+        return this;
+    }
+
+    /** Copies the elements of {@code src}, which must have the same shape (layouts may differ). */
+    public Tensor copyFrom(Tensor src) {
+        checkOpen("copyFrom");
+        src.checkOpen("copyFrom");
+        if (!src.shape.equals(shape)) {
+            throw new IllegalArgumentException("Tensor.copyFrom: source shape " + src.shape + " differs from " + shape);
+        }
+        if (sameOrder(src.layout, layout)) {
+            buffer().put(src.buffer());
+        } else {
+            copyFrom(src.toArray());
+        }
+        return this;
+    }
+
+    /** The element at logical index {@code idx} (slow: for tests and small tensors). */
+    public float get(int... idx) {
+        checkOpen("get");
+        return storage.floats().get(offset + memoryIndex(idx));
+    }
+
+    /** Sets the element at logical index {@code idx} (slow: for tests and small tensors). */
+    public Tensor set(float value, int... idx) {
+        checkOpen("set");
+        storage.floats().put(offset + memoryIndex(idx), value);
+        return this;
+    }
+
+    public Tensor fill(float value) {
+        FloatBuffer b = buffer();
+        for (int i = 0; i < b.limit(); i++) {
+            b.put(i, value);
+        }
+        return this;
+    }
+
+    public Tensor zero() {
+        return fill(0f);
+    }
+
+    /** A view with another shape of the same size, sharing memory. Only for NCHW/PLAIN tensors. */
+    public Tensor reshape(int... dims) {
+        checkOpen("reshape");
+        Shape s = Shape.of(dims);
+        if (s.numel() != numel()) {
+            throw new IllegalArgumentException("Tensor.reshape: cannot view " + shape + " (" + numel() + " elements) as " + s);
+        }
+        if (layout == Layout.NHWC) {
+            throw new IllegalStateException("Tensor.reshape: an NHWC tensor " + shape + " must be converted with toLayout(NCHW) first");
+        }
+        return new Tensor(storage, offset, s, s.rank() == 4 ? Layout.NCHW : Layout.PLAIN, true);
+    }
+
+    /** A view of entries {@code [start, start+length)} along the first dimension, sharing memory. */
+    public Tensor narrow(int start, int length) {
+        checkOpen("narrow");
+        int d0 = dim(0);
+        if (start < 0 || length < 0 || start + length > d0) {
+            throw new IllegalArgumentException("Tensor.narrow: range [" + start + ", " + (start + length)
+                    + ") is outside dimension 0 of size " + d0 + " in shape " + shape);
+        }
+        int[] d = dims();
+        d[0] = length;
+        int stride = d0 == 0 ? 0 : numel() / d0;
+        return new Tensor(storage, offset + start * stride, Shape.of(d), layout, true);
+    }
+
+    /** A copy of this tensor with the given memory layout (a reorder). */
+    public Tensor toLayout(Layout target) {
+        checkOpen("toLayout");
+        Tensor out = zeros(shape, target);
+        if (sameOrder(layout, target)) {
+            out.buffer().put(buffer());
+            return out;
+        }
+        int n = dim(0), c = dim(1), hw = dim(2) * dim(3);
+        FloatBuffer src = buffer(), dst = out.buffer();
+        boolean toNhwc = target == Layout.NHWC;
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < hw; p++) {
+                    int nchw = (i * c + ch) * hw + p, nhwc = (i * hw + p) * c + ch;
+                    if (toNhwc) {
+                        dst.put(nhwc, src.get(nchw));
+                    } else {
+                        dst.put(nchw, src.get(nhwc));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A deep copy with the same shape and layout. */
+    public Tensor copy() {
+        return toLayout(layout);
+    }
+
+    /** Takes this tensor out of its {@link TensorScope} so that closing the scope does not free it. */
+    public Tensor detach() {
+        if (owner != null) {
+            owner.release(this);
+            owner = null;
+        }
+        return this;
+    }
+
+    /** Throws {@link IllegalStateException} naming {@code op} if this tensor has been closed. */
+    public void checkOpen(String op) {
+        if (isClosed()) {
+            throw new IllegalStateException(op + ": tensor " + shape + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!isView) {
+            if (owner != null) {
+                owner.release(this);
+                owner = null;
+            }
+            storage.free();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shape + (layout == Layout.NHWC ? " NHWC" : "") + (isClosed() ? " (closed)" : "");
+    }
+
+    private static boolean sameOrder(Layout a, Layout b) {
+        return a == b || (a != Layout.NHWC && b != Layout.NHWC);
+    }
+
+    private int memoryIndex(int[] idx) {
+        if (idx.length != rank()) {
+            throw new IllegalArgumentException("Tensor: index " + Arrays.toString(idx) + " has rank " + idx.length + ", shape " + shape + " has rank " + rank());
+        }
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= dim(i)) {
+                throw new IndexOutOfBoundsException("Tensor: index " + Arrays.toString(idx) + " is outside shape " + shape);
+            }
+        }
+        if (layout == Layout.NHWC) {
+            return ((idx[0] * dim(2) + idx[2]) * dim(3) + idx[3]) * dim(1) + idx[1];
+        }
+        int flat = 0;
+        for (int i = 0; i < idx.length; i++) {
+            flat = flat * dim(i) + idx[i];
+        }
+        return flat;
+    }
+}
