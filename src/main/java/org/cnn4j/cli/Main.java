@@ -13,6 +13,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 InfoCommand.class,
                 BenchCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
