@@ -1,0 +1,65 @@
+package org.cnn4j.kernels;
+
+import org.cnn4j.backend.Backends;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * 2-D batch normalisation over the channels of [N, C, H, W], on the active backend; every per-channel
+ * tensor (gamma, beta, statistics) is [C]. See {@link org.cnn4j.backend.Backend} for the definitions.
+ */
+public final class BatchNorm {
+    private BatchNorm() {
+    }
+
+    public static void trainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
+                                       Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar) {
+        String op = "batchnorm2d";
+        int c = channels(op, input, eps);
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(op + ": momentum must be in [0, 1], got " + momentum);
+        }
+        if (input.dim(0) * input.dim(2) * input.dim(3) < 2) {
+            throw new IllegalArgumentException(op + ": training needs more than one value per channel, got input " + input.shape());
+        }
+        perChannel(op, c, "gamma", gamma, "beta", beta, "running_mean", runningMean, "running_var", runningVar,
+                "batch_mean", batchMean, "batch_var", batchVar);
+        Check.sameShape(op, "input", input, "output", output);
+        Backends.current().batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar);
+    }
+
+    public static void inferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
+        String op = "batchnorm2d (inference)";
+        int c = channels(op, input, eps);
+        perChannel(op, c, "gamma", gamma, "beta", beta, "mean", mean, "var", var);
+        Check.sameShape(op, "input", input, "output", output);
+        Backends.current().batchNormInferenceForward(eps, input, gamma, beta, mean, var, output);
+    }
+
+    public static void backward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
+                                Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) {
+        String op = "batchnorm2d backward";
+        int c = channels(op, input, eps);
+        perChannel(op, c, "gamma", gamma, "mean", mean, "var", var);
+        Check.sameShape(op, "input", input, "grad_output", gradOutput);
+        if (gradInput != null) {
+            Check.sameShape(op, "input", input, "grad_input", gradInput);
+        }
+        Check.optionalShape(op, "grad_gamma", gradGamma, c);
+        Check.optionalShape(op, "grad_beta", gradBeta, c);
+        Backends.current().batchNormBackward(eps, training, input, gamma, mean, var, gradOutput, gradInput, gradGamma, gradBeta);
+    }
+
+    private static int channels(String op, Tensor input, float eps) {
+        Check.rank(op, "input", input, 4);
+        if (!(eps > 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be > 0, got " + eps);
+        }
+        return input.dim(1);
+    }
+
+    private static void perChannel(String op, int c, Object... namesAndTensors) {
+        for (int i = 0; i < namesAndTensors.length; i += 2) {
+            Check.shape(op, (String) namesAndTensors[i], (Tensor) namesAndTensors[i + 1], c);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.cnn4j.kernels;
+
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * 2-D convolution, forward and backward, on the active backend. Shapes: input [N, C, H, W], weight
+ * [K, C/groups, kh, kw], bias [K] (optional), output [N, K, outH, outW]; activations may be NCHW or
+ * NHWC. The algorithm is {@link org.cnn4j.backend.ConvAlgorithm#current()}.
+ */
+public final class Convolution {
+    private Convolution() {
+    }
+
+    public static void forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        check(spec);
+        Check.shape("conv2d", "input", input, spec.inputDims());
+        Check.shape("conv2d", "weight", weight, spec.weightDims());
+        Check.optionalShape("conv2d", "bias", bias, spec.k());
+        Check.shape("conv2d", "output", output, spec.outputDims());
+        Backends.current().conv2dForward(spec, input, weight, bias, output);
+    }
+
+    public static void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
+        check(spec);
+        Check.shape("conv2d backward data", "grad_output", gradOutput, spec.outputDims());
+        Check.shape("conv2d backward data", "weight", weight, spec.weightDims());
+        Check.shape("conv2d backward data", "grad_input", gradInput, spec.inputDims());
+        Backends.current().conv2dBackwardData(spec, gradOutput, weight, gradInput);
+    }
+
+    public static void backwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias) {
+        check(spec);
+        Check.shape("conv2d backward weights", "input", input, spec.inputDims());
+        Check.shape("conv2d backward weights", "grad_output", gradOutput, spec.outputDims());
+        Check.shape("conv2d backward weights", "grad_weight", gradWeight, spec.weightDims());
+        Check.optionalShape("conv2d backward weights", "grad_bias", gradBias, spec.k());
+        Backends.current().conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
+    }
+
+    private static void check(Conv2dSpec spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("conv2d: spec is null");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.cnn4j.kernels;
+
+import java.util.List;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.tensor.Tensor;
+
+/** Element-wise add and multiply, dropout, and channel concatenation/splitting, on the active backend. */
+public final class Elementwise {
+    private Elementwise() {
+    }
+
+    public static void add(Tensor a, Tensor b, Tensor out) {
+        Check.sameShape("add", "a", a, "b", b);
+        Check.sameShape("add", "a", a, "out", out);
+        Backends.current().add(a, b, out);
+    }
+
+    public static void multiply(Tensor a, Tensor b, Tensor out) {
+        Check.sameShape("multiply", "a", a, "b", b);
+        Check.sameShape("multiply", "a", a, "out", out);
+        Backends.current().multiply(a, b, out);
+    }
+
+    /** Inverted dropout with drop probability {@code p} in [0, 1); the mask is a function of (seed, element index). */
+    public static void dropout(float p, long seed, Tensor input, Tensor mask, Tensor output) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
+        }
+        Check.sameShape("dropout", "input", input, "mask", mask);
+        Check.sameShape("dropout", "input", input, "output", output);
+        Backends.current().dropoutForward(p, seed, input, mask, output);
+    }
+
+    public static void concatChannels(List<Tensor> inputs, Tensor output) {
+        Backends.current().concatChannels(inputs, checkParts("concat", inputs, output));
+    }
+
+    public static void splitChannels(Tensor gradOutput, List<Tensor> gradInputs) {
+        Backends.current().splitChannels(checkParts("split", gradInputs, gradOutput), gradInputs);
+    }
+
+    private static Tensor checkParts(String op, List<Tensor> parts, Tensor whole) {
+        Check.rank(op, "whole tensor", whole, 4);
+        if (parts == null || parts.isEmpty()) {
+            throw new IllegalArgumentException(op + ": needs at least one part");
+        }
+        int channels = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            Tensor t = parts.get(i);
+            Check.rank(op, "part " + i, t, 4);
+            if (t.dim(0) != whole.dim(0) || t.dim(2) != whole.dim(2) || t.dim(3) != whole.dim(3)) {
+                throw new IllegalArgumentException(op + ": part " + i + " " + t.shape() + " differs from " + whole.shape()
+                        + " outside the channel dimension");
+            }
+            channels += t.dim(1);
+        }
+        if (channels != whole.dim(1)) {
+            throw new IllegalArgumentException(op + ": parts have " + channels + " channels in all, the whole tensor " + whole.shape());
+        }
+        return whole;
+    }
+}

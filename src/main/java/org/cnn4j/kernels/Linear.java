@@ -1,0 +1,33 @@
+package org.cnn4j.kernels;
+
+import org.cnn4j.backend.Backends;
+import org.cnn4j.tensor.Tensor;
+
+/** The fully connected layer y = x W^T + b with x [N, in], W [out, in], b [out], on the active backend. */
+public final class Linear {
+    private Linear() {
+    }
+
+    public static void forward(Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        Check.rank("linear", "weight", weight, 2);
+        int out = weight.dim(0), in = weight.dim(1);
+        Check.rank("linear", "input", input, 2);
+        Check.shape("linear", "input", input, input.dim(0), in);
+        Check.optionalShape("linear", "bias", bias, out);
+        Check.shape("linear", "output", output, input.dim(0), out);
+        Backends.current().linearForward(input, weight, bias, output);
+    }
+
+    public static void backward(Tensor input, Tensor weight, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        Check.rank("linear backward", "weight", weight, 2);
+        int out = weight.dim(0), in = weight.dim(1);
+        Check.rank("linear backward", "input", input, 2);
+        int n = input.dim(0);
+        Check.shape("linear backward", "input", input, n, in);
+        Check.shape("linear backward", "grad_output", gradOutput, n, out);
+        Check.optionalShape("linear backward", "grad_input", gradInput, n, in);
+        Check.optionalShape("linear backward", "grad_weight", gradWeight, out, in);
+        Check.optionalShape("linear backward", "grad_bias", gradBias, out);
+        Backends.current().linearBackward(input, weight, gradOutput, gradInput, gradWeight, gradBias);
+    }
+}

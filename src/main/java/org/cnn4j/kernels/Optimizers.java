@@ -1,0 +1,33 @@
+package org.cnn4j.kernels;
+
+import org.cnn4j.backend.AdamSpec;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.SgdSpec;
+import org.cnn4j.tensor.Tensor;
+
+/** In-place optimiser updates of one parameter tensor (SGD with momentum/Nesterov, Adam, AdamW). */
+public final class Optimizers {
+    private Optimizers() {
+    }
+
+    public static void sgdStep(SgdSpec spec, int step, Tensor param, Tensor grad, Tensor momentumBuffer) {
+        if (spec == null || step < 1) {
+            throw new IllegalArgumentException("sgd: need a spec and step >= 1, got step " + step);
+        }
+        Check.sameShape("sgd", "param", param, "grad", grad);
+        if (spec.momentum() != 0) {
+            Check.sameShape("sgd", "param", param, "momentum_buffer", momentumBuffer);
+        }
+        Backends.current().sgdStep(spec, step, param, grad, spec.momentum() != 0 ? momentumBuffer : null);
+    }
+
+    public static void adamStep(AdamSpec spec, int step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        if (spec == null || step < 1) {
+            throw new IllegalArgumentException("adam: need a spec and step >= 1, got step " + step);
+        }
+        Check.sameShape("adam", "param", param, "grad", grad);
+        Check.sameShape("adam", "param", param, "exp_avg", expAvg);
+        Check.sameShape("adam", "param", param, "exp_avg_sq", expAvgSq);
+        Backends.current().adamStep(spec, step, param, grad, expAvg, expAvgSq);
+    }
+}
