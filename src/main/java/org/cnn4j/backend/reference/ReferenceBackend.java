@@ -58,28 +58,13 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void globalAvgPoolForward(Tensor input, Tensor output) {
-        int nc = input.dim(0) * input.dim(1), hw = input.dim(2) * input.dim(3);
-        double[] x = d(input), y = new double[nc];
-        for (int p = 0; p < nc; p++) {
-            double sum = 0;
-            for (int i = 0; i < hw; i++) {
-                sum += x[p * hw + i];
-            }
-            y[p] = sum / hw;
-        }
-        put(output, y);
+        put(output, ReferencePooling.globalAvgForward(d(input), input.dim(0) * input.dim(1), input.dim(2) * input.dim(3)));
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor gradOutput, Tensor gradInput) {
-        int nc = gradInput.dim(0) * gradInput.dim(1), hw = gradInput.dim(2) * gradInput.dim(3);
-        double[] gy = d(gradOutput), gx = new double[nc * hw];
-        for (int p = 0; p < nc; p++) {
-            for (int i = 0; i < hw; i++) {
-                gx[p * hw + i] = gy[p] / hw;
-            }
-        }
-        put(gradInput, gx);
+        put(gradInput, ReferencePooling.globalAvgBackward(d(gradOutput), gradInput.dim(0) * gradInput.dim(1),
+                gradInput.dim(2) * gradInput.dim(3)));
     }
 
     @Override
@@ -207,22 +192,15 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void linearBackward(Tensor input, Tensor weight, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
-        int n = input.dim(0), in = weight.dim(1), out = weight.dim(0);
-        double[] gy = d(gradOutput);
+        double[][] g = ReferenceLinear.backward(d(input), d(weight), d(gradOutput), input.dim(0), weight.dim(1), weight.dim(0));
         if (gradInput != null) {
-            put(gradInput, ReferenceLinear.gemm(false, false, n, in, out, 1, gy, d(weight), 0, null));
+            put(gradInput, g[0]);
         }
         if (gradWeight != null) {
-            put(gradWeight, ReferenceLinear.gemm(true, false, out, in, n, 1, gy, d(input), 0, null));
+            put(gradWeight, g[1]);
         }
         if (gradBias != null) {
-            double[] gb = new double[out];
-            for (int i = 0; i < n; i++) {
-                for (int o = 0; o < out; o++) {
-                    gb[o] += gy[i * out + o];
-                }
-            }
-            put(gradBias, gb);
+            put(gradBias, g[2]);
         }
     }
 
@@ -239,17 +217,9 @@ public final class ReferenceBackend implements Backend {
         for (int i = 0; i < n; i++) {
             cls[i] = (int) t[i];
         }
-        double[] p = ReferenceLoss.softmax(z, n, k);
-        put(probs, p);
+        put(probs, ReferenceLoss.softmax(z, n, k));
         if (gradLogits != null) {
-            double[] g = p.clone();
-            for (int i = 0; i < n; i++) {
-                g[i * k + cls[i]] -= 1;
-            }
-            for (int i = 0; i < g.length; i++) {
-                g[i] /= n;
-            }
-            put(gradLogits, g);
+            put(gradLogits, ReferenceLoss.crossEntropyGradient(z, cls, n, k));
         }
         return ReferenceLoss.crossEntropy(z, cls, n, k);
     }

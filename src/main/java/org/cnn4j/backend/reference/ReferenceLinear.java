@@ -34,4 +34,17 @@ final class ReferenceLinear {
         }
         return y;
     }
+
+    /** Gradients of y = x w^T + b: {@code out[0]} dx [n, in], {@code out[1]} dw [out, in], {@code out[2]} db [out]. */
+    static double[][] backward(double[] x, double[] w, double[] gy, int n, int in, int out) {
+        double[] gx = gemm(false, false, n, in, out, 1, gy, w, 0, null);
+        double[] gw = gemm(true, false, out, in, n, 1, gy, x, 0, null);
+        double[] gb = new double[out];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < out; o++) {
+                gb[o] += gy[i * out + o];
+            }
+        }
+        return new double[][] {gx, gw, gb};
+    }
 }

@@ -40,4 +40,16 @@ final class ReferenceLoss {
         }
         return n == 0 ? 0 : total / n;
     }
+
+    /** d(mean cross-entropy)/d(logits) = (softmax - onehot(target)) / n. */
+    static double[] crossEntropyGradient(double[] logits, int[] targets, int n, int k) {
+        double[] g = softmax(logits, n, k);
+        for (int i = 0; i < n; i++) {
+            g[i * k + targets[i]] -= 1;
+        }
+        for (int i = 0; i < g.length; i++) {
+            g[i] /= n;
+        }
+        return g;
+    }
 }

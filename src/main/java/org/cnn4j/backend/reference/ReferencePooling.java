@@ -79,6 +79,29 @@ final class ReferencePooling {
         return gx;
     }
 
+    /** Global average pooling: the mean of each of the {@code planes} planes of {@code hw} values. */
+    static double[] globalAvgForward(double[] x, int planes, int hw) {
+        double[] y = new double[planes];
+        for (int p = 0; p < planes; p++) {
+            double sum = 0;
+            for (int i = 0; i < hw; i++) {
+                sum += x[p * hw + i];
+            }
+            y[p] = sum / hw;
+        }
+        return y;
+    }
+
+    static double[] globalAvgBackward(double[] gy, int planes, int hw) {
+        double[] gx = new double[planes * hw];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < hw; i++) {
+                gx[p * hw + i] = gy[p] / hw;
+            }
+        }
+        return gx;
+    }
+
     /** The input rows/columns a window reads, and its average-pooling divisor. */
     private record Window(int h0, int h1, int w0, int w1, int divisor) {
     }
