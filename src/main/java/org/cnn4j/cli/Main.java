@@ -14,6 +14,7 @@ import picocli.CommandLine.ScopeType;
                 InfoCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
+                GoldenCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,112 @@
+// The loops shared by every ISA's batch-norm passes. `V` is the ISA's vector type (vec_<isa>.hpp)
+// from that file's anonymous namespace, so no instantiation is shared across ISAs. Sums run in
+// float inside short blocks and are flushed into doubles, so their error does not grow with N*H*W.
+#pragma once
+
+#include <omp.h>
+
+#include "batch_norm.hpp"
+
+namespace cnn4j {
+
+template <typename V>
+inline typename V::reg centered(const float *x, const float *center, int n) {
+    const typename V::reg v = V::load(x, n);
+    return center ? V::sub(v, V::load(center, n)) : v;
+}
+
+template <typename V>
+void channel_sums_walk(const ChannelLayout &l, const float *x, const float *center, const float *w, int threads,
+                       double *partials, float *scratch) {
+    const int C = l.channels;
+    if (l.inner == 1) {
+        constexpr long flush_rows = 64;
+#pragma omp parallel num_threads(threads)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            double *s1 = partials + 2L * C * t, *s2 = s1 + C;
+            float *f1 = scratch + 2L * C * t, *f2 = f1 + C;
+            for (int c = 0; c < 2 * C; ++c) s1[c] = 0;
+            const long r0 = l.outer * t / nt, r1 = l.outer * (t + 1) / nt;
+            for (long block = r0; block < r1; block += flush_rows) {
+                const long block_end = block + flush_rows < r1 ? block + flush_rows : r1;
+                for (int c = 0; c < 2 * C; ++c) f1[c] = 0.f;
+                for (long r = block; r < block_end; ++r) {
+                    for (int c = 0; c < C; c += V::width) {
+                        const int n = C - c < V::width ? C - c : V::width;
+                        const typename V::reg d = centered<V>(x + r * C + c, center ? center + c : nullptr, n);
+                        const typename V::reg e = w ? V::load(w + r * C + c, n) : d;
+                        V::store(f1 + c, V::add(V::load(f1 + c, n), e), n);
+                        V::store(f2 + c, V::fmadd(d, e, V::load(f2 + c, n)), n);
+                    }
+                }
+                for (int c = 0; c < 2 * C; ++c) s1[c] += f1[c];
+            }
+        }
+        return;
+    }
+    const long stride = (long)C * l.inner;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int c = 0; c < C; ++c) {
+        const typename V::reg mid = V::set1(center ? center[c] : 0.f);
+        double s1 = 0, s2 = 0;
+        for (long o = 0; o < l.outer; ++o) {
+            const float *xs = x + o * stride + c * l.inner;
+            const float *ws = w ? w + o * stride + c * l.inner : nullptr;
+            typename V::reg a1 = V::zero(), a2 = V::zero();
+            long i = 0;
+            for (; i + V::width <= l.inner; i += V::width) {
+                const typename V::reg d = V::sub(V::load(xs + i), mid);
+                const typename V::reg e = ws ? V::load(ws + i) : d;
+                a1 = V::add(a1, e);
+                a2 = V::fmadd(d, e, a2);
+            }
+            float t1 = 0.f, t2 = 0.f;  // the tail in scalars: masked lanes would hold -center
+            for (; i < l.inner; ++i) {
+                const float d = xs[i] - (center ? center[c] : 0.f), e = ws ? ws[i] : d;
+                t1 += e;
+                t2 += d * e;
+            }
+            s1 += V::sum(a1) + t1;
+            s2 += V::sum(a2) + t2;
+        }
+        partials[c] = s1;
+        partials[C + c] = s2;
+    }
+}
+
+template <typename V>
+void channel_affine_walk(const ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,
+                         const float *b, const float *d, float *out) {
+    const int C = l.channels;
+    if (l.inner == 1) {
+#pragma omp parallel for schedule(static)
+        for (long r = 0; r < l.outer; ++r) {
+            for (int c = 0; c < C; c += V::width) {
+                const int n = C - c < V::width ? C - c : V::width;
+                typename V::reg y = V::fmadd(V::load(a + c, n), centered<V>(x + r * C + c, center ? center + c : nullptr, n),
+                                             V::load(d + c, n));
+                if (w) y = V::fmadd(V::load(b + c, n), V::load(w + r * C + c, n), y);
+                V::store(out + r * C + c, y, n);
+            }
+        }
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (long plane = 0; plane < l.outer * C; ++plane) {
+        const int c = (int)(plane % C);
+        const typename V::reg va = V::set1(a[c]), vd = V::set1(d[c]), vb = V::set1(w ? b[c] : 0.f);
+        const typename V::reg mid = V::set1(center ? center[c] : 0.f);
+        const float *xs = x + plane * l.inner;
+        const float *ws = w ? w + plane * l.inner : nullptr;
+        float *ys = out + plane * l.inner;
+        for (long i = 0; i < l.inner; i += V::width) {
+            const int n = l.inner - i < V::width ? (int)(l.inner - i) : V::width;
+            typename V::reg y = V::fmadd(va, V::sub(V::load(xs + i, n), mid), vd);
+            if (ws) y = V::fmadd(vb, V::load(ws + i, n), y);
+            V::store(ys + i, y, n);
+        }
+    }
+}
+
+}  // namespace cnn4j

@@ -1,0 +1,74 @@
+// C ABI for pooling: decodes the geometry in baseline code, then runs the active ISA's kernel. Our
+// own kernels rather than oneDNN's: they read NCHW and NHWC alike (oneDNN is slow on plain NCHW),
+// follow PyTorch's ceil-mode divisor exactly, and route max-pool gradients to the first maximum.
+#include <string>
+
+#include "isa.hpp"
+#include "pooling.hpp"
+#include "status.hpp"
+
+namespace {
+
+enum PoolField { N, C, H, W, KH, KW, STRIDE_H, STRIDE_W, PAD_H, PAD_W, OUT_H, OUT_W, AVERAGE, COUNT_INCLUDE_PAD, FIELDS };
+
+cnn4j::PoolPlan plan_of(const int32_t *pool, int nhwc) {
+    if (!pool) throw cnn4j::invalid_argument("null geometry");
+    for (int f = 0; f < FIELDS; ++f) {
+        if (pool[f] < 0) throw cnn4j::invalid_argument("negative geometry field " + std::to_string(f));
+    }
+    if (pool[C] == 0 || pool[H] == 0 || pool[W] == 0 || pool[KH] == 0 || pool[KW] == 0 || pool[STRIDE_H] == 0
+        || pool[STRIDE_W] == 0 || pool[OUT_H] == 0 || pool[OUT_W] == 0) {
+        throw cnn4j::invalid_argument("zero size in geometry");
+    }
+    if (2 * pool[PAD_H] > pool[KH] || 2 * pool[PAD_W] > pool[KW]) throw cnn4j::invalid_argument("padding over half the kernel");
+    // Every window must start inside the padded input (output sizes come from Java's Pool2dSpec).
+    if ((long)(pool[OUT_H] - 1) * pool[STRIDE_H] >= (long)pool[H] + pool[PAD_H]
+        || (long)(pool[OUT_W] - 1) * pool[STRIDE_W] >= (long)pool[W] + pool[PAD_W]) {
+        throw cnn4j::invalid_argument("output size does not fit the input");
+    }
+    cnn4j::PoolPlan p{};
+    p.images = nhwc ? pool[N] : (long)pool[N] * pool[C];
+    p.channels = nhwc ? pool[C] : 1;
+    p.h = pool[H], p.w = pool[W], p.kh = pool[KH], p.kw = pool[KW];
+    p.stride_h = pool[STRIDE_H], p.stride_w = pool[STRIDE_W], p.pad_h = pool[PAD_H], p.pad_w = pool[PAD_W];
+    p.out_h = pool[OUT_H], p.out_w = pool[OUT_W];
+    p.average = pool[AVERAGE] != 0, p.count_include_pad = pool[COUNT_INCLUDE_PAD] != 0;
+    return p;
+}
+
+}  // namespace
+
+extern "C" int cnn4j_pool2d_forward(const int32_t *pool, int nhwc, const float *src, float *dst) {
+    return cnn4j::guarded("pool2d forward", [&] {
+        const cnn4j::PoolPlan p = plan_of(pool, nhwc);
+        if (!src || !dst) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::pool_forward_scalar, &cnn4j::pool_forward_avx2, &cnn4j::pool_forward_avx512)(p, src, dst);
+    });
+}
+
+extern "C" int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const float *diff_dst, float *diff_src) {
+    return cnn4j::guarded("pool2d backward", [&] {
+        const cnn4j::PoolPlan p = plan_of(pool, nhwc);
+        if (!src || !diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::pool_backward_scalar, &cnn4j::pool_backward_avx2, &cnn4j::pool_backward_avx512)(
+            p, src, diff_dst, diff_src);
+    });
+}
+
+extern "C" int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, const float *src, float *dst) {
+    return cnn4j::guarded("global avg pool forward", [&] {
+        if (n < 0 || c <= 0 || hw <= 0) throw cnn4j::invalid_argument("bad shape");
+        if (!src || !dst) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::global_avg_forward_scalar, &cnn4j::global_avg_forward_avx2,
+                        &cnn4j::global_avg_forward_avx512)(nhwc ? n : (long)n * c, nhwc ? c : 1, hw, src, dst);
+    });
+}
+
+extern "C" int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, const float *diff_dst, float *diff_src) {
+    return cnn4j::guarded("global avg pool backward", [&] {
+        if (n < 0 || c <= 0 || hw <= 0) throw cnn4j::invalid_argument("bad shape");
+        if (!diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::global_avg_backward_scalar, &cnn4j::global_avg_backward_avx2,
+                        &cnn4j::global_avg_backward_avx512)(nhwc ? n : (long)n * c, nhwc ? c : 1, hw, diff_dst, diff_src);
+    });
+}

@@ -1,0 +1,15 @@
+#include "pooling_walk.hpp"
+#include "vec_avx2.hpp"
+
+namespace cnn4j {
+void pool_forward_avx2(const PoolPlan &p, const float *x, float *y) { pool_forward_walk<Avx2Vec>(p, x, y); }
+void pool_backward_avx2(const PoolPlan &p, const float *x, const float *gy, float *gx) {
+    pool_backward_walk<Avx2Vec>(p, x, gy, gx);
+}
+void global_avg_forward_avx2(long images, int channels, long pixels, const float *x, float *y) {
+    global_avg_forward_walk<Avx2Vec>(images, channels, pixels, x, y);
+}
+void global_avg_backward_avx2(long images, int channels, long pixels, const float *gy, float *gx) {
+    global_avg_backward_walk<Avx2Vec>(images, channels, pixels, gy, gx);
+}
+}  // namespace cnn4j

@@ -1,0 +1,158 @@
+// The loops shared by every ISA's pooling kernels, vectorised across channels. `V` is the ISA's
+// vector type (vec_<isa>.hpp) from that file's anonymous namespace, so no instantiation is shared
+// across ISAs.
+#pragma once
+
+#include "pooling.hpp"
+
+namespace cnn4j {
+
+// The input rows [h0, h1) and columns [w0, w1) a window reads, and its average-pooling divisor
+// (PyTorch's: the window clipped to the padded input, or to the real input without count_include_pad).
+struct PoolWindow {
+    int h0, h1, w0, w1;
+    float divisor;
+};
+
+template <typename V>
+inline PoolWindow pool_window(const PoolPlan &p, int oh, int ow) {
+    const int hs = oh * p.stride_h - p.pad_h, ws = ow * p.stride_w - p.pad_w;
+    const int he = hs + p.kh < p.h + p.pad_h ? hs + p.kh : p.h + p.pad_h;
+    const int we = ws + p.kw < p.w + p.pad_w ? ws + p.kw : p.w + p.pad_w;
+    PoolWindow win{hs > 0 ? hs : 0, he < p.h ? he : p.h, ws > 0 ? ws : 0, we < p.w ? we : p.w, 1.f};
+    const int count = p.count_include_pad ? (he - hs) * (we - ws) : (win.h1 - win.h0) * (win.w1 - win.w0);
+    win.divisor = count > 0 ? (float)count : 1.f;
+    return win;
+}
+
+template <typename V>
+void pool_forward_walk(const PoolPlan &p, const float *x, float *y) {
+    const long rows = p.images * p.out_h;
+    const long image_size = (long)p.h * p.w * p.channels;
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < rows; ++r) {
+        const float *img = x + r / p.out_h * image_size;
+        const int oh = (int)(r % p.out_h);
+        for (int ow = 0; ow < p.out_w; ++ow) {
+            const PoolWindow win = pool_window<V>(p, oh, ow);
+            float *out = y + (r * p.out_w + ow) * p.channels;
+            for (int c = 0; c < p.channels; c += V::width) {
+                const int n = p.channels - c < V::width ? p.channels - c : V::width;
+                typename V::reg acc = p.average ? V::zero() : V::set1(-__builtin_inff());
+                for (int i = win.h0; i < win.h1; ++i) {
+                    for (int j = win.w0; j < win.w1; ++j) {
+                        const typename V::reg v = V::load(img + ((long)i * p.w + j) * p.channels + c, n);
+                        acc = p.average ? V::add(acc, v) : V::max(acc, v);
+                    }
+                }
+                V::store(out + c, p.average ? V::div(acc, V::set1(win.divisor)) : acc, n);
+            }
+        }
+    }
+}
+
+template <typename V>
+void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, float *gx) {
+    // A thread owns one channel block of one image: windows overlap only within it, so no races.
+    constexpr int block = 4 * V::width;
+    const int blocks = (p.channels + block - 1) / block;
+    const long pixels = (long)p.h * p.w;
+#pragma omp parallel for schedule(static)
+    for (long task = 0; task < p.images * blocks; ++task) {
+        const long image = task / blocks;
+        const int c_begin = (int)(task % blocks) * block;
+        const int c_end = c_begin + block < p.channels ? c_begin + block : p.channels;
+        const float *xi = x + image * pixels * p.channels;
+        float *gi = gx + image * pixels * p.channels;
+        for (long q = 0; q < pixels; ++q) {
+            for (int c = c_begin; c < c_end; c += V::width) {
+                V::store(gi + q * p.channels + c, V::zero(), c_end - c < V::width ? c_end - c : V::width);
+            }
+        }
+        for (int oh = 0; oh < p.out_h; ++oh) {
+            for (int ow = 0; ow < p.out_w; ++ow) {
+                const PoolWindow win = pool_window<V>(p, oh, ow);
+                if (win.h0 >= win.h1 || win.w0 >= win.w1) continue;
+                const float *g = gy + ((image * p.out_h + oh) * p.out_w + ow) * p.channels;
+                for (int c = c_begin; c < c_end; c += V::width) {
+                    const int n = c_end - c < V::width ? c_end - c : V::width;
+                    if (p.average) {
+                        const typename V::reg share = V::div(V::load(g + c, n), V::set1(win.divisor));
+                        for (int i = win.h0; i < win.h1; ++i) {
+                            for (int j = win.w0; j < win.w1; ++j) {
+                                float *dst = gi + ((long)i * p.w + j) * p.channels + c;
+                                V::store(dst, V::add(V::load(dst, n), share), n);
+                            }
+                        }
+                        continue;
+                    }
+                    // Track per lane the best value and its position in the window; a strict
+                    // comparison keeps the first maximum in row-major order.
+                    typename V::reg best = V::load(xi + ((long)win.h0 * p.w + win.w0) * p.channels + c, n);
+                    typename V::reg where = V::zero();
+                    int k = 0;
+                    for (int i = win.h0; i < win.h1; ++i) {
+                        for (int j = win.w0; j < win.w1; ++j, ++k) {
+                            const typename V::reg v = V::load(xi + ((long)i * p.w + j) * p.channels + c, n);
+                            where = V::select_gt(v, best, V::set1((float)k), where);
+                            best = V::select_gt(v, best, v, best);
+                        }
+                    }
+                    float pos[V::width], grad[V::width];
+                    V::store(pos, where);
+                    V::store(grad, V::load(g + c, n));
+                    const int span = win.w1 - win.w0;
+                    for (int l = 0; l < n; ++l) {
+                        const int at = (int)pos[l];
+                        gi[((long)(win.h0 + at / span) * p.w + win.w0 + at % span) * p.channels + c + l] += grad[l];
+                    }
+                }
+            }
+        }
+    }
+}
+
+template <typename V>
+void global_avg_forward_walk(long images, int channels, long pixels, const float *x, float *y) {
+#pragma omp parallel for schedule(static)
+    for (long image = 0; image < images; ++image) {
+        const float *img = x + image * pixels * channels;
+        if (channels == 1) {  // an NCHW plane: reduce along the contiguous pixels
+            typename V::reg acc = V::zero();
+            long q = 0;
+            for (; q + V::width <= pixels; q += V::width) acc = V::add(acc, V::load(img + q));
+            float sum = V::sum(acc);
+            for (; q < pixels; ++q) sum += img[q];
+            y[image] = sum / (float)pixels;
+            continue;
+        }
+        for (int c = 0; c < channels; c += V::width) {
+            const int n = channels - c < V::width ? channels - c : V::width;
+            typename V::reg acc = V::zero();
+            for (long q = 0; q < pixels; ++q) acc = V::add(acc, V::load(img + q * channels + c, n));
+            V::store(y + image * channels + c, V::div(acc, V::set1((float)pixels)), n);
+        }
+    }
+}
+
+template <typename V>
+void global_avg_backward_walk(long images, int channels, long pixels, const float *gy, float *gx) {
+#pragma omp parallel for schedule(static)
+    for (long image = 0; image < images; ++image) {
+        float *img = gx + image * pixels * channels;
+        if (channels == 1) {  // an NCHW plane: fill the contiguous pixels
+            const float share = gy[image] / (float)pixels;
+            long q = 0;
+            for (; q + V::width <= pixels; q += V::width) V::store(img + q, V::set1(share));
+            for (; q < pixels; ++q) img[q] = share;
+            continue;
+        }
+        for (int c = 0; c < channels; c += V::width) {
+            const int n = channels - c < V::width ? channels - c : V::width;
+            const typename V::reg share = V::div(V::load(gy + image * channels + c, n), V::set1((float)pixels));
+            for (long q = 0; q < pixels; ++q) V::store(img + q * channels + c, share, n);
+        }
+    }
+}
+
+}  // namespace cnn4j

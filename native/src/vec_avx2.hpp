@@ -1,0 +1,35 @@
+// 8-lane float vectors for the *_avx2.cpp kernels; tails use maskload/maskstore. Include only from
+// files compiled with the AVX2 flags (see vec_avx512.hpp for why the namespace is anonymous).
+#pragma once
+
+#include <immintrin.h>
+
+namespace {
+
+struct Avx2Vec {
+    using reg = __m256;
+    static constexpr int width = 8;
+
+    static __m256i first(int n) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
+    static reg load(const float *p) { return _mm256_loadu_ps(p); }
+    static reg load(const float *p, int n) { return _mm256_maskload_ps(p, first(n)); }
+    static void store(float *p, reg v) { _mm256_storeu_ps(p, v); }
+    static void store(float *p, reg v, int n) { _mm256_maskstore_ps(p, first(n), v); }
+    static reg set1(float x) { return _mm256_set1_ps(x); }
+    static reg zero() { return _mm256_setzero_ps(); }
+    static reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
+    static reg sub(reg a, reg b) { return _mm256_sub_ps(a, b); }
+    static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
+    static reg div(reg a, reg b) { return _mm256_div_ps(a, b); }
+    static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
+    static reg sqrt(reg a) { return _mm256_sqrt_ps(a); }
+    static reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
+    static reg select_gt(reg a, reg b, reg x, reg y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
+    static float sum(reg a) {
+        const __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
+    }
+};
+
+}  // namespace

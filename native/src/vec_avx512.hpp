@@ -1,0 +1,33 @@
+// 16-lane float vectors for the *_avx512.cpp kernels; tails use mask registers. Include only from
+// files compiled with the AVX-512 flags: the anonymous namespace gives each one its own copy, so no
+// AVX-512 code is ever shared with (and picked by the linker for) baseline code.
+#pragma once
+
+#include <immintrin.h>
+
+namespace {
+
+struct Avx512Vec {
+    using reg = __m512;
+    static constexpr int width = 16;
+
+    static __mmask16 first(int n) { return (__mmask16)((1u << n) - 1u); }
+    static reg load(const float *p) { return _mm512_loadu_ps(p); }
+    static reg load(const float *p, int n) { return _mm512_maskz_loadu_ps(first(n), p); }
+    static void store(float *p, reg v) { _mm512_storeu_ps(p, v); }
+    static void store(float *p, reg v, int n) { _mm512_mask_storeu_ps(p, first(n), v); }
+    static reg set1(float x) { return _mm512_set1_ps(x); }
+    static reg zero() { return _mm512_setzero_ps(); }
+    static reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
+    static reg sub(reg a, reg b) { return _mm512_sub_ps(a, b); }
+    static reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
+    static reg div(reg a, reg b) { return _mm512_div_ps(a, b); }
+    static reg fmadd(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
+    static reg sqrt(reg a) { return _mm512_sqrt_ps(a); }
+    static reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
+    // a > b ? x : y, lane by lane
+    static reg select_gt(reg a, reg b, reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ), y, x); }
+    static float sum(reg a) { return _mm512_reduce_add_ps(a); }
+};
+
+}  // namespace

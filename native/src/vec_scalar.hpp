@@ -1,0 +1,32 @@
+// One-lane "vectors" for the *_scalar.cpp kernels: the same kernel templates as the SIMD paths, on
+// plain floats, for CPUs without AVX2 (see vec_avx512.hpp for why the namespace is anonymous).
+#pragma once
+
+#include <cmath>
+
+namespace {
+
+struct ScalarVec {
+    using reg = float;
+    static constexpr int width = 1;
+
+    static reg load(const float *p) { return *p; }
+    static reg load(const float *p, int n) { return n > 0 ? *p : 0.f; }
+    static void store(float *p, reg v) { *p = v; }
+    static void store(float *p, reg v, int n) {
+        if (n > 0) *p = v;
+    }
+    static reg set1(float x) { return x; }
+    static reg zero() { return 0.f; }
+    static reg add(reg a, reg b) { return a + b; }
+    static reg sub(reg a, reg b) { return a - b; }
+    static reg mul(reg a, reg b) { return a * b; }
+    static reg div(reg a, reg b) { return a / b; }
+    static reg fmadd(reg a, reg b, reg c) { return a * b + c; }  // no FMA unit on baseline x86-64
+    static reg sqrt(reg a) { return std::sqrt(a); }
+    static reg max(reg a, reg b) { return a > b ? a : b; }
+    static reg select_gt(reg a, reg b, reg x, reg y) { return a > b ? x : y; }
+    static float sum(reg a) { return a; }
+};
+
+}  // namespace

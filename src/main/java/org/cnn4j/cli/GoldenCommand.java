@@ -1,0 +1,41 @@
+package org.cnn4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.golden.GoldenRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cnn4j golden DIR}: runs golden cases against a backend and algorithm. */
+@Command(name = "golden", mixinStandardHelpOptions = true,
+        description = {"Runs a folder of golden cases (index.json plus one folder per case, see fixtures/FORMAT.md) on the "
+                + "chosen backend, prints PASS/FAIL per case and ends with 'N passed, M failed'; the exit code is 1 when any "
+                + "case fails.",
+                "Example: cnn4j golden ../shared/fixtures/sample --backend native --algo im2col_gemm"})
+final class GoldenCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", description = "Folder holding index.json and the case folders.")
+    Path dir;
+
+    @Option(names = "--algo", description = "Convolution algorithm: auto (default), onednn, im2col_gemm, autotune, reference.")
+    String algo;
+
+    @Option(names = "--relative-tolerance", defaultValue = "2e-6",
+            description = "Error allowed relative to the largest reference value, on top of 16x PyTorch's float32 error "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double relative;
+
+    @Override
+    public Integer call() throws Exception {
+        if (algo != null) {
+            ConvAlgorithm.use(ConvAlgorithm.parse(algo));
+        }
+        System.out.printf("golden cases in %s on the %s backend, convolution algorithm %s%n", dir, Backends.current().name(),
+                ConvAlgorithm.current().name().toLowerCase(java.util.Locale.ROOT));
+        GoldenRunner.Summary s = new GoldenRunner(System.out, relative).run(dir);
+        return s.failed() == 0 ? 0 : 1;
+    }
+}
