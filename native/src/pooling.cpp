@@ -9,30 +9,28 @@
 
 namespace {
 
-enum PoolField { N, C, H, W, KH, KW, STRIDE_H, STRIDE_W, PAD_H, PAD_W, OUT_H, OUT_W, AVERAGE, COUNT_INCLUDE_PAD, FIELDS };
-
 cnn4j::PoolPlan plan_of(const int32_t *pool, int nhwc) {
     if (!pool) throw cnn4j::invalid_argument("null geometry");
-    for (int f = 0; f < FIELDS; ++f) {
+    for (int f = 0; f < CNN4J_POOL_FIELDS; ++f) {
         if (pool[f] < 0) throw cnn4j::invalid_argument("negative geometry field " + std::to_string(f));
     }
-    if (pool[C] == 0 || pool[H] == 0 || pool[W] == 0 || pool[KH] == 0 || pool[KW] == 0 || pool[STRIDE_H] == 0
-        || pool[STRIDE_W] == 0 || pool[OUT_H] == 0 || pool[OUT_W] == 0) {
+    if (pool[CNN4J_POOL_C] == 0 || pool[CNN4J_POOL_H] == 0 || pool[CNN4J_POOL_W] == 0 || pool[CNN4J_POOL_KH] == 0 || pool[CNN4J_POOL_KW] == 0 || pool[CNN4J_POOL_STRIDE_H] == 0
+        || pool[CNN4J_POOL_STRIDE_W] == 0 || pool[CNN4J_POOL_OUT_H] == 0 || pool[CNN4J_POOL_OUT_W] == 0) {
         throw cnn4j::invalid_argument("zero size in geometry");
     }
-    if (2 * pool[PAD_H] > pool[KH] || 2 * pool[PAD_W] > pool[KW]) throw cnn4j::invalid_argument("padding over half the kernel");
+    if (2 * pool[CNN4J_POOL_PAD_H] > pool[CNN4J_POOL_KH] || 2 * pool[CNN4J_POOL_PAD_W] > pool[CNN4J_POOL_KW]) throw cnn4j::invalid_argument("padding over half the kernel");
     // Every window must start inside the padded input (output sizes come from Java's Pool2dSpec).
-    if ((long)(pool[OUT_H] - 1) * pool[STRIDE_H] >= (long)pool[H] + pool[PAD_H]
-        || (long)(pool[OUT_W] - 1) * pool[STRIDE_W] >= (long)pool[W] + pool[PAD_W]) {
+    if ((long)(pool[CNN4J_POOL_OUT_H] - 1) * pool[CNN4J_POOL_STRIDE_H] >= (long)pool[CNN4J_POOL_H] + pool[CNN4J_POOL_PAD_H]
+        || (long)(pool[CNN4J_POOL_OUT_W] - 1) * pool[CNN4J_POOL_STRIDE_W] >= (long)pool[CNN4J_POOL_W] + pool[CNN4J_POOL_PAD_W]) {
         throw cnn4j::invalid_argument("output size does not fit the input");
     }
     cnn4j::PoolPlan p{};
-    p.images = nhwc ? pool[N] : (long)pool[N] * pool[C];
-    p.channels = nhwc ? pool[C] : 1;
-    p.h = pool[H], p.w = pool[W], p.kh = pool[KH], p.kw = pool[KW];
-    p.stride_h = pool[STRIDE_H], p.stride_w = pool[STRIDE_W], p.pad_h = pool[PAD_H], p.pad_w = pool[PAD_W];
-    p.out_h = pool[OUT_H], p.out_w = pool[OUT_W];
-    p.average = pool[AVERAGE] != 0, p.count_include_pad = pool[COUNT_INCLUDE_PAD] != 0;
+    p.images = nhwc ? pool[CNN4J_POOL_N] : (long)pool[CNN4J_POOL_N] * pool[CNN4J_POOL_C];
+    p.channels = nhwc ? pool[CNN4J_POOL_C] : 1;
+    p.h = pool[CNN4J_POOL_H], p.w = pool[CNN4J_POOL_W], p.kh = pool[CNN4J_POOL_KH], p.kw = pool[CNN4J_POOL_KW];
+    p.stride_h = pool[CNN4J_POOL_STRIDE_H], p.stride_w = pool[CNN4J_POOL_STRIDE_W], p.pad_h = pool[CNN4J_POOL_PAD_H], p.pad_w = pool[CNN4J_POOL_PAD_W];
+    p.out_h = pool[CNN4J_POOL_OUT_H], p.out_w = pool[CNN4J_POOL_OUT_W];
+    p.average = pool[CNN4J_POOL_AVERAGE] != 0, p.count_include_pad = pool[CNN4J_POOL_COUNT_INCLUDE_PAD] != 0;
     return p;
 }
 

@@ -90,6 +90,68 @@ int cnn4j_conv2d_im2col_backward_data(const int32_t *conv, const float *diff_dst
 int cnn4j_conv2d_im2col_backward_weights(const int32_t *conv, const float *src, const float *diff_dst,
                                          float *diff_weights, float *diff_bias);
 
+/*
+ * Layer ops other than convolution. `nhwc` says whether 4-D activations [n, c, h, w] are channels-last
+ * (else NCHW); all activation buffers of one call share that layout. Outputs are overwritten.
+ */
+
+/* Pooling geometry: CNN4J_POOL_FIELDS ints in the order below; output sizes as Java's Pool2dSpec computes them. */
+enum cnn4j_pool_field {
+    CNN4J_POOL_N, CNN4J_POOL_C, CNN4J_POOL_H, CNN4J_POOL_W, CNN4J_POOL_KH, CNN4J_POOL_KW, CNN4J_POOL_STRIDE_H,
+    CNN4J_POOL_STRIDE_W, CNN4J_POOL_PAD_H, CNN4J_POOL_PAD_W, CNN4J_POOL_OUT_H, CNN4J_POOL_OUT_W, CNN4J_POOL_AVERAGE,
+    CNN4J_POOL_COUNT_INCLUDE_PAD, CNN4J_POOL_FIELDS
+};
+int cnn4j_pool2d_forward(const int32_t *pool, int nhwc, const float *src, float *dst);
+/* Max pooling routes each gradient to the first maximum of its window (row-major). */
+int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const float *diff_dst, float *diff_src);
+/* [n, c, hw] to [n, c] means (dst is [n, c, 1, 1], the same in either layout), and back. */
+int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, const float *src, float *dst);
+int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, const float *diff_dst, float *diff_src);
+
+/* Batch norm per channel; gamma, beta, means and variances are [c]; variances are biased. */
+int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum, const float *src,
+                                      const float *gamma, const float *beta, float *running_mean, float *running_var,
+                                      float *dst, float *batch_mean, float *batch_var);
+int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src, const float *gamma,
+                                       const float *beta, const float *mean, const float *var, float *dst);
+/* diff_src, diff_gamma and diff_beta may be null (not computed). */
+int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, const float *src,
+                              const float *gamma, const float *mean, const float *var, const float *diff_dst,
+                              float *diff_src, float *diff_gamma, float *diff_beta);
+
+/* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh. */
+int cnn4j_activation_forward(int kind, float alpha, int64_t count, const float *src, float *dst);
+/* ReLU kinds read src, sigmoid and tanh read dst (the forward output). */
+int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float *src, const float *dst,
+                              const float *diff_dst, float *diff_src);
+
+int cnn4j_add(int64_t count, const float *a, const float *b, float *out);
+int cnn4j_multiply(int64_t count, const float *a, const float *b, float *out);
+
+/* Inverted dropout with Java's DropoutMask hash of (seed, logical NCHW index): mask = 0 or 1/(1-p). */
+int cnn4j_dropout_forward(int n, int c, int hw, int nhwc, float p, int64_t seed, const float *src, float *mask,
+                          float *dst);
+
+/* Copies a tensor of c channels into channels [c0, c0+c) of one of wide_c channels (into_wide), or back. */
+int cnn4j_copy_channels(int n, int hw, int nhwc, int c, int wide_c, int c0, int into_wide, const float *src,
+                        float *dst);
+
+/* dst[n, out] = src[n, in] * weights[out, in]^T + bias (bias may be null); backward outputs may be null. */
+int cnn4j_linear_forward(int n, int in, int out, const float *src, const float *weights, const float *bias, float *dst);
+int cnn4j_linear_backward(int n, int in, int out, const float *src, const float *weights, const float *diff_dst,
+                          float *diff_src, float *diff_weights, float *diff_bias);
+
+/* Row-wise softmax of [n, k]; the cross-entropy variant also writes the mean loss and (probs - onehot) / n. */
+int cnn4j_softmax(int n, int k, const float *logits, float *probs);
+int cnn4j_softmax_cross_entropy(int n, int k, const float *logits, const float *targets, float *probs,
+                                float *diff_logits, double *loss);
+
+/* Optimiser steps in place over `count` parameters (PyTorch's definitions; step counts from 1). */
+int cnn4j_sgd_step(int64_t count, float lr, float momentum, float dampening, float weight_decay, int nesterov, int step,
+                   float *param, const float *grad, float *momentum_buffer);
+int cnn4j_adam_step(int64_t count, float lr, float beta1, float beta2, float eps, float weight_decay, int decoupled,
+                    int step, float *param, const float *grad, float *exp_avg, float *exp_avg_sq);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@ import picocli.CommandLine.ScopeType;
                 BenchCommand.class,
                 DemoCommand.class,
                 GoldenCommand.class,
+                ConvolveCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,118 @@
+// C ABI for batch normalisation: statistics and coefficients per channel in double (baseline code),
+// the passes over the data in the active ISA's kernels (batch_norm_<isa>.cpp). Our own kernels:
+// oneDNN's batch norm would need NCHW data reordered, and it does not update running statistics.
+#include <omp.h>
+
+#include <cmath>
+#include <vector>
+
+#include "batch_norm.hpp"
+#include "isa.hpp"
+#include "status.hpp"
+
+namespace {
+
+cnn4j::ChannelLayout layout_of(int n, int c, int hw, int nhwc) {
+    if (n < 0 || c <= 0 || hw <= 0) throw cnn4j::invalid_argument("bad shape");
+    // One pixel per image reads the same either way; channels-last vectorises across channels.
+    if (nhwc || hw == 1) return {(long)n * hw, c, 1};
+    return {n, c, hw};
+}
+
+struct ChannelSums {
+    std::vector<double> s1, s2;
+};
+
+ChannelSums channel_sums(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *w) {
+    const int threads = omp_get_max_threads(), C = l.channels;
+    std::vector<double> partials(2L * C * threads, 0.0);
+    std::vector<float> scratch(2L * C * threads);
+    cnn4j::dispatch(&cnn4j::channel_sums_scalar, &cnn4j::channel_sums_avx2, &cnn4j::channel_sums_avx512)(
+        l, x, center, w, threads, partials.data(), scratch.data());
+    ChannelSums s{std::vector<double>(C, 0.0), std::vector<double>(C, 0.0)};
+    for (int t = 0; t < threads; ++t) {
+        for (int c = 0; c < C; ++c) {
+            s.s1[c] += partials[2L * C * t + c];
+            s.s2[c] += partials[2L * C * t + C + c];
+        }
+    }
+    return s;
+}
+
+void channel_affine(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,
+                    const float *b, const float *d, float *out) {
+    cnn4j::dispatch(&cnn4j::channel_affine_scalar, &cnn4j::channel_affine_avx2, &cnn4j::channel_affine_avx512)(
+        l, x, center, a, w, b, d, out);
+}
+
+}  // namespace
+
+extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum,
+                                                 const float *src, const float *gamma, const float *beta,
+                                                 float *running_mean, float *running_var, float *dst, float *batch_mean,
+                                                 float *batch_var) {
+    return cnn4j::guarded("batch norm training forward", [&] {
+        const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
+        if (!src || !gamma || !beta || !running_mean || !running_var || !dst || !batch_mean || !batch_var) {
+            throw cnn4j::invalid_argument("null buffer");
+        }
+        const double m = (double)l.outer * l.inner;
+        if (m == 0) throw cnn4j::invalid_argument("batch statistics of an empty batch");
+        const ChannelSums first = channel_sums(l, src, nullptr, nullptr);
+        std::vector<float> center(c), scale(c), shift(c);
+        std::vector<double> mean(c);
+        for (int ch = 0; ch < c; ++ch) {
+            mean[ch] = first.s1[ch] / m;
+            center[ch] = (float)mean[ch];
+        }
+        // Second pass around the rounded mean; s1 (the sum of x - center) corrects for its rounding.
+        const ChannelSums second = channel_sums(l, src, center.data(), nullptr);
+        for (int ch = 0; ch < c; ++ch) {
+            const double var = std::fmax(0.0, (second.s2[ch] - second.s1[ch] * second.s1[ch] / m) / m);
+            const double inv = 1.0 / std::sqrt(var + eps);
+            scale[ch] = (float)(gamma[ch] * inv);
+            shift[ch] = (float)(beta[ch] - gamma[ch] * inv * (mean[ch] - center[ch]));
+            batch_mean[ch] = center[ch];
+            batch_var[ch] = (float)var;
+            const double unbiased = m > 1 ? var * m / (m - 1) : var;
+            running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + (double)momentum * mean[ch]);
+            running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + (double)momentum * unbiased);
+        }
+        channel_affine(l, src, center.data(), scale.data(), nullptr, nullptr, shift.data(), dst);
+    });
+}
+
+extern "C" int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src,
+                                                  const float *gamma, const float *beta, const float *mean,
+                                                  const float *var, float *dst) {
+    return cnn4j::guarded("batch norm inference forward", [&] {
+        const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
+        if (!src || !gamma || !beta || !mean || !var || !dst) throw cnn4j::invalid_argument("null buffer");
+        std::vector<float> scale(c);
+        for (int ch = 0; ch < c; ++ch) scale[ch] = (float)(gamma[ch] / std::sqrt((double)var[ch] + eps));
+        channel_affine(l, src, mean, scale.data(), nullptr, nullptr, beta, dst);
+    });
+}
+
+extern "C" int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, const float *src,
+                                         const float *gamma, const float *mean, const float *var, const float *diff_dst,
+                                         float *diff_src, float *diff_gamma, float *diff_beta) {
+    return cnn4j::guarded("batch norm backward", [&] {
+        const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
+        if (!src || !gamma || !mean || !var || !diff_dst) throw cnn4j::invalid_argument("null buffer");
+        const double m = (double)l.outer * l.inner;
+        // s1 = sum(dy), s2 = sum((x - mean) * dy)
+        const ChannelSums sums = channel_sums(l, src, mean, diff_dst);
+        std::vector<float> a(c), b(c), d(c);
+        for (int ch = 0; ch < c; ++ch) {
+            const double inv = 1.0 / std::sqrt((double)var[ch] + eps), k = gamma[ch] * inv;
+            if (diff_gamma) diff_gamma[ch] = (float)(sums.s2[ch] * inv);
+            if (diff_beta) diff_beta[ch] = (float)sums.s1[ch];
+            // training: dx = k * dy - k * inv^2 * s2 / m * (x - mean) - k * s1 / m; else dx = k * dy
+            b[ch] = (float)k;
+            a[ch] = training && m > 0 ? (float)(-k * inv * inv * sums.s2[ch] / m) : 0.f;
+            d[ch] = training && m > 0 ? (float)(-k * sums.s1[ch] / m) : 0.f;
+        }
+        if (diff_src) channel_affine(l, src, mean, a.data(), diff_dst, b.data(), d.data(), diff_src);
+    });
+}

@@ -1,0 +1,26 @@
+// C ABI for element-wise add and multiply (residual connections, dropout's backward): the active
+// ISA's kernel over the whole buffer, whatever its layout.
+#include "eltwise.hpp"
+#include "isa.hpp"
+#include "status.hpp"
+
+namespace {
+
+int binary(const char *name, int op, int64_t count, const float *a, const float *b, float *out) {
+    return cnn4j::guarded(name, [&] {
+        if (count < 0) throw cnn4j::invalid_argument("negative element count");
+        if (!a || !b || !out) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::eltwise_binary_scalar, &cnn4j::eltwise_binary_avx2, &cnn4j::eltwise_binary_avx512)(
+            op, count, a, b, out);
+    });
+}
+
+}  // namespace
+
+extern "C" int cnn4j_add(int64_t count, const float *a, const float *b, float *out) {
+    return binary("add", cnn4j::ELTWISE_ADD, count, a, b, out);
+}
+
+extern "C" int cnn4j_multiply(int64_t count, const float *a, const float *b, float *out) {
+    return binary("multiply", cnn4j::ELTWISE_MULTIPLY, count, a, b, out);
+}

@@ -1,0 +1,8 @@
+#include "eltwise_walk.hpp"
+#include "vec_avx512.hpp"
+
+namespace cnn4j {
+void eltwise_binary_avx512(int op, long count, const float *a, const float *b, float *out) {
+    eltwise_binary_walk<Avx512Vec>(op, count, a, b, out);
+}
+}  // namespace cnn4j

@@ -1,0 +1,36 @@
+// The loop shared by every ISA's element-wise kernels: blocks of the buffers across OpenMP threads,
+// `V` (vec_<isa>.hpp, from the ISA file's anonymous namespace) inside a block.
+#pragma once
+
+#include "eltwise.hpp"
+
+namespace cnn4j {
+
+// Large enough to amortise scheduling, small enough to split a 64x64x16 activation across threads.
+constexpr long eltwise_block = 16384;
+
+template <typename V, typename Op>
+void eltwise_binary_blocks(long count, const float *a, const float *b, float *out, Op op) {
+    const long blocks = (count + eltwise_block - 1) / eltwise_block;
+#pragma omp parallel for schedule(static)
+    for (long blk = 0; blk < blocks; ++blk) {
+        const long end = (blk + 1) * eltwise_block < count ? (blk + 1) * eltwise_block : count;
+        long i = blk * eltwise_block;
+        for (; i + V::width <= end; i += V::width) V::store(out + i, op(V::load(a + i), V::load(b + i)));
+        if (i < end) {
+            const int n = (int)(end - i);
+            V::store(out + i, op(V::load(a + i, n), V::load(b + i, n)), n);
+        }
+    }
+}
+
+template <typename V>
+void eltwise_binary_walk(int op, long count, const float *a, const float *b, float *out) {
+    if (op == ELTWISE_ADD) {
+        eltwise_binary_blocks<V>(count, a, b, out, [](typename V::reg x, typename V::reg y) { return V::add(x, y); });
+    } else {
+        eltwise_binary_blocks<V>(count, a, b, out, [](typename V::reg x, typename V::reg y) { return V::mul(x, y); });
+    }
+}
+
+}  // namespace cnn4j
