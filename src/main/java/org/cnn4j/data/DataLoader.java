@@ -1,0 +1,117 @@
+package org.cnn4j.data;
+
+import java.util.SplittableRandom;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Cuts a dataset into batches of off-heap tensors: images [B, C, H, W] normalised with (x - mean) / std
+ * and labels [B] as class indices in floats. The two batch tensors are allocated once and refilled for
+ * every batch (a smaller pair for a last, partial batch), so iterating allocates no per-image garbage.
+ * With shuffling, each epoch's order is a permutation drawn from (seed, epoch): runs are reproducible.
+ */
+public final class DataLoader implements AutoCloseable {
+    private final ImageDataset data;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final float mean, std;
+    private final int[] order;
+    private Tensor images, labels, lastImages, lastLabels;
+
+    public DataLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, float mean, float std) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("data loader: batch size must be > 0, got " + batchSize);
+        }
+        if (!(std > 0)) {
+            throw new IllegalArgumentException("data loader: std must be > 0, got " + std);
+        }
+        this.data = data;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.mean = mean;
+        this.std = std;
+        this.order = new int[data.size()];
+    }
+
+    public int numBatches() {
+        return (data.size() + batchSize - 1) / batchSize;
+    }
+
+    public ImageDataset dataset() {
+        return data;
+    }
+
+    /** Fixes the order of the images for {@code epoch} (a seeded shuffle, or dataset order). */
+    public void startEpoch(int epoch) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + epoch);
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+    }
+
+    /** Batch {@code b} of the current epoch: {@code [images, labels]}, valid until the next call. */
+    public Tensor[] batch(int b) {
+        int start = b * batchSize, n = Math.min(batchSize, data.size() - start);
+        if (b < 0 || n <= 0) {
+            throw new IllegalArgumentException("data loader: batch " + b + " is outside 0.." + (numBatches() - 1));
+        }
+        Tensor x, y;
+        if (n == batchSize) {
+            if (images == null) {
+                images = Tensor.zeros(batchSize, data.channels(), data.height(), data.width()).detach();
+                labels = Tensor.zeros(batchSize).detach();
+            }
+            x = images;
+            y = labels;
+        } else {
+            if (lastImages == null || lastImages.dim(0) != n) {
+                close(lastImages, lastLabels);
+                lastImages = Tensor.zeros(n, data.channels(), data.height(), data.width()).detach();
+                lastLabels = Tensor.zeros(n).detach();
+            }
+            x = lastImages;
+            y = lastLabels;
+        }
+        int per = data.imageSize();
+        java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer();
+        float[] px = data.pixels();
+        float inv = 1f / std;
+        for (int i = 0; i < n; i++) {
+            int idx = order[start + i];
+            for (int p = 0; p < per; p++) {
+                xb.put(i * per + p, (px[idx * per + p] - mean) * inv);
+            }
+            yb.put(i, data.labels()[idx]);
+        }
+        return new Tensor[] {x, y};
+    }
+
+    /** The dataset index of position {@code i} of batch {@code b} in the current epoch. */
+    public int indexOf(int b, int i) {
+        return order[b * batchSize + i];
+    }
+
+    @Override
+    public void close() {
+        close(images, labels);
+        close(lastImages, lastLabels);
+    }
+
+    private static void close(Tensor a, Tensor b) {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+}

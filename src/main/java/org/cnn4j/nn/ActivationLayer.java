@@ -1,0 +1,72 @@
+package org.cnn4j.nn;
+
+import org.cnn4j.backend.Activation;
+import org.cnn4j.kernels.Activations;
+import org.cnn4j.tensor.Tensor;
+
+/** An element-wise activation as a layer: {@link #relu()}, {@link #leakyRelu(float)}, {@link #sigmoid()}, {@link #tanh()}. */
+public final class ActivationLayer extends Module {
+    private final Activation activation;
+    private Tensor input, output, gradInput;
+
+    public ActivationLayer(Activation activation) {
+        if (activation == null) {
+            throw new IllegalArgumentException("ActivationLayer: activation is null");
+        }
+        this.activation = activation;
+    }
+
+    public static ActivationLayer relu() {
+        return new ActivationLayer(Activation.RELU);
+    }
+
+    public static ActivationLayer leakyRelu(float negativeSlope) {
+        return new ActivationLayer(Activation.leakyRelu(negativeSlope));
+    }
+
+    public static ActivationLayer sigmoid() {
+        return new ActivationLayer(Activation.SIGMOID);
+    }
+
+    public static ActivationLayer tanh() {
+        return new ActivationLayer(Activation.TANH);
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        input = x;
+        output = ensure(output, x.dims());
+        Activations.forward(activation, x, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (!needsInputGrad()) {
+            return null;
+        }
+        gradInput = ensure(gradInput, input.dims());
+        Activations.backward(activation, input, output, gradOutput, gradInput);
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return switch (activation.kind()) {
+            case RELU -> "ReLU";
+            case LEAKY_RELU -> "LeakyReLU(" + activation.alpha() + ")";
+            case SIGMOID -> "Sigmoid";
+            case TANH -> "Tanh";
+        };
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(output, gradInput);
+    }
+}

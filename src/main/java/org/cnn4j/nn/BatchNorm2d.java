@@ -1,0 +1,114 @@
+package org.cnn4j.nn;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnn4j.kernels.BatchNorm;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Batch normalisation over the channels of [N, C, H, W] (eps 1e-5, momentum 0.1 by default, as
+ * PyTorch). Training normalises with the batch statistics and updates the running ones; evaluation
+ * uses the running statistics. gamma starts at 1, beta at 0, running mean 0, running variance 1.
+ */
+public final class BatchNorm2d extends Module {
+    private final int channels;
+    private final float eps, momentum;
+    private final Parameter gamma, beta;
+    private final Tensor runningMean, runningVar, batchMean, batchVar;
+    private boolean forwardWasTraining;
+    private Tensor input, output, gradInput;
+
+    public BatchNorm2d(int channels, float eps, float momentum) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException("BatchNorm2d: channels must be > 0, got " + channels);
+        }
+        this.channels = channels;
+        this.eps = eps;
+        this.momentum = momentum;
+        gamma = new Parameter("gamma", channels);
+        beta = new Parameter("beta", channels);
+        Init.ones(gamma.value());
+        runningMean = Tensor.zeros(channels).detach();
+        runningVar = Tensor.zeros(channels).detach().fill(1f);
+        batchMean = Tensor.zeros(channels).detach();
+        batchVar = Tensor.zeros(channels).detach();
+    }
+
+    public BatchNorm2d(int channels) {
+        this(channels, 1e-5f, 0.1f);
+    }
+
+    public Parameter gamma() {
+        return gamma;
+    }
+
+    public Parameter beta() {
+        return beta;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    public float eps() {
+        return eps;
+    }
+
+    @Override
+    protected List<Parameter> ownParameters() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    protected Map<String, Tensor> ownBuffers() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("running_mean", runningMean);
+        m.put("running_var", runningVar);
+        return m;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != channels) {
+            throw new IllegalArgumentException("BatchNorm2d(" + channels + "): input must be [N, " + channels + ", H, W], got " + x.shape());
+        }
+        input = x;
+        output = ensure(output, x.dims());
+        forwardWasTraining = isTraining();
+        if (forwardWasTraining) {
+            BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar);
+        } else {
+            BatchNorm.inferenceForward(eps, x, gamma.value(), beta.value(), runningMean, runningVar, output);
+        }
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.dims())) : null;
+        boolean learn = !gamma.isFrozen();
+        if (gx == null && !learn) {
+            return null;
+        }
+        Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
+        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), mean, var, gradOutput, gx,
+                learn ? gamma.grad() : null, learn ? beta.grad() : null);
+        return gx;
+    }
+
+    @Override
+    public String describe() {
+        return "BatchNorm2d(" + channels + ")";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(batchMean, batchVar, output, gradInput);
+    }
+}

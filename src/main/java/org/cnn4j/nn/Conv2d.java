@@ -1,0 +1,111 @@
+package org.cnn4j.nn;
+
+import java.util.List;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.kernels.Convolution;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * 2-D convolution over [N, inChannels, H, W]. Default initialisation as PyTorch's:
+ * weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = inChannels/groups * kernel^2
+ * (the zoo re-initialises with He normal where an architecture says so).
+ */
+public final class Conv2d extends Module {
+    private final int in, out, kernel, stride, padding, dilation, groups;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Conv2dSpec spec;
+    private Tensor input, output, gradInput;
+
+    public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias) {
+        if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || dilation <= 0 || groups <= 0
+                || in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException("Conv2d: invalid arguments in=" + in + " out=" + out + " kernel=" + kernel
+                    + " stride=" + stride + " padding=" + padding + " dilation=" + dilation + " groups=" + groups);
+        }
+        this.in = in;
+        this.out = out;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        this.dilation = dilation;
+        this.groups = groups;
+        this.weight = new Parameter("weight", out, in / groups, kernel, kernel);
+        this.bias = bias ? new Parameter("bias", out) : null;
+        int fanIn = in / groups * kernel * kernel;
+        Init.pytorchDefault(weight.value(), fanIn);
+        if (bias) {
+            Init.pytorchDefault(this.bias.value(), fanIn);
+        }
+    }
+
+    /** Stride 1, no dilation, one group, with bias. */
+    public Conv2d(int in, int out, int kernel, int padding) {
+        this(in, out, kernel, 1, padding, 1, 1, true);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** fan_in = inChannels/groups * kernel^2, for initialisers. */
+    public int fanIn() {
+        return in / groups * kernel * kernel;
+    }
+
+    public int fanOut() {
+        return out / groups * kernel * kernel;
+    }
+
+    public int outChannels() {
+        return out;
+    }
+
+    @Override
+    protected List<Parameter> ownParameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != in) {
+            throw new IllegalArgumentException("Conv2d(" + in + "->" + out + "): input must be [N, " + in + ", H, W], got " + x.shape());
+        }
+        if (spec == null || spec.n() != x.dim(0) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
+            spec = Conv2dSpec.of(x.dim(0), in, x.dim(2), x.dim(3), out, kernel, stride, padding, dilation, groups);
+        }
+        input = x;
+        output = ensure(output, spec.outputDims());
+        Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (!weight.isFrozen()) {
+            Convolution.backwardWeights(spec, input, gradOutput, weight.grad(), bias == null || bias.isFrozen() ? null : bias.grad());
+        }
+        if (!needsInputGrad()) {
+            return null;
+        }
+        gradInput = ensure(gradInput, spec.inputDims());
+        Convolution.backwardData(spec, gradOutput, weight.value(), gradInput);
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return "Conv2d(" + in + "->" + out + ", " + kernel + "x" + kernel + ", stride " + stride + ", pad " + padding
+                + (dilation > 1 ? ", dilation " + dilation : "") + (groups > 1 ? ", groups " + groups : "") + (bias == null ? ", no bias" : "") + ")";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(output, gradInput);
+    }
+}

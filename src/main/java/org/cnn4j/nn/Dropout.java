@@ -1,0 +1,61 @@
+package org.cnn4j.nn;
+
+import org.cnn4j.kernels.Elementwise;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability p and scales the rest by
+ * 1/(1-p); in evaluation, the identity. The mask of call t is a function of (seed, t, element), so a
+ * run is reproducible from its seed on any backend and thread count.
+ */
+public final class Dropout extends Module {
+    private final float p;
+    private final long seed;
+    private long calls;
+    private Tensor mask, output, gradInput;
+    private boolean applied;
+
+    public Dropout(float p, long seed) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+        }
+        this.p = p;
+        this.seed = seed;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        applied = isTraining() && p > 0;
+        if (!applied) {
+            return x;
+        }
+        mask = ensure(mask, x.dims());
+        output = ensure(output, x.dims());
+        Elementwise.dropout(p, seed * 0x9E3779B97F4A7C15L + calls++, x, mask, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (!needsInputGrad()) {
+            return null;
+        }
+        if (!applied) {
+            return gradOutput;
+        }
+        gradInput = ensure(gradInput, gradOutput.dims());
+        Elementwise.multiply(gradOutput, mask, gradInput);
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return "Dropout(" + p + ")";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(mask, output, gradInput);
+    }
+}

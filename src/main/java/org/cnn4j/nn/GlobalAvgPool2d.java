@@ -1,0 +1,41 @@
+package org.cnn4j.nn;
+
+import org.cnn4j.kernels.Pooling;
+import org.cnn4j.tensor.Tensor;
+
+/** Averages each channel over the image: [N, C, H, W] to [N, C, 1, 1]. */
+public final class GlobalAvgPool2d extends Module {
+    private Tensor input, output, gradInput;
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("GlobalAvgPool2d: input must be 4-D, got " + x.shape());
+        }
+        input = x;
+        output = ensure(output, x.dim(0), x.dim(1), 1, 1);
+        Pooling.globalAvgForward(x, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (!needsInputGrad()) {
+            return null;
+        }
+        gradInput = ensure(gradInput, input.dims());
+        Pooling.globalAvgBackward(gradOutput, gradInput);
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return "GlobalAvgPool2d";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(output, gradInput);
+    }
+}

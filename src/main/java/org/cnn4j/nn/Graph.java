@@ -1,0 +1,217 @@
+package org.cnn4j.nn;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnn4j.kernels.Elementwise;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * A network as a directed acyclic graph of named nodes, like Keras' functional API: layers, residual
+ * additions ({@link #add}) and channel concatenations ({@link #concat}). Nodes run in the order they
+ * were added (each may only read nodes added before it), and backward runs in reverse, summing the
+ * gradients of a node whose output feeds several others.
+ *
+ * <pre>{@code
+ * Graph block = new Graph("x")
+ *     .layer("conv1", new Conv2d(16, 16, 3, 1), "x").layer("bn1", new BatchNorm2d(16), "conv1")
+ *     .layer("relu1", ActivationLayer.relu(), "bn1")
+ *     .layer("conv2", new Conv2d(16, 16, 3, 1), "relu1").layer("bn2", new BatchNorm2d(16), "conv2")
+ *     .add("sum", "bn2", "x").layer("out", ActivationLayer.relu(), "sum");
+ * }</pre>
+ */
+public final class Graph extends Module {
+    private enum Kind { LAYER, ADD, CONCAT }
+
+    private record Node(String name, Kind kind, Module module, List<String> inputs) {
+    }
+
+    private final String inputName;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, Tensor> owned = new HashMap<>();
+    private final Map<String, Tensor> values = new HashMap<>();
+    private final Map<String, Boolean> needsGrad = new HashMap<>();
+    private String outputName;
+
+    public Graph(String inputName) {
+        this.inputName = inputName;
+    }
+
+    /** Adds a layer reading node {@code input}. */
+    public Graph layer(String name, Module module, String input) {
+        return node(new Node(name, Kind.LAYER, module, List.of(input)));
+    }
+
+    /** Adds the element-wise sum of two or more nodes of the same shape (a residual connection). */
+    public Graph add(String name, String... inputs) {
+        return node(new Node(name, Kind.ADD, null, List.of(inputs)));
+    }
+
+    /** Adds the concatenation of nodes along channels (an Inception block's merge). */
+    public Graph concat(String name, String... inputs) {
+        return node(new Node(name, Kind.CONCAT, null, List.of(inputs)));
+    }
+
+    /** Which node is the graph's output (default: the last one added). */
+    public Graph output(String name) {
+        requireNode(name);
+        outputName = name;
+        return this;
+    }
+
+    private Graph node(Node n) {
+        if (n.name == null || n.name.isEmpty() || n.name.contains(".") || nodes.containsKey(n.name) || n.name.equals(inputName)) {
+            throw new IllegalArgumentException("Graph: node name '" + n.name + "' is empty, dotted or taken");
+        }
+        if (n.inputs.isEmpty() || (n.kind != Kind.LAYER && n.inputs.size() < 2)) {
+            throw new IllegalArgumentException("Graph: node '" + n.name + "' needs " + (n.kind == Kind.LAYER ? "an input" : "two or more inputs"));
+        }
+        n.inputs.forEach(this::requireNode);
+        nodes.put(n.name, n);
+        return this;
+    }
+
+    private void requireNode(String name) {
+        if (!name.equals(inputName) && !nodes.containsKey(name)) {
+            throw new IllegalArgumentException("Graph: no node named '" + name + "' before this point (nodes: " + nodes.keySet() + ")");
+        }
+    }
+
+    public Module module(String name) {
+        Node n = nodes.get(name);
+        if (n == null || n.module == null) {
+            throw new IllegalArgumentException("Graph: no layer named '" + name + "'");
+        }
+        return n.module;
+    }
+
+    public List<String> nodeNames() {
+        return new ArrayList<>(nodes.keySet());
+    }
+
+    @Override
+    public Map<String, Module> children() {
+        Map<String, Module> m = new LinkedHashMap<>();
+        nodes.values().stream().filter(n -> n.module != null).forEach(n -> m.put(n.name, n.module));
+        return m;
+    }
+
+    private String out() {
+        if (nodes.isEmpty()) {
+            throw new IllegalStateException("Graph: no nodes");
+        }
+        return outputName != null ? outputName : new ArrayList<>(nodes.keySet()).get(nodes.size() - 1);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        values.clear();
+        values.put(inputName, x);
+        needsGrad.put(inputName, needsInputGrad());
+        for (Node n : nodes.values()) {
+            boolean upstream = n.inputs.stream().anyMatch(needsGrad::get);
+            Tensor y;
+            switch (n.kind) {
+                case LAYER -> {
+                    n.module.setNeedsInputGrad(upstream);
+                    y = n.module.forward(values.get(n.inputs.get(0)));
+                    upstream = upstream || !n.module.isFrozen();
+                }
+                case ADD -> {
+                    Tensor first = values.get(n.inputs.get(0));
+                    y = buffer(n.name, first.dims());
+                    Elementwise.add(first, values.get(n.inputs.get(1)), y);
+                    for (int i = 2; i < n.inputs.size(); i++) {
+                        Elementwise.add(y, values.get(n.inputs.get(i)), y);
+                    }
+                }
+                default -> {
+                    List<Tensor> parts = n.inputs.stream().map(values::get).toList();
+                    int channels = parts.stream().mapToInt(t -> t.dim(1)).sum();
+                    Tensor first = parts.get(0);
+                    y = buffer(n.name, first.dim(0), channels, first.dim(2), first.dim(3));
+                    Elementwise.concatChannels(parts, y);
+                }
+            }
+            values.put(n.name, y);
+            needsGrad.put(n.name, upstream);
+        }
+        return values.get(out());
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Map<String, Tensor> grads = new HashMap<>();
+        grads.put(out(), gradOutput);
+        List<Node> order = new ArrayList<>(nodes.values());
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            Tensor g = grads.get(n.name);
+            if (g == null || !needsGrad.get(n.name)) {
+                continue;
+            }
+            switch (n.kind) {
+                case LAYER -> accumulate(grads, n.inputs.get(0), n.module.backward(g));
+                case ADD -> n.inputs.forEach(in -> accumulate(grads, in, g));
+                default -> {
+                    List<Tensor> parts = new ArrayList<>();
+                    for (String in : n.inputs) {
+                        parts.add(buffer(n.name + "/grad/" + in, values.get(in).dims()));
+                    }
+                    Elementwise.splitChannels(g, parts);
+                    for (int k = 0; k < parts.size(); k++) {
+                        accumulate(grads, n.inputs.get(k), parts.get(k));
+                    }
+                }
+            }
+        }
+        return needsInputGrad() ? grads.get(inputName) : null;
+    }
+
+    /** Adds gradient {@code g} flowing into node {@code name}; a second contribution goes into an owned sum. */
+    private void accumulate(Map<String, Tensor> grads, String name, Tensor g) {
+        if (g == null || !needsGrad.get(name)) {
+            return;
+        }
+        Tensor sum = owned.get(name + "/gradsum");
+        Tensor previous = grads.get(name);
+        if (previous == null) {
+            grads.put(name, g);
+        } else if (previous == sum) {
+            Elementwise.add(sum, g, sum);
+        } else {
+            sum = buffer(name + "/gradsum", g.dims());
+            Elementwise.add(previous, g, sum);
+            grads.put(name, sum);
+        }
+    }
+
+    private Tensor buffer(String key, int... dims) {
+        Tensor t = ensure(owned.get(key), dims);
+        owned.put(key, t);
+        return t;
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("Graph(input " + inputName);
+        for (Node n : nodes.values()) {
+            String what = switch (n.kind) {
+                case LAYER -> n.module.describe().replace("\n", "\n  ");
+                case ADD -> "Add";
+                case CONCAT -> "Concat";
+            };
+            sb.append("\n  ").append(n.name).append(" <- ").append(String.join(", ", n.inputs)).append(": ").append(what);
+        }
+        return sb.append("\n)").toString();
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        owned.values().forEach(Tensor::close);
+        owned.clear();
+    }
+}

@@ -1,0 +1,77 @@
+package org.cnn4j.nn;
+
+import java.util.SplittableRandom;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Weight initialisers, seeded for reproducible runs ({@link #manualSeed}, like torch.manual_seed).
+ * Fans: for a convolution weight [K, C/g, kh, kw], fan_in = C/g*kh*kw and fan_out = K*kh*kw; for a
+ * linear weight [out, in], fan_in = in and fan_out = out.
+ */
+public final class Init {
+    private static SplittableRandom generator = new SplittableRandom(0);
+
+    private Init() {
+    }
+
+    /** Restarts the generator every initialiser draws from. */
+    public static synchronized void manualSeed(long seed) {
+        generator = new SplittableRandom(seed);
+    }
+
+    /** He/Kaiming normal for ReLU: N(0, 2 / fan). */
+    public static void kaimingNormal(Tensor w, int fan) {
+        normal(w, Math.sqrt(2.0 / fan));
+    }
+
+    /** He/Kaiming uniform for ReLU: U(-b, b) with b = sqrt(6 / fan). */
+    public static void kaimingUniform(Tensor w, int fan) {
+        uniform(w, Math.sqrt(6.0 / fan));
+    }
+
+    /** Xavier/Glorot normal: N(0, 2 / (fan_in + fan_out)). */
+    public static void xavierNormal(Tensor w, int fanIn, int fanOut) {
+        normal(w, Math.sqrt(2.0 / (fanIn + fanOut)));
+    }
+
+    /** Xavier/Glorot uniform: U(-b, b) with b = sqrt(6 / (fan_in + fan_out)). */
+    public static void xavierUniform(Tensor w, int fanIn, int fanOut) {
+        uniform(w, Math.sqrt(6.0 / (fanIn + fanOut)));
+    }
+
+    /** PyTorch's default for Conv2d and Linear weights and biases: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+    public static void pytorchDefault(Tensor w, int fanIn) {
+        uniform(w, 1.0 / Math.sqrt(fanIn));
+    }
+
+    public static void constant(Tensor w, float value) {
+        w.fill(value);
+    }
+
+    public static void zeros(Tensor w) {
+        w.fill(0f);
+    }
+
+    public static void ones(Tensor w) {
+        w.fill(1f);
+    }
+
+    public static synchronized void uniform(Tensor w, double bound) {
+        java.nio.FloatBuffer b = w.buffer();
+        for (int i = 0; i < b.limit(); i++) {
+            b.put(i, (float) ((generator.nextDouble() * 2 - 1) * bound));
+        }
+    }
+
+    public static synchronized void normal(Tensor w, double std) {
+        java.nio.FloatBuffer b = w.buffer();
+        for (int i = 0; i < b.limit(); i++) {
+            b.put(i, (float) (gaussian() * std));
+        }
+    }
+
+    private static double gaussian() {
+        double u1 = generator.nextDouble(), u2 = generator.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2); // Box-Muller
+    }
+}

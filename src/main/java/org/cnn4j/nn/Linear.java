@@ -1,0 +1,88 @@
+package org.cnn4j.nn;
+
+import java.util.List;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Fully connected layer y = x W^T + b over [N, in]. Default initialisation as PyTorch's:
+ * weight and bias U(-1/sqrt(in), 1/sqrt(in)).
+ */
+public final class Linear extends Module {
+    private final int in, out;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Tensor input, output, gradInput;
+
+    public Linear(int in, int out, boolean bias) {
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("Linear: in and out must be > 0, got " + in + " and " + out);
+        }
+        this.in = in;
+        this.out = out;
+        this.weight = new Parameter("weight", out, in);
+        this.bias = bias ? new Parameter("bias", out) : null;
+        Init.pytorchDefault(weight.value(), in);
+        if (bias) {
+            Init.pytorchDefault(this.bias.value(), in);
+        }
+    }
+
+    public Linear(int in, int out) {
+        this(in, out, true);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    public int outFeatures() {
+        return out;
+    }
+
+    @Override
+    protected List<Parameter> ownParameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 2 || x.dim(1) != in) {
+            throw new IllegalArgumentException("Linear(" + in + "->" + out + "): input must be [N, " + in + "], got " + x.shape());
+        }
+        input = x;
+        output = ensure(output, x.dim(0), out);
+        org.cnn4j.kernels.Linear.forward(x, weight.value(), bias == null ? null : bias.value(), output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.dims())) : null;
+        boolean learn = !weight.isFrozen();
+        if (gx == null && !learn) {
+            return null;
+        }
+        org.cnn4j.kernels.Linear.backward(input, weight.value(), gradOutput, gx, learn ? weight.grad() : null,
+                learn && bias != null && !bias.isFrozen() ? bias.grad() : null);
+        return gx;
+    }
+
+    @Override
+    public String describe() {
+        return "Linear(" + in + "->" + out + (bias == null ? ", no bias" : "") + ")";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(output, gradInput);
+    }
+}

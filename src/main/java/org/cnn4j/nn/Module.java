@@ -1,0 +1,139 @@
+package org.cnn4j.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * A layer or a network of layers, like torch.nn.Module. {@link #forward} returns an output the module
+ * owns and reuses for the next call with the same batch size (a warmed-up step allocates nothing);
+ * {@link #backward} takes the gradient of the loss with respect to that output and returns the
+ * gradient with respect to the input (null when the input needs none, e.g. the first layer), after
+ * writing the gradients of its parameters. Parameters are named ({@code layer.weight}) and listable;
+ * {@link #train()} / {@link #eval()} switch modes; {@link #freeze()} stops gradients and updates.
+ */
+public abstract class Module implements AutoCloseable {
+    private boolean training = true;
+    private boolean needsInputGrad = true;
+
+    public abstract Tensor forward(Tensor input);
+
+    public abstract Tensor backward(Tensor gradOutput);
+
+    /** This module's own parameters, by local name. */
+    protected List<Parameter> ownParameters() {
+        return List.of();
+    }
+
+    /** This module's own non-learnable state saved with the model (batch norm's running statistics). */
+    protected Map<String, Tensor> ownBuffers() {
+        return Map.of();
+    }
+
+    /** Sub-modules by name (containers override). */
+    public Map<String, Module> children() {
+        return Map.of();
+    }
+
+    /** Every parameter of this module and its children, named with dotted paths. */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (Parameter p : ownParameters()) {
+            out.put(p.name(), p);
+        }
+        children().forEach((name, child) -> child.namedParameters().forEach((k, v) -> out.put(name + "." + k, v)));
+        return out;
+    }
+
+    /** Every saved non-learnable tensor, named like parameters. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>(ownBuffers());
+        children().forEach((name, child) -> child.namedBuffers().forEach((k, v) -> out.put(name + "." + k, v)));
+        return out;
+    }
+
+    public List<Parameter> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** The number of learnable values. */
+    public long parameterCount() {
+        return parameters().stream().mapToLong(p -> p.value().numel()).sum();
+    }
+
+    public Module train() {
+        setTraining(true);
+        return this;
+    }
+
+    public Module eval() {
+        setTraining(false);
+        return this;
+    }
+
+    private void setTraining(boolean on) {
+        training = on;
+        children().values().forEach(c -> c.setTraining(on));
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** No gradient, no update for any parameter of this module and its children. */
+    public Module freeze() {
+        parameters().forEach(p -> p.setFrozen(true));
+        return this;
+    }
+
+    public Module unfreeze() {
+        parameters().forEach(p -> p.setFrozen(false));
+        return this;
+    }
+
+    /** Whether every parameter is frozen (true for modules without parameters). */
+    public boolean isFrozen() {
+        return parameters().stream().allMatch(Parameter::isFrozen);
+    }
+
+    /** Whether backward must compute the input gradient; false for the first layer saves its backward-data pass. */
+    public boolean needsInputGrad() {
+        return needsInputGrad;
+    }
+
+    public void setNeedsInputGrad(boolean needed) {
+        needsInputGrad = needed;
+    }
+
+    /** A one-line description, e.g. "Conv2d(1->32, 3x3, stride 1, pad 1)". */
+    public abstract String describe();
+
+    /** Frees parameters, buffers and owned activations. */
+    @Override
+    public void close() {
+        ownParameters().forEach(Parameter::close);
+        ownBuffers().values().forEach(Tensor::close);
+        children().values().forEach(Module::close);
+    }
+
+    /** {@code t} when it already has {@code dims}, else a new detached tensor of zeros (and {@code t} closed). */
+    protected static Tensor ensure(Tensor t, int... dims) {
+        if (t != null && !t.isClosed() && java.util.Arrays.equals(t.dims(), dims)) {
+            return t;
+        }
+        if (t != null) {
+            t.close();
+        }
+        return Tensor.zeros(dims).detach();
+    }
+
+    protected static void release(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+}

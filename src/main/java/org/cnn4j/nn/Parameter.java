@@ -1,0 +1,47 @@
+package org.cnn4j.nn;
+
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * A learnable tensor of a module with its gradient. A frozen parameter gets no gradient and no update
+ * (for feature extraction and fine-tuning).
+ */
+public final class Parameter implements AutoCloseable {
+    private final String name;
+    private final Tensor value;
+    private final Tensor grad;
+    private boolean frozen;
+
+    public Parameter(String name, int... dims) {
+        this.name = name;
+        this.value = Tensor.zeros(dims).detach();
+        this.grad = Tensor.zeros(dims).detach();
+    }
+
+    /** The name within its module, e.g. "weight". */
+    public String name() {
+        return name;
+    }
+
+    public Tensor value() {
+        return value;
+    }
+
+    public Tensor grad() {
+        return grad;
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    @Override
+    public void close() {
+        value.close();
+        grad.close();
+    }
+}

@@ -1,0 +1,71 @@
+package org.cnn4j.nn;
+
+import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.kernels.Pooling;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Max or average pooling: {@link #max(int, int)} is MaxPool2d, {@link #avg(int, int)} AvgPool2d; the
+ * full constructor adds padding, ceil mode and (for average) whether padded zeros count.
+ */
+public final class Pool2d extends Module {
+    private final Pool2dSpec.Kind kind;
+    private final int kernel, stride, padding;
+    private final boolean ceilMode, countIncludePad;
+    private Pool2dSpec spec;
+    private Tensor input, output, gradInput;
+
+    public Pool2d(Pool2dSpec.Kind kind, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        this.kind = kind;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        this.ceilMode = ceilMode;
+        this.countIncludePad = countIncludePad;
+    }
+
+    public static Pool2d max(int kernel, int stride) {
+        return new Pool2d(Pool2dSpec.Kind.MAX, kernel, stride, 0, false, false);
+    }
+
+    public static Pool2d avg(int kernel, int stride) {
+        return new Pool2d(Pool2dSpec.Kind.AVG, kernel, stride, 0, false, true);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException(describe() + ": input must be 4-D, got " + x.shape());
+        }
+        if (spec == null || spec.n() != x.dim(0) || spec.c() != x.dim(1) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
+            spec = new Pool2dSpec(kind, x.dim(0), x.dim(1), x.dim(2), x.dim(3), kernel, kernel, stride, stride, padding, padding,
+                    ceilMode, countIncludePad);
+        }
+        input = x;
+        output = ensure(output, spec.outputDims());
+        Pooling.forward(spec, x, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (!needsInputGrad()) {
+            return null;
+        }
+        gradInput = ensure(gradInput, spec.inputDims());
+        Pooling.backward(spec, input, gradOutput, gradInput);
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return (kind == Pool2dSpec.Kind.MAX ? "MaxPool2d(" : "AvgPool2d(") + kernel + "x" + kernel + ", stride " + stride
+                + (padding > 0 ? ", pad " + padding : "") + ")";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        release(output, gradInput);
+    }
+}

@@ -1,0 +1,75 @@
+package org.cnn4j.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Layers applied one after the other. Layers are named (given names, or their position "0", "1", ...)
+ * so parameters read {@code conv1.weight}. Backward stops early below the last layer that has anything
+ * to learn, and the first layer never computes an input gradient.
+ */
+public final class Sequential extends Module {
+    private final Map<String, Module> layers = new LinkedHashMap<>();
+
+    public Sequential(Module... modules) {
+        for (Module m : modules) {
+            add(Integer.toString(layers.size()), m);
+        }
+    }
+
+    /** Appends a named layer. */
+    public Sequential add(String name, Module module) {
+        if (name == null || name.isEmpty() || name.contains(".") || layers.containsKey(name)) {
+            throw new IllegalArgumentException("Sequential: layer name '" + name + "' is empty, dotted or taken");
+        }
+        layers.put(name, module);
+        return this;
+    }
+
+    public Module get(String name) {
+        Module m = layers.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("Sequential: no layer named '" + name + "' (layers: " + layers.keySet() + ")");
+        }
+        return m;
+    }
+
+    public List<String> names() {
+        return new ArrayList<>(layers.keySet());
+    }
+
+    @Override
+    public Map<String, Module> children() {
+        return layers;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        boolean needed = needsInputGrad();
+        for (Module m : layers.values()) {
+            m.setNeedsInputGrad(needed);
+            needed = needed || !m.isFrozen();
+            x = m.forward(x);
+        }
+        return x;
+    }
+
+    @Override
+    public Tensor backward(Tensor g) {
+        List<Module> list = new ArrayList<>(layers.values());
+        for (int i = list.size() - 1; i >= 0 && g != null; i--) {
+            g = list.get(i).backward(g);
+        }
+        return needsInputGrad() ? g : null;
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("Sequential(");
+        layers.forEach((n, m) -> sb.append("\n  ").append(n).append(": ").append(m.describe().replace("\n", "\n  ")));
+        return sb.append("\n)").toString();
+    }
+}
