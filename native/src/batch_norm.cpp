@@ -60,22 +60,20 @@ extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc,
         if (m == 0) throw cnn4j::invalid_argument("batch statistics of an empty batch");
         const ChannelSums first = channel_sums(l, src, nullptr, nullptr);
         std::vector<float> center(c), scale(c), shift(c);
-        std::vector<double> mean(c);
-        for (int ch = 0; ch < c; ++ch) {
-            mean[ch] = first.s1[ch] / m;
-            center[ch] = (float)mean[ch];
-        }
-        // Second pass around the rounded mean; s1 (the sum of x - center) corrects for its rounding.
+        for (int ch = 0; ch < c; ++ch) center[ch] = (float)(first.s1[ch] / m);
+        // Second pass around that first estimate: the sum of x - center refines the mean, and the
+        // variance comes from small centred values instead of a difference of large sums.
         const ChannelSums second = channel_sums(l, src, center.data(), nullptr);
         for (int ch = 0; ch < c; ++ch) {
-            const double var = std::fmax(0.0, (second.s2[ch] - second.s1[ch] * second.s1[ch] / m) / m);
+            const double offset = second.s1[ch] / m, mean = center[ch] + offset;
+            const double var = std::fmax(0.0, second.s2[ch] / m - offset * offset);
             const double inv = 1.0 / std::sqrt(var + eps);
             scale[ch] = (float)(gamma[ch] * inv);
-            shift[ch] = (float)(beta[ch] - gamma[ch] * inv * (mean[ch] - center[ch]));
-            batch_mean[ch] = center[ch];
+            shift[ch] = (float)(beta[ch] - gamma[ch] * inv * offset);  // y = scale * (x - center) + shift
+            batch_mean[ch] = (float)mean;
             batch_var[ch] = (float)var;
             const double unbiased = m > 1 ? var * m / (m - 1) : var;
-            running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + (double)momentum * mean[ch]);
+            running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + (double)momentum * mean);
             running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + (double)momentum * unbiased);
         }
         channel_affine(l, src, center.data(), scale.data(), nullptr, nullptr, shift.data(), dst);

@@ -24,9 +24,9 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
 #pragma omp parallel num_threads(threads)
         {
             const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            double *s1 = partials + 2L * C * t, *s2 = s1 + C;
+            double *sums = partials + 2L * C * t;  // s1 then s2
             float *f1 = scratch + 2L * C * t, *f2 = f1 + C;
-            for (int c = 0; c < 2 * C; ++c) s1[c] = 0;
+            for (int c = 0; c < 2 * C; ++c) sums[c] = 0;
             const long r0 = l.outer * t / nt, r1 = l.outer * (t + 1) / nt;
             for (long block = r0; block < r1; block += flush_rows) {
                 const long block_end = block + flush_rows < r1 ? block + flush_rows : r1;
@@ -40,7 +40,7 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                         V::store(f2 + c, V::fmadd(d, e, V::load(f2 + c, n)), n);
                     }
                 }
-                for (int c = 0; c < 2 * C; ++c) s1[c] += f1[c];
+                for (int c = 0; c < 2 * C; ++c) sums[c] += f1[c];
             }
         }
         return;

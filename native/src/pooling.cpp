@@ -9,28 +9,28 @@
 
 namespace {
 
-cnn4j::PoolPlan plan_of(const int32_t *pool, int nhwc) {
-    if (!pool) throw cnn4j::invalid_argument("null geometry");
-    for (int f = 0; f < CNN4J_POOL_FIELDS; ++f) {
-        if (pool[f] < 0) throw cnn4j::invalid_argument("negative geometry field " + std::to_string(f));
-    }
-    if (pool[CNN4J_POOL_C] == 0 || pool[CNN4J_POOL_H] == 0 || pool[CNN4J_POOL_W] == 0 || pool[CNN4J_POOL_KH] == 0 || pool[CNN4J_POOL_KW] == 0 || pool[CNN4J_POOL_STRIDE_H] == 0
-        || pool[CNN4J_POOL_STRIDE_W] == 0 || pool[CNN4J_POOL_OUT_H] == 0 || pool[CNN4J_POOL_OUT_W] == 0) {
-        throw cnn4j::invalid_argument("zero size in geometry");
-    }
-    if (2 * pool[CNN4J_POOL_PAD_H] > pool[CNN4J_POOL_KH] || 2 * pool[CNN4J_POOL_PAD_W] > pool[CNN4J_POOL_KW]) throw cnn4j::invalid_argument("padding over half the kernel");
-    // Every window must start inside the padded input (output sizes come from Java's Pool2dSpec).
-    if ((long)(pool[CNN4J_POOL_OUT_H] - 1) * pool[CNN4J_POOL_STRIDE_H] >= (long)pool[CNN4J_POOL_H] + pool[CNN4J_POOL_PAD_H]
-        || (long)(pool[CNN4J_POOL_OUT_W] - 1) * pool[CNN4J_POOL_STRIDE_W] >= (long)pool[CNN4J_POOL_W] + pool[CNN4J_POOL_PAD_W]) {
-        throw cnn4j::invalid_argument("output size does not fit the input");
+cnn4j::PoolPlan plan_of(const int32_t *f, int nhwc) {
+    if (!f) throw cnn4j::invalid_argument("null geometry");
+    for (int i = 0; i < CNN4J_POOL_FIELDS; ++i) {
+        if (f[i] < 0) throw cnn4j::invalid_argument("negative geometry field " + std::to_string(i));
     }
     cnn4j::PoolPlan p{};
-    p.images = nhwc ? pool[CNN4J_POOL_N] : (long)pool[CNN4J_POOL_N] * pool[CNN4J_POOL_C];
-    p.channels = nhwc ? pool[CNN4J_POOL_C] : 1;
-    p.h = pool[CNN4J_POOL_H], p.w = pool[CNN4J_POOL_W], p.kh = pool[CNN4J_POOL_KH], p.kw = pool[CNN4J_POOL_KW];
-    p.stride_h = pool[CNN4J_POOL_STRIDE_H], p.stride_w = pool[CNN4J_POOL_STRIDE_W], p.pad_h = pool[CNN4J_POOL_PAD_H], p.pad_w = pool[CNN4J_POOL_PAD_W];
-    p.out_h = pool[CNN4J_POOL_OUT_H], p.out_w = pool[CNN4J_POOL_OUT_W];
-    p.average = pool[CNN4J_POOL_AVERAGE] != 0, p.count_include_pad = pool[CNN4J_POOL_COUNT_INCLUDE_PAD] != 0;
+    p.images = nhwc ? f[CNN4J_POOL_N] : (long)f[CNN4J_POOL_N] * f[CNN4J_POOL_C];
+    p.channels = nhwc ? f[CNN4J_POOL_C] : 1;
+    p.h = f[CNN4J_POOL_H], p.w = f[CNN4J_POOL_W], p.kh = f[CNN4J_POOL_KH], p.kw = f[CNN4J_POOL_KW];
+    p.stride_h = f[CNN4J_POOL_STRIDE_H], p.stride_w = f[CNN4J_POOL_STRIDE_W];
+    p.pad_h = f[CNN4J_POOL_PAD_H], p.pad_w = f[CNN4J_POOL_PAD_W];
+    p.out_h = f[CNN4J_POOL_OUT_H], p.out_w = f[CNN4J_POOL_OUT_W];
+    p.average = f[CNN4J_POOL_AVERAGE] != 0, p.count_include_pad = f[CNN4J_POOL_COUNT_INCLUDE_PAD] != 0;
+    if (f[CNN4J_POOL_C] == 0 || p.h == 0 || p.w == 0 || p.kh == 0 || p.kw == 0 || p.stride_h == 0 || p.stride_w == 0
+        || p.out_h == 0 || p.out_w == 0) {
+        throw cnn4j::invalid_argument("zero size in geometry");
+    }
+    if (2 * p.pad_h > p.kh || 2 * p.pad_w > p.kw) throw cnn4j::invalid_argument("padding over half the kernel");
+    // Every window must start inside the padded input (output sizes come from Java's Pool2dSpec).
+    if ((long)(p.out_h - 1) * p.stride_h >= (long)p.h + p.pad_h || (long)(p.out_w - 1) * p.stride_w >= (long)p.w + p.pad_w) {
+        throw cnn4j::invalid_argument("output size does not fit the input");
+    }
     return p;
 }
 

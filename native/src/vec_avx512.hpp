@@ -3,6 +3,9 @@
 // AVX-512 code is ever shared with (and picked by the linker for) baseline code.
 #pragma once
 
+// GCC 12 flags the _mm512_undefined_ps() inside its own intrinsics as maybe-uninitialised once they
+// are inlined into OpenMP regions; the value is never read.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 namespace {
@@ -27,7 +30,13 @@ struct Avx512Vec {
     static reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
     // a > b ? x : y, lane by lane
     static reg select_gt(reg a, reg b, reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ), y, x); }
-    static float sum(reg a) { return _mm512_reduce_add_ps(a); }
+    static float sum(reg a) {  // by shuffles: GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized
+        const __m512 halves = _mm512_add_ps(a, _mm512_shuffle_f32x4(a, a, 0x4E));
+        const __m512 quarters = _mm512_add_ps(halves, _mm512_shuffle_f32x4(halves, halves, 0xB1));
+        const __m128 q = _mm512_castps512_ps128(quarters);
+        const __m128 pair = _mm_add_ps(q, _mm_movehl_ps(q, q));
+        return _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+    }
 };
 
 }  // namespace

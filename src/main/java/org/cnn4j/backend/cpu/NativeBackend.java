@@ -1,5 +1,6 @@
 package org.cnn4j.backend.cpu;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
@@ -13,8 +14,9 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * The backend whose ops run in native code (AVX-512/AVX2/scalar kernels chosen at run time, oneDNN,
- * OpenBLAS), one JNI call per op. Ops without a native kernel yet run on the reference backend;
- * {@link #nativeOps()} lists which are native.
+ * OpenBLAS), one JNI call per op. Kernels read NCHW and NHWC tensors as they are; an op whose 4-D
+ * tensors disagree on the layout (which the network never produces) runs on the reference backend
+ * rather than paying for hidden reorders. {@link #nativeOps()} lists which ops are native.
  */
 public final class NativeBackend implements Backend {
     private static final NativeBackend INSTANCE = new NativeBackend();
@@ -42,7 +44,11 @@ public final class NativeBackend implements Backend {
 
     /** The ops that run in native code (the rest fall back to the reference backend). */
     public static List<String> nativeOps() {
-        return List.of("conv2d forward/backward (oneDNN, im2col+GEMM)", "gemm (OpenBLAS)", "im2col", "col2im", "relu/leaky-relu forward (oneDNN)");
+        return List.of("conv2d forward/backward (oneDNN, im2col+GEMM)", "gemm (OpenBLAS)", "im2col", "col2im",
+                "max/avg pool2d forward/backward", "global avg pool forward/backward",
+                "batch norm training/inference forward, backward", "relu/leaky-relu/sigmoid/tanh forward/backward (oneDNN)",
+                "add", "multiply", "dropout", "concat/split channels", "linear forward/backward (OpenBLAS)",
+                "softmax", "softmax cross-entropy", "sgd/momentum/nesterov step", "adam/adamw step");
     }
 
     @Override
@@ -75,17 +81,6 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
-    public void activationForward(Activation activation, Tensor input, Tensor output) {
-        boolean relu = activation.kind() == Activation.Kind.RELU || activation.kind() == Activation.Kind.LEAKY_RELU;
-        if (!relu || input.layout() != output.layout()) {
-            fallback.activationForward(activation, input, output);
-            return;
-        }
-        NativeStatus.check(NativeKernels.cnn4j_relu_forward(input.numel(), activation.alpha(), input.buffer(), output.buffer()),
-                "relu");
-    }
-
-    @Override
     public void conv2dForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
         convolution.forward(spec, input, weight, bias, output);
     }
@@ -100,103 +95,251 @@ public final class NativeBackend implements Backend {
         convolution.backwardWeights(spec, input, gradOutput, gradWeight, gradBias);
     }
 
-    // --- not yet native: the reference implementation ---------------------------------------------
+    // --- pooling --------------------------------------------------------------------------------
 
     @Override
     public void pool2dForward(Pool2dSpec spec, Tensor input, Tensor output) {
-        fallback.pool2dForward(spec, input, output);
+        int order = memoryOrder(input, output);
+        if (order == MIXED) {
+            fallback.pool2dForward(spec, input, output);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer()), "pool2d forward");
     }
 
     @Override
     public void pool2dBackward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
-        fallback.pool2dBackward(spec, input, gradOutput, gradInput);
+        int order = memoryOrder(input, gradOutput, gradInput);
+        if (order == MIXED) {
+            fallback.pool2dBackward(spec, input, gradOutput, gradInput);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, input.buffer(), gradOutput.buffer(),
+                gradInput.buffer()), "pool2d backward");
     }
 
     @Override
     public void globalAvgPoolForward(Tensor input, Tensor output) {
-        fallback.globalAvgPoolForward(input, output);
+        // the output [N, C, 1, 1] is the same in either layout
+        NativeStatus.check(NativeKernels.cnn4j_global_avg_pool_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
+                memoryOrder(input), input.buffer(), output.buffer()), "global avg pool forward");
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor gradOutput, Tensor gradInput) {
-        fallback.globalAvgPoolBackward(gradOutput, gradInput);
+        NativeStatus.check(NativeKernels.cnn4j_global_avg_pool_backward(gradInput.dim(0), gradInput.dim(1),
+                gradInput.dim(2) * gradInput.dim(3), memoryOrder(gradInput), gradOutput.buffer(), gradInput.buffer()),
+                "global avg pool backward");
     }
+
+    // --- batch normalisation -----------------------------------------------------------------------
 
     @Override
     public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta,
                                          Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar) {
-        fallback.batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar);
+        int order = memoryOrder(input, output);
+        if (order == MIXED) {
+            fallback.batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_batch_norm_training_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
+                order, eps, momentum, input.buffer(), gamma.buffer(), beta.buffer(), runningMean.buffer(), runningVar.buffer(),
+                output.buffer(), batchMean.buffer(), batchVar.buffer()), "batch norm training forward");
     }
 
     @Override
     public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
-        fallback.batchNormInferenceForward(eps, input, gamma, beta, mean, var, output);
+        int order = memoryOrder(input, output);
+        if (order == MIXED) {
+            fallback.batchNormInferenceForward(eps, input, gamma, beta, mean, var, output);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_batch_norm_inference_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
+                order, eps, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), output.buffer()),
+                "batch norm inference forward");
     }
 
     @Override
     public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
                                   Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) {
-        fallback.batchNormBackward(eps, training, input, gamma, mean, var, gradOutput, gradInput, gradGamma, gradBeta);
+        int order = memoryOrder(input, gradOutput, gradInput);
+        if (order == MIXED) {
+            fallback.batchNormBackward(eps, training, input, gamma, mean, var, gradOutput, gradInput, gradGamma, gradBeta);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_batch_norm_backward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3), order,
+                eps, training ? 1 : 0, input.buffer(), gamma.buffer(), mean.buffer(), var.buffer(), gradOutput.buffer(),
+                buffer(gradInput), buffer(gradGamma), buffer(gradBeta)), "batch norm backward");
+    }
+
+    // --- element-wise --------------------------------------------------------------------------------
+
+    @Override
+    public void activationForward(Activation activation, Tensor input, Tensor output) {
+        if (memoryOrder(input, output) == MIXED) {
+            fallback.activationForward(activation, input, output);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_activation_forward(activation.kind().ordinal(), activation.alpha(), input.numel(),
+                input.buffer(), output.buffer()), "activation forward");
     }
 
     @Override
     public void activationBackward(Activation activation, Tensor input, Tensor output, Tensor gradOutput, Tensor gradInput) {
-        fallback.activationBackward(activation, input, output, gradOutput, gradInput);
+        if (memoryOrder(input, output, gradOutput, gradInput) == MIXED) {
+            fallback.activationBackward(activation, input, output, gradOutput, gradInput);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_activation_backward(activation.kind().ordinal(), activation.alpha(), input.numel(),
+                input.buffer(), output.buffer(), gradOutput.buffer(), gradInput.buffer()), "activation backward");
     }
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
-        fallback.add(a, b, out);
+        if (memoryOrder(a, b, out) == MIXED) {
+            fallback.add(a, b, out);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_add(out.numel(), a.buffer(), b.buffer(), out.buffer()), "add");
     }
 
     @Override
     public void multiply(Tensor a, Tensor b, Tensor out) {
-        fallback.multiply(a, b, out);
+        if (memoryOrder(a, b, out) == MIXED) {
+            fallback.multiply(a, b, out);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_multiply(out.numel(), a.buffer(), b.buffer(), out.buffer()), "multiply");
     }
 
     @Override
     public void dropoutForward(float p, long seed, Tensor input, Tensor mask, Tensor output) {
-        fallback.dropoutForward(p, seed, input, mask, output);
+        int order = memoryOrder(input, mask, output);
+        if (order == MIXED) {
+            fallback.dropoutForward(p, seed, input, mask, output);
+            return;
+        }
+        // the mask hashes logical (NCHW) indices: tensors that are not 4-D are one flat run
+        boolean image = input.rank() == 4;
+        int n = image ? input.dim(0) : 1, c = image ? input.dim(1) : 1, hw = image ? input.dim(2) * input.dim(3) : input.numel();
+        NativeStatus.check(NativeKernels.cnn4j_dropout_forward(n, c, hw, image ? order : NCHW, p, seed, input.buffer(), mask.buffer(),
+                output.buffer()), "dropout forward");
     }
 
     @Override
     public void concatChannels(List<Tensor> inputs, Tensor output) {
-        fallback.concatChannels(inputs, output);
+        int order = memoryOrder(output);
+        if (inputs.stream().anyMatch(t -> memoryOrder(t, output) == MIXED)) {
+            fallback.concatChannels(inputs, output);
+            return;
+        }
+        // one call per part, each copying the part for the whole batch
+        int c0 = 0;
+        for (Tensor t : inputs) {
+            NativeStatus.check(NativeKernels.cnn4j_copy_channels(output.dim(0), output.dim(2) * output.dim(3), order, t.dim(1),
+                    output.dim(1), c0, 1, t.buffer(), output.buffer()), "concat channels");
+            c0 += t.dim(1);
+        }
     }
 
     @Override
     public void splitChannels(Tensor gradOutput, List<Tensor> gradInputs) {
-        fallback.splitChannels(gradOutput, gradInputs);
+        int order = memoryOrder(gradOutput);
+        if (gradInputs.stream().anyMatch(t -> memoryOrder(t, gradOutput) == MIXED)) {
+            fallback.splitChannels(gradOutput, gradInputs);
+            return;
+        }
+        int c0 = 0;
+        for (Tensor t : gradInputs) {
+            NativeStatus.check(NativeKernels.cnn4j_copy_channels(gradOutput.dim(0), gradOutput.dim(2) * gradOutput.dim(3), order,
+                    t.dim(1), gradOutput.dim(1), c0, 0, gradOutput.buffer(), t.buffer()), "split channels");
+            c0 += t.dim(1);
+        }
     }
+
+    // --- classifier head -------------------------------------------------------------------------------
 
     @Override
     public void linearForward(Tensor input, Tensor weight, Tensor bias, Tensor output) {
-        fallback.linearForward(input, weight, bias, output);
+        NativeStatus.check(NativeKernels.cnn4j_linear_forward(input.dim(0), weight.dim(1), weight.dim(0), input.buffer(),
+                weight.buffer(), buffer(bias), output.buffer()), "linear forward");
     }
 
     @Override
     public void linearBackward(Tensor input, Tensor weight, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
-        fallback.linearBackward(input, weight, gradOutput, gradInput, gradWeight, gradBias);
+        NativeStatus.check(NativeKernels.cnn4j_linear_backward(input.dim(0), weight.dim(1), weight.dim(0), input.buffer(),
+                weight.buffer(), gradOutput.buffer(), buffer(gradInput), buffer(gradWeight), buffer(gradBias)), "linear backward");
     }
 
     @Override
     public void softmax(Tensor logits, Tensor probs) {
-        fallback.softmax(logits, probs);
+        NativeStatus.check(NativeKernels.cnn4j_softmax(logits.dim(0), logits.dim(1), logits.buffer(), probs.buffer()), "softmax");
     }
 
     @Override
     public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor gradLogits) {
-        return fallback.softmaxCrossEntropy(logits, targets, probs, gradLogits);
+        double[] loss = new double[1];
+        NativeStatus.check(NativeKernels.cnn4j_softmax_cross_entropy(logits.dim(0), logits.dim(1), logits.buffer(), targets.buffer(),
+                probs.buffer(), buffer(gradLogits), loss), "softmax cross-entropy");
+        return loss[0];
     }
+
+    // --- optimiser updates -------------------------------------------------------------------------------
 
     @Override
     public void sgdStep(SgdSpec spec, int step, Tensor param, Tensor grad, Tensor momentumBuffer) {
-        fallback.sgdStep(spec, step, param, grad, momentumBuffer);
+        if (memoryOrder(param, grad, momentumBuffer) == MIXED) {
+            fallback.sgdStep(spec, step, param, grad, momentumBuffer);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_sgd_step(param.numel(), spec.lr(), spec.momentum(), spec.dampening(),
+                spec.weightDecay(), spec.nesterov() ? 1 : 0, step, param.buffer(), grad.buffer(), buffer(momentumBuffer)), "sgd step");
     }
 
     @Override
     public void adamStep(AdamSpec spec, int step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
-        fallback.adamStep(spec, step, param, grad, expAvg, expAvgSq);
+        if (memoryOrder(param, grad, expAvg, expAvgSq) == MIXED) {
+            fallback.adamStep(spec, step, param, grad, expAvg, expAvgSq);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_adam_step(param.numel(), spec.lr(), spec.beta1(), spec.beta2(), spec.eps(),
+                spec.weightDecay(), spec.decoupled() ? 1 : 0, step, param.buffer(), grad.buffer(), expAvg.buffer(),
+                expAvgSq.buffer()), "adam step");
+    }
+
+    /** The C ABI's pooling geometry array, in the field order of cnn4j.h. */
+    static int[] pool(Pool2dSpec s) {
+        return new int[] {s.n(), s.c(), s.h(), s.w(), s.kh(), s.kw(), s.strideH(), s.strideW(), s.padH(), s.padW(),
+                s.outH(), s.outW(), s.kind() == Pool2dSpec.Kind.AVG ? 1 : 0, s.countIncludePad() ? 1 : 0};
+    }
+
+    private static final int NCHW = 0, NHWC = 1, MIXED = -1;
+
+    /**
+     * The memory order the tensors of one op share: {@link #NHWC}, {@link #NCHW} (also for tensors
+     * that are not 4-D, which are plain) or {@link #MIXED}. A 4-D tensor with one channel or one pixel
+     * per channel is the same in memory either way and agrees with both; when every tensor is such,
+     * the answer is NHWC. Null tensors (absent optional outputs) are ignored.
+     */
+    static int memoryOrder(Tensor... tensors) {
+        int order = MIXED;
+        boolean decided = false;
+        for (Tensor t : tensors) {
+            if (t == null || (t.rank() == 4 && (t.dim(1) == 1 || t.dim(2) * t.dim(3) == 1))) {
+                continue;
+            }
+            int o = t.layout() == Layout.NHWC ? NHWC : NCHW;
+            if (decided && o != order) {
+                return MIXED;
+            }
+            order = o;
+            decided = true;
+        }
+        return decided ? order : NHWC;
+    }
+
+    private static FloatBuffer buffer(Tensor t) {
+        return t == null ? null : t.buffer();
     }
 
     /** The C ABI's geometry array, in the field order of cnn4j.h (and of {@link Conv2dSpec}). */

@@ -72,4 +72,59 @@ public final class NativeKernels {
 
     public static native int cnn4j_conv2d_im2col_backward_weights(int[] conv, FloatBuffer src, FloatBuffer diffDst,
                                                                   FloatBuffer diffWeights, FloatBuffer diffBias);
+
+    public static native int cnn4j_pool2d_forward(int[] pool, int nhwc, FloatBuffer src, FloatBuffer dst);
+
+    public static native int cnn4j_pool2d_backward(int[] pool, int nhwc, FloatBuffer src, FloatBuffer diffDst, FloatBuffer diffSrc);
+
+    public static native int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, FloatBuffer src, FloatBuffer dst);
+
+    public static native int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, FloatBuffer diffDst, FloatBuffer diffSrc);
+
+    public static native int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum,
+                                                               FloatBuffer src, FloatBuffer gamma, FloatBuffer beta,
+                                                               FloatBuffer runningMean, FloatBuffer runningVar, FloatBuffer dst,
+                                                               FloatBuffer batchMean, FloatBuffer batchVar);
+
+    public static native int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, FloatBuffer src,
+                                                                FloatBuffer gamma, FloatBuffer beta, FloatBuffer mean,
+                                                                FloatBuffer var, FloatBuffer dst);
+
+    public static native int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, FloatBuffer src,
+                                                       FloatBuffer gamma, FloatBuffer mean, FloatBuffer var, FloatBuffer diffDst,
+                                                       FloatBuffer diffSrc, FloatBuffer diffGamma, FloatBuffer diffBeta);
+
+    public static native int cnn4j_activation_forward(int kind, float alpha, long count, FloatBuffer src, FloatBuffer dst);
+
+    public static native int cnn4j_activation_backward(int kind, float alpha, long count, FloatBuffer src, FloatBuffer dst,
+                                                       FloatBuffer diffDst, FloatBuffer diffSrc);
+
+    public static native int cnn4j_add(long count, FloatBuffer a, FloatBuffer b, FloatBuffer out);
+
+    public static native int cnn4j_multiply(long count, FloatBuffer a, FloatBuffer b, FloatBuffer out);
+
+    public static native int cnn4j_dropout_forward(int n, int c, int hw, int nhwc, float p, long seed, FloatBuffer src,
+                                                   FloatBuffer mask, FloatBuffer dst);
+
+    public static native int cnn4j_copy_channels(int n, int hw, int nhwc, int c, int wideC, int c0, int intoWide,
+                                                 FloatBuffer src, FloatBuffer dst);
+
+    public static native int cnn4j_linear_forward(int n, int in, int out, FloatBuffer src, FloatBuffer weights, FloatBuffer bias,
+                                                  FloatBuffer dst);
+
+    public static native int cnn4j_linear_backward(int n, int in, int out, FloatBuffer src, FloatBuffer weights,
+                                                   FloatBuffer diffDst, FloatBuffer diffSrc, FloatBuffer diffWeights,
+                                                   FloatBuffer diffBias);
+
+    public static native int cnn4j_softmax(int n, int k, FloatBuffer logits, FloatBuffer probs);
+
+    public static native int cnn4j_softmax_cross_entropy(int n, int k, FloatBuffer logits, FloatBuffer targets, FloatBuffer probs,
+                                                         FloatBuffer diffLogits, double[] loss);
+
+    public static native int cnn4j_sgd_step(long count, float lr, float momentum, float dampening, float weightDecay, int nesterov,
+                                            int step, FloatBuffer param, FloatBuffer grad, FloatBuffer momentumBuffer);
+
+    public static native int cnn4j_adam_step(long count, float lr, float beta1, float beta2, float eps, float weightDecay,
+                                             int decoupled, int step, FloatBuffer param, FloatBuffer grad, FloatBuffer expAvg,
+                                             FloatBuffer expAvgSq);
 }
