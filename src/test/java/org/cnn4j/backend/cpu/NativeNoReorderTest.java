@@ -1,0 +1,64 @@
+package org.cnn4j.backend.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native ops a channels-last network runs between its layers read and write NHWC tensors as they
+ * are: {@link Tensor#reorders()} does not move while they run.
+ */
+class NativeNoReorderTest {
+
+    @BeforeEach
+    void load() {
+        NativeTestSupport.requireNative();
+    }
+
+    @Test
+    void channelsLastOpsDoNoHiddenReorders() {
+        Backend nat = NativeBackend.instance();
+        int[] d = {2, 24, 6, 6}, half = {2, 12, 6, 6}, pooled = {2, 24, 3, 3}, gap = {2, 24, 1, 1};
+        Pool2dSpec pool = Pool2dSpec.of(Pool2dSpec.Kind.MAX, 2, 24, 6, 6, 2, 2, 0);
+        Conv2dSpec conv = Conv2dSpec.of(2, 24, 6, 6, 24, 3, 1, 1);
+        try (Tensor x = NativeGoldenSupport.random(d, Layout.NHWC, 1); Tensor y = nhwc(d); Tensor dy = NativeGoldenSupport.random(d, Layout.NHWC, 2);
+             Tensor dx = nhwc(d); Tensor mask = nhwc(d); Tensor a = nhwc(half); Tensor b = nhwc(half);
+             Tensor p = nhwc(pooled); Tensor g = nhwc(gap); Tensor w = NativeGoldenSupport.random(conv.weightDims(), Layout.NCHW, 3);
+             Tensor gamma = Tensor.zeros(24).fill(1f); Tensor beta = Tensor.zeros(24); Tensor rm = Tensor.zeros(24);
+             Tensor rv = Tensor.zeros(24).fill(1f); Tensor mean = Tensor.zeros(24); Tensor var = Tensor.zeros(24);
+             Tensor dg = Tensor.zeros(24); Tensor db = Tensor.zeros(24)) {
+            long before = Tensor.reorders();
+            nat.conv2dForward(conv, x, w, null, y);
+            nat.batchNormTrainingForward(1e-5f, 0.1f, y, gamma, beta, rm, rv, y, mean, var);
+            nat.batchNormInferenceForward(1e-5f, x, gamma, beta, rm, rv, y);
+            nat.batchNormBackward(1e-5f, true, x, gamma, mean, var, dy, dx, dg, db);
+            nat.activationForward(Activation.RELU, y, y);
+            nat.activationBackward(Activation.RELU, x, y, dy, dx);
+            nat.add(x, y, y);
+            nat.multiply(x, dy, dx);
+            nat.dropoutForward(0.2f, 7, x, mask, y);
+            nat.splitChannels(x, List.of(a, b));
+            nat.concatChannels(List.of(a, b), y);
+            nat.pool2dForward(pool, x, p);
+            nat.pool2dBackward(pool, x, p, dx);
+            nat.globalAvgPoolForward(x, g);
+            nat.globalAvgPoolBackward(g, dx);
+            assertThat(Tensor.reorders() - before).as("reorders during NHWC ops").isZero();
+            try (Tensor plain = x.toLayout(Layout.NCHW)) {
+                assertThat(Tensor.reorders() - before).as("an explicit reorder counts").isEqualTo(1);
+            }
+        }
+    }
+
+    private static Tensor nhwc(int[] d) {
+        return NativeGoldenSupport.zeros(d, Layout.NHWC);
+    }
+}
