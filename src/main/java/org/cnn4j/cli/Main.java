@@ -16,6 +16,9 @@ import picocli.CommandLine.ScopeType;
                 DemoCommand.class,
                 GoldenCommand.class,
                 ConvolveCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
+                PredictCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

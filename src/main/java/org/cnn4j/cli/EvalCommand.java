@@ -1,0 +1,42 @@
+package org.cnn4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.cnn4j.data.DataLoader;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageDataset;
+import org.cnn4j.io.ModelFile;
+import org.cnn4j.optim.Sgd;
+import org.cnn4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cnn4j eval}: a saved model's metrics on the test split. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluates a model file on the Fashion-MNIST test split: loss, accuracy, top-3 accuracy, per-class "
+                + "accuracy and the confusion matrix.", "Example: cnn4j eval --model-file fmnist-cnn.cnn4j"})
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model-file", required = true, description = "A file written by cnn4j train or demo.")
+    Path modelFile;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelFile.Saved saved = ModelFile.read(modelFile);
+        ImageDataset test = data.load(false);
+        try (var net = saved.model(); Sgd noUpdates = new Sgd(net.parameters(), 0f, 0f);
+             Trainer trainer = new Trainer(net, noUpdates, null);
+             DataLoader loader = new DataLoader(test, batch, false, 0, FashionMnist.MEAN, FashionMnist.STD)) {
+            System.out.printf("%s (%s, %,d parameters) on %s, %d images%n", modelFile, saved.architecture(), net.parameterCount(),
+                    data.describe(), test.size());
+            System.out.print(trainer.evaluate(loader).report(saved.classNames()));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,140 @@
+package org.cnn4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.data.DataLoader;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageDataset;
+import org.cnn4j.io.ModelFile;
+import org.cnn4j.nn.Init;
+import org.cnn4j.nn.Module;
+import org.cnn4j.optim.Adam;
+import org.cnn4j.optim.LrSchedule;
+import org.cnn4j.optim.Optimizer;
+import org.cnn4j.optim.Sgd;
+import org.cnn4j.train.EarlyStopping;
+import org.cnn4j.train.Trainer;
+import org.cnn4j.zoo.Zoo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cnn4j train}: trains a zoo model on Fashion-MNIST and saves it. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a model from the zoo on Fashion-MNIST with softmax cross-entropy, showing a progress bar per "
+                + "epoch, evaluating on the test split after each epoch and saving the model file after each epoch (a "
+                + "checkpoint: --resume continues from it).",
+                "Example: cnn4j train --model fmnist-cnn --epochs 2 --out fmnist-cnn.cnn4j"})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "fmnist-cnn", description = "Zoo model: fmnist-cnn, fmnist-cnn-small, fmnist-resnet (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (x0.1 every 10 epochs) or cosine (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "0", description = "Epochs of linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--clip-norm", description = "Clip the global gradient norm to this value.")
+    Double clipNorm;
+
+    @Option(names = "--early-stopping", defaultValue = "0", description = "Stop after N epochs without validation improvement (0: off).")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "model.cnn4j", description = "Model file, written after every epoch (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue training from the model file given by --out.")
+    boolean resume;
+
+    @Option(names = "--no-progress", description = "No progress bar (for logs).")
+    boolean noProgress;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs <= 0 || batch <= 0) {
+            throw new IllegalArgumentException("--epochs and --batch must be > 0");
+        }
+        ImageDataset trainSet = data.load(true), testSet = data.load(false);
+        Init.manualSeed(seed);
+        ModelFile.Saved saved = resume && Files.exists(out) ? ModelFile.read(out) : null;
+        Module net = saved != null ? saved.model()
+                : Zoo.build(model, trainSet.channels(), trainSet.height(), trainSet.width(), trainSet.numClasses());
+        String arch = saved != null ? saved.architecture() : model;
+        System.out.printf("training %s (%,d parameters) on %s (%d training, %d test images), backend %s, %d epochs, batch %d, %s lr %s%n",
+                arch, net.parameterCount(), data.describe(), trainSet.size(), testSet.size(), Backends.current().name(), epochs, batch,
+                optimizer, lr);
+        try (Optimizer opt = optimizer(net); Trainer trainer = new Trainer(net, opt, schedule());
+             DataLoader train = new DataLoader(trainSet, batch, true, seed, FashionMnist.MEAN, FashionMnist.STD);
+             DataLoader test = new DataLoader(testSet, batch, false, seed, FashionMnist.MEAN, FashionMnist.STD)) {
+            trainer.console(System.out, !noProgress);
+            if (saved != null) {
+                trainer.resumeFrom(saved.history());
+                System.out.printf("resuming after epoch %d from %s%n", saved.history().size(), out);
+            }
+            if (clipNorm != null) {
+                trainer.clipGradNorm(clipNorm);
+            }
+            if (patience > 0) {
+                trainer.addCallback(new EarlyStopping(patience, 1e-4));
+            }
+            trainer.addCallback(r -> {
+                ModelFile.write(out, new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),
+                        trainSet.classNames(), net, trainer.history()));
+                return true;
+            });
+            trainer.fit(train, test, epochs);
+            System.out.println("final test metrics: " + trainer.evaluate(test).report(trainSet.classNames()).lines().findFirst().orElse(""));
+            System.out.println("model saved to " + out);
+        } finally {
+            net.close();
+        }
+        return 0;
+    }
+
+    private Optimizer optimizer(Module net) {
+        return switch (optimizer.toLowerCase(Locale.ROOT)) {
+            case "adam" -> new Adam(net.parameters(), lr, 0.9f, 0.999f, 1e-8f, weightDecay, false);
+            case "adamw" -> new Adam(net.parameters(), lr, 0.9f, 0.999f, 1e-8f, weightDecay, true);
+            case "sgd" -> new Sgd(net.parameters(), lr, momentum, 0, weightDecay, false);
+            default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd, got " + optimizer);
+        };
+    }
+
+    private LrSchedule schedule() {
+        LrSchedule s = switch (schedule.toLowerCase(Locale.ROOT)) {
+            case "constant" -> LrSchedule.constant(lr);
+            case "step" -> LrSchedule.step(lr, 10, 0.1f);
+            case "cosine" -> LrSchedule.cosine(lr, 0f, epochs);
+            default -> throw new IllegalArgumentException("--schedule must be constant, step or cosine, got " + schedule);
+        };
+        return warmup > 0 ? s.withWarmup(warmup) : s;
+    }
+}

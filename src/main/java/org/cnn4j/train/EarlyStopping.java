@@ -1,0 +1,27 @@
+package org.cnn4j.train;
+
+/** Stops training when the validation loss has not improved by {@code minDelta} for {@code patience} epochs. */
+public final class EarlyStopping implements Callback {
+    private final int patience;
+    private final double minDelta;
+    private double best = Double.POSITIVE_INFINITY;
+    private int waited;
+
+    public EarlyStopping(int patience, double minDelta) {
+        if (patience < 1) {
+            throw new IllegalArgumentException("early stopping: patience must be >= 1, got " + patience);
+        }
+        this.patience = patience;
+        this.minDelta = minDelta;
+    }
+
+    @Override
+    public boolean afterEpoch(EpochResult r) {
+        if (r.validationLoss() < best - minDelta) {
+            best = r.validationLoss();
+            waited = 0;
+            return true;
+        }
+        return ++waited < patience;
+    }
+}
