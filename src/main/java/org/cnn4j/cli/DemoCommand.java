@@ -1,54 +1,103 @@
 package org.cnn4j.cli;
 
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
-import org.cnn4j.backend.Conv2dSpec;
-import org.cnn4j.backend.reference.ReferenceBackend;
+import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.cpu.NativeLibrary;
+import org.cnn4j.data.DataLoader;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageDataset;
+import org.cnn4j.explain.Explanations;
+import org.cnn4j.explain.Pictures;
+import org.cnn4j.io.Images;
+import org.cnn4j.io.ModelFile;
+import org.cnn4j.nn.Conv2d;
+import org.cnn4j.nn.Init;
+import org.cnn4j.nn.Sequential;
+import org.cnn4j.optim.Adam;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.Metrics;
+import org.cnn4j.train.Trainer;
+import org.cnn4j.zoo.Zoo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code cnn4j demo}: the README's main job. */
+/** {@code cnn4j demo}: the README's main job: train a CNN, then show what it learned and why it predicts. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Shows what this installation runs on, then convolves an image holding a horizontal line with a "
-                + "horizontal-line detector through im2col + GEMM on the active backend, checks it against the reference "
-                + "backend, and prints the feature map.")
+        description = {"Trains a CNN on the Fashion-MNIST sample embedded in the jar (fmnist-cnn on the native backend, a "
+                + "narrower version on the pure-Java one), reports its test accuracy and per-class accuracy, saves it, then "
+                + "draws Grad-CAM heat maps of test images at its last convolution and the filters of its first, and says "
+                + "where the files are.", "Example: cnn4j demo --epochs 3 --out demo-out"})
 final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--epochs", defaultValue = "3", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--out", defaultValue = "demo-out", description = "Folder for the model and pictures (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Override
-    public Integer call() {
-        new InfoCommand().call();
-        System.out.println();
-        Backend backend = Backends.current();
-        Conv2dSpec spec = Conv2dSpec.of(1, 1, 6, 6, 1, 3, 1, 0);
-        float[] image = new float[36];
-        for (int x = 0; x < 6; x++) {
-            image[2 * 6 + x] = 1; // a horizontal line on row 2
+    public Integer call() throws Exception {
+        boolean nativeBackend = Backends.current() instanceof NativeBackend;
+        System.out.printf("cnn4j demo on the %s backend (%s)%s%n", Backends.current().name(), Backends.reason(),
+                nativeBackend ? ", isa " + NativeLibrary.activeIsa().label() + ", " + NativeLibrary.threads() + " threads" : "");
+        ImageDataset train = FashionMnist.sample(true), test = FashionMnist.sample(false);
+        String arch = nativeBackend ? "fmnist-cnn" : "fmnist-cnn-small";
+        Init.manualSeed(seed);
+        Sequential net = (Sequential) Zoo.build(arch, 1, 28, 28, 10);
+        System.out.printf("1. training %s (%,d parameters) for %d epochs on %d Fashion-MNIST images, testing on %d%n", arch,
+                net.parameterCount(), epochs, train.size(), test.size());
+        try (net; Adam adam = Adam.of(net.parameters(), 1e-3f); Trainer trainer = new Trainer(net, adam, null);
+             DataLoader trainLoader = new DataLoader(train, 128, true, seed, FashionMnist.MEAN, FashionMnist.STD);
+             DataLoader testLoader = new DataLoader(test, 250, false, seed, FashionMnist.MEAN, FashionMnist.STD)) {
+            trainer.fit(trainLoader, testLoader, epochs);
+            Metrics m = trainer.evaluate(testLoader);
+            System.out.printf("%n2. test set: %s", m.report(test.classNames()));
+            Path modelFile = out.resolve("model.cnn4j");
+            ModelFile.write(modelFile, new ModelFile.Saved(arch, 1, 28, 28, test.classNames(), net, trainer.history()));
+
+            Path gradCam = out.resolve("gradcam.png");
+            Images.writePng(gradCamGrid(net, test, 12), gradCam);
+            Path filters = out.resolve("filters-conv1.png");
+            Images.writePng(Pictures.filterGrid(((Conv2d) net.get("conv1")).weight().value(), 12), filters);
+            System.out.printf("%n3. what it learned and why it predicts:%n   model              %s%n   Grad-CAM (conv4)   %s%n"
+                    + "   first-layer filters %s%n", modelFile, gradCam, filters);
+            System.out.printf("   next: cnn4j eval --model-file %s   |   cnn4j explain --model-file %s IMAGE --out map.png%n", modelFile, modelFile);
         }
-        float[] detector = {-1, -1, -1, 2, 2, 2, -1, -1, -1};
-        int rows = spec.c() * spec.kh() * spec.kw(), pixels = spec.outH() * spec.outW();
-        try (Tensor x = Tensor.of(image, 1, 1, 6, 6); Tensor w = Tensor.of(detector, 1, 9);
-             Tensor columns = Tensor.zeros(rows, pixels); Tensor y = Tensor.zeros(1, pixels);
-             Tensor expected = Tensor.zeros(spec.outputDims()); Tensor w4 = w.reshape(spec.weightDims())) {
-            backend.im2col(spec, x, 0, columns);
-            backend.gemm(false, false, 1, pixels, rows, 1f, w, columns, 0f, y);
-            ReferenceBackend.INSTANCE.conv2dForward(spec, x, w4, null, expected);
-            float[] got = y.toArray(), want = expected.toArray();
-            System.out.printf("im2col (%d x %d columns) + GEMM on the %s backend: a horizontal-line detector on a 6x6 image "
-                    + "with a line on row 2%n", rows, pixels, backend.name());
-            for (int r = 0; r < spec.outH(); r++) {
-                StringBuilder line = new StringBuilder("  ");
-                for (int c = 0; c < spec.outW(); c++) {
-                    line.append(String.format("%5.1f", got[r * spec.outW() + c]));
-                }
-                System.out.println(line);
+        return 0;
+    }
+
+    /** Test images (the first of each class up to {@code count}) with their Grad-CAM at conv4, captioned true/predicted. */
+    private static BufferedImage gradCamGrid(Sequential net, ImageDataset test, int count) {
+        List<BufferedImage> tiles = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        int per = test.imageSize();
+        for (int i = 0; i < count && i < test.size(); i++) {
+            int idx = i * (test.size() / count);
+            float[] pixels = java.util.Arrays.copyOfRange(test.pixels(), idx * per, (idx + 1) * per);
+            float[] normalised = pixels.clone();
+            for (int p = 0; p < per; p++) {
+                normalised[p] = (pixels[p] - FashionMnist.MEAN) / FashionMnist.STD;
             }
-            double maxErr = 0;
-            for (int i = 0; i < got.length; i++) {
-                maxErr = Math.max(maxErr, Math.abs(got[i] - want[i]));
+            try (Tensor x = Tensor.of(normalised, 1, 1, 28, 28)) {
+                int predicted = Explanations.predictedClass(net, x);
+                float[] cam = Explanations.gradCam(net, "conv4", x, predicted);
+                tiles.add(Pictures.gray(pixels, 28, 28, 3));
+                captions.add(shortName(test.classNames().get(test.labels()[idx])));
+                tiles.add(Pictures.heatOverlay(pixels, cam, 28, 28, 3));
+                captions.add("-> " + shortName(test.classNames().get(predicted)));
             }
-            System.out.printf("matches the reference convolution: max |error| = %.2g%n", maxErr);
-            return maxErr < 1e-5 ? 0 : 1;
         }
+        return Pictures.grid(tiles, captions, 8);
+    }
+
+    private static String shortName(String s) {
+        return s.length() > 12 ? s.substring(0, 12) : s;
     }
 }

@@ -33,6 +33,7 @@ public final class Graph extends Module {
     private final Map<String, Tensor> owned = new HashMap<>();
     private final Map<String, Tensor> values = new HashMap<>();
     private final Map<String, Boolean> needsGrad = new HashMap<>();
+    private final Map<String, Tensor> lastGrads = new HashMap<>();
     private String outputName;
 
     public Graph(String inputName) {
@@ -167,7 +168,25 @@ public final class Graph extends Module {
                 }
             }
         }
+        lastGrads.clear();
+        lastGrads.putAll(grads);
         return needsInputGrad() ? grads.get(inputName) : null;
+    }
+
+    /** The output of node {@code name} in the last forward pass (valid until the next). */
+    public Tensor valueOf(String name) {
+        requireNode(name);
+        return values.get(name);
+    }
+
+    /** The gradient of the loss with respect to node {@code name}'s output in the last backward pass. */
+    public Tensor gradientOf(String name) {
+        requireNode(name);
+        Tensor g = lastGrads.get(name);
+        if (g == null) {
+            throw new IllegalStateException("Graph: no gradient reached node '" + name + "' in the last backward pass");
+        }
+        return g;
     }
 
     /** Adds gradient {@code g} flowing into node {@code name}; a second contribution goes into an owned sum. */
