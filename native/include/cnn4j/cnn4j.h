@@ -152,6 +152,18 @@ int cnn4j_sgd_step(int64_t count, float lr, float momentum, float dampening, flo
 int cnn4j_adam_step(int64_t count, float lr, float beta1, float beta2, float eps, float weight_decay, int decoupled,
                     int step, float *param, const float *grad, float *exp_avg, float *exp_avg_sq);
 
+/*
+ * Winograd convolution F(tile x tile, 3x3), tile = 2 or 4, on channels-last activations (src/dst/diff
+ * buffers NHWC, weights OIHW): 3x3 kernels, stride 1, dilation 1, groups 1, any padding, C and K.
+ * The transformed filter is cached per weight array and recomputed when the weights' contents change.
+ */
+int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
+                                  const float *bias, float *dst);
+int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst, const float *weights,
+                                        float *diff_src);
+/* How many Winograd filter transforms were computed (cache misses) since the library loaded. */
+int64_t cnn4j_winograd_filter_transforms(void);
+
 #ifdef __cplusplus
 }
 #endif

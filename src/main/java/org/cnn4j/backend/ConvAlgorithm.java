@@ -20,9 +20,25 @@ public enum ConvAlgorithm {
      * Times each eligible algorithm once per shape, direction and thread count and remembers the
      * fastest (like cuDNN's benchmark mode); with {@code cnn4j.autotune.file} set, the choices persist.
      */
-    AUTOTUNE;
+    AUTOTUNE,
+    /**
+     * Winograd F(2x2,3x3) (AVX-512/AVX2/scalar): 16 multiplies for 4 outputs where direct convolution
+     * needs 36. Only 3x3 kernels with stride 1, dilation 1 and one group; forward and backward-data by
+     * Winograd, backward-weights by im2col+GEMM (see the README's Winograd section for why). About as
+     * accurate as float32 direct convolution (0.2-0.25 sqrt(C*9) 2^-24 relative to the output's scale).
+     */
+    WINOGRAD_2X2_3X3,
+    /**
+     * Winograd F(4x4,3x3): 36 multiplies for 16 outputs where direct convolution needs 144, so it can
+     * run faster than the machine's FMA peak in direct-convolution FLOPs. Same shapes and directions as
+     * {@link #WINOGRAD_2X2_3X3}; its error, 2.6-5 sqrt(C*9) 2^-24 relative to the output's scale, is 8-50x
+     * that of float32 direct convolution (the README's table), which is why {@link #allowWinograd} can keep
+     * {@link #AUTO} away from it.
+     */
+    WINOGRAD_4X4_3X3;
 
     private static volatile ConvAlgorithm chosen;
+    private static volatile Boolean winograd;
 
     /** The algorithm in force: set by {@link #use}, else {@code cnn4j.conv.algo}, else AUTO. */
     public static ConvAlgorithm current() {
@@ -36,6 +52,26 @@ public enum ConvAlgorithm {
 
     public static void use(ConvAlgorithm algorithm) {
         chosen = algorithm;
+    }
+
+    /**
+     * Whether {@link #AUTO} and {@link #AUTOTUNE} may choose a Winograd algorithm (explicit requests are
+     * always honoured): set by {@link #allowWinograd}, else the system property
+     * {@code cnn4j.conv.winograd} ({@code false} for float32-direct accuracy), else true.
+     */
+    public static boolean winogradAllowed() {
+        Boolean w = winograd;
+        return w != null ? w : !"false".equalsIgnoreCase(System.getProperty("cnn4j.conv.winograd", "true").trim());
+    }
+
+    /** Allows or forbids Winograd for AUTO and AUTOTUNE; {@code null} returns to the system property. */
+    public static void allowWinograd(Boolean allowed) {
+        winograd = allowed;
+    }
+
+    /** Whether this is one of the Winograd algorithms. */
+    public boolean isWinograd() {
+        return this == WINOGRAD_2X2_3X3 || this == WINOGRAD_4X4_3X3;
     }
 
     public static ConvAlgorithm parse(String name) {

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.cpu.NativeConvolution;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import org.cnn4j.bench.ConvBenchmark;
 import org.cnn4j.bench.ConvBenchmark.Direction;
@@ -29,7 +30,11 @@ import picocli.CommandLine.Option;
         description = {"Times every convolution algorithm on the layers of a shape suite, in one run and interleaved, "
                 + "and reports for each: median ms, GFLOP/s (direct-convolution FLOPs), % of the machine's FMA peak "
                 + "(measured by a probe in the same run) and the speed ratio to oneDNN (>1 = faster than oneDNN).",
-                "Suites: fmnist (default), resnet50, vgg16, mobilenet_dw, or a file of benchdnn descriptors."})
+                "Suites: fmnist (default), resnet50, vgg16, mobilenet_dw, or a file of benchdnn descriptors.",
+                "Winograd (--algo winograd_2x2_3x3,winograd_4x4_3x3) does fewer multiplies than direct convolution, so its "
+                        + "GFLOP/s, counted as direct-convolution FLOPs, may exceed the FMA peak; layers an algorithm cannot "
+                        + "compute show '-', and its suite total covers only the layers it ran (its vs1DNN ratio against oneDNN "
+                        + "on those same layers)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--suite", defaultValue = "fmnist", description = "Shape suite or file (default: ${DEFAULT-VALUE}).")
@@ -95,36 +100,53 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("%n%s%n", d.name().toLowerCase(Locale.ROOT));
             StringBuilder header = new StringBuilder(String.format("%-32s %8s", "layer", "GFLOP"));
             for (ConvAlgorithm a : algos) {
-                header.append(String.format(" | %-11s %8s %7s %6s", a.name().toLowerCase(Locale.ROOT), "ms", "GFLOP/s", "%peak"));
+                header.append(String.format(" | %-16s %8s %7s %6s", a.name().toLowerCase(Locale.ROOT), "ms", "GFLOP/s", "%peak"));
                 if (a != ConvAlgorithm.ONEDNN) {
                     header.append(String.format(" %6s", "vs1DNN"));
                 }
             }
             System.out.println(header);
+            // Per algorithm: its weighted ms, and the FLOPs and oneDNN ms of the layers it can compute.
             double[] weighted = new double[algos.size()];
-            double flops = 0;
+            double[] flops = new double[algos.size()];
+            double[] onednnMs = new double[algos.size()];
+            double suiteFlops = 0;
             for (ConvLayer layer : layers) {
-                List<Result> rs = ConvBenchmark.run(Backends.current(), layer, d, algos, minTime);
+                List<ConvAlgorithm> runnable = algos.stream().filter(a -> NativeConvolution.supports(a, layer.spec())).toList();
+                List<Result> rs = ConvBenchmark.run(Backends.current(), layer, d, runnable, minTime);
                 all.addAll(rs);
-                flops += layer.count() * layer.spec().flops();
+                double layerFlops = layer.count() * layer.spec().flops();
+                suiteFlops += layerFlops;
                 StringBuilder row = new StringBuilder(String.format("%-32s %8.3f", layer.name() + (layer.count() > 1 ? " x" + layer.count() : ""),
                         layer.spec().flops() * 1e-9));
-                for (int i = 0; i < rs.size(); i++) {
-                    Result r = rs.get(i);
+                for (int i = 0; i < algos.size(); i++) {
+                    int at = runnable.indexOf(algos.get(i));
+                    if (at < 0) {
+                        row.append(String.format(" | %-16s %8s %7s %6s", "", "-", "-", "-"));
+                        row.append(String.format(" %6s", "-"));
+                        continue;
+                    }
+                    Result r = rs.get(at);
                     weighted[i] += layer.count() * r.medianMs();
-                    row.append(String.format(" | %-11s %8.3f %7.1f %5.0f%%", "", r.medianMs(), r.gflops(), 100 * r.gflops() / peak));
+                    flops[i] += layerFlops;
+                    onednnMs[i] += layer.count() * rs.get(0).medianMs();
+                    row.append(String.format(" | %-16s %8.3f %7.1f %5.0f%%", "", r.medianMs(), r.gflops(), 100 * r.gflops() / peak));
                     if (r.algorithm() != ConvAlgorithm.ONEDNN) {
                         row.append(String.format(" %5.2fx", rs.get(0).medianMs() / r.medianMs()));
                     }
                 }
                 System.out.println(row);
             }
-            StringBuilder total = new StringBuilder(String.format("%-32s %8.3f", "whole suite (weighted)", flops * 1e-9));
+            StringBuilder total = new StringBuilder(String.format("%-32s %8.3f", "whole suite (weighted)", suiteFlops * 1e-9));
             for (int i = 0; i < algos.size(); i++) {
-                double gf = flops / (weighted[i] * 1e-3) * 1e-9;
-                total.append(String.format(" | %-11s %8.3f %7.1f %5.0f%%", "", weighted[i], gf, 100 * gf / peak));
+                if (flops[i] == 0) {
+                    total.append(String.format(" | %-16s %8s %7s %6s %6s", "", "-", "-", "-", "-"));
+                    continue;
+                }
+                double gf = flops[i] / (weighted[i] * 1e-3) * 1e-9;
+                total.append(String.format(" | %-16s %8.3f %7.1f %5.0f%%", "", weighted[i], gf, 100 * gf / peak));
                 if (i > 0) {
-                    total.append(String.format(" %5.2fx", weighted[0] / weighted[i]));
+                    total.append(String.format(" %5.2fx", onednnMs[i] / weighted[i]));
                 }
             }
             System.out.println(total);

@@ -11,12 +11,14 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * Runs a convolution with the algorithm {@link ConvAlgorithm#current()} asks for. oneDNN reads NCHW
- * or NHWC buffers directly (it reorders into its own blocked layout internally); im2col+GEMM works on
- * channels-last data, so NCHW tensors are converted for it (a reorder the caller avoids by passing
- * NHWC tensors). AUTO picks oneDNN, whose direct kernels beat im2col+GEMM on all but a few 1x1
- * layers in {@code cnn4j bench}; AUTOTUNE measures.
+ * or NHWC buffers directly (it reorders into its own blocked layout internally); im2col+GEMM and
+ * Winograd work on channels-last data, so NCHW tensors are converted for them (a reorder the caller
+ * avoids by passing NHWC tensors). AUTO picks Winograd F(4x4,3x3) for forward and backward-data of
+ * the 3x3 stride-1 layers where it beat oneDNN in {@code cnn4j bench} (unless
+ * {@link ConvAlgorithm#winogradAllowed()} is false), else oneDNN, whose direct kernels beat
+ * im2col+GEMM on all but a few 1x1 layers; AUTOTUNE measures.
  */
-final class NativeConvolution {
+public final class NativeConvolution {
     private final Backend reference;
     private final ConvAutotuner autotuner = new ConvAutotuner();
 
@@ -25,9 +27,11 @@ final class NativeConvolution {
     }
 
     /** Whether {@code algorithm} can compute {@code spec} (AUTO and AUTOTUNE only choose among those that can). */
-    static boolean supports(ConvAlgorithm algorithm, Conv2dSpec spec) {
+    public static boolean supports(ConvAlgorithm algorithm, Conv2dSpec spec) {
         return switch (algorithm) {
             case REFERENCE, IM2COL_GEMM, ONEDNN, AUTO, AUTOTUNE -> true;
+            case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> spec.kh() == 3 && spec.kw() == 3 && spec.strideH() == 1
+                    && spec.strideW() == 1 && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.groups() == 1;
         };
     }
 
@@ -46,7 +50,7 @@ final class NativeConvolution {
     private void execute(String direction, Conv2dSpec spec, Consumer<ConvAlgorithm> op) {
         ConvAlgorithm requested = ConvAlgorithm.current();
         switch (requested) {
-            case AUTO -> op.accept(ConvAlgorithm.ONEDNN);
+            case AUTO -> op.accept(automatic(direction, spec));
             case AUTOTUNE -> autotuner.run(direction, spec, eligible(spec), op);
             default -> {
                 if (!supports(requested, spec)) {
@@ -58,10 +62,21 @@ final class NativeConvolution {
         }
     }
 
-    /** The native algorithms that can compute {@code spec}, for AUTOTUNE to time. */
+    /**
+     * AUTO's choice: Winograd F(4x4,3x3) where it beat oneDNN in {@code cnn4j bench} (forward and
+     * backward-data of 3x3 stride-1 layers with at least 64 input and output channels), else oneDNN.
+     */
+    static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
+        boolean winograd = ConvAlgorithm.winogradAllowed() && !direction.equals("backward_weights")
+                && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 64 && spec.k() >= 64;
+        return winograd ? ConvAlgorithm.WINOGRAD_4X4_3X3 : ConvAlgorithm.ONEDNN;
+    }
+
+    /** The native algorithms that can compute {@code spec}, for AUTOTUNE to time (Winograd only if allowed). */
     static List<ConvAlgorithm> eligible(Conv2dSpec spec) {
         return java.util.Arrays.stream(ConvAlgorithm.values())
                 .filter(a -> a != ConvAlgorithm.REFERENCE && a != ConvAlgorithm.AUTO && a != ConvAlgorithm.AUTOTUNE)
+                .filter(a -> !a.isWinograd() || ConvAlgorithm.winogradAllowed())
                 .filter(a -> supports(a, spec))
                 .toList();
     }
@@ -74,6 +89,13 @@ final class NativeConvolution {
                 try (Tensor x = channelsLast(input); Tensor y = channelsLastOutput(output)) {
                     NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_forward(geometry, x.buffer(), weight.buffer(),
                             buffer(bias), y.buffer()), "conv2d forward");
+                    copyBack(y, output);
+                }
+            }
+            case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
+                try (Tensor x = channelsLast(input); Tensor y = channelsLastOutput(output)) {
+                    NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_forward(tile(algo), geometry, x.buffer(),
+                            weight.buffer(), buffer(bias), y.buffer()), "conv2d forward");
                     copyBack(y, output);
                 }
             }
@@ -93,6 +115,13 @@ final class NativeConvolution {
                     copyBack(dx, gradInput);
                 }
             }
+            case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
+                try (Tensor dy = channelsLast(gradOutput); Tensor dx = channelsLastOutput(gradInput)) {
+                    NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_backward_data(tile(algo), geometry, dy.buffer(),
+                            weight.buffer(), dx.buffer()), "conv2d backward data");
+                    copyBack(dx, gradInput);
+                }
+            }
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_data(geometry, nhwc(gradOutput),
                     gradOutput.buffer(), weight.buffer(), nhwc(gradInput), gradInput.buffer()), "conv2d backward data");
         }
@@ -103,7 +132,8 @@ final class NativeConvolution {
         int[] geometry = NativeBackend.geometry(spec);
         switch (algo) {
             case REFERENCE -> reference.conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
-            case IM2COL_GEMM -> {
+            // Winograd's weight gradient falls back to im2col+GEMM: see ConvAlgorithm.WINOGRAD_2X2_3X3.
+            case IM2COL_GEMM, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
                 try (Tensor x = channelsLast(input); Tensor dy = channelsLast(gradOutput)) {
                     NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_backward_weights(geometry, x.buffer(), dy.buffer(),
                             gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
@@ -112,6 +142,10 @@ final class NativeConvolution {
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_weights(geometry, nhwc(input), input.buffer(),
                     nhwc(gradOutput), gradOutput.buffer(), gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
         }
+    }
+
+    private static int tile(ConvAlgorithm winograd) {
+        return winograd == ConvAlgorithm.WINOGRAD_2X2_3X3 ? 2 : 4;
     }
 
     private static int nhwc(Tensor t) {

@@ -127,4 +127,12 @@ public final class NativeKernels {
     public static native int cnn4j_adam_step(long count, float lr, float beta1, float beta2, float eps, float weightDecay,
                                              int decoupled, int step, FloatBuffer param, FloatBuffer grad, FloatBuffer expAvg,
                                              FloatBuffer expAvgSq);
+
+    public static native int cnn4j_conv2d_winograd_forward(int tile, int[] conv, FloatBuffer src, FloatBuffer weights,
+                                                           FloatBuffer bias, FloatBuffer dst);
+
+    public static native int cnn4j_conv2d_winograd_backward_data(int tile, int[] conv, FloatBuffer diffDst,
+                                                                 FloatBuffer weights, FloatBuffer diffSrc);
+
+    public static native long cnn4j_winograd_filter_transforms();
 }

@@ -1,0 +1,60 @@
+// Winograd convolution F(m x m, 3x3), m = 2 or 4, on channels-last activations: the per-ISA kernels
+// (winograd_kernels_<isa>.cpp) that conv_winograd.cpp drives. A 3x3 stride-1 convolution is cut into
+// output tiles of m x m; each tile's (m+2) x (m+2) input patch d becomes V = B^T d B, each filter g
+// becomes U = G g G^T, and the tile's output is A^T (U . V) A, where the element-wise products over
+// all channels are T = (m+2)^2 independent matrix products M[t] = V[t] x U[t].
+//
+// Buffers (floats), all channel counts padded so that every ISA's vectors divide them:
+//   V [T][rows][c_pad]                  transformed input tiles of one chunk
+//   U [T][k_pad/32][c_pad][32]          transformed filters, output channels in panels of 32
+//   M [T][rows][k_pad]                  products, before the output transform
+#pragma once
+
+namespace cnn4j {
+
+// Plain integers only: the ISA translation units must not share inline helpers with baseline code.
+// "in" and "out" are the convolution this plan computes (for backward-data: diff_dst -> diff_src).
+struct WinogradPlan {
+    int m;                   // output tile size, 2 or 4
+    int c, c_pad, k, k_pad;  // input channels (c_pad: multiple of 16) and output channels (k_pad: of 32)
+    int in_h, in_w, out_h, out_w;
+    int pad_top, pad_left;   // may be negative: backward-data of a convolution padded by more than 2
+    int tiles_h, tiles_w;
+    long rows;               // tile rows of the V and M buffers (a multiple of 8)
+};
+
+// Where filter tap (o, i, y, x) of the convolution the plan computes lies in the weight array:
+// weights[offset + o*stride_o + i*stride_i + y*stride_y + x*stride_x]. Forward reads OIHW as is;
+// backward-data reads the same array flipped and with O and I swapped.
+struct WinogradFilterView {
+    long offset, stride_o, stride_i, stride_y, stride_x;
+};
+
+constexpr int winograd_panel = 32;
+
+// U from the weights (parallel over the threads).
+void winograd_filter_transform_scalar(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
+void winograd_filter_transform_avx2(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
+void winograd_filter_transform_avx512(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
+
+// V rows of one tile (ty, tx) of one NHWC image [in_h, in_w, c]; `v` points at the tile's row of V[0].
+void winograd_input_tile_scalar(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
+void winograd_input_tile_avx2(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
+void winograd_input_tile_avx512(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
+
+// M[t][0 : rows][panel] = V[t][0 : rows] x U[t][panel] for rows a multiple of 8.
+void winograd_products_scalar(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
+void winograd_products_avx2(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
+void winograd_products_avx512(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
+
+// Output tile (ty, tx) of one NHWC image [out_h, out_w, k] from its M row (plus bias, which may be null).
+void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image);
+void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image);
+void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image);
+
+// A 64-bit fingerprint of `count` floats' bits, the same on every ISA (see winograd_filter_cache.cpp).
+unsigned long long winograd_fingerprint_scalar(const float *data, long count);
+unsigned long long winograd_fingerprint_avx2(const float *data, long count);
+unsigned long long winograd_fingerprint_avx512(const float *data, long count);
+
+}  // namespace cnn4j

@@ -1,0 +1,84 @@
+// The Winograd filter cache. Entries are keyed by the weight array's address and the plan's shape and
+// direction, and validated by a fingerprint of every weight bit, computed on each call. Why not a
+// version number from Java: Tensor has no write counter, and its buffer is written directly by
+// optimiser kernels, copies and user code, so a version would be a promise nobody keeps, and a stale
+// U silently gives wrong results. The fingerprint is one streaming read of the weights (vectorised,
+// about a quarter of what the products read of U in F(4x4)), and it also catches a freed array whose
+// address was reused. At most `capacity` bytes are kept; the least recently used entry goes first.
+#include "winograd_filter_cache.hpp"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "isa.hpp"
+
+namespace {
+
+using Key = std::tuple<const float *, int, int, int, bool>;
+
+struct Entry {
+    unsigned long long fingerprint;
+    std::shared_ptr<const std::vector<float>> u;
+    unsigned long long last_use;
+};
+
+constexpr size_t capacity = 1ull << 30;
+
+std::mutex lock;
+std::map<Key, Entry> entries;
+size_t cached_bytes = 0;
+unsigned long long clock_ticks = 0;
+std::atomic<long long> transforms{0};
+
+void evict_until_fits(size_t incoming) {
+    while (!entries.empty() && cached_bytes + incoming > capacity) {
+        auto oldest = entries.begin();
+        for (auto it = entries.begin(); it != entries.end(); ++it)
+            if (it->second.last_use < oldest->second.last_use) oldest = it;
+        cached_bytes -= oldest->second.u->size() * sizeof(float);
+        entries.erase(oldest);
+    }
+}
+
+}  // namespace
+
+namespace cnn4j {
+
+std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p, const WinogradFilterView &view,
+                                                          const float *weights, long count, bool backward_data) {
+    const unsigned long long fp = dispatch(&winograd_fingerprint_scalar, &winograd_fingerprint_avx2,
+                                           &winograd_fingerprint_avx512)(weights, count);
+    const Key key{weights, p.m, p.c, p.k, backward_data};
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        auto it = entries.find(key);
+        if (it != entries.end() && it->second.fingerprint == fp) {
+            it->second.last_use = ++clock_ticks;
+            return it->second.u;
+        }
+    }
+    const int alpha = p.m + 2;
+    auto u = std::make_shared<std::vector<float>>((size_t)alpha * alpha * p.k_pad * p.c_pad);
+    dispatch(&winograd_filter_transform_scalar, &winograd_filter_transform_avx2,
+             &winograd_filter_transform_avx512)(p, view, weights, u->data());
+    transforms.fetch_add(1);
+    const size_t bytes = u->size() * sizeof(float);
+    std::lock_guard<std::mutex> guard(lock);
+    auto it = entries.find(key);
+    if (it != entries.end()) {
+        cached_bytes -= it->second.u->size() * sizeof(float);
+        entries.erase(it);
+    }
+    if (bytes <= capacity) {
+        evict_until_fits(bytes);
+        entries.emplace(key, Entry{fp, u, ++clock_ticks});
+        cached_bytes += bytes;
+    }
+    return u;
+}
+
+long long winograd_filter_transforms() { return transforms.load(); }
+
+}  // namespace cnn4j

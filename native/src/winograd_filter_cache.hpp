@@ -1,0 +1,19 @@
+// Transformed Winograd filters, cached so that U is recomputed only when the weights change.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "winograd.hpp"
+
+namespace cnn4j {
+
+// U for the `count` weights at `weights` read through `view`: from the cache when the same array, plan
+// shape and direction were transformed before and the weights' fingerprint is unchanged, else computed.
+std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p, const WinogradFilterView &view,
+                                                          const float *weights, long count, bool backward_data);
+
+// How many filter transforms have been computed (cache misses) since the library loaded.
+long long winograd_filter_transforms();
+
+}  // namespace cnn4j

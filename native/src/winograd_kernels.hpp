@@ -1,0 +1,210 @@
+// The Winograd kernels shared by every ISA, written once over a vector type `Vec` (vec_<isa>.hpp) and
+// an `Isa` type supplying the integer lanes of the fingerprint. Each winograd_kernels_<isa>.cpp
+// instantiates them with types from its own anonymous namespace, so no instantiation is shared
+// across ISAs (see im2col_walk.hpp). Transforms run on vectors of Vec::width channels; the
+// constant matrices are applied with fully unrolled loops so that zero coefficients cost nothing.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "winograd.hpp"
+
+namespace {
+
+// Lavin & Gray's matrices: Y = A^T [(G g G^T) . (B^T d B)] A.
+template <int M>
+struct WinogradMatrices;
+
+template <>
+struct WinogradMatrices<2> {
+    static constexpr int alpha = 4;
+    static constexpr float bt[4][4] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+    static constexpr float g[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+    static constexpr float at[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+};
+
+template <>
+struct WinogradMatrices<4> {
+    static constexpr int alpha = 6;
+    static constexpr float bt[6][6] = {{4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
+                                       {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0},  {0, 4, 0, -5, 0, 1}};
+    static constexpr float g[6][3] = {{1.f / 4, 0, 0},
+                                      {-1.f / 6, -1.f / 6, -1.f / 6},
+                                      {-1.f / 6, 1.f / 6, -1.f / 6},
+                                      {1.f / 24, 1.f / 12, 1.f / 6},
+                                      {1.f / 24, -1.f / 12, 1.f / 6},
+                                      {0, 0, 1}};
+    static constexpr float at[4][6] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+};
+
+// y[i * ys] = sum_j mat[i][j] * x[j * xs] for i < Rows, j < Cols; 1 and -1 become adds and subtracts.
+template <typename Vec, int Rows, int Cols>
+inline void apply(const float (&mat)[Rows][Cols], const typename Vec::reg *x, int xs, typename Vec::reg *y, int ys) {
+#pragma GCC unroll 8
+    for (int i = 0; i < Rows; ++i) {
+        typename Vec::reg acc = Vec::zero();
+#pragma GCC unroll 8
+        for (int j = 0; j < Cols; ++j) {
+            const float c = mat[i][j];
+            if (c == 1.f) acc = Vec::add(acc, x[j * xs]);
+            else if (c == -1.f) acc = Vec::sub(acc, x[j * xs]);
+            else if (c != 0.f) acc = Vec::fmadd(Vec::set1(c), x[j * xs], acc);
+        }
+        y[i * ys] = acc;
+    }
+}
+
+// `n` channels from p (n may be <= 0 or >= the width).
+template <typename Vec>
+inline typename Vec::reg load_channels(const float *p, int n) {
+    if (n >= Vec::width) return Vec::load(p);
+    return n > 0 ? Vec::load(p, n) : Vec::zero();
+}
+
+template <typename Vec, int M>
+void filter_transform(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterView &w, const float *weights, float *u) {
+    using W = WinogradMatrices<M>;
+    using reg = typename Vec::reg;
+    constexpr int A = W::alpha, P = cnn4j::winograd_panel;
+    const int panels = p.k_pad / P;
+    const long t_stride = (long)panels * p.c_pad * P;
+#pragma omp parallel for schedule(static)
+    for (long pc = 0; pc < (long)panels * p.c_pad; ++pc) {
+        const int panel = (int)(pc / p.c_pad), c = (int)(pc % p.c_pad);
+        float *dst = u + pc * P;
+        for (int q = 0; q < P; q += Vec::width) {
+            // The 9 taps of Vec::width output channels, one vector per tap; absent channels are zero.
+            alignas(64) float taps[9][Vec::width];
+            for (int lane = 0; lane < Vec::width; ++lane) {
+                const int o = panel * P + q + lane;
+                for (int tap = 0; tap < 9; ++tap)
+                    taps[tap][lane] = o < p.k && c < p.c
+                                          ? weights[w.offset + o * w.stride_o + c * w.stride_i + tap / 3 * w.stride_y
+                                                    + tap % 3 * w.stride_x]
+                                          : 0.f;
+            }
+            reg g[9], gt[A * 3], ut[A * A];
+            for (int tap = 0; tap < 9; ++tap) g[tap] = Vec::load(taps[tap]);
+            for (int col = 0; col < 3; ++col) apply<Vec>(W::g, g + col, 3, gt + col, 3);  // G g: [A][3]
+            for (int row = 0; row < A; ++row) apply<Vec>(W::g, gt + row * 3, 1, ut + row * A, 1);  // (G g) G^T
+            for (int t = 0; t < A * A; ++t) Vec::store(dst + t * t_stride + q, ut[t]);
+        }
+    }
+}
+
+template <typename Vec, int M>
+void input_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx, float *v) {
+    using W = WinogradMatrices<M>;
+    using reg = typename Vec::reg;
+    constexpr int A = W::alpha;
+    const long t_stride = p.rows * p.c_pad;
+    const int y0 = ty * M - p.pad_top, x0 = tx * M - p.pad_left;
+    bool inside[A * A];
+    for (int i = 0; i < A; ++i)
+        for (int j = 0; j < A; ++j)
+            inside[i * A + j] = y0 + i >= 0 && y0 + i < p.in_h && x0 + j >= 0 && x0 + j < p.in_w;
+    for (int c0 = 0; c0 < p.c_pad; c0 += Vec::width) {
+        reg d[A * A], bd[A * A], v_tile[A * A];
+        for (int i = 0; i < A; ++i)
+            for (int j = 0; j < A; ++j)
+                d[i * A + j] = inside[i * A + j]
+                                   ? load_channels<Vec>(image + ((long)(y0 + i) * p.in_w + x0 + j) * p.c + c0, p.c - c0)
+                                   : Vec::zero();
+        for (int j = 0; j < A; ++j) apply<Vec>(W::bt, d + j, A, bd + j, A);                  // B^T d
+        for (int i = 0; i < A; ++i) apply<Vec>(W::bt, bd + i * A, 1, v_tile + i * A, 1);  // (B^T d) B
+        for (int t = 0; t < A * A; ++t) Vec::store(v + t * t_stride + c0, v_tile[t]);
+    }
+}
+
+template <typename Vec, int M>
+void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image) {
+    using W = WinogradMatrices<M>;
+    using reg = typename Vec::reg;
+    constexpr int A = W::alpha;
+    const long t_stride = p.rows * p.k_pad;
+    const int oy0 = ty * M, ox0 = tx * M;
+    for (int k0 = 0; k0 < p.k; k0 += Vec::width) {
+        const int lanes = p.k - k0;
+        reg mt[A * A], am[M * A], y[M * M];
+        for (int t = 0; t < A * A; ++t) mt[t] = Vec::load(m + t * t_stride + k0);
+        for (int j = 0; j < A; ++j) apply<Vec>(W::at, mt + j, A, am + j, A);       // A^T m: [M][A]
+        for (int i = 0; i < M; ++i) apply<Vec>(W::at, am + i * A, 1, y + i * M, 1);  // (A^T m) A
+        const reg b = bias ? load_channels<Vec>(bias + k0, lanes) : Vec::zero();
+        for (int i = 0; i < M && oy0 + i < p.out_h; ++i)
+            for (int j = 0; j < M && ox0 + j < p.out_w; ++j) {
+                float *dst = image + ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0;
+                if (lanes >= Vec::width) Vec::store(dst, Vec::add(y[i * M + j], b));
+                else Vec::store(dst, Vec::add(y[i * M + j], b), lanes);
+            }
+    }
+}
+
+// The batched element-wise products as a register-blocked GEMM: Rows tiles by one 32-channel panel of
+// U, accumulated over c_pad input channels; every U row is one contiguous load of the panel.
+template <typename Vec, int Rows>
+void products(const cnn4j::WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
+    using reg = typename Vec::reg;
+    constexpr int P = cnn4j::winograd_panel, NV = P / Vec::width;
+    const long cp = p.c_pad;
+    const float *vt = v + t * p.rows * cp;
+    const float *ut = u + ((long)t * (p.k_pad / P) + panel) * cp * P;
+    float *mt = m + t * p.rows * p.k_pad + panel * P;
+    for (long r0 = 0; r0 < rows; r0 += Rows) {
+        reg acc[Rows][NV];
+        for (int r = 0; r < Rows; ++r)
+            for (int q = 0; q < NV; ++q) acc[r][q] = Vec::zero();
+        const float *a = vt + r0 * cp;
+        for (long c = 0; c < cp; ++c) {
+            reg b[NV];
+#pragma GCC unroll 32
+            for (int q = 0; q < NV; ++q) b[q] = Vec::load(ut + c * P + q * Vec::width);
+#pragma GCC unroll 8
+            for (int r = 0; r < Rows; ++r) {
+                const reg ar = Vec::set1(a[r * cp + c]);
+#pragma GCC unroll 32
+                for (int q = 0; q < NV; ++q) acc[r][q] = Vec::fmadd(ar, b[q], acc[r][q]);
+            }
+        }
+        for (int r = 0; r < Rows; ++r)
+            for (int q = 0; q < NV; ++q) Vec::store(mt + (r0 + r) * p.k_pad + q * Vec::width, acc[r][q]);
+    }
+}
+
+// Word i of the data goes to lane i % 64, lane = lane * odd + word (mod 2^32): a change of any single
+// word changes its lane. `Isa::lanes` runs that over whole blocks of 64 words; the tail and the final
+// mix are scalar, so every ISA gives the same fingerprint.
+template <typename Isa>
+unsigned long long fingerprint(const float *data, long count) {
+    constexpr uint32_t odd = 0x9E3779B1u;
+    alignas(64) uint32_t lanes[64];
+    for (int i = 0; i < 64; ++i) lanes[i] = (uint32_t)i;
+    const long blocks = count / 64;
+    Isa::lanes(data, blocks, odd, lanes);
+    for (long i = blocks * 64; i < count; ++i) {
+        uint32_t word;
+        std::memcpy(&word, data + i, sizeof word);
+        lanes[i % 64] = lanes[i % 64] * odd + word;
+    }
+    unsigned long long h = 1469598103934665603ull ^ (unsigned long long)count;
+    for (int i = 0; i < 64; ++i) h = (h ^ lanes[i]) * 1099511628211ull;
+    return h;
+}
+
+template <typename Vec, typename Isa>
+struct WinogradKernels {
+    static void filter(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterView &w, const float *weights, float *u) {
+        if (p.m == 2) filter_transform<Vec, 2>(p, w, weights, u);
+        else filter_transform<Vec, 4>(p, w, weights, u);
+    }
+    static void input(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx, float *v) {
+        if (p.m == 2) input_tile<Vec, 2>(p, image, ty, tx, v);
+        else input_tile<Vec, 4>(p, image, ty, tx, v);
+    }
+    static void output(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image) {
+        if (p.m == 2) output_tile<Vec, 2>(p, m, ty, tx, bias, image);
+        else output_tile<Vec, 4>(p, m, ty, tx, bias, image);
+    }
+};
+
+}  // namespace

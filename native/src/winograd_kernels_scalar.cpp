@@ -1,0 +1,36 @@
+// Winograd kernels for baseline x86-64: one channel at a time, products in 2 x 32 blocks.
+#include "vec_scalar.hpp"
+#include "winograd_kernels.hpp"
+
+namespace {
+
+struct ScalarIsa {
+    static void lanes(const float *data, long blocks, uint32_t odd, uint32_t *lanes) {
+        for (long b = 0; b < blocks; ++b, data += 64)
+            for (int i = 0; i < 64; ++i) {
+                uint32_t word;
+                std::memcpy(&word, data + i, sizeof word);
+                lanes[i] = lanes[i] * odd + word;
+            }
+    }
+};
+
+using Kernels = WinogradKernels<ScalarVec, ScalarIsa>;
+
+}  // namespace
+
+namespace cnn4j {
+void winograd_filter_transform_scalar(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u) {
+    Kernels::filter(p, w, weights, u);
+}
+void winograd_input_tile_scalar(const WinogradPlan &p, const float *image, int ty, int tx, float *v) {
+    Kernels::input(p, image, ty, tx, v);
+}
+void winograd_products_scalar(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
+    products<ScalarVec, 2>(p, v, u, m, t, panel, rows);
+}
+void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image) {
+    Kernels::output(p, m, ty, tx, bias, image);
+}
+unsigned long long winograd_fingerprint_scalar(const float *data, long count) { return fingerprint<ScalarIsa>(data, count); }
+}  // namespace cnn4j

@@ -1,0 +1,229 @@
+package org.cnn4j.backend.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.reference.ReferenceBackend;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Winograd F(2x2,3x3) and F(4x4,3x3) against the reference backend (double accumulation) on a seeded
+ * grid of 3x3 stride-1 shapes with odd sizes, C and K not multiples of 16, batches of 1 to 3 and every
+ * padding from 0 to 2 per side (plus 3, where backward-data's flipped convolution has negative
+ * padding), forward with and without bias, backward-data and backward-weights, on every ISA path.
+ *
+ * <p>Tolerance: the error is measured as max |y - ref| / max |ref|. Rounding errors of a sum of R
+ * random terms (R = C*9 forward, K*9 backward-data) add up like a random walk, so the error grows as
+ * sqrt(R) * 2^-24; the transforms add their own rounding, amplified by their constants (up to 8 in
+ * F(4x4)'s A^T, 5 in its B^T). {@link #errorTable} (copied into conv_winograd.cpp and the README)
+ * measured, over C = 16..512, at most 0.25 sqrt(R) 2^-24 for F(2x2), 5.0 sqrt(R) 2^-24 for F(4x4) and
+ * 0.52 sqrt(R) 2^-24 for float32 direct convolution (im2col+GEMM). The documented bounds are about
+ * twice the worst measured, {@value #F2_BOUND} and {@value #F4_BOUND} (checked by the table's test),
+ * and the grid's tolerance is twice the bound again, for other seeds; reductions shorter than the
+ * table's shortest (R = 144) get the tolerance of R = 144, because with a few terms the output's scale
+ * is set by cancellation more than by the terms and the sqrt(R) law no longer holds.
+ */
+class NativeWinogradGoldenTest {
+    /** Documented error bounds in units of sqrt(R) * 2^-24. */
+    static final double F2_BOUND = 0.5;
+    static final double F4_BOUND = 10;
+    static final double DIRECT_BOUND = 1;
+
+    @BeforeEach
+    void load() {
+        NativeTestSupport.requireNative();
+    }
+
+    @AfterEach
+    void reset() {
+        ConvAlgorithm.use(null);
+        ConvAlgorithm.allowWinograd(null);
+        NativeLibrary.useIsa(Isa.AVX512);
+    }
+
+    /** The documented bound on max |y - ref| / max |ref| for a reduction of {@code terms} products. */
+    static double bound(ConvAlgorithm algorithm, int terms) {
+        double coefficient = switch (algorithm) {
+            case WINOGRAD_2X2_3X3 -> F2_BOUND;
+            case WINOGRAD_4X4_3X3 -> F4_BOUND;
+            default -> DIRECT_BOUND;
+        };
+        return coefficient * Math.sqrt(terms) * 0x1p-24;
+    }
+
+    /** The grid's tolerance: twice the documented bound, for at least the table's shortest reduction. */
+    static double tolerance(ConvAlgorithm algorithm, int terms) {
+        return 2 * bound(algorithm, Math.max(terms, 16 * 9));
+    }
+
+    static List<Conv2dSpec> shapes() {
+        List<Conv2dSpec> specs = new ArrayList<>(List.of(
+                Conv2dSpec.of(1, 16, 8, 8, 32, 3, 1, 1),
+                Conv2dSpec.of(2, 33, 9, 7, 17, 3, 1, 0),
+                Conv2dSpec.of(1, 5, 1, 1, 3, 3, 1, 1),
+                Conv2dSpec.of(1, 7, 3, 3, 9, 3, 1, 0),
+                Conv2dSpec.of(3, 4, 5, 6, 50, 3, 1, 3),
+                new Conv2dSpec(1, 20, 11, 13, 24, 3, 3, 1, 1, 0, 2, 2, 1, 1, 1, 1)));
+        SplittableRandom rnd = new SplittableRandom(11);
+        while (specs.size() < 60) {
+            int c = 1 + rnd.nextInt(rnd.nextBoolean() ? 8 : 40), k = 1 + rnd.nextInt(rnd.nextBoolean() ? 8 : 40);
+            int h = 1 + 2 * rnd.nextInt(8), w = 1 + 2 * rnd.nextInt(8);
+            int pt = rnd.nextInt(3), pb = rnd.nextInt(3), pl = rnd.nextInt(3), pr = rnd.nextInt(3);
+            if (h + pt + pb < 3 || w + pl + pr < 3) {
+                continue;
+            }
+            specs.add(new Conv2dSpec(1 + rnd.nextInt(3), c, h, w, k, 3, 3, 1, 1, pt, pb, pl, pr, 1, 1, 1));
+        }
+        return specs;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ConvAlgorithm.class, names = {"WINOGRAD_2X2_3X3", "WINOGRAD_4X4_3X3"})
+    void matchesTheReferenceInEveryDirectionOnEveryIsa(ConvAlgorithm algorithm) {
+        SplittableRandom seeds = new SplittableRandom(algorithm.ordinal());
+        int checked = 0;
+        for (Isa isa : NativeTestSupport.runnableIsas()) {
+            NativeLibrary.useIsa(isa);
+            for (Conv2dSpec spec : shapes()) {
+                check(spec, algorithm, seeds.nextBoolean() ? Layout.NHWC : Layout.NCHW, seeds.nextLong(), isa);
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(60);
+    }
+
+    @Test
+    void theFilterTransformIsCachedAndRecomputedWhenTheWeightsChange() {
+        Conv2dSpec s = Conv2dSpec.of(1, 24, 9, 9, 40, 3, 1, 1);
+        try (Tensor x = NativeIm2colTest.random(s.inputDims(), 1).toLayout(Layout.NHWC);
+             Tensor w = NativeIm2colTest.random(s.weightDims(), 2);
+             Tensor y = Tensor.zeros(Shape.of(s.outputDims()), Layout.NHWC);
+             Tensor yRef = Tensor.zeros(s.outputDims())) {
+            ConvAlgorithm.use(ConvAlgorithm.WINOGRAD_4X4_3X3);
+            NativeBackend.instance().conv2dForward(s, x, w, null, y);
+            long before = NativeKernels.cnn4j_winograd_filter_transforms();
+            NativeBackend.instance().conv2dForward(s, x, w, null, y);
+            assertThat(NativeKernels.cnn4j_winograd_filter_transforms()).as("unchanged weights reuse U").isEqualTo(before);
+            // one weight changed in place, through the buffer, as an optimiser step would
+            w.buffer().put(123, w.buffer().get(123) + 0.5f);
+            NativeBackend.instance().conv2dForward(s, x, w, null, y);
+            assertThat(NativeKernels.cnn4j_winograd_filter_transforms()).as("changed weights recompute U").isEqualTo(before + 1);
+            ReferenceBackend.INSTANCE.conv2dForward(s, x, w, null, yRef);
+            assertClose("forward after a weight change", y.toArray(), yRef.toArray(),
+                    tolerance(ConvAlgorithm.WINOGRAD_4X4_3X3, s.c() * 9));
+        }
+    }
+
+    @Test
+    void anIneligibleShapeIsRejectedWithTheOpAndTheShape() {
+        Conv2dSpec strided = Conv2dSpec.of(1, 8, 9, 9, 8, 3, 2, 1);
+        assertThat(NativeConvolution.supports(ConvAlgorithm.WINOGRAD_4X4_3X3, strided)).isFalse();
+        assertThat(NativeConvolution.supports(ConvAlgorithm.WINOGRAD_2X2_3X3, Conv2dSpec.of(1, 8, 9, 9, 8, 3, 1, 1))).isTrue();
+        try (Tensor x = Tensor.zeros(strided.inputDims()); Tensor w = Tensor.zeros(strided.weightDims());
+             Tensor y = Tensor.zeros(strided.outputDims())) {
+            ConvAlgorithm.use(ConvAlgorithm.WINOGRAD_4X4_3X3);
+            assertThatThrownBy(() -> NativeBackend.instance().conv2dForward(strided, x, w, null, y))
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("conv2d forward").hasMessageContaining("WINOGRAD_4X4_3X3")
+                    .hasMessageContaining(strided.toString());
+        }
+    }
+
+    @Test
+    void autoUsesWinogradOnlyWhenAllowed() {
+        Conv2dSpec layer = Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1);
+        assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("backward_weights", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 2, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
+        ConvAlgorithm.allowWinograd(false);
+        assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.eligible(layer)).noneMatch(ConvAlgorithm::isWinograd);
+    }
+
+    /**
+     * The error table of the documentation: max |y - ref| / max |ref| of forward, 12x12 images, K = 16,
+     * pad 1, inputs and weights uniform in [-1, 1], AVX-512, for C = 16..512, each within the documented
+     * bound the tolerances are built on.
+     */
+    @Test
+    void errorTable() {
+        StringBuilder table = new StringBuilder(String.format("%6s %12s %12s %12s%n", "C", "F(2x2,3x3)", "F(4x4,3x3)", "im2col_gemm"));
+        for (int c = 16; c <= 512; c *= 2) {
+            Conv2dSpec s = Conv2dSpec.of(1, c, 12, 12, 16, 3, 1, 1);
+            try (Tensor x = NativeIm2colTest.random(s.inputDims(), c).toLayout(Layout.NHWC);
+                 Tensor w = NativeIm2colTest.random(s.weightDims(), c + 1);
+                 Tensor y = Tensor.zeros(Shape.of(s.outputDims()), Layout.NHWC);
+                 Tensor yRef = Tensor.zeros(s.outputDims())) {
+                ReferenceBackend.INSTANCE.conv2dForward(s, x, w, null, yRef);
+                table.append(String.format("%6d", c));
+                for (ConvAlgorithm a : List.of(ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.IM2COL_GEMM)) {
+                    ConvAlgorithm.use(a);
+                    NativeBackend.instance().conv2dForward(s, x, w, null, y);
+                    double error = relativeError(y.toArray(), yRef.toArray());
+                    table.append(String.format(Locale.ROOT, " %12.2e", error));
+                    assertThat(error).as("%s at C=%d", a, c).isLessThanOrEqualTo(bound(a, c * 9));
+                }
+                table.append('\n');
+            }
+        }
+        System.out.print("Winograd error table (max |y - ref| / max |ref|):\n" + table);
+    }
+
+    private static void check(Conv2dSpec s, ConvAlgorithm algorithm, Layout layout, long seed, Isa isa) {
+        boolean bias = (seed & 1) == 0;
+        try (Tensor x = NativeIm2colTest.random(s.inputDims(), seed).toLayout(layout);
+             Tensor w = NativeIm2colTest.random(s.weightDims(), seed + 1);
+             Tensor b = NativeIm2colTest.random(new int[] {s.k()}, seed + 2);
+             Tensor dy = NativeIm2colTest.random(s.outputDims(), seed + 3).toLayout(layout);
+             Tensor y = Tensor.zeros(Shape.of(s.outputDims()), layout);
+             Tensor yRef = Tensor.zeros(s.outputDims());
+             Tensor dx = Tensor.zeros(Shape.of(s.inputDims()), layout);
+             Tensor dxRef = Tensor.zeros(s.inputDims());
+             Tensor dw = Tensor.zeros(s.weightDims());
+             Tensor dwRef = Tensor.zeros(s.weightDims())) {
+            String what = algorithm + " " + isa + " " + layout + " " + s;
+            ConvAlgorithm.use(algorithm);
+            NativeBackend.instance().conv2dForward(s, x, w, bias ? b : null, y);
+            NativeBackend.instance().conv2dBackwardData(s, dy, w, dx);
+            NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, null);
+            ReferenceBackend ref = ReferenceBackend.INSTANCE;
+            ref.conv2dForward(s, x, w, bias ? b : null, yRef);
+            ref.conv2dBackwardData(s, dy, w, dxRef);
+            ref.conv2dBackwardWeights(s, x, dy, dwRef, null);
+            assertClose(what + " forward", y.toArray(), yRef.toArray(), tolerance(algorithm, s.c() * 9 + 1));
+            assertClose(what + " backward data", dx.toArray(), dxRef.toArray(), tolerance(algorithm, s.k() * 9));
+            // backward-weights runs im2col+GEMM: the direct-convolution tolerance of NativeConvolutionGoldenTest
+            NativeConvolutionGoldenTest.assertClose(what + " backward weights", dw.toArray(), dwRef.toArray(),
+                    s.n() * s.outH() * s.outW());
+        }
+    }
+
+    static double relativeError(float[] actual, float[] expected) {
+        double scale = 1e-30, worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            worst = Math.max(worst, Math.abs((double) actual[i] - expected[i]));
+        }
+        return worst / scale;
+    }
+
+    private static void assertClose(String what, float[] actual, float[] expected, double tolerance) {
+        double error = relativeError(actual, expected);
+        if (!(error <= tolerance)) {
+            throw new AssertionError(what + ": max |y - ref| / max |ref| is " + error + ", tolerance " + tolerance);
+        }
+    }
+}
