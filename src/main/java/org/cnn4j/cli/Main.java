@@ -19,6 +19,8 @@ import picocli.CommandLine.ScopeType;
                 TrainCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
+                ExplainCommand.class,
+                FiltersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

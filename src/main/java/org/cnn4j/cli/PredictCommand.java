@@ -1,13 +1,8 @@
 package org.cnn4j.cli;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.cnn4j.data.FashionMnist;
-import org.cnn4j.io.Images;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.Module;
@@ -38,7 +33,7 @@ final class PredictCommand implements Callable<Integer> {
         try (Module net = saved.model()) {
             net.eval();
             for (Path image : images) {
-                try (Tensor x = input(image, saved.height(), saved.width()); Tensor probs = Tensor.zeros(1, saved.classNames().size())) {
+                try (Tensor x = ModelInput.read(image, saved.height(), saved.width(), invert); Tensor probs = Tensor.zeros(1, saved.classNames().size())) {
                     Loss.softmax(net.forward(x), probs);
                     float[] p = probs.toArray();
                     Integer[] order = java.util.stream.IntStream.range(0, p.length).boxed()
@@ -52,42 +47,5 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private Tensor input(Path image, int h, int w) throws java.io.IOException {
-        try (Tensor gray = Images.readGray(image)) {
-            BufferedImage src = Images.grayPicture(gray.toArray(), gray.dim(2), gray.dim(3));
-            BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-            Graphics2D g = dst.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(src, 0, 0, w, h, null);
-            g.dispose();
-            float lo = min(gray.toArray()), hi = max(gray.toArray());
-            float[] v = new float[h * w];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    float pix = lo + (hi - lo) * dst.getRaster().getSample(x, y, 0) / 255f;
-                    pix = invert ? 1 - pix : pix;
-                    v[y * w + x] = (pix - FashionMnist.MEAN) / FashionMnist.STD;
-                }
-            }
-            return Tensor.of(v, 1, 1, h, w);
-        }
-    }
-
-    private static float min(float[] v) {
-        float m = Float.POSITIVE_INFINITY;
-        for (float x : v) {
-            m = Math.min(m, x);
-        }
-        return m;
-    }
-
-    private static float max(float[] v) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (float x : v) {
-            m = Math.max(m, x);
-        }
-        return m;
     }
 }

@@ -1,0 +1,41 @@
+package org.cnn4j.cli;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.io.Images;
+import org.cnn4j.tensor.Tensor;
+
+/** Turns an image file into a model input [1, 1, h, w]: grayscale, resized, normalised as in training. */
+final class ModelInput {
+    private ModelInput() {
+    }
+
+    static Tensor read(Path image, int h, int w, boolean invert) throws IOException {
+        try (Tensor gray = Images.readGray(image)) {
+            float[] g = gray.toArray();
+            BufferedImage src = new BufferedImage(gray.dim(3), gray.dim(2), BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < gray.dim(2); y++) {
+                for (int x = 0; x < gray.dim(3); x++) {
+                    src.getRaster().setSample(x, y, 0, Math.round(255 * g[y * gray.dim(3) + x]));
+                }
+            }
+            BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            Graphics2D g2 = dst.createGraphics();
+            g2.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g2.drawImage(src, 0, 0, w, h, null);
+            g2.dispose();
+            float[] v = new float[h * w];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float pix = dst.getRaster().getSample(x, y, 0) / 255f;
+                    v[y * w + x] = ((invert ? 1 - pix : pix) - FashionMnist.MEAN) / FashionMnist.STD;
+                }
+            }
+            return Tensor.of(v, 1, 1, h, w);
+        }
+    }
+}

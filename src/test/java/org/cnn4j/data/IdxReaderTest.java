@@ -1,0 +1,64 @@
+package org.cnn4j.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+class IdxReaderTest {
+
+    private static byte[] images(int n, int rows, int cols, int dataBytes) {
+        ByteBuffer b = ByteBuffer.allocate(16 + dataBytes);
+        b.putInt(0x803).putInt(n).putInt(rows).putInt(cols);
+        for (int i = 0; i < dataBytes; i++) {
+            b.put((byte) i);
+        }
+        return b.array();
+    }
+
+    private static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsRawAndGzippedFiles() throws IOException {
+        for (byte[] file : new byte[][] {images(2, 2, 3, 12), gzip(images(2, 2, 3, 12))}) {
+            int[] dims = new int[3];
+            byte[] px = IdxReader.readImages(new ByteArrayInputStream(file), "test", dims);
+            assertThat(dims).containsExactly(2, 2, 3);
+            assertThat(px).hasSize(12);
+            assertThat(px[11]).isEqualTo((byte) 11);
+        }
+    }
+
+    @Test
+    void truncatedOrForeignFilesSayWhatIsWrong() {
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(images(2, 2, 3, 5)), "short.idx", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("short.idx").hasMessageContaining("truncated");
+        assertThatThrownBy(() -> IdxReader.readLabels(new ByteArrayInputStream(images(1, 1, 1, 1)), "labels.idx"))
+                .isInstanceOf(IOException.class).hasMessageContaining("not an IDX label file");
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(new byte[0]), "empty.idx", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void theEmbeddedSampleIsClassBalanced() throws IOException {
+        ImageDataset train = FashionMnist.sample(true), test = FashionMnist.sample(false);
+        assertThat(train.size()).isEqualTo(3400);
+        assertThat(test.size()).isEqualTo(1000);
+        int[] count = new int[10];
+        for (int y : test.labels()) {
+            count[y]++;
+        }
+        assertThat(count).containsOnly(100);
+    }
+}

@@ -1,0 +1,143 @@
+package org.cnn4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.reference.ReferenceBackend;
+import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Layer and network backward passes against central finite differences of L = sum(output * gy), on
+ * the reference backend (float32 tensors, double arithmetic inside ops). With h = 1e-2 and smooth
+ * activations (tanh, sigmoid), the difference quotient is accurate to about 1e-4 relative; float32
+ * rounding of L (~1e-7 * |L| / h) adds about 1e-4 more, so 2e-3 relative plus 2e-3 absolute is safe.
+ */
+class ModuleGradientTest {
+    private final SplittableRandom rnd = new SplittableRandom(5);
+
+    @BeforeEach
+    void reference() {
+        Backends.use(ReferenceBackend.INSTANCE);
+        Init.manualSeed(3);
+    }
+
+    @AfterEach
+    void restore() {
+        Backends.use(NativeBackend.isAvailable() ? NativeBackend.instance() : ReferenceBackend.INSTANCE);
+    }
+
+    private Tensor random(int... dims) {
+        Tensor t = Tensor.zeros(dims);
+        float[] v = new float[t.numel()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return t.copyFrom(v);
+    }
+
+    private static double loss(Module m, Tensor x, float[] gy) {
+        float[] y = m.forward(x).toArray();
+        double s = 0;
+        for (int i = 0; i < y.length; i++) {
+            s += (double) y[i] * gy[i];
+        }
+        return s;
+    }
+
+    /** Checks d L / d x for every input element and d L / d p for a few elements of every parameter. */
+    private void check(Module m, Tensor x) {
+        m.setNeedsInputGrad(true);
+        Tensor y = m.forward(x);
+        float[] gy = random(y.dims()).toArray();
+        try (Tensor g = Tensor.of(gy, y.dims())) {
+            float[] gx = m.backward(g).toArray();
+            float[] xv = x.toArray();
+            for (int i = 0; i < xv.length; i += Math.max(1, xv.length / 40)) {
+                assertThat((double) gx[i]).as("d/dx[%d]", i).isCloseTo(numeric(m, x, xv, i, gy), within(2e-3 + 2e-3 * Math.abs(gx[i])));
+            }
+            for (var e : m.namedParameters().entrySet()) {
+                Tensor p = e.getValue().value();
+                float[] pv = p.toArray(), grad = e.getValue().grad().toArray();
+                for (int i = 0; i < pv.length; i += Math.max(1, pv.length / 5)) {
+                    assertThat((double) grad[i]).as("d/d%s[%d]", e.getKey(), i)
+                            .isCloseTo(numeric(m, x, p, pv, i, gy), within(2e-3 + 2e-3 * Math.abs(grad[i])));
+                }
+            }
+        }
+    }
+
+    private static double numeric(Module m, Tensor x, float[] xv, int i, float[] gy) {
+        return numeric(m, x, x, xv, i, gy);
+    }
+
+    private static double numeric(Module m, Tensor x, Tensor target, float[] values, int i, float[] gy) {
+        float h = 1e-2f, keep = values[i];
+        values[i] = keep + h;
+        target.copyFrom(values);
+        double up = loss(m, x, gy);
+        values[i] = keep - h;
+        target.copyFrom(values);
+        double down = loss(m, x, gy);
+        values[i] = keep;
+        target.copyFrom(values);
+        return (up - down) / (2 * h);
+    }
+
+    @Test
+    void sequentialOfEveryLayerKind() {
+        Sequential net = new Sequential();
+        net.add("conv", new Conv2d(2, 3, 3, 2, 1, 1, 1, true)).add("bn", new BatchNorm2d(3)).add("act", ActivationLayer.tanh())
+                .add("pool", Pool2d.avg(2, 2)).add("flat", new Flatten()).add("fc", new Linear(3 * 2 * 2, 4))
+                .add("out", ActivationLayer.sigmoid());
+        net.eval(); // fixed statistics: L is then a smooth function of each input on its own
+        try (net; Tensor x = random(2, 2, 8, 8)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void batchNormInTrainingModeThroughTheBatchStatistics() {
+        Sequential net = new Sequential(new Conv2d(1, 2, 3, 1, 1, 1, 1, false), new BatchNorm2d(2), ActivationLayer.tanh());
+        try (net; Tensor x = random(3, 1, 4, 4)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void graphWithResidualAddAndConcat() {
+        Graph g = new Graph("x")
+                .layer("a", new Conv2d(2, 2, 3, 1, 1, 1, 1, true), "x")
+                .layer("ta", ActivationLayer.tanh(), "a")
+                .add("res", "ta", "x")
+                .layer("b", new Conv2d(2, 3, 1, 1, 0, 1, 1, true), "res")
+                .concat("cat", "b", "res", "x")
+                .layer("gap", new GlobalAvgPool2d(), "cat")
+                .layer("flat", new Flatten(), "gap")
+                .layer("fc", new Linear(7, 3), "flat");
+        try (g; Tensor x = random(2, 2, 5, 5)) {
+            check(g, x);
+        }
+    }
+
+    @Test
+    void frozenLayersGetNoGradientAndTheFirstLayerNoInputGradient() {
+        Conv2d first = new Conv2d(1, 2, 3, 1, 1, 1, 1, true);
+        Linear head = new Linear(2 * 4 * 4, 2);
+        Sequential net = new Sequential(first, new Flatten(), head);
+        first.freeze();
+        try (net; Tensor x = random(2, 1, 4, 4); Tensor gy = random(2, 2)) {
+            net.setNeedsInputGrad(false);
+            net.forward(x);
+            assertThat(net.backward(gy)).isNull();
+            assertThat(first.weight().grad().toArray()).containsOnly(0f);
+            assertThat(head.weight().grad().toArray()).isNotEqualTo(new float[32]);
+            assertThat(first.isFrozen()).isTrue();
+        }
+    }
+}
