@@ -1,26 +1,31 @@
 // Winograd convolution F(2x2,3x3) and F(4x4,3x3) on channels-last activations (see winograd.hpp for
-// the algorithm and buffers). The tiles of all images are processed in chunks of `rows` tiles, in
-// three parallel phases per chunk: input transforms (across tiles), the T batched products (across
-// (t, 32-channel panel) pairs, so each U[t] panel is read once per chunk and each V[t] slice stays in
-// L2 while its panels run) and output transforms (across tiles). A chunk's V[t] and M[t] slices are
-// sized to about 256 KiB so they stay in L2, and as large as that allows so U is streamed as few
-// times as possible. Backward-data is the same convolution from diff_dst to diff_src, with the filter
-// flipped and its O and I swapped, padded by 2 - pad (negative beyond a padding of 2).
+// the algorithm and buffers). Tiles are processed in chunks, each in three phases: input transforms,
+// the T batched products (register-blocked GEMMs over 32-channel panels of U), output transforms.
+// Two schedules, by which traffic dominates:
+//  - private chunks, when there are plenty of tiles and U is small enough to stay in each core's L2:
+//    every thread runs whole chunks of up to 64 tiles alone, so its V and M never leave its L2 and no
+//    thread waits for another;
+//  - shared chunks, when U is large or tiles are few (the deep layers at batch 1): all threads work on
+//    one chunk of as many tiles as fit, input and output transforms split across tiles and products
+//    across (t, panel) pairs, so U, which then dominates the traffic, is read once per chunk.
+// Backward-data is the same convolution from diff_dst to diff_src, with the filter flipped and its O
+// and I swapped, padded by 2 - pad (negative beyond a padding of 2). Backward-weights is not here: the
+// Java side runs im2col+GEMM for it (see the README's Winograd section for why).
 //
 // Numerical error: max |y - y_ref| / max |y_ref| against a double-precision reference, forward, inputs
 // and weights uniform in [-1, 1], 12x12 images, pad 1, K = 16, AVX-512 (NativeWinogradGoldenTest.errorTable):
 //
 //      C   F(2x2,3x3)   F(4x4,3x3)   float32 direct (im2col_gemm)
-//     16     1.79e-07     2.85e-06     3.58e-07
-//     32     2.49e-07     2.99e-06     5.24e-07
-//     64     3.44e-07     4.52e-06     4.30e-07
-//    128     3.69e-07     5.21e-06     3.37e-07
-//    256     7.11e-07     1.05e-05     4.22e-07
-//    512     8.27e-07     2.03e-05     4.07e-07
+//     16     1.79e-07     3.01e-06     3.58e-07
+//     32     2.49e-07     4.12e-06     5.24e-07
+//     64     3.44e-07     5.35e-06     4.30e-07
+//    128     3.69e-07     5.19e-06     3.37e-07
+//    256     7.11e-07     1.16e-05     4.22e-07
+//    512     8.27e-07     1.82e-05     4.07e-07
 //
 // In units of sqrt(C*9) * 2^-24 (rounding errors of a long sum grow like a random walk) that is
-// 0.18-0.25 for F(2x2), 2.6-5.0 for F(4x4) and 0.10-0.52 for direct: F(2x2) is as accurate as direct
-// convolution, F(4x4) 8-50x less, because its transform constants (8 in A^T, 5 in B^T, 1/24 in G)
+// 0.18-0.25 for F(2x2), 2.6-4.5 for F(4x4) and 0.10-0.52 for direct: F(2x2) is as accurate as direct
+// convolution, F(4x4) 8-45x less, because its transform constants (8 in A^T, 5 in B^T, 1/24 in G)
 // grow the intermediate values that are rounded to float32. The golden tests allow twice the
 // documented bounds 0.5 and 10.
 
@@ -43,8 +48,9 @@ using cnn4j::WinogradPlan;
 
 long round_up(long x, long to) { return (x + to - 1) / to * to; }
 
-WinogradPlan plan_of(int m, int c, int k, int in_h, int in_w, int out_h, int out_w, int pad_top, int pad_left, int n) {
-    WinogradPlan p;
+// The plan without its chunking (rows and the V and M planes: see schedule_of).
+WinogradPlan plan_of(int m, int c, int k, int in_h, int in_w, int out_h, int out_w, int pad_top, int pad_left) {
+    WinogradPlan p{};
     p.m = m;
     p.c = c;
     p.c_pad = (int)round_up(c, 16);
@@ -58,10 +64,36 @@ WinogradPlan plan_of(int m, int c, int k, int in_h, int in_w, int out_h, int out
     p.pad_left = pad_left;
     p.tiles_h = (out_h + m - 1) / m;
     p.tiles_w = (out_w + m - 1) / m;
-    const long tiles = (long)n * p.tiles_h * p.tiles_w;
-    const long l2_rows = std::clamp(65536L / std::max(p.c_pad, p.k_pad), 16L, 512L);
-    p.rows = std::min(round_up(l2_rows, 8), round_up(tiles, 8));
+    p.u_plane = (long)p.k_pad * p.c_pad + 16;
     return p;
+}
+
+// Which schedule, and how many tiles per chunk.
+struct Schedule {
+    bool private_chunks;
+    long chunks, rows;
+};
+
+Schedule schedule_of(WinogradPlan &p, int n, int threads) {
+    const long tiles = (long)n * p.tiles_h * p.tiles_w;
+    const long u_bytes = (long)(p.m + 2) * (p.m + 2) * p.u_plane * 4;
+    Schedule s;
+    // Up to 64 tiles per chunk (measured on one core: flat from 32 to 200 tiles, V and M within L2),
+    // and at least 4 chunks per thread, handed out dynamically: on a shared machine a thread that loses
+    // its core for a while leaves its chunks to the others.
+    s.private_chunks = tiles >= 64L * threads && u_bytes <= (4L << 20);
+    if (s.private_chunks) {
+        s.chunks = std::max(4L * threads, (tiles + 63) / 64);
+    } else {
+        // A chunk's V[t] and M[t] slices of at most 256 KiB, so each stays in L2 while its panels run.
+        const long fit = std::clamp(65536L / std::max(p.c_pad, p.k_pad), 16L, 512L);
+        s.chunks = (tiles + fit - 1) / fit;
+    }
+    s.rows = round_up((tiles + s.chunks - 1) / s.chunks, 8);
+    p.rows = s.rows;
+    p.v_plane = p.rows * p.c_pad + 16;
+    p.m_plane = p.rows * p.k_pad + 16;
+    return s;
 }
 
 void check_shape(const ConvGeometry &g, int m) {
@@ -71,39 +103,84 @@ void check_shape(const ConvGeometry &g, int m) {
         throw cnn4j::unimplemented("Winograd needs a 3x3 kernel, stride 1, dilation 1 and groups 1");
 }
 
+// The V and M buffers are kept per calling thread and only grow: they take several MB, and fresh pages
+// on every call cost a page fault each.
+void grow(std::vector<float> &buffer, size_t floats) {
+    if (buffer.size() < floats) buffer.resize(floats);
+}
+
 // Convolves n NHWC images [in_h, in_w, c] into [out_h, out_w, k] with the transformed filter u.
-void run(const WinogradPlan &p, int n, const float *src, const float *u, const float *bias, float *dst) {
-    const auto input = cnn4j::dispatch(&cnn4j::winograd_input_tile_scalar, &cnn4j::winograd_input_tile_avx2,
-                                       &cnn4j::winograd_input_tile_avx512);
-    const auto products = cnn4j::dispatch(&cnn4j::winograd_products_scalar, &cnn4j::winograd_products_avx2,
-                                          &cnn4j::winograd_products_avx512);
-    const auto output = cnn4j::dispatch(&cnn4j::winograd_output_tile_scalar, &cnn4j::winograd_output_tile_avx2,
-                                        &cnn4j::winograd_output_tile_avx512);
-    const int alpha = p.m + 2, t_count = alpha * alpha, panels = p.k_pad / cnn4j::winograd_panel;
-    const long per_image = (long)p.tiles_h * p.tiles_w, tiles = n * per_image;
-    const long in_image = (long)p.in_h * p.in_w * p.c, out_image = (long)p.out_h * p.out_w * p.k;
-    // Allocated before the parallel region (nothing may throw inside it) and zeroed: rows past the
-    // last tile of a chunk are multiplied too, and must hold finite values.
-    std::vector<float> v((size_t)t_count * p.rows * p.c_pad, 0.f);
-    std::vector<float> m((size_t)t_count * p.rows * p.k_pad);
-#pragma omp parallel
-    for (long first = 0; first < tiles; first += p.rows) {
-        const long count = std::min(p.rows, tiles - first);
-#pragma omp for schedule(static)
-        for (long i = 0; i < count; ++i) {
-            const long tile = first + i, img = tile / per_image, yx = tile % per_image;
-            input(p, src + img * in_image, (int)(yx / p.tiles_w), (int)(yx % p.tiles_w), v.data() + i * p.c_pad);
+class WinogradRun {
+  public:
+    WinogradRun(const WinogradPlan &p, int n, const float *src, const float *u, const float *bias, float *dst)
+        : p_(p), src_(src), u_(u), bias_(bias), dst_(dst), per_image_((long)p.tiles_h * p.tiles_w),
+          tiles_(n * per_image_), t_count_((p.m + 2) * (p.m + 2)) {}
+
+    void operator()() {
+        const int threads = omp_get_max_threads();
+        const Schedule s = schedule_of(p_, (int)(tiles_ / per_image_), threads);
+        const long v_size = t_count_ * p_.v_plane, m_size = t_count_ * p_.m_plane;
+        // Allocated before the parallel region (nothing may throw inside it). Rows past the last tile of
+        // a chunk are multiplied too, whatever they hold: each M row depends on its own V row only.
+        const int copies = s.private_chunks ? threads : 1;
+        thread_local std::vector<float> v_buffer, m_buffer;
+        grow(v_buffer, (size_t)copies * v_size);
+        grow(m_buffer, (size_t)copies * m_size);
+        // Inside the parallel region a thread_local names the worker's own (empty) copy: use pointers.
+        float *const v = v_buffer.data(), *const m = m_buffer.data();
+        if (s.private_chunks) {
+#pragma omp parallel for schedule(dynamic)
+            for (long chunk = 0; chunk < s.chunks; ++chunk) {
+                float *vc = v + omp_get_thread_num() * v_size, *mc = m + omp_get_thread_num() * m_size;
+                const long first = tiles_ * chunk / s.chunks, count = tiles_ * (chunk + 1) / s.chunks - first;
+                for (long i = 0; i < count; ++i) input_tile(first + i, vc + i * p_.c_pad);
+                for (int task = 0; task < t_count_ * panels(); ++task) product(task, vc, mc, count);
+                for (long i = 0; i < count; ++i) output_tile(first + i, mc + i * p_.k_pad);
+            }
+            return;
         }
+#pragma omp parallel
+        for (long chunk = 0; chunk < s.chunks; ++chunk) {
+            const long first = tiles_ * chunk / s.chunks, count = tiles_ * (chunk + 1) / s.chunks - first;
 #pragma omp for schedule(static)
-        for (int task = 0; task < t_count * panels; ++task)
-            products(p, v.data(), u, m.data(), task / panels, task % panels, round_up(count, 8));
+            for (long i = 0; i < count; ++i) input_tile(first + i, v + i * p_.c_pad);
 #pragma omp for schedule(static)
-        for (long i = 0; i < count; ++i) {
-            const long tile = first + i, img = tile / per_image, yx = tile % per_image;
-            output(p, m.data() + i * p.k_pad, (int)(yx / p.tiles_w), (int)(yx % p.tiles_w), bias, dst + img * out_image);
+            for (int task = 0; task < t_count_ * panels(); ++task) product(task, v, m, count);
+#pragma omp for schedule(static)
+            for (long i = 0; i < count; ++i) output_tile(first + i, m + i * p_.k_pad);
         }
     }
-}
+
+  private:
+    int panels() const { return p_.k_pad / cnn4j::winograd_panel; }
+
+    void input_tile(long tile, float *v_row) const {
+        const long img = tile / per_image_, yx = tile % per_image_;
+        input_(p_, src_ + img * p_.in_h * p_.in_w * p_.c, (int)(yx / p_.tiles_w), (int)(yx % p_.tiles_w), v_row);
+    }
+
+    void product(int task, const float *v, float *m, long count) const {
+        products_(p_, v, u_, m, task / panels(), task % panels(), round_up(count, 8));
+    }
+
+    void output_tile(long tile, const float *m_row) const {
+        const long img = tile / per_image_, yx = tile % per_image_;
+        output_(p_, m_row, (int)(yx / p_.tiles_w), (int)(yx % p_.tiles_w), bias_,
+                dst_ + img * p_.out_h * p_.out_w * p_.k);
+    }
+
+    WinogradPlan p_;
+    const float *src_, *u_, *bias_;
+    float *dst_;
+    const long per_image_, tiles_;
+    const int t_count_;
+    decltype(&cnn4j::winograd_input_tile_avx512) input_ = cnn4j::dispatch(
+        &cnn4j::winograd_input_tile_scalar, &cnn4j::winograd_input_tile_avx2, &cnn4j::winograd_input_tile_avx512);
+    decltype(&cnn4j::winograd_products_avx512) products_ = cnn4j::dispatch(
+        &cnn4j::winograd_products_scalar, &cnn4j::winograd_products_avx2, &cnn4j::winograd_products_avx512);
+    decltype(&cnn4j::winograd_output_tile_avx512) output_ = cnn4j::dispatch(
+        &cnn4j::winograd_output_tile_scalar, &cnn4j::winograd_output_tile_avx2, &cnn4j::winograd_output_tile_avx512);
+};
 
 }  // namespace
 
@@ -114,10 +191,10 @@ extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, cons
         check_shape(g, tile);
         if (!src || !weights || !dst) throw cnn4j::invalid_argument("null buffer");
         if (g.n == 0) return;
-        const WinogradPlan p = plan_of(tile, g.c, g.k, g.h, g.w, g.out_h(), g.out_w(), g.pad_top, g.pad_left, g.n);
+        const WinogradPlan p = plan_of(tile, g.c, g.k, g.h, g.w, g.out_h(), g.out_w(), g.pad_top, g.pad_left);
         const cnn4j::WinogradFilterView oihw{0, (long)g.c * 9, 9, 3, 1};
         const auto u = cnn4j::winograd_filter(p, oihw, weights, (long)g.k * g.c * 9, false);
-        run(p, g.n, src, u->data(), bias, dst);
+        WinogradRun(p, g.n, src, u->data(), bias, dst)();
     });
 }
 
@@ -129,11 +206,11 @@ extern "C" int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv
         if (!diff_dst || !weights || !diff_src) throw cnn4j::invalid_argument("null buffer");
         if (g.n == 0) return;
         const WinogradPlan p =
-            plan_of(tile, g.k, g.c, g.out_h(), g.out_w(), g.h, g.w, 2 - g.pad_top, 2 - g.pad_left, g.n);
+            plan_of(tile, g.k, g.c, g.out_h(), g.out_w(), g.h, g.w, 2 - g.pad_top, 2 - g.pad_left);
         // Tap (o = input channel c, i = output channel k, y, x) is weight [k][c][2 - y][2 - x].
         const cnn4j::WinogradFilterView flipped{8, 9, (long)g.c * 9, -3, -1};
         const auto u = cnn4j::winograd_filter(p, flipped, weights, (long)g.k * g.c * 9, true);
-        run(p, g.n, diff_dst, u->data(), nullptr, diff_src);
+        WinogradRun(p, g.n, diff_dst, u->data(), nullptr, diff_src)();
     });
 }
 

@@ -20,7 +20,7 @@ using Key = std::tuple<const float *, int, int, int, bool>;
 
 struct Entry {
     unsigned long long fingerprint;
-    std::shared_ptr<const std::vector<float>> u;
+    std::shared_ptr<std::vector<float>> u;
     unsigned long long last_use;
 };
 
@@ -51,6 +51,7 @@ std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p,
     const unsigned long long fp = dispatch(&winograd_fingerprint_scalar, &winograd_fingerprint_avx2,
                                            &winograd_fingerprint_avx512)(weights, count);
     const Key key{weights, p.m, p.c, p.k, backward_data};
+    std::shared_ptr<std::vector<float>> u;
     {
         std::lock_guard<std::mutex> guard(lock);
         auto it = entries.find(key);
@@ -58,15 +59,22 @@ std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p,
             it->second.last_use = ++clock_ticks;
             return it->second.u;
         }
+        // Changed weights (a training step): recompute into the old buffer if no caller still reads
+        // it, which saves the page faults of a fresh allocation (tens of MB for wide layers).
+        if (it != entries.end()) {
+            if (it->second.u.use_count() == 1) u = it->second.u;
+            cached_bytes -= it->second.u->size() * sizeof(float);
+            entries.erase(it);
+        }
     }
     const int alpha = p.m + 2;
-    auto u = std::make_shared<std::vector<float>>((size_t)alpha * alpha * p.k_pad * p.c_pad);
+    if (!u) u = std::make_shared<std::vector<float>>((size_t)alpha * alpha * p.u_plane);
     dispatch(&winograd_filter_transform_scalar, &winograd_filter_transform_avx2,
              &winograd_filter_transform_avx512)(p, view, weights, u->data());
     transforms.fetch_add(1);
     const size_t bytes = u->size() * sizeof(float);
     std::lock_guard<std::mutex> guard(lock);
-    auto it = entries.find(key);
+    auto it = entries.find(key);  // another thread may have transformed the same weights meanwhile
     if (it != entries.end()) {
         cached_bytes -= it->second.u->size() * sizeof(float);
         entries.erase(it);

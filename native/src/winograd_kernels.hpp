@@ -55,6 +55,43 @@ inline void apply(const float (&mat)[Rows][Cols], const typename Vec::reg *x, in
     }
 }
 
+// The 1-D transforms x -> B^T x and x -> A^T x on vectors (strides xs, ys). For F(4x4) they are
+// factored by hand into shared sums and differences (14 and 10 operations instead of 22 and 18);
+// F(2x2)'s matrices hold only 0 and +-1 and need no factoring.
+template <typename Vec, int M>
+inline void input_1d(const typename Vec::reg *x, int xs, typename Vec::reg *y, int ys) {
+    if constexpr (M == 4) {
+        using reg = typename Vec::reg;
+        const reg x0 = x[0], x1 = x[xs], x2 = x[2 * xs], x3 = x[3 * xs], x4 = x[4 * xs], x5 = x[5 * xs];
+        const reg four = Vec::set1(4.f), minus_four = Vec::set1(-4.f), minus_five = Vec::set1(-5.f);
+        const reg two = Vec::set1(2.f), minus_two = Vec::set1(-2.f);
+        const reg x4_minus_x2 = Vec::sub(x4, x2), x3_minus_x1 = Vec::sub(x3, x1);
+        y[0] = Vec::fmadd(four, x0, Vec::fmadd(minus_five, x2, x4));
+        y[ys] = Vec::fmadd(minus_four, Vec::add(x1, x2), Vec::add(x3, x4));
+        y[2 * ys] = Vec::fmadd(four, Vec::sub(x1, x2), Vec::sub(x4, x3));
+        y[3 * ys] = Vec::fmadd(two, x3_minus_x1, x4_minus_x2);
+        y[4 * ys] = Vec::fmadd(minus_two, x3_minus_x1, x4_minus_x2);
+        y[5 * ys] = Vec::fmadd(four, x1, Vec::fmadd(minus_five, x3, x5));
+    } else {
+        apply<Vec>(WinogradMatrices<M>::bt, x, xs, y, ys);
+    }
+}
+
+template <typename Vec, int M>
+inline void output_1d(const typename Vec::reg *x, int xs, typename Vec::reg *y, int ys) {
+    if constexpr (M == 4) {
+        using reg = typename Vec::reg;
+        const reg a = Vec::add(x[xs], x[2 * xs]), b = Vec::sub(x[xs], x[2 * xs]);
+        const reg c = Vec::add(x[3 * xs], x[4 * xs]), d = Vec::sub(x[3 * xs], x[4 * xs]);
+        y[0] = Vec::add(Vec::add(x[0], a), c);
+        y[ys] = Vec::fmadd(Vec::set1(2.f), d, b);
+        y[2 * ys] = Vec::fmadd(Vec::set1(4.f), c, a);
+        y[3 * ys] = Vec::add(Vec::fmadd(Vec::set1(8.f), d, b), x[5 * xs]);
+    } else {
+        apply<Vec>(WinogradMatrices<M>::at, x, xs, y, ys);
+    }
+}
+
 // `n` channels from p (n may be <= 0 or >= the width).
 template <typename Vec>
 inline typename Vec::reg load_channels(const float *p, int n) {
@@ -68,7 +105,7 @@ void filter_transform(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterV
     using reg = typename Vec::reg;
     constexpr int A = W::alpha, P = cnn4j::winograd_panel;
     const int panels = p.k_pad / P;
-    const long t_stride = (long)panels * p.c_pad * P;
+    const long t_stride = p.u_plane;
 #pragma omp parallel for schedule(static)
     for (long pc = 0; pc < (long)panels * p.c_pad; ++pc) {
         const int panel = (int)(pc / p.c_pad), c = (int)(pc % p.c_pad);
@@ -98,22 +135,27 @@ void input_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha;
-    const long t_stride = p.rows * p.c_pad;
+    const long t_stride = p.v_plane;
     const int y0 = ty * M - p.pad_top, x0 = tx * M - p.pad_left;
     bool inside[A * A];
     for (int i = 0; i < A; ++i)
         for (int j = 0; j < A; ++j)
             inside[i * A + j] = y0 + i >= 0 && y0 + i < p.in_h && x0 + j >= 0 && x0 + j < p.in_w;
     for (int c0 = 0; c0 < p.c_pad; c0 += Vec::width) {
-        reg d[A * A], bd[A * A], v_tile[A * A];
-        for (int i = 0; i < A; ++i)
-            for (int j = 0; j < A; ++j)
-                d[i * A + j] = inside[i * A + j]
-                                   ? load_channels<Vec>(image + ((long)(y0 + i) * p.in_w + x0 + j) * p.c + c0, p.c - c0)
-                                   : Vec::zero();
-        for (int j = 0; j < A; ++j) apply<Vec>(W::bt, d + j, A, bd + j, A);                  // B^T d
-        for (int i = 0; i < A; ++i) apply<Vec>(W::bt, bd + i * A, 1, v_tile + i * A, 1);  // (B^T d) B
-        for (int t = 0; t < A * A; ++t) Vec::store(v + t * t_stride + c0, v_tile[t]);
+        reg bd[A * A];
+        for (int j = 0; j < A; ++j) {  // B^T d, a column at a time, loading it just before use
+            reg d[A];
+            for (int i = 0; i < A; ++i)
+                d[i] = inside[i * A + j]
+                           ? load_channels<Vec>(image + ((long)(y0 + i) * p.in_w + x0 + j) * p.c + c0, p.c - c0)
+                           : Vec::zero();
+            input_1d<Vec, M>(d, 1, bd + j, A);
+        }
+        for (int i = 0; i < A; ++i) {  // (B^T d) B, a row at a time, stored straight to V
+            reg v_row[A];
+            input_1d<Vec, M>(bd + i * A, 1, v_row, 1);
+            for (int j = 0; j < A; ++j) Vec::store(v + (i * A + j) * t_stride + c0, v_row[j]);
+        }
     }
 }
 
@@ -122,14 +164,17 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha;
-    const long t_stride = p.rows * p.k_pad;
+    const long t_stride = p.m_plane;
     const int oy0 = ty * M, ox0 = tx * M;
     for (int k0 = 0; k0 < p.k; k0 += Vec::width) {
         const int lanes = p.k - k0;
-        reg mt[A * A], am[M * A], y[M * M];
-        for (int t = 0; t < A * A; ++t) mt[t] = Vec::load(m + t * t_stride + k0);
-        for (int j = 0; j < A; ++j) apply<Vec>(W::at, mt + j, A, am + j, A);       // A^T m: [M][A]
-        for (int i = 0; i < M; ++i) apply<Vec>(W::at, am + i * A, 1, y + i * M, 1);  // (A^T m) A
+        reg am[M * A], y[M * M];
+        for (int j = 0; j < A; ++j) {  // A^T m, a column at a time
+            reg mj[A];
+            for (int i = 0; i < A; ++i) mj[i] = Vec::load(m + (i * A + j) * t_stride + k0);
+            output_1d<Vec, M>(mj, 1, am + j, A);
+        }
+        for (int i = 0; i < M; ++i) output_1d<Vec, M>(am + i * A, 1, y + i * M, 1);  // (A^T m) A
         const reg b = bias ? load_channels<Vec>(bias + k0, lanes) : Vec::zero();
         for (int i = 0; i < M && oy0 + i < p.out_h; ++i)
             for (int j = 0; j < M && ox0 + j < p.out_w; ++j) {
@@ -147,9 +192,9 @@ void products(const cnn4j::WinogradPlan &p, const float *v, const float *u, floa
     using reg = typename Vec::reg;
     constexpr int P = cnn4j::winograd_panel, NV = P / Vec::width;
     const long cp = p.c_pad;
-    const float *vt = v + t * p.rows * cp;
-    const float *ut = u + ((long)t * (p.k_pad / P) + panel) * cp * P;
-    float *mt = m + t * p.rows * p.k_pad + panel * P;
+    const float *vt = v + t * p.v_plane;
+    const float *ut = u + t * p.u_plane + panel * cp * P;
+    float *mt = m + t * p.m_plane + panel * P;
     for (long r0 = 0; r0 < rows; r0 += Rows) {
         reg acc[Rows][NV];
         for (int r = 0; r < Rows; ++r)

@@ -63,12 +63,17 @@ public final class NativeConvolution {
     }
 
     /**
-     * AUTO's choice: Winograd F(4x4,3x3) where it beat oneDNN in {@code cnn4j bench} (forward and
-     * backward-data of 3x3 stride-1 layers with at least 64 input and output channels), else oneDNN.
+     * AUTO's choice: Winograd F(4x4,3x3) where it beat oneDNN in {@code cnn4j bench}: forward and
+     * backward-data of 3x3 stride-1 layers with at least 64 input and output channels and at least 16
+     * output tiles of 4x4 in the batch; else oneDNN. With fewer tiles (ResNet-50's 7x7 layers at batch
+     * 1) the products are bound by reading the transformed filter, 4x the size of the weights.
      */
     static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
+        boolean backwardData = direction.equals("backward_data");
+        int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();
+        long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
         boolean winograd = ConvAlgorithm.winogradAllowed() && !direction.equals("backward_weights")
-                && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 64 && spec.k() >= 64;
+                && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 64 && spec.k() >= 64 && tiles >= 16;
         return winograd ? ConvAlgorithm.WINOGRAD_4X4_3X3 : ConvAlgorithm.ONEDNN;
     }
 
