@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,6 +36,13 @@ public final class Main implements Runnable {
         if (NativeLibrary.isLoaded()) {
             NativeLibrary.useThreads(n);
         }
+    }
+
+    @Option(names = "--no-winograd", scope = ScopeType.INHERIT,
+            description = "Keep automatic algorithm choice (AUTO, AUTOTUNE) off the Winograd algorithms: F(4x4,3x3)'s "
+                    + "error is 8-45x that of direct float32 convolution (default: cnn4j.conv.winograd, else allowed).")
+    void noWinograd(boolean off) {
+        ConvAlgorithm.allowWinograd(!off);
     }
 
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",

@@ -157,6 +157,13 @@ class NativeWinogradGoldenTest {
         assertThat(NativeConvolution.eligible(layer)).noneMatch(ConvAlgorithm::isWinograd);
     }
 
+    @Test
+    void theNoWinogradOptionKeepsAutoOffWinograd() {
+        assertThat(org.cnn4j.cli.Main.run("--no-winograd", "info")).isZero();
+        assertThat(ConvAlgorithm.winogradAllowed()).isFalse();
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
+    }
+
     /**
      * The error table of the documentation: max |y - ref| / max |ref| of forward, 12x12 images, K = 16,
      * pad 1, inputs and weights uniform in [-1, 1], AVX-512, for C = 16..512, each within the documented
