@@ -39,6 +39,7 @@ public enum ConvAlgorithm {
 
     private static volatile ConvAlgorithm chosen;
     private static volatile Boolean winograd;
+    private static volatile boolean fallBackToAuto;
 
     /** The algorithm in force: set by {@link #use}, else {@code cnn4j.conv.algo}, else AUTO. */
     public static ConvAlgorithm current() {
@@ -52,6 +53,19 @@ public enum ConvAlgorithm {
 
     public static void use(ConvAlgorithm algorithm) {
         chosen = algorithm;
+    }
+
+    /**
+     * Whether a convolution the chosen algorithm cannot compute (Winograd on a strided layer, say)
+     * runs with AUTO's choice instead of failing with {@link UnsupportedOperationException}. Off by
+     * default; golden runs over mixed shapes turn it on.
+     */
+    public static void fallBackToAuto(boolean on) {
+        fallBackToAuto = on;
+    }
+
+    public static boolean fallsBackToAuto() {
+        return fallBackToAuto;
     }
 
     /**

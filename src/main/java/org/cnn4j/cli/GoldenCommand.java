@@ -20,7 +20,8 @@ final class GoldenCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Folder holding index.json and the case folders.")
     Path dir;
 
-    @Option(names = "--algo", description = "Convolution algorithm: auto (default), onednn, im2col_gemm, autotune, reference.")
+    @Option(names = "--algo", description = "Convolution algorithm: auto (default), onednn, im2col_gemm, winograd_2x2_3x3, "
+            + "winograd_4x4_3x3, autotune, reference. Convolutions it cannot compute (Winograd is 3x3 stride 1 only) run with auto.")
     String algo;
 
     @Option(names = "--relative-tolerance", defaultValue = "2e-6",
@@ -32,6 +33,7 @@ final class GoldenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (algo != null) {
             ConvAlgorithm.use(ConvAlgorithm.parse(algo));
+            ConvAlgorithm.fallBackToAuto(true); // e.g. Winograd on a strided case: that convolution runs with AUTO
         }
         System.out.printf("golden cases in %s on the %s backend, convolution algorithm %s%n", dir, Backends.current().name(),
                 ConvAlgorithm.current().name().toLowerCase(java.util.Locale.ROOT));

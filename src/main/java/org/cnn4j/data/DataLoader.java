@@ -1,6 +1,9 @@
 package org.cnn4j.data;
 
 import java.util.SplittableRandom;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -8,6 +11,8 @@ import org.cnn4j.tensor.Tensor;
  * and labels [B] as class indices in floats. The two batch tensors are allocated once and refilled for
  * every batch (a smaller pair for a last, partial batch), so iterating allocates no per-image garbage.
  * With shuffling, each epoch's order is a permutation drawn from (seed, epoch): runs are reproducible.
+ * Image batches are channels-last (NHWC) on the native backend, the layout its kernels keep from the
+ * first layer to the last, and NCHW on the reference backend; {@link #layout(Layout)} overrides.
  */
 public final class DataLoader implements AutoCloseable {
     private final ImageDataset data;
@@ -16,6 +21,7 @@ public final class DataLoader implements AutoCloseable {
     private final long seed;
     private final float mean, std;
     private final int[] order;
+    private Layout layout = Backends.current().name().equals("native") ? Layout.NHWC : Layout.NCHW;
     private Tensor images, labels, lastImages, lastLabels;
 
     public DataLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, float mean, float std) {
@@ -32,6 +38,15 @@ public final class DataLoader implements AutoCloseable {
         this.mean = mean;
         this.std = std;
         this.order = new int[data.size()];
+    }
+
+    /** Sets the memory layout of image batches (before the first batch). */
+    public DataLoader layout(Layout l) {
+        if (images != null || lastImages != null) {
+            throw new IllegalStateException("data loader: the layout must be chosen before the first batch");
+        }
+        layout = l;
+        return this;
     }
 
     public int numBatches() {
@@ -67,7 +82,7 @@ public final class DataLoader implements AutoCloseable {
         Tensor x, y;
         if (n == batchSize) {
             if (images == null) {
-                images = Tensor.zeros(batchSize, data.channels(), data.height(), data.width()).detach();
+                images = Tensor.zeros(Shape.of(batchSize, data.channels(), data.height(), data.width()), layout).detach();
                 labels = Tensor.zeros(batchSize).detach();
             }
             x = images;
@@ -75,20 +90,22 @@ public final class DataLoader implements AutoCloseable {
         } else {
             if (lastImages == null || lastImages.dim(0) != n) {
                 close(lastImages, lastLabels);
-                lastImages = Tensor.zeros(n, data.channels(), data.height(), data.width()).detach();
+                lastImages = Tensor.zeros(Shape.of(n, data.channels(), data.height(), data.width()), layout).detach();
                 lastLabels = Tensor.zeros(n).detach();
             }
             x = lastImages;
             y = lastLabels;
         }
-        int per = data.imageSize();
+        int per = data.imageSize(), c = data.channels(), hw = per / c;
+        boolean nhwc = layout == Layout.NHWC && c > 1;
         java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer();
         float[] px = data.pixels();
         float inv = 1f / std;
         for (int i = 0; i < n; i++) {
             int idx = order[start + i];
-            for (int p = 0; p < per; p++) {
-                xb.put(i * per + p, (px[idx * per + p] - mean) * inv);
+            for (int q = 0; q < per; q++) {
+                int at = nhwc ? i * per + (q % hw) * c + q / hw : i * per + q;
+                xb.put(at, (px[idx * per + q] - mean) * inv);
             }
             yb.put(i, data.labels()[idx]);
         }

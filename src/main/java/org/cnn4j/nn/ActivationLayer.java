@@ -39,7 +39,7 @@ public final class ActivationLayer extends Module {
     @Override
     public Tensor forward(Tensor x) {
         input = x;
-        output = ensure(output, x.dims());
+        output = ensure(output, x.layout(), x.dims());
         Activations.forward(activation, x, output);
         return output;
     }
@@ -49,7 +49,7 @@ public final class ActivationLayer extends Module {
         if (!needsInputGrad()) {
             return null;
         }
-        gradInput = ensure(gradInput, input.dims());
+        gradInput = ensure(gradInput, input.layout(), input.dims());
         Activations.backward(activation, input, output, gradOutput, gradInput);
         return gradInput;
     }

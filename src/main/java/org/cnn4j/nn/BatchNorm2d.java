@@ -78,7 +78,7 @@ public final class BatchNorm2d extends Module {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): input must be [N, " + channels + ", H, W], got " + x.shape());
         }
         input = x;
-        output = ensure(output, x.dims());
+        output = ensure(output, x.layout(), x.dims());
         forwardWasTraining = isTraining();
         if (forwardWasTraining) {
             BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar);
@@ -90,7 +90,7 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
-        Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.dims())) : null;
+        Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.layout(), input.dims())) : null;
         boolean learn = !gamma.isFrozen();
         if (gx == null && !learn) {
             return null;

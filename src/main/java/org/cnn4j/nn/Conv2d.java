@@ -79,7 +79,7 @@ public final class Conv2d extends Module {
             spec = Conv2dSpec.of(x.dim(0), in, x.dim(2), x.dim(3), out, kernel, stride, padding, dilation, groups);
         }
         input = x;
-        output = ensure(output, spec.outputDims());
+        output = ensure(output, x.layout(), spec.outputDims());
         Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
         return output;
     }
@@ -92,7 +92,7 @@ public final class Conv2d extends Module {
         if (!needsInputGrad()) {
             return null;
         }
-        gradInput = ensure(gradInput, spec.inputDims());
+        gradInput = ensure(gradInput, input.layout(), spec.inputDims());
         Convolution.backwardData(spec, gradOutput, weight.value(), gradInput);
         return gradInput;
     }

@@ -29,8 +29,8 @@ public final class Dropout extends Module {
         if (!applied) {
             return x;
         }
-        mask = ensure(mask, x.dims());
-        output = ensure(output, x.dims());
+        mask = ensure(mask, x.layout(), x.dims());
+        output = ensure(output, x.layout(), x.dims());
         Elementwise.dropout(p, seed * 0x9E3779B97F4A7C15L + calls++, x, mask, output);
         return output;
     }
@@ -43,7 +43,7 @@ public final class Dropout extends Module {
         if (!applied) {
             return gradOutput;
         }
-        gradInput = ensure(gradInput, gradOutput.dims());
+        gradInput = ensure(gradInput, gradOutput.layout(), gradOutput.dims());
         Elementwise.multiply(gradOutput, mask, gradInput);
         return gradInput;
     }

@@ -13,7 +13,7 @@ public final class GlobalAvgPool2d extends Module {
             throw new IllegalArgumentException("GlobalAvgPool2d: input must be 4-D, got " + x.shape());
         }
         input = x;
-        output = ensure(output, x.dim(0), x.dim(1), 1, 1);
+        output = ensure(output, x.layout(), x.dim(0), x.dim(1), 1, 1);
         Pooling.globalAvgForward(x, output);
         return output;
     }
@@ -23,7 +23,7 @@ public final class GlobalAvgPool2d extends Module {
         if (!needsInputGrad()) {
             return null;
         }
-        gradInput = ensure(gradInput, input.dims());
+        gradInput = ensure(gradInput, input.layout(), input.dims());
         Pooling.globalAvgBackward(gradOutput, gradInput);
         return gradInput;
     }

@@ -122,7 +122,7 @@ public final class Graph extends Module {
                 }
                 case ADD -> {
                     Tensor first = values.get(n.inputs.get(0));
-                    y = buffer(n.name, first.dims());
+                    y = buffer(n.name, first.layout(), first.dims());
                     Elementwise.add(first, values.get(n.inputs.get(1)), y);
                     for (int i = 2; i < n.inputs.size(); i++) {
                         Elementwise.add(y, values.get(n.inputs.get(i)), y);
@@ -132,7 +132,7 @@ public final class Graph extends Module {
                     List<Tensor> parts = n.inputs.stream().map(values::get).toList();
                     int channels = parts.stream().mapToInt(t -> t.dim(1)).sum();
                     Tensor first = parts.get(0);
-                    y = buffer(n.name, first.dim(0), channels, first.dim(2), first.dim(3));
+                    y = buffer(n.name, first.layout(), first.dim(0), channels, first.dim(2), first.dim(3));
                     Elementwise.concatChannels(parts, y);
                 }
             }
@@ -159,7 +159,7 @@ public final class Graph extends Module {
                 default -> {
                     List<Tensor> parts = new ArrayList<>();
                     for (String in : n.inputs) {
-                        parts.add(buffer(n.name + "/grad/" + in, values.get(in).dims()));
+                        parts.add(buffer(n.name + "/grad/" + in, values.get(in).layout(), values.get(in).dims()));
                     }
                     Elementwise.splitChannels(g, parts);
                     for (int k = 0; k < parts.size(); k++) {
@@ -201,14 +201,14 @@ public final class Graph extends Module {
         } else if (previous == sum) {
             Elementwise.add(sum, g, sum);
         } else {
-            sum = buffer(name + "/gradsum", g.dims());
+            sum = buffer(name + "/gradsum", g.layout(), g.dims());
             Elementwise.add(previous, g, sum);
             grads.put(name, sum);
         }
     }
 
-    private Tensor buffer(String key, int... dims) {
-        Tensor t = ensure(owned.get(key), dims);
+    private Tensor buffer(String key, org.cnn4j.tensor.Layout layout, int... dims) {
+        Tensor t = ensure(owned.get(key), layout, dims);
         owned.put(key, t);
         return t;
     }

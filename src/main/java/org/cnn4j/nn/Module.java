@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -120,13 +121,23 @@ public abstract class Module implements AutoCloseable {
 
     /** {@code t} when it already has {@code dims}, else a new detached tensor of zeros (and {@code t} closed). */
     protected static Tensor ensure(Tensor t, int... dims) {
-        if (t != null && !t.isClosed() && java.util.Arrays.equals(t.dims(), dims)) {
+        return ensure(t, Layout.NCHW, dims);
+    }
+
+    /**
+     * {@code t} when it already has {@code dims} and {@code layout} (for 4-D shapes; others are PLAIN),
+     * else a new detached tensor of zeros (and {@code t} closed). Layers allocate their outputs in their
+     * input's layout, so a channels-last input keeps the whole network channels-last.
+     */
+    protected static Tensor ensure(Tensor t, Layout layout, int... dims) {
+        Layout want = dims.length == 4 ? (layout == Layout.NHWC ? Layout.NHWC : Layout.NCHW) : Layout.PLAIN;
+        if (t != null && !t.isClosed() && t.layout() == want && java.util.Arrays.equals(t.dims(), dims)) {
             return t;
         }
         if (t != null) {
             t.close();
         }
-        return Tensor.zeros(dims).detach();
+        return Tensor.zeros(org.cnn4j.tensor.Shape.of(dims), want).detach();
     }
 
     protected static void release(Tensor... tensors) {

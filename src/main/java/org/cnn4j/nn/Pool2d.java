@@ -42,7 +42,7 @@ public final class Pool2d extends Module {
                     ceilMode, countIncludePad);
         }
         input = x;
-        output = ensure(output, spec.outputDims());
+        output = ensure(output, x.layout(), spec.outputDims());
         Pooling.forward(spec, x, output);
         return output;
     }
@@ -52,7 +52,7 @@ public final class Pool2d extends Module {
         if (!needsInputGrad()) {
             return null;
         }
-        gradInput = ensure(gradInput, spec.inputDims());
+        gradInput = ensure(gradInput, input.layout(), spec.inputDims());
         Pooling.backward(spec, input, gradOutput, gradInput);
         return gradInput;
     }

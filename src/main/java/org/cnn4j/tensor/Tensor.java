@@ -147,7 +147,7 @@ public final class Tensor implements AutoCloseable {
         if (sameOrder(src.layout, layout)) {
             buffer().put(src.buffer());
         } else {
-            copyFrom(src.toArray());
+            reorder(src, this);
         }
         return this;
     }
@@ -177,14 +177,17 @@ public final class Tensor implements AutoCloseable {
         return fill(0f);
     }
 
-    /** A view with another shape of the same size, sharing memory. Only for NCHW/PLAIN tensors. */
+    /**
+     * A view with another shape of the same size, sharing memory. Only for tensors in C order (NCHW,
+     * PLAIN, or NHWC with one channel or one pixel, whose memory order is the same).
+     */
     public Tensor reshape(int... dims) {
         checkOpen("reshape");
         Shape s = Shape.of(dims);
         if (s.numel() != numel()) {
             throw new IllegalArgumentException("Tensor.reshape: cannot view " + shape + " (" + numel() + " elements) as " + s);
         }
-        if (layout == Layout.NHWC) {
+        if (!sameOrder(layout, Layout.NCHW)) {
             throw new IllegalStateException("Tensor.reshape: an NHWC tensor " + shape + " must be converted with toLayout(NCHW) first");
         }
         return new Tensor(storage, offset, s, s.rank() == 4 ? Layout.NCHW : Layout.PLAIN, true);
@@ -210,12 +213,18 @@ public final class Tensor implements AutoCloseable {
         Tensor out = zeros(shape, target);
         if (sameOrder(layout, target)) {
             out.buffer().put(buffer());
-            return out;
+        } else {
+            reorder(this, out);
         }
+        return out;
+    }
+
+    /** Copies between NCHW and NHWC memory orders (same shapes). */
+    private static void reorder(Tensor from, Tensor to) {
         REORDERS.incrementAndGet();
-        int n = dim(0), c = dim(1), hw = dim(2) * dim(3);
-        FloatBuffer src = buffer(), dst = out.buffer();
-        boolean toNhwc = target == Layout.NHWC;
+        int n = from.dim(0), c = from.dim(1), hw = from.dim(2) * from.dim(3);
+        FloatBuffer src = from.buffer(), dst = to.buffer();
+        boolean toNhwc = to.layout == Layout.NHWC;
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < hw; p++) {
@@ -228,7 +237,6 @@ public final class Tensor implements AutoCloseable {
                 }
             }
         }
-        return out;
     }
 
     /**
@@ -281,8 +289,10 @@ public final class Tensor implements AutoCloseable {
         return "Tensor" + shape + (layout == Layout.NHWC ? " NHWC" : "") + (isClosed() ? " (closed)" : "");
     }
 
-    private static boolean sameOrder(Layout a, Layout b) {
-        return a == b || (a != Layout.NHWC && b != Layout.NHWC);
+    /** Whether two layouts put this tensor's elements in the same memory order. */
+    private boolean sameOrder(Layout a, Layout b) {
+        boolean trivial = rank() == 4 && (dim(1) == 1 || dim(2) * dim(3) == 1); // one channel or one pixel
+        return a == b || trivial || (a != Layout.NHWC && b != Layout.NHWC);
     }
 
     private int memoryIndex(int[] idx) {

@@ -32,6 +32,7 @@ class GoldenSampleTest {
     @AfterEach
     void reset() {
         ConvAlgorithm.use(null);
+        ConvAlgorithm.fallBackToAuto(false);
         if (NativeLibrary.isLoaded()) {
             NativeLibrary.useIsa(Isa.AVX512);
         }
@@ -73,6 +74,7 @@ class GoldenSampleTest {
                 continue;
             }
             NativeLibrary.useIsa(isa);
+            ConvAlgorithm.fallBackToAuto(true); // Winograd cannot do the strided and dilated cases
             for (ConvAlgorithm algo : ConvAlgorithm.values()) {
                 ConvAlgorithm.use(algo);
                 runAll(NativeBackend.instance());

@@ -53,11 +53,14 @@ public final class NativeConvolution {
             case AUTO -> op.accept(automatic(direction, spec));
             case AUTOTUNE -> autotuner.run(direction, spec, eligible(spec), op);
             default -> {
-                if (!supports(requested, spec)) {
+                if (supports(requested, spec)) {
+                    op.accept(requested);
+                } else if (ConvAlgorithm.fallsBackToAuto()) {
+                    op.accept(automatic(direction, spec));
+                } else {
                     throw new UnsupportedOperationException("conv2d " + direction + ": algorithm " + requested
                             + " cannot compute " + spec);
                 }
-                op.accept(requested);
             }
         }
     }
