@@ -48,7 +48,7 @@ using cnn4j::WinogradPlan;
 
 long round_up(long x, long to) { return (x + to - 1) / to * to; }
 
-// The plan without its chunking (rows and the V and M planes: see schedule_of).
+// The plan without its chunking (rows and the V and M row strides: see schedule_of).
 WinogradPlan plan_of(int m, int c, int k, int in_h, int in_w, int out_h, int out_w, int pad_top, int pad_left) {
     WinogradPlan p{};
     p.m = m;
@@ -91,8 +91,8 @@ Schedule schedule_of(WinogradPlan &p, int n, int threads) {
     }
     s.rows = round_up((tiles + s.chunks - 1) / s.chunks, 8);
     p.rows = s.rows;
-    p.v_plane = p.rows * p.c_pad + 16;
-    p.m_plane = p.rows * p.k_pad + 16;
+    p.v_row = (long)(p.m + 2) * (p.m + 2) * p.c_pad + 16;
+    p.m_row = (long)(p.m + 2) * (p.m + 2) * p.k_pad + 16;
     return s;
 }
 
@@ -119,7 +119,7 @@ class WinogradRun {
     void operator()() {
         const int threads = omp_get_max_threads();
         const Schedule s = schedule_of(p_, (int)(tiles_ / per_image_), threads);
-        const long v_size = t_count_ * p_.v_plane, m_size = t_count_ * p_.m_plane;
+        const long v_size = p_.rows * p_.v_row, m_size = p_.rows * p_.m_row;
         // Allocated before the parallel region (nothing may throw inside it). Rows past the last tile of
         // a chunk are multiplied too, whatever they hold: each M row depends on its own V row only.
         const int copies = s.private_chunks ? threads : 1;
@@ -133,9 +133,9 @@ class WinogradRun {
             for (long chunk = 0; chunk < s.chunks; ++chunk) {
                 float *vc = v + omp_get_thread_num() * v_size, *mc = m + omp_get_thread_num() * m_size;
                 const long first = tiles_ * chunk / s.chunks, count = tiles_ * (chunk + 1) / s.chunks - first;
-                for (long i = 0; i < count; ++i) input_tile(first + i, vc + i * p_.c_pad);
+                for (long i = 0; i < count; ++i) input_tile(first + i, vc + i * p_.v_row);
                 for (int task = 0; task < t_count_ * panels(); ++task) product(task, vc, mc, count);
-                for (long i = 0; i < count; ++i) output_tile(first + i, mc + i * p_.k_pad);
+                for (long i = 0; i < count; ++i) output_tile(first + i, mc + i * p_.m_row);
             }
             return;
         }
@@ -143,11 +143,11 @@ class WinogradRun {
         for (long chunk = 0; chunk < s.chunks; ++chunk) {
             const long first = tiles_ * chunk / s.chunks, count = tiles_ * (chunk + 1) / s.chunks - first;
 #pragma omp for schedule(static)
-            for (long i = 0; i < count; ++i) input_tile(first + i, v + i * p_.c_pad);
+            for (long i = 0; i < count; ++i) input_tile(first + i, v + i * p_.v_row);
 #pragma omp for schedule(static)
             for (int task = 0; task < t_count_ * panels(); ++task) product(task, v, m, count);
 #pragma omp for schedule(static)
-            for (long i = 0; i < count; ++i) output_tile(first + i, m + i * p_.k_pad);
+            for (long i = 0; i < count; ++i) output_tile(first + i, m + i * p_.m_row);
         }
     }
 

@@ -5,12 +5,13 @@
 // all channels are T = (m+2)^2 independent matrix products M[t] = V[t] x U[t].
 //
 // Buffers (floats), all channel counts padded so that every ISA's vectors divide them:
-//   V [T][rows][c_pad]                  transformed input tiles of one chunk
+//   V [rows][T][c_pad]                  transformed input tiles of one chunk
 //   U [T][k_pad/32][c_pad][32]          transformed filters, output channels in panels of 32
-//   M [T][rows][k_pad]                  products, before the output transform
-// Consecutive t planes lie v_plane, u_plane and m_plane floats apart: 16 more than the plane's size,
-// because a transform touches all T planes at once, and planes a multiple of 4 KiB apart would all
-// fall into the same cache set (measured: 2-3x slower transforms).
+//   M [rows][T][k_pad]                  products, before the output transform
+// V and M are tile-major, so a transform reads or writes one contiguous block per tile; their rows lie
+// v_row and m_row floats apart, 16 more than T * c_pad (T * k_pad), and U's t planes u_plane floats
+// apart, 16 more than k_pad * c_pad: strides that are multiples of 4 KiB would put the rows a GEMM
+// reads side by side, or the planes a filter transform writes, into the same cache set.
 #pragma once
 
 namespace cnn4j {
@@ -24,7 +25,7 @@ struct WinogradPlan {
     int pad_top, pad_left;   // may be negative: backward-data of a convolution padded by more than 2
     int tiles_h, tiles_w;
     long rows;               // tile rows of the V and M buffers (a multiple of 8)
-    long v_plane, u_plane, m_plane;
+    long v_row, m_row, u_plane;
 };
 
 // Where filter tap (o, i, y, x) of the convolution the plan computes lies in the weight array:
@@ -41,12 +42,12 @@ void winograd_filter_transform_scalar(const WinogradPlan &p, const WinogradFilte
 void winograd_filter_transform_avx2(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
 void winograd_filter_transform_avx512(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
 
-// V rows of one tile (ty, tx) of one NHWC image [in_h, in_w, c]; `v` points at the tile's row of V[0].
+// The V row of one tile (ty, tx) of one NHWC image [in_h, in_w, c].
 void winograd_input_tile_scalar(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
 void winograd_input_tile_avx2(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
 void winograd_input_tile_avx512(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
 
-// M[t][0 : rows][panel] = V[t][0 : rows] x U[t][panel] for rows a multiple of 8.
+// M[0 : rows][t][panel] = V[0 : rows][t] x U[t][panel] for rows a multiple of 8.
 void winograd_products_scalar(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
 void winograd_products_avx2(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
 void winograd_products_avx512(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);

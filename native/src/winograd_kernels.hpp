@@ -135,7 +135,7 @@ void input_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha;
-    const long t_stride = p.v_plane;
+    const long t_stride = p.c_pad;
     const int y0 = ty * M - p.pad_top, x0 = tx * M - p.pad_left;
     bool inside[A * A];
     for (int i = 0; i < A; ++i)
@@ -164,7 +164,7 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha;
-    const long t_stride = p.m_plane;
+    const long t_stride = p.k_pad;
     const int oy0 = ty * M, ox0 = tx * M;
     for (int k0 = 0; k0 < p.k; k0 += Vec::width) {
         const int lanes = p.k - k0;
@@ -191,28 +191,28 @@ template <typename Vec, int Rows>
 void products(const cnn4j::WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
     using reg = typename Vec::reg;
     constexpr int P = cnn4j::winograd_panel, NV = P / Vec::width;
-    const long cp = p.c_pad;
-    const float *vt = v + t * p.v_plane;
+    const long cp = p.c_pad, vr = p.v_row;
+    const float *vt = v + t * cp;
     const float *ut = u + t * p.u_plane + panel * cp * P;
-    float *mt = m + t * p.m_plane + panel * P;
+    float *mt = m + t * p.k_pad + panel * P;
     for (long r0 = 0; r0 < rows; r0 += Rows) {
         reg acc[Rows][NV];
         for (int r = 0; r < Rows; ++r)
             for (int q = 0; q < NV; ++q) acc[r][q] = Vec::zero();
-        const float *a = vt + r0 * cp;
+        const float *a = vt + r0 * vr;
         for (long c = 0; c < cp; ++c) {
             reg b[NV];
 #pragma GCC unroll 32
             for (int q = 0; q < NV; ++q) b[q] = Vec::load(ut + c * P + q * Vec::width);
 #pragma GCC unroll 8
             for (int r = 0; r < Rows; ++r) {
-                const reg ar = Vec::set1(a[r * cp + c]);
+                const reg ar = Vec::set1(a[r * vr + c]);
 #pragma GCC unroll 32
                 for (int q = 0; q < NV; ++q) acc[r][q] = Vec::fmadd(ar, b[q], acc[r][q]);
             }
         }
         for (int r = 0; r < Rows; ++r)
-            for (int q = 0; q < NV; ++q) Vec::store(mt + (r0 + r) * p.k_pad + q * Vec::width, acc[r][q]);
+            for (int q = 0; q < NV; ++q) Vec::store(mt + (r0 + r) * p.m_row + q * Vec::width, acc[r][q]);
     }
 }
 
