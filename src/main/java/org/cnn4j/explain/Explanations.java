@@ -1,5 +1,7 @@
 package org.cnn4j.explain;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.cnn4j.kernels.Loss;
@@ -37,6 +39,7 @@ public final class Explanations {
         return best;
     }
 
+    /** Softmax of the logits: for a batch [N, C, H, W], N rows of class probabilities one after the other. */
     public static float[] probabilities(Module model, Tensor image) {
         model.eval();
         Tensor logits = model.forward(image);
@@ -109,33 +112,48 @@ public final class Explanations {
         return upsample(cam, capture.height, capture.width, image.dim(2), image.dim(3));
     }
 
+    /** Occluded copies per forward pass: batching them makes occlusion tens of times faster than one image per pass. */
+    private static final int OCCLUSION_BATCH = 64;
+
     public static float[] occlusion(Module model, Tensor image, int cls, int window, int stride, float fill) {
         checkImage(image);
-        int c = image.dim(1), h = image.dim(2), w = image.dim(3);
+        int c = image.dim(1), h = image.dim(2), w = image.dim(3), per = c * h * w;
         if (window <= 0 || stride <= 0 || window > Math.min(h, w)) {
             throw new IllegalArgumentException("occlusion: window must be in 1.." + Math.min(h, w) + " and stride > 0, got "
                     + window + " and " + stride);
         }
         float base = probabilities(model, image)[cls];
+        List<int[]> corners = new ArrayList<>();
+        for (int y0 = 0; y0 + window <= h; y0 += stride) {
+            for (int x0 = 0; x0 + window <= w; x0 += stride) {
+                corners.add(new int[] {y0, x0});
+            }
+        }
         float[] x = image.toArray(), sum = new float[h * w], count = new float[h * w];
-        try (Tensor occluded = Tensor.zeros(image.dims())) {
-            for (int y0 = 0; y0 + window <= h; y0 += stride) {
-                for (int x0 = 0; x0 + window <= w; x0 += stride) {
-                    float[] v = x.clone();
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int y = y0; y < y0 + window; y++) {
-                            for (int xx = x0; xx < x0 + window; xx++) {
-                                v[(ch * h + y) * w + xx] = fill;
-                            }
-                        }
-                    }
-                    occluded.copyFrom(v);
-                    float drop = base - probabilities(model, occluded)[cls];
+        for (int first = 0; first < corners.size(); first += OCCLUSION_BATCH) {
+            int n = Math.min(OCCLUSION_BATCH, corners.size() - first);
+            float[] batch = new float[n * per];
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(x, 0, batch, b * per, per);
+                int y0 = corners.get(first + b)[0], x0 = corners.get(first + b)[1];
+                for (int ch = 0; ch < c; ch++) {
                     for (int y = y0; y < y0 + window; y++) {
-                        for (int xx = x0; xx < x0 + window; xx++) {
-                            sum[y * w + xx] += drop;
-                            count[y * w + xx]++;
-                        }
+                        Arrays.fill(batch, b * per + (ch * h + y) * w + x0, b * per + (ch * h + y) * w + x0 + window, fill);
+                    }
+                }
+            }
+            float[] p;
+            try (Tensor occluded = Tensor.of(batch, n, c, h, w)) {
+                p = probabilities(model, occluded);
+            }
+            int classes = p.length / n;
+            for (int b = 0; b < n; b++) {
+                float drop = base - p[b * classes + cls];
+                int y0 = corners.get(first + b)[0], x0 = corners.get(first + b)[1];
+                for (int y = y0; y < y0 + window; y++) {
+                    for (int xx = x0; xx < x0 + window; xx++) {
+                        sum[y * w + xx] += drop;
+                        count[y * w + xx]++;
                     }
                 }
             }
