@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cnn4j bench}: convolution throughput per layer against oneDNN and the machine's FMA peak. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCompareCommand.class,
         description = {"Times every convolution algorithm on the layers of a shape suite, in one run and interleaved, "
                 + "and reports for each: median ms, GFLOP/s (direct-convolution FLOPs), % of the machine's FMA peak "
                 + "(measured by a probe in the same run) and the speed ratio to oneDNN (>1 = faster than oneDNN).",
@@ -34,7 +34,12 @@ import picocli.CommandLine.Option;
                 "Winograd (--algo winograd_2x2_3x3,winograd_4x4_3x3) does fewer multiplies than direct convolution, so its "
                         + "GFLOP/s, counted as direct-convolution FLOPs, may exceed the FMA peak; layers an algorithm cannot "
                         + "compute show '-', and its suite total covers only the layers it ran (its vs1DNN ratio against oneDNN "
-                        + "on those same layers)."})
+                        + "on those same layers).",
+                "With --network NAME (a zoo model: fmnist-cnn, fmnist-resnet, and the ImageNet models of the zoo) it times the "
+                        + "whole network instead: batch-1 latency and throughput (--mode inference) or one training step, with the "
+                        + "per-layer breakdown, reorders and peak memory, and PyTorch on the same machine when installed, "
+                        + "interleaved round by round.",
+                "bench compare OLD.json NEW.json prints the ratios of two runs and fails on regressions."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--suite", defaultValue = "fmnist", description = "Shape suite or file (default: ${DEFAULT-VALUE}).")
@@ -63,6 +68,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "0", description = "Only the first N layers of the suite (default: all).")
     int firstLayers;
 
+    @Option(names = "--csv", description = "Also write the results as CSV to this file.")
+    Path csv;
+
+    @Option(names = "--chart", description = "Also draw the layer suite's GFLOP/s per algorithm, with the FMA peak, as a PNG bar chart.")
+    Path chart;
+
+    @Option(names = "--network", description = "Time a whole zoo network instead of a layer suite.")
+    String network;
+
+    @Option(names = "--mode", defaultValue = "inference", description = "inference or training, with --network (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--reps", defaultValue = "10", description = "Timed repetitions per round, with --network (default: ${DEFAULT-VALUE}).")
+    int reps;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j and PyTorch, with --network (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--pytorch-script", defaultValue = "benchmarks/pytorch_bench.py",
+            description = "The PyTorch side of --network (default: ${DEFAULT-VALUE}); needs a python3 with torch (CNN4J_PYTHON).")
+    Path pytorchScript;
+
     @Override
     public Integer call() throws IOException {
         if (!NativeBackend.isAvailable() || !Backends.current().name().equals("native")) {
@@ -76,6 +103,9 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--gemm must be own or openblas, got " + gemm);
             }
             NativeLibrary.useOwnGemm(gemm.equals("own"));
+        }
+        if (network != null) {
+            return networkBench();
         }
         ShapeSuite shapes = ShapeSuite.load(suite, mb);
         List<ConvLayer> layers = firstLayers > 0 ? shapes.layers().subList(0, Math.min(firstLayers, shapes.layers().size())) : shapes.layers();
@@ -154,6 +184,48 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             writeJson(shapes, peak, all);
             System.out.println("\nwrote " + json);
+        }
+        if (csv != null) {
+            StringBuilder sb = new StringBuilder("layer,count,direction,algorithm,median_ms,gflops,percent_of_peak\n");
+            for (Result r : all) {
+                sb.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.4f,%.2f,%.1f%n", r.layer().name(), r.layer().count(),
+                        r.direction().name().toLowerCase(Locale.ROOT), r.algorithm().name().toLowerCase(Locale.ROOT), r.medianMs(),
+                        r.gflops(), 100 * r.gflops() / peak));
+            }
+            AtomicFiles.write(csv, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println("wrote " + csv);
+        }
+        if (chart != null) {
+            org.cnn4j.bench.BenchChart.write(shapes.name(), all, peak, chart);
+            System.out.println("wrote " + chart);
+        }
+        return 0;
+    }
+
+    private int networkBench() throws IOException {
+        if (!mode.equals("inference") && !mode.equals("training")) {
+            throw new IllegalArgumentException("--mode must be inference or training, got " + mode);
+        }
+        if (reps <= 0 || rounds <= 0) {
+            throw new IllegalArgumentException("--reps and --rounds must be > 0");
+        }
+        int batch = mb > 0 ? mb : mode.equals("training") ? 128 : 16;
+        Map<String, Object> doc = org.cnn4j.bench.NetworkBenchRun.run(network, mode, batch, reps, rounds, NativeLibrary.threads(),
+                new org.cnn4j.bench.PyTorchRunner(pytorchScript), System.out);
+        if (json != null) {
+            AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
+            System.out.println("\nwrote " + json);
+        }
+        if (csv != null) {
+            StringBuilder sb = new StringBuilder("layer,description,algorithm,forward_ms,backward_ms,percent\n");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> layers = (List<Map<String, Object>>) doc.get("layers");
+            for (Map<String, Object> l : layers) {
+                sb.append(String.format(Locale.ROOT, "%s,\"%s\",%s,%.4f,%.4f,%.2f%n", l.get("layer"), l.get("description"), l.get("algorithm"),
+                        (Double) l.get("forward_ms"), (Double) l.get("backward_ms"), (Double) l.get("percent")));
+            }
+            AtomicFiles.write(csv, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println("wrote " + csv);
         }
         return 0;
     }

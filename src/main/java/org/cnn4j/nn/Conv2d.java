@@ -61,6 +61,11 @@ public final class Conv2d extends Module {
         return out / groups * kernel * kernel;
     }
 
+    /** The geometry of the last forward pass (null before the first). */
+    public Conv2dSpec lastSpec() {
+        return spec;
+    }
+
     public int outChannels() {
         return out;
     }

@@ -117,7 +117,9 @@ public final class Graph extends Module {
             switch (n.kind) {
                 case LAYER -> {
                     n.module.setNeedsInputGrad(upstream);
+                    long t0 = Profiler.start();
                     y = n.module.forward(values.get(n.inputs.get(0)));
+                    Profiler.stop(n.name, 0, t0);
                     upstream = upstream || !n.module.isFrozen();
                 }
                 case ADD -> {
@@ -154,7 +156,12 @@ public final class Graph extends Module {
                 continue;
             }
             switch (n.kind) {
-                case LAYER -> accumulate(grads, n.inputs.get(0), n.module.backward(g));
+                case LAYER -> {
+                    long t0 = Profiler.start();
+                    Tensor gi = n.module.backward(g);
+                    Profiler.stop(n.name, 1, t0);
+                    accumulate(grads, n.inputs.get(0), gi);
+                }
                 case ADD -> n.inputs.forEach(in -> accumulate(grads, in, g));
                 default -> {
                     List<Tensor> parts = new ArrayList<>();

@@ -49,19 +49,24 @@ public final class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         boolean needed = needsInputGrad();
-        for (Module m : layers.values()) {
+        for (Map.Entry<String, Module> e : layers.entrySet()) {
+            Module m = e.getValue();
             m.setNeedsInputGrad(needed);
             needed = needed || !m.isFrozen();
+            long t0 = Profiler.start();
             x = m.forward(x);
+            Profiler.stop(e.getKey(), 0, t0);
         }
         return x;
     }
 
     @Override
     public Tensor backward(Tensor g) {
-        List<Module> list = new ArrayList<>(layers.values());
-        for (int i = list.size() - 1; i >= 0 && g != null; i--) {
-            g = list.get(i).backward(g);
+        List<String> names = new ArrayList<>(layers.keySet());
+        for (int i = names.size() - 1; i >= 0 && g != null; i--) {
+            long t0 = Profiler.start();
+            g = layers.get(names.get(i)).backward(g);
+            Profiler.stop(names.get(i), 1, t0);
         }
         return needsInputGrad() ? g : null;
     }

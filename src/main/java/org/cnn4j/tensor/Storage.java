@@ -14,6 +14,9 @@ final class Storage {
     private static final int ALIGNMENT = 64;
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
+    private static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong PEAK = new java.util.concurrent.atomic.AtomicLong();
+
     private ByteBuffer raw;
     private final FloatBuffer floats;
     private volatile boolean freed;
@@ -25,6 +28,7 @@ final class Storage {
         int bytes = (int) floatCount * 4;
         // alignedSlice rounds both ends inwards to the alignment: allocate a whole aligned block more
         raw = ByteBuffer.allocateDirect((bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT + ALIGNMENT);
+        PEAK.accumulateAndGet(LIVE.addAndGet(raw.capacity()), Math::max);
         floats = raw.alignedSlice(ALIGNMENT).order(ByteOrder.nativeOrder()).limit(bytes).slice()
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
@@ -44,6 +48,9 @@ final class Storage {
         freed = true;
         ByteBuffer r = raw;
         raw = null;
+        if (r != null) {
+            LIVE.addAndGet(-r.capacity());
+        }
         if (UNSAFE != null && r != null) {
             UNSAFE.invokeCleaner(r);
         }
@@ -57,5 +64,19 @@ final class Storage {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null; // memory is then released by the garbage collector instead
         }
+    }
+
+    /** Bytes of tensor memory allocated and not yet freed. */
+    static long liveBytes() {
+        return LIVE.get();
+    }
+
+    /** The most tensor memory held at once since the last {@link #resetPeak()}. */
+    static long peakBytes() {
+        return PEAK.get();
+    }
+
+    static void resetPeak() {
+        PEAK.set(LIVE.get());
     }
 }

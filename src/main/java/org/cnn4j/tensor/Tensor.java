@@ -248,6 +248,20 @@ public final class Tensor implements AutoCloseable {
         return REORDERS.get();
     }
 
+    /** Bytes of off-heap tensor memory held now (all tensors of this JVM). */
+    public static long liveBytes() {
+        return Storage.liveBytes();
+    }
+
+    /** The most off-heap tensor memory held at once since {@link #resetPeakBytes()} (or the start). */
+    public static long peakBytes() {
+        return Storage.peakBytes();
+    }
+
+    public static void resetPeakBytes() {
+        Storage.resetPeak();
+    }
+
     /** A deep copy with the same shape and layout. */
     public Tensor copy() {
         return toLayout(layout);

@@ -44,7 +44,7 @@ final class ConvAutotuner {
      * {@code op} with each) and remembers the fastest.
      */
     void run(String direction, Conv2dSpec spec, List<ConvAlgorithm> candidates, Consumer<ConvAlgorithm> op) {
-        String key = direction + ":" + NativeLibrary.threads() + ":" + spec;
+        String key = key(direction, spec);
         ConvAlgorithm known = winners.get(key);
         if (known != null && candidates.contains(known)) {
             op.accept(known);
@@ -63,6 +63,15 @@ final class ConvAutotuner {
         }
         winners.put(key, best);
         save();
+    }
+
+    /** The remembered winner for this direction and shape, or null before the first call. */
+    ConvAlgorithm winner(String direction, Conv2dSpec spec) {
+        return winners.get(key(direction, spec));
+    }
+
+    private static String key(String direction, Conv2dSpec spec) {
+        return direction + ":" + NativeLibrary.threads() + ":" + spec;
     }
 
     /** The remembered choices, for tests and reports. */

@@ -51,6 +51,11 @@ public final class NativeBackend implements Backend {
                 "softmax", "softmax cross-entropy", "sgd/momentum/nesterov step", "adam/adamw step");
     }
 
+    /** Which convolution algorithm runs {@code spec} in {@code direction} now (see NativeConvolution#choice). */
+    public org.cnn4j.backend.ConvAlgorithm convolutionChoice(String direction, Conv2dSpec spec) {
+        return convolution.choice(direction, spec);
+    }
+
     @Override
     public String name() {
         return "native";

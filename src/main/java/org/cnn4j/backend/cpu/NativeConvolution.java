@@ -13,7 +13,7 @@ import org.cnn4j.tensor.Tensor;
  * Runs a convolution with the algorithm {@link ConvAlgorithm#current()} asks for. oneDNN reads NCHW
  * or NHWC buffers directly (it reorders into its own blocked layout internally); im2col+GEMM and
  * Winograd work on channels-last data, so NCHW tensors are converted for them (a reorder the caller
- * avoids by passing NHWC tensors). AUTO picks Winograd F(4x4,3x3) for forward and backward-data of
+ * avoids by passing NHWC tensors). AUTO picks Winograd for forward and backward-data of
  * the 3x3 stride-1 layers where it beat oneDNN in {@code cnn4j bench} (unless
  * {@link ConvAlgorithm#winogradAllowed()} is false), else oneDNN, whose direct kernels beat
  * im2col+GEMM on all but a few 1x1 layers; AUTOTUNE measures.
@@ -66,18 +66,29 @@ public final class NativeConvolution {
     }
 
     /**
-     * AUTO's choice: Winograd F(4x4,3x3) where it beat oneDNN in {@code cnn4j bench}: forward and
-     * backward-data of 3x3 stride-1 layers with at least 64 input and output channels and at least 16
-     * output tiles of 4x4 in the batch; else oneDNN. With fewer tiles (ResNet-50's 7x7 layers at batch
-     * 1) the products are bound by reading the transformed filter, 4x the size of the weights.
+     * AUTO's choice, from {@code cnn4j bench}: Winograd for forward and backward-data of 3x3 stride-1
+     * layers with at least 64 input and output channels and at least 16 output tiles of 4x4 in the batch,
+     * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
+     * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
+     * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x). With fewer than 16 tiles (ResNet-50's 7x7 layers at
+     * batch 1) both lose to oneDNN.
      */
     static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
         boolean backwardData = direction.equals("backward_data");
         int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();
+        int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
         long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
         boolean winograd = ConvAlgorithm.winogradAllowed() && !direction.equals("backward_weights")
                 && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 64 && spec.k() >= 64 && tiles >= 16;
-        return winograd ? ConvAlgorithm.WINOGRAD_4X4_3X3 : ConvAlgorithm.ONEDNN;
+        if (!winograd) {
+            return ConvAlgorithm.ONEDNN;
+        }
+        double filterBytesPerTile = 36.0 * roundUp(in, 16) * roundUp(out, 32) * Float.BYTES / tiles;
+        return filterBytesPerTile > (1 << 20) ? ConvAlgorithm.WINOGRAD_2X2_3X3 : ConvAlgorithm.WINOGRAD_4X4_3X3;
+    }
+
+    private static long roundUp(int x, int to) {
+        return (x + to - 1L) / to * to;
     }
 
     /** The native algorithms that can compute {@code spec}, for AUTOTUNE to time (Winograd only if allowed). */

@@ -1,0 +1,152 @@
+package org.cnn4j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.nn.Conv2d;
+import org.cnn4j.nn.Init;
+import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Profiler;
+import org.cnn4j.optim.Adam;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.Trainer;
+
+/**
+ * Times a whole zoo network on random data: inference latency at batch 1 and throughput at batch mb,
+ * or the time of one training step (forward, cross-entropy, backward, Adam) at batch mb; plus the
+ * per-layer breakdown of one pass (which convolution algorithm ran, ms, % of the total), the NCHW/NHWC
+ * reorders of one pass, and the peak of off-heap tensor memory. Inputs are channels-last on the native
+ * backend, as the data loader makes them.
+ */
+public final class NetworkBenchmark {
+
+    /** One layer's share of a pass. */
+    public record LayerTime(String name, String description, String algorithm, double forwardMs, double backwardMs) {
+    }
+
+    /** The figures of one network. */
+    public record Result(String network, String mode, int batch, double latencyMs, double throughput, double stepMs,
+                         long reordersPerPass, long peakBytes, List<LayerTime> layers) {
+    }
+
+    private final Module model;
+    private final String network;
+    private final int[] input;
+    private final int classes;
+
+    public NetworkBenchmark(String network, Module model, int channels, int height, int width, int classes) {
+        this.network = network;
+        this.model = model;
+        this.input = new int[] {channels, height, width};
+        this.classes = classes;
+    }
+
+    /** Median batch-1 latency (ms) over {@code reps} runs after warm-up. */
+    public double latencyMs(int reps) {
+        model.eval();
+        try (Tensor x = random(1)) {
+            return median(reps, () -> model.forward(x));
+        }
+    }
+
+    /** Images per second at batch {@code mb} in inference. */
+    public double throughput(int mb, int reps) {
+        model.eval();
+        try (Tensor x = random(mb)) {
+            return mb / median(reps, () -> model.forward(x)) * 1000;
+        }
+    }
+
+    /** Median ms of one training step at batch {@code mb}. */
+    public double stepMs(Trainer trainer, int mb, int reps) {
+        try (Tensor x = random(mb); Tensor y = labels(mb)) {
+            return median(reps, () -> trainer.step(x, y));
+        }
+    }
+
+    public Trainer trainer(Adam adam) {
+        return new Trainer(model, adam, null).console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false);
+    }
+
+    /** The per-layer breakdown, reorders and memory peak of one pass (a step in training, a forward otherwise). */
+    public Result profile(String mode, int mb, double latencyMs, double throughput, double stepMs, Trainer trainer) {
+        try (Tensor x = random(mb); Tensor y = labels(mb)) {
+            Runnable pass = mode.equals("training") ? () -> trainer.step(x, y) : () -> model.forward(x);
+            if (!mode.equals("training")) {
+                model.eval();
+            }
+            pass.run();
+            Tensor.resetPeakBytes();
+            long reorders = Tensor.reorders();
+            Profiler.enable(true);
+            pass.run();
+            Profiler.enable(false);
+            Map<String, long[]> nanos = Profiler.figures();
+            long reordered = Tensor.reorders() - reorders;
+            List<LayerTime> layers = new ArrayList<>();
+            Map<String, Module> children = model.children();
+            nanos.forEach((name, t) -> {
+                Module m = children.get(name);
+                layers.add(new LayerTime(name, m == null ? name : m.describe(), algorithm(m, mode), t[0] * 1e-6, t[1] * 1e-6));
+            });
+            return new Result(network, mode, mb, latencyMs, throughput, stepMs, reordered, Tensor.peakBytes(), layers);
+        }
+    }
+
+    private static String algorithm(Module m, String mode) {
+        if (!(m instanceof Conv2d conv) || conv.lastSpec() == null || !(Backends.current() instanceof NativeBackend nb)) {
+            return "";
+        }
+        ConvAlgorithm fwd = nb.convolutionChoice("forward", conv.lastSpec());
+        String f = fwd == null ? "autotune" : fwd.name().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("training")) {
+            return f;
+        }
+        ConvAlgorithm bwd = nb.convolutionChoice("backward_data", conv.lastSpec());
+        return f + "/" + (bwd == null ? "autotune" : bwd.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private Tensor random(int mb) {
+        Layout layout = Backends.current() instanceof NativeBackend ? Layout.NHWC : Layout.NCHW;
+        Tensor t = Tensor.zeros(Shape.of(mb, input[0], input[1], input[2]), layout);
+        SplittableRandom r = new SplittableRandom(mb);
+        java.nio.FloatBuffer b = t.buffer();
+        for (int i = 0; i < b.limit(); i++) {
+            b.put(i, (float) (r.nextDouble() * 2 - 1));
+        }
+        return t;
+    }
+
+    private Tensor labels(int mb) {
+        float[] v = new float[mb];
+        for (int i = 0; i < mb; i++) {
+            v[i] = i % classes;
+        }
+        return Tensor.of(v, mb);
+    }
+
+    private static double median(int reps, Runnable r) {
+        r.run();
+        r.run();
+        double[] t = new double[Math.max(1, reps)];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) * 1e-6;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+
+    /** Seeds the weights so repeated benchmarks time the same network. */
+    public static void seed() {
+        Init.manualSeed(1);
+    }
+}
