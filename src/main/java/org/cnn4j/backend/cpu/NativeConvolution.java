@@ -73,6 +73,19 @@ public final class NativeConvolution {
      * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x). With fewer than 16 tiles (ResNet-50's 7x7 layers at
      * batch 1) both lose to oneDNN.
      */
+    /**
+     * The algorithm a convolution in {@code direction} ("forward", "backward_data", "backward_weights")
+     * of {@code spec} runs with now, for reports; null when AUTOTUNE has not timed that shape yet.
+     */
+    public ConvAlgorithm choice(String direction, Conv2dSpec spec) {
+        ConvAlgorithm requested = ConvAlgorithm.current();
+        return switch (requested) {
+            case AUTO -> automatic(direction, spec);
+            case AUTOTUNE -> autotuner.winner(direction, spec);
+            default -> supports(requested, spec) || !ConvAlgorithm.fallsBackToAuto() ? requested : automatic(direction, spec);
+        };
+    }
+
     static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
         boolean backwardData = direction.equals("backward_data");
         int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();
