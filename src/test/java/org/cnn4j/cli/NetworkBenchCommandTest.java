@@ -1,0 +1,37 @@
+package org.cnn4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.cnn4j.backend.cpu.NativeBackend;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bench --network end to end on the small fmnist-resnet, and bench compare's regression exit code. */
+class NetworkBenchCommandTest {
+
+    @Test
+    void networkBenchReportsLayersAndComparesRuns(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(NativeBackend.isAvailable(), "bench needs the native backend");
+        Path json = dir.resolve("net.json");
+        assertThat(Main.run("bench", "--network", "fmnist-resnet", "--mode", "training", "--mb", "8", "--reps", "2", "--rounds", "1",
+                "--json", json.toString(), "--csv", dir.resolve("net.csv").toString())).isZero();
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertThat(doc.path("cnn4j").path("step_ms").asDouble()).isPositive();
+        assertThat(doc.path("layers").size()).isGreaterThan(20);
+        assertThat(doc.path("layers").toString()).contains("s1b1_out").contains("onednn");
+        assertThat(doc.path("reorders_per_pass").asLong()).as("channels-last from input to loss").isZero();
+        assertThat(doc.path("pytorch").has("unavailable") || doc.path("pytorch").has("step_ms")).isTrue();
+
+        assertThat(Main.run("bench", "compare", json.toString(), json.toString())).isZero();
+        ObjectNode slower = (ObjectNode) doc;
+        ((ObjectNode) slower.get("cnn4j")).put("step_ms", doc.path("cnn4j").path("step_ms").asDouble() * 2);
+        Path worse = dir.resolve("worse.json");
+        new ObjectMapper().writeValue(worse.toFile(), slower);
+        assertThat(Main.run("bench", "compare", json.toString(), worse.toString())).isEqualTo(1);
+    }
+}
