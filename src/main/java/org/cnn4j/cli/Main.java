@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
                 PredictCommand.class,
                 ExplainCommand.class,
                 FiltersCommand.class,
+                ActivationsCommand.class,
+                TopPatchesCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -34,13 +34,24 @@ public final class Pictures {
         return out;
     }
 
-    /** A gray picture of a [h, w] map. */
+    /** A gray picture of a [h, w] map, scaled from its minimum (black) to its maximum (white). */
     public static BufferedImage gray(float[] values, int h, int w, int scale) {
-        float[] v = normalized(values);
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float x : values) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return gray(values, h, w, scale, lo, hi);
+    }
+
+    /** A gray picture of a [h, w] map on a fixed scale: {@code lo} and below black, {@code hi} and above white. */
+    public static BufferedImage gray(float[] values, int h, int w, int scale, float lo, float hi) {
+        float range = hi > lo ? hi - lo : 1;
         BufferedImage out = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h * scale; y++) {
             for (int x = 0; x < w * scale; x++) {
-                int g = Math.round(255 * v[(y / scale) * w + x / scale]);
+                float t = Math.min(1, Math.max(0, (values[(y / scale) * w + x / scale] - lo) / range));
+                int g = Math.round(255 * t);
                 out.setRGB(x, y, (g << 16) | (g << 8) | g);
             }
         }
