@@ -39,6 +39,19 @@ public final class NativeConvolution {
         execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, output));
     }
 
+    /** Convolution, bias and ReLU: one oneDNN primitive with a ReLU post-op, or the chosen algorithm then ReLU. */
+    void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        execute("forward", spec, algo -> {
+            if (algo == ConvAlgorithm.ONEDNN) {
+                NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(NativeBackend.geometry(spec), nhwc(input), input.buffer(),
+                        weight.buffer(), buffer(bias), nhwc(output), output.buffer(), 1), "conv2d forward + relu");
+            } else {
+                forwardWith(algo, spec, input, weight, bias, output);
+                NativeBackend.instance().activationForward(org.cnn4j.backend.Activation.RELU, output, output);
+            }
+        });
+    }
+
     void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         execute("backward_data", spec, algo -> backwardDataWith(algo, spec, gradOutput, weight, gradInput));
     }
@@ -66,14 +79,6 @@ public final class NativeConvolution {
     }
 
     /**
-     * AUTO's choice, from {@code cnn4j bench}: Winograd for forward and backward-data of 3x3 stride-1
-     * layers with at least 64 input and output channels and at least 16 output tiles of 4x4 in the batch,
-     * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
-     * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
-     * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x). With fewer than 16 tiles (ResNet-50's 7x7 layers at
-     * batch 1) both lose to oneDNN.
-     */
-    /**
      * The algorithm a convolution in {@code direction} ("forward", "backward_data", "backward_weights")
      * of {@code spec} runs with now, for reports; null when AUTOTUNE has not timed that shape yet.
      */
@@ -86,6 +91,14 @@ public final class NativeConvolution {
         };
     }
 
+    /**
+     * AUTO's choice, from {@code cnn4j bench}: Winograd for forward and backward-data of 3x3 stride-1
+     * layers with at least 64 input and output channels and at least 16 output tiles of 4x4 in the batch,
+     * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
+     * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
+     * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x). With fewer than 16 tiles (ResNet-50's 7x7 layers at
+     * batch 1) both lose to oneDNN.
+     */
     static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
         boolean backwardData = direction.equals("backward_data");
         int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();

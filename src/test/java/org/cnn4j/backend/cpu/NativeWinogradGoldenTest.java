@@ -151,7 +151,8 @@ class NativeWinogradGoldenTest {
         assertThat(NativeConvolution.automatic("backward_data", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 2, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 7, 7, 512, 3, 1, 1))).as("4 tiles").isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(4, 512, 7, 7, 512, 3, 1, 1))).as("16 tiles").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 256, 14, 14, 256, 3, 1, 1))).as("590 KB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 14, 14, 512, 3, 1, 1))).as("2.4 MB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
         ConvAlgorithm.allowWinograd(false);
         assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.eligible(layer)).noneMatch(ConvAlgorithm::isWinograd);
