@@ -22,6 +22,12 @@ public interface Backend {
 
     void conv2dForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output);
 
+    /**
+     * Inference fusion: output = relu(conv(input) + bias) as one op (oneDNN runs the ReLU as a post-op
+     * inside the convolution; other algorithms apply it in place right after).
+     */
+    void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output);
+
     void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput);
 
     /** Writes the weight gradient and, when {@code gradBias} is not null, the bias gradient. */

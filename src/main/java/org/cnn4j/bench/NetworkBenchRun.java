@@ -24,8 +24,8 @@ public final class NetworkBenchRun {
     }
 
     /** Runs the benchmark, prints the report and returns it as a JSON-ready map. */
-    public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, PyTorchRunner torch,
-                                          PrintStream out) throws IOException {
+    public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
+                                          PyTorchRunner torch, PrintStream out) throws IOException {
         boolean fmnist = network.startsWith("fmnist");
         int c = fmnist ? 1 : 3, hw = fmnist ? 28 : 224, classes = fmnist ? 10 : 1000;
         NetworkBenchmark.seed();
@@ -35,10 +35,14 @@ public final class NetworkBenchRun {
         String torchNote = torch.unavailable();
         String torchVersion = null;
         NetworkBenchmark.Result profile;
-        try (Module model = Zoo.build(network, c, hw, hw, classes); Adam adam = Adam.of(model.parameters(), 1e-3f)) {
+        try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = Adam.of(built.parameters(), 1e-3f)) {
+            // inference may run the BN-folded, ReLU-fused copy (Sequential networks only)
+            Module model = fuse && !training && built instanceof org.cnn4j.nn.Sequential seq
+                    ? org.cnn4j.nn.InferenceFusion.fuse(seq) : built;
             NetworkBenchmark bench = new NetworkBenchmark(network, model, c, hw, hw, classes);
             Trainer trainer = bench.trainer(adam);
-            out.printf("bench %s, %s, batch %d, %,d parameters, %d threads%n", network, mode, training ? mb : 1, model.parameterCount(), threads);
+            out.printf("bench %s%s, %s, batch %d, %,d parameters, %d threads%n", network, model != built ? " (conv+BN+ReLU fused)" : "",
+                    mode, training ? mb : 1, model.parameterCount(), threads);
             for (int r = 0; r < rounds; r++) {
                 double mine = training ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
                 ours.add(mine);
@@ -69,6 +73,7 @@ public final class NetworkBenchRun {
         doc.put("mode", mode);
         doc.put("batch", mb);
         doc.put("threads", threads);
+        doc.put("fused", fuse && !training);
         Map<String, Object> mine = new LinkedHashMap<>();
         String metric = training ? "step_ms" : "latency_ms";
         mine.put(metric, median(ours));

@@ -86,6 +86,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j and PyTorch, with --network (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--fuse", description = "With --network in inference: fold batch norm into convolutions and fuse ReLU (Sequential networks).")
+    boolean fuse;
+
     @Option(names = "--pytorch-script", defaultValue = "benchmarks/pytorch_bench.py",
             description = "The PyTorch side of --network (default: ${DEFAULT-VALUE}); needs a python3 with torch (CNN4J_PYTHON).")
     Path pytorchScript;
@@ -210,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reps and --rounds must be > 0");
         }
         int batch = mb > 0 ? mb : mode.equals("training") ? 128 : 16;
-        Map<String, Object> doc = org.cnn4j.bench.NetworkBenchRun.run(network, mode, batch, reps, rounds, NativeLibrary.threads(),
+        Map<String, Object> doc = org.cnn4j.bench.NetworkBenchRun.run(network, mode, batch, reps, rounds, NativeLibrary.threads(), fuse,
                 new org.cnn4j.bench.PyTorchRunner(pytorchScript), System.out);
         if (json != null) {
             AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));

@@ -22,6 +22,16 @@ public final class Convolution {
         Backends.current().conv2dForward(spec, input, weight, bias, output);
     }
 
+    /** Inference fusion: output = relu(conv(input) + bias) in one op (see Backend#conv2dForwardRelu). */
+    public static void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        check(spec);
+        Check.shape("conv2d+relu", "input", input, spec.inputDims());
+        Check.shape("conv2d+relu", "weight", weight, spec.weightDims());
+        Check.optionalShape("conv2d+relu", "bias", bias, spec.k());
+        Check.shape("conv2d+relu", "output", output, spec.outputDims());
+        Backends.current().conv2dForwardRelu(spec, input, weight, bias, output);
+    }
+
     public static void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         check(spec);
         Check.shape("conv2d backward data", "grad_output", gradOutput, spec.outputDims());

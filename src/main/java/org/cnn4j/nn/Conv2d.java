@@ -14,6 +14,7 @@ public final class Conv2d extends Module {
     private final int in, out, kernel, stride, padding, dilation, groups;
     private final Parameter weight;
     private final Parameter bias;
+    private boolean fusedRelu;
     private Conv2dSpec spec;
     private Tensor input, output, gradInput;
 
@@ -61,6 +62,34 @@ public final class Conv2d extends Module {
         return out / groups * kernel * kernel;
     }
 
+    /**
+     * An inference copy of this convolution with {@code bn} folded into its weights and bias
+     * (w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, with the
+     * running statistics) and, when {@code relu}, the following ReLU fused into the same op. The copy
+     * has its own parameters; it computes forward passes only.
+     */
+    public Conv2d foldedWith(BatchNorm2d bn, boolean relu) {
+        Conv2d f = new Conv2d(in, out, kernel, stride, padding, dilation, groups, true);
+        float[] w = weight.value().toArray(), b = bias == null ? new float[out] : bias.value().toArray();
+        if (bn != null) {
+            float[] gamma = bn.gamma().value().toArray(), beta = bn.beta().value().toArray();
+            float[] mean = bn.runningMean().toArray(), var = bn.runningVar().toArray();
+            int per = w.length / out;
+            for (int k = 0; k < out; k++) {
+                double scale = gamma[k] / Math.sqrt(var[k] + (double) bn.eps());
+                for (int i = 0; i < per; i++) {
+                    w[k * per + i] = (float) (w[k * per + i] * scale);
+                }
+                b[k] = (float) ((b[k] - mean[k]) * scale + beta[k]);
+            }
+        }
+        f.weight.value().copyFrom(w);
+        f.bias.value().copyFrom(b);
+        f.fusedRelu = relu;
+        f.eval();
+        return f;
+    }
+
     /** The geometry of the last forward pass (null before the first). */
     public Conv2dSpec lastSpec() {
         return spec;
@@ -85,12 +114,19 @@ public final class Conv2d extends Module {
         }
         input = x;
         output = ensure(output, x.layout(), spec.outputDims());
-        Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
+        if (fusedRelu) {
+            Convolution.forwardRelu(spec, x, weight.value(), bias.value(), output);
+        } else {
+            Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
+        }
         return output;
     }
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        if (fusedRelu) {
+            throw new UnsupportedOperationException(describe() + ": a fused inference layer has no backward pass");
+        }
         if (!weight.isFrozen()) {
             Convolution.backwardWeights(spec, input, gradOutput, weight.grad(), bias == null || bias.isFrozen() ? null : bias.grad());
         }
@@ -105,7 +141,7 @@ public final class Conv2d extends Module {
     @Override
     public String describe() {
         return "Conv2d(" + in + "->" + out + ", " + kernel + "x" + kernel + ", stride " + stride + ", pad " + padding
-                + (dilation > 1 ? ", dilation " + dilation : "") + (groups > 1 ? ", groups " + groups : "") + (bias == null ? ", no bias" : "") + ")";
+                + (dilation > 1 ? ", dilation " + dilation : "") + (groups > 1 ? ", groups " + groups : "") + (bias == null ? ", no bias" : "") + ")" + (fusedRelu ? " + ReLU (fused)" : "");
     }
 
     @Override

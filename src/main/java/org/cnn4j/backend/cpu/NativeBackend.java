@@ -91,6 +91,11 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        convolution.forwardRelu(spec, input, weight, bias, output);
+    }
+
+    @Override
     public void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         convolution.backwardData(spec, gradOutput, weight, gradInput);
     }

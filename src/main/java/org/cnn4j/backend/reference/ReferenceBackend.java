@@ -33,6 +33,15 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        double[] y = ReferenceConvolution.forward(spec, d(input), d(weight), bias == null ? null : d(bias));
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.max(y[i], 0);
+        }
+        put(output, y);
+    }
+
+    @Override
     public void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         put(gradInput, ReferenceConvolution.backwardData(spec, d(gradOutput), d(weight)));
     }
