@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
                 FiltersCommand.class,
                 ActivationsCommand.class,
                 TopPatchesCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
