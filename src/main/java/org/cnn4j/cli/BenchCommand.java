@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 /** {@code cnn4j bench}: convolution throughput per layer against oneDNN and the machine's FMA peak. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCompareCommand.class,
         description = {"Times every convolution algorithm on the layers of a shape suite, in one run and interleaved, "
-                + "and reports for each: median ms, GFLOP/s (direct-convolution FLOPs), % of the machine's FMA peak "
+                + "and reports for each: median ms, GFLOP/s (direct-convolution FLOPs), %% of the machine's FMA peak "
                 + "(measured by a probe in the same run) and the speed ratio to oneDNN (>1 = faster than oneDNN).",
                 "Suites: fmnist (default), resnet50, vgg16, mobilenet_dw, or a file of benchdnn descriptors.",
                 "Winograd (--algo winograd_2x2_3x3,winograd_4x4_3x3) does fewer multiplies than direct convolution, so its "
@@ -74,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chart", description = "Also draw the layer suite's GFLOP/s per algorithm, with the FMA peak, as a PNG bar chart.")
     Path chart;
 
+    @Option(names = "--ops", description = "Time the memory-bound ops (ReLU, add, batch norm, pooling) in GB/s against a copy probe.")
+    boolean ops;
+
     @Option(names = "--network", description = "Time a whole zoo network instead of a layer suite.")
     String network;
 
@@ -109,6 +112,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (network != null) {
             return networkBench();
+        }
+        if (ops) {
+            return opsBench();
         }
         ShapeSuite shapes = ShapeSuite.load(suite, mb);
         List<ConvLayer> layers = firstLayers > 0 ? shapes.layers().subList(0, Math.min(firstLayers, shapes.layers().size())) : shapes.layers();
@@ -201,6 +207,17 @@ final class BenchCommand implements Callable<Integer> {
         if (chart != null) {
             org.cnn4j.bench.BenchChart.write(shapes.name(), all, peak, chart);
             System.out.println("wrote " + chart);
+        }
+        return 0;
+    }
+
+    private int opsBench() {
+        int batch = mb > 0 ? mb : 128;
+        System.out.printf("memory-bound ops at batch %d, channels-last, %d threads (GB/s = bytes read and written / median time)%n%n",
+                batch, NativeLibrary.threads());
+        System.out.printf("%-24s %-10s %9s %9s %9s%n", "op", "shape", "ms", "GB/s", "% copy");
+        for (org.cnn4j.bench.OpsBenchmark.Result r : org.cnn4j.bench.OpsBenchmark.run(Backends.current(), batch, Math.max(5, reps))) {
+            System.out.printf("%-24s %-10s %9.3f %9.1f %8.0f%%%n", r.op(), r.shape(), r.medianMs(), r.gbPerSecond(), r.percentOfCopy());
         }
         return 0;
     }

@@ -1,0 +1,96 @@
+package org.cnn4j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Memory-bound ops in GB/s (bytes each op must read and write, divided by its median time) next to a
+ * copy-bandwidth probe measured in the same run: a bulk copy of the same number of bytes, the fastest
+ * any op that reads its input once and writes its output once can go. Shapes are the activations of
+ * fmnist-cnn at batch 128, channels-last.
+ */
+public final class OpsBenchmark {
+
+    /** One op's figure. */
+    public record Result(String op, String shape, double medianMs, double gbPerSecond, double percentOfCopy) {
+    }
+
+    private OpsBenchmark() {
+    }
+
+    public static List<Result> run(Backend backend, int mb, int reps) {
+        List<Result> results = new ArrayList<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        shapes.put("28x28x32", new int[] {mb, 32, 28, 28});
+        shapes.put("14x14x64", new int[] {mb, 64, 14, 14});
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+            int[] d = e.getValue();
+            try (Tensor x = random(d, 1); Tensor y = random(d, 2); Tensor z = random(d, 3); Tensor g = random(d, 4);
+                 Tensor gamma = random(new int[] {d[1]}, 5); Tensor beta = random(new int[] {d[1]}, 6);
+                 Tensor mean = random(new int[] {d[1]}, 7); Tensor var = Tensor.zeros(d[1]).fill(1f);
+                 Tensor bm = Tensor.zeros(d[1]); Tensor bv = Tensor.zeros(d[1]); Tensor gg = Tensor.zeros(d[1]); Tensor gb = Tensor.zeros(d[1])) {
+                Pool2dSpec pool = Pool2dSpec.of(Pool2dSpec.Kind.MAX, d[0], d[1], d[2], d[3], 2, 2, 0);
+                try (Tensor pooled = Tensor.zeros(Shape.of(pool.outputDims()), Layout.NHWC)) {
+                    long bytes = 4L * x.numel();
+                    double copyMs = median(reps, () -> y.copyFrom(x));
+                    double copy = 2 * bytes / (copyMs * 1e-3) * 1e-9;
+                    String s = e.getKey();
+                    results.add(result("copy (probe)", s, copyMs, 2 * bytes, copy));
+                    results.add(result("relu forward", s, median(reps, () -> backend.activationForward(Activation.RELU, x, y)), 2 * bytes, copy));
+                    results.add(result("relu backward", s, median(reps, () -> backend.activationBackward(Activation.RELU, x, y, g, z)), 4 * bytes, copy));
+                    results.add(result("add", s, median(reps, () -> backend.add(x, y, z)), 3 * bytes, copy));
+                    results.add(result("batch norm inference", s,
+                            median(reps, () -> backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y)), 2 * bytes, copy));
+                    // training reads the input twice (statistics, then normalisation) and writes once
+                    results.add(result("batch norm training", s,
+                            median(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv)), 3 * bytes, copy));
+                    results.add(result("batch norm backward", s,
+                            median(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, bm, bv, g, z, gg, gb)), 4 * bytes, copy));
+                    results.add(result("max pool 2x2 forward", s, median(reps, () -> backend.pool2dForward(pool, x, pooled)),
+                            bytes + bytes / 4, copy));
+                    results.add(result("max pool 2x2 backward", s, median(reps, () -> backend.pool2dBackward(pool, x, pooled, z)),
+                            2 * bytes + bytes / 4, copy));
+                }
+            }
+        }
+        return results;
+    }
+
+    /** {@code bytes} moved in {@code ms}, as GB/s and as a percentage of the copy probe's GB/s. */
+    private static Result result(String op, String shape, double ms, long bytes, double copyGbs) {
+        double gbs = bytes / (ms * 1e-3) * 1e-9;
+        return new Result(op, shape, ms, gbs, 100 * gbs / copyGbs);
+    }
+
+    private static Tensor random(int[] dims, long seed) {
+        Tensor t = Tensor.zeros(Shape.of(dims), dims.length == 4 ? Layout.NHWC : Layout.PLAIN);
+        SplittableRandom r = new SplittableRandom(seed);
+        java.nio.FloatBuffer b = t.buffer();
+        for (int i = 0; i < b.limit(); i++) {
+            b.put(i, (float) (r.nextDouble() * 2 - 1));
+        }
+        return t;
+    }
+
+    private static double median(int reps, Runnable op) {
+        op.run();
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            op.run();
+            t[i] = (System.nanoTime() - t0) * 1e-6;
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+}
