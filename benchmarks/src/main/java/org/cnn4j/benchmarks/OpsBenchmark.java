@@ -1,0 +1,144 @@
+package org.cnn4j.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.AdamSpec;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.tensor.Layout;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Every other kernel family on the activations of fmnist-cnn (channels-last, batch 128 by default):
+ * pooling, batch norm, activations, element-wise add, linear, GEMM, im2col, softmax cross-entropy and
+ * the Adam update. Average time per call.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class OpsBenchmark {
+
+    @Param({"128"})
+    public int mb;
+
+    @Param({"32x28", "64x14"})
+    public String activation;
+
+    private Backend backend;
+    private Tensor x, y, g, gx, pooled, gamma, beta, mean, var, bm, bv, gg, gb;
+    private Tensor fcIn, fcW, fcB, fcOut, logits, targets, probs, glogits, columns, param, grad, m, v;
+    private Pool2dSpec pool;
+    private Conv2dSpec conv;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        backend = Backends.current();
+        String[] cw = activation.split("x");
+        int c = Integer.parseInt(cw[0]), hw = Integer.parseInt(cw[1]);
+        Shape s = Shape.of(mb, c, hw, hw);
+        x = Tensor.zeros(s, Layout.NHWC).fill(0.5f);
+        y = Tensor.zeros(s, Layout.NHWC);
+        g = Tensor.zeros(s, Layout.NHWC).fill(0.1f);
+        gx = Tensor.zeros(s, Layout.NHWC);
+        pool = Pool2dSpec.of(Pool2dSpec.Kind.MAX, mb, c, hw, hw, 2, 2, 0);
+        pooled = Tensor.zeros(Shape.of(pool.outputDims()), Layout.NHWC);
+        gamma = Tensor.zeros(c).fill(1f);
+        beta = Tensor.zeros(c);
+        mean = Tensor.zeros(c);
+        var = Tensor.zeros(c).fill(1f);
+        bm = Tensor.zeros(c);
+        bv = Tensor.zeros(c);
+        gg = Tensor.zeros(c);
+        gb = Tensor.zeros(c);
+        fcIn = Tensor.zeros(mb, 3136).fill(0.1f);
+        fcW = Tensor.zeros(256, 3136).fill(0.01f);
+        fcB = Tensor.zeros(256);
+        fcOut = Tensor.zeros(mb, 256);
+        logits = Tensor.zeros(mb, 10).fill(0.3f);
+        targets = Tensor.zeros(mb);
+        probs = Tensor.zeros(mb, 10);
+        glogits = Tensor.zeros(mb, 10);
+        conv = Conv2dSpec.of(mb, c, hw, hw, c, 3, 1, 1);
+        columns = Tensor.zeros(c * 9, hw * hw);
+        param = Tensor.zeros(256 * 3136).fill(0.1f);
+        grad = Tensor.zeros(256 * 3136).fill(0.01f);
+        m = Tensor.zeros(256 * 3136);
+        v = Tensor.zeros(256 * 3136);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (Tensor t : new Tensor[] {x, y, g, gx, pooled, gamma, beta, mean, var, bm, bv, gg, gb, fcIn, fcW, fcB, fcOut, logits, targets,
+                probs, glogits, columns, param, grad, m, v}) {
+            t.close();
+        }
+    }
+
+    @Benchmark
+    public void maxPoolForward() {
+        backend.pool2dForward(pool, x, pooled);
+    }
+
+    @Benchmark
+    public void maxPoolBackward() {
+        backend.pool2dBackward(pool, x, pooled, gx);
+    }
+
+    @Benchmark
+    public void batchNormTraining() {
+        backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv);
+    }
+
+    @Benchmark
+    public void batchNormBackward() {
+        backend.batchNormBackward(1e-5f, true, x, gamma, bm, bv, g, gx, gg, gb);
+    }
+
+    @Benchmark
+    public void reluForward() {
+        backend.activationForward(Activation.RELU, x, y);
+    }
+
+    @Benchmark
+    public void reluBackward() {
+        backend.activationBackward(Activation.RELU, x, y, g, gx);
+    }
+
+    @Benchmark
+    public void add() {
+        backend.add(x, g, y);
+    }
+
+    @Benchmark
+    public void linearForward() {
+        backend.linearForward(fcIn, fcW, fcB, fcOut);
+    }
+
+    @Benchmark
+    public void im2colOneImage() {
+        backend.im2col(conv, x, 0, columns);
+    }
+
+    @Benchmark
+    public double softmaxCrossEntropy() {
+        return backend.softmaxCrossEntropy(logits, targets, probs, glogits);
+    }
+
+    @Benchmark
+    public void adamStepFc1() {
+        backend.adamStep(new AdamSpec(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false), 1, param, grad, m, v);
+    }
+}
