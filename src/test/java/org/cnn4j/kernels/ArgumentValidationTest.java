@@ -1,0 +1,57 @@
+package org.cnn4j.kernels;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.backend.SgdSpec;
+import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad arguments are rejected in Java, before any native call, with a message naming the op, the
+ * argument and the values; the JVM lives on (these run on the native backend when it loads).
+ */
+class ArgumentValidationTest {
+
+    @Test
+    void wrongShapesNameTheOpTheArgumentAndTheShapes() {
+        Conv2dSpec spec = Conv2dSpec.of(1, 3, 8, 8, 4, 3, 1, 1);
+        try (Tensor x = Tensor.zeros(1, 3, 8, 8); Tensor w = Tensor.zeros(4, 2, 3, 3); Tensor y = Tensor.zeros(1, 4, 8, 8)) {
+            assertThatThrownBy(() -> Convolution.forward(spec, x, w, null, y)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("conv2d").hasMessageContaining("weight").hasMessageContaining("[4, 2, 3, 3]")
+                    .hasMessageContaining("[4, 3, 3, 3]");
+            assertThatThrownBy(() -> Elementwise.add(x, y, y)).hasMessageContaining("add").hasMessageContaining("[1, 3, 8, 8]");
+            assertThatThrownBy(() -> Linear.forward(Tensor.zeros(2, 5), Tensor.zeros(3, 4), null, Tensor.zeros(2, 3)))
+                    .hasMessageContaining("linear").hasMessageContaining("input");
+            assertThatThrownBy(() -> Elementwise.concatChannels(List.of(x), y)).hasMessageContaining("concat").hasMessageContaining("channels");
+        }
+    }
+
+    @Test
+    void negativeSizesAndImpossibleGeometriesAreRejected() {
+        assertThatThrownBy(() -> Conv2dSpec.of(1, 3, -8, 8, 4, 3, 1, 1)).hasMessageContaining("conv2d: h must be > 0, got -8");
+        assertThatThrownBy(() -> Conv2dSpec.of(1, 3, 2, 2, 4, 5, 1, 0)).hasMessageContaining("larger than the padded input");
+        assertThatThrownBy(() -> Conv2dSpec.of(1, 3, 8, 8, 4, 3, 1, 1, 1, 2)).hasMessageContaining("groups=2");
+        assertThatThrownBy(() -> Pool2dSpec.of(Pool2dSpec.Kind.MAX, 1, 1, 4, 4, 0, 1, 0)).hasMessageContaining("pool2d");
+        assertThatThrownBy(() -> new SgdSpec(-1f, 0, 0, 0, false)).hasMessageContaining("sgd").hasMessageContaining("lr=-1.0");
+        assertThatThrownBy(() -> Gemm.gemm(false, false, -1, 2, 2, 1f, Tensor.zeros(4), Tensor.zeros(4), 0f, Tensor.zeros(4)))
+                .hasMessageContaining("gemm").hasMessageContaining("m=-1");
+    }
+
+    @Test
+    void closedAndNullTensorsAreRejected() {
+        Tensor x = Tensor.zeros(2, 3);
+        x.close();
+        try (Tensor y = Tensor.zeros(2, 3)) {
+            assertThatThrownBy(() -> Activations.forward(Activation.RELU, x, y)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("relu").hasMessageContaining("input").hasMessageContaining("closed");
+            assertThatThrownBy(() -> Activations.forward(Activation.RELU, null, y)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("input is null");
+            assertThatThrownBy(() -> Loss.softmaxCrossEntropy(Tensor.zeros(2, 3), Tensor.of(new float[] {0, 7}, 2), Tensor.zeros(2, 3), null))
+                    .hasMessageContaining("target 1 is 7.0");
+        }
+    }
+}
