@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.train.Trainer;
@@ -30,6 +31,17 @@ public final class NetworkBenchRun {
         int c = fmnist ? 1 : 3, hw = fmnist ? 28 : 224, classes = fmnist ? 10 : 1000;
         NetworkBenchmark.seed();
         boolean training = mode.equals("training");
+        ConvAlgorithm.weightsChangeEveryStep(training); // the policy the Trainer applies while it trains
+        try {
+            return measure(network, mode, mb, reps, rounds, threads, fuse, torch, out, training, c, hw, classes);
+        } finally {
+            ConvAlgorithm.weightsChangeEveryStep(false);
+        }
+    }
+
+    private static Map<String, Object> measure(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
+                                               PyTorchRunner torch, PrintStream out, boolean training, int c, int hw, int classes)
+            throws IOException {
         List<Double> ours = new ArrayList<>(), theirs = new ArrayList<>(), ratios = new ArrayList<>(), ours2 = new ArrayList<>(),
                 theirs2 = new ArrayList<>();
         String torchNote = torch.unavailable();

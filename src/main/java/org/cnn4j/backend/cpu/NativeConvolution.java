@@ -104,7 +104,7 @@ public final class NativeConvolution {
         int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();
         int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
         long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
-        boolean winograd = ConvAlgorithm.winogradAllowed() && !direction.equals("backward_weights")
+        boolean winograd = ConvAlgorithm.winogradAllowed() && !ConvAlgorithm.weightsChangeEveryStep() && !direction.equals("backward_weights")
                 && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 64 && spec.k() >= 64 && tiles >= 16;
         if (!winograd) {
             return ConvAlgorithm.ONEDNN;
