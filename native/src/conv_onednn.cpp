@@ -1,7 +1,8 @@
 // Convolution through oneDNN primitives: forward (optionally with fused ReLU), backward-data and
 // backward-weights. Primitives are created with format_tag::any so oneDNN picks its blocked layouts
 // and JIT kernels; user buffers (NCHW or NHWC activations, OIHW weights) are reordered in and out
-// only when the chosen layout differs. Primitive descriptors are cached by shape.
+// only when the chosen layout differs. Primitive descriptors are cached by shape, and so are the
+// reordered weights, redone only when the weights change (checked by fingerprint on every call).
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -10,6 +11,7 @@
 
 #include "conv_geometry.hpp"
 #include "onednn_context.hpp"
+#include "weights_fingerprint.hpp"
 #include "status.hpp"
 
 namespace {
@@ -42,6 +44,15 @@ memory::desc activation_md(const memory::dims &d, bool nhwc) { return {d, dt::f3
 memory::desc weights_md(const ConvShapes &s) { return {s.weights, dt::f32, s.grouped ? tag::goihw : tag::oihw}; }
 memory::desc any_md(const memory::dims &d) { return {d, dt::f32, tag::any}; }
 
+// Weights in the layout a primitive wants, kept from the last call: reordered again only when the
+// weight array or its contents (fingerprint) changed. `in_use` serialises callers of the same entry.
+struct CachedWeights {
+    std::mutex in_use;
+    const float *source = nullptr;
+    unsigned long long fingerprint = 0;
+    dnnl::memory reordered;
+};
+
 // The primitive descriptors of one convolution shape, created once.
 struct ConvPrimitives {
     convolution_forward::primitive_desc forward;
@@ -51,6 +62,7 @@ struct ConvPrimitives {
     std::unique_ptr<convolution_backward_weights> backward_weights;
     convolution_backward_weights::primitive_desc backward_weights_pd;
     std::mutex lazy;
+    CachedWeights forward_weights, backward_data_weights;
 };
 
 std::string key_of(const cnn4j::ConvGeometry &g, bool bias, bool relu) {
@@ -106,6 +118,22 @@ class Bound {
 
 void *mut(const float *p) { return const_cast<float *>(p); }
 
+// The weights as the primitive wants them: the user's buffer itself when the layouts agree, else the
+// cached reorder (redone when the array or its contents changed). Call with cache.in_use held.
+memory weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user, const float *weights, stream &st) {
+    memory user_mem(user, cnn4j::onednn_engine(), mut(weights));
+    if (want == user) return user_mem;
+    const long count = (long)(user.get_size() / sizeof(float));
+    const unsigned long long fp = cnn4j::weights_fingerprint(weights, count);
+    if (cache.source != weights || cache.fingerprint != fp || !cache.reordered) {
+        if (!cache.reordered) cache.reordered = memory(want, cnn4j::onednn_engine());
+        reorder(user_mem, cache.reordered).execute(st, user_mem, cache.reordered);
+        cache.source = weights;
+        cache.fingerprint = fp;
+    }
+    return cache.reordered;
+}
+
 }  // namespace
 
 extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
@@ -118,9 +146,10 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
         ConvPrimitives &p = primitives_for(g, bias != nullptr, fuse_relu != 0);
         stream &st = cnn4j::onednn_stream();
         Bound in(p.forward.src_desc(), activation_md(s.src, src_nhwc), mut(src));
-        Bound w(p.forward.weights_desc(), weights_md(s), mut(weights));
         Bound out(p.forward.dst_desc(), activation_md(s.dst, dst_nhwc), dst);
-        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w.in(st)}, {DNNL_ARG_DST, out.out()}};
+        std::lock_guard<std::mutex> hold(p.forward_weights.in_use);
+        memory w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, st);
+        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, out.out()}};
         if (bias) args[DNNL_ARG_BIAS] = memory(p.forward.bias_desc(), cnn4j::onednn_engine(), mut(bias));
         p.forward_prim.execute(st, args);
         out.write_back(st);
@@ -148,9 +177,10 @@ extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_d
         const auto &pd = p.backward_data_pd;
         stream &st = cnn4j::onednn_stream();
         Bound dd(pd.diff_dst_desc(), activation_md(s.dst, diff_dst_nhwc), mut(diff_dst));
-        Bound w(pd.weights_desc(), weights_md(s), mut(weights));
         Bound ds(pd.diff_src_desc(), activation_md(s.src, diff_src_nhwc), diff_src);
-        p.backward_data->execute(st, {{DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_WEIGHTS, w.in(st)}, {DNNL_ARG_DIFF_SRC, ds.out()}});
+        std::lock_guard<std::mutex> hold(p.backward_data_weights.in_use);
+        memory w = weights_for(p.backward_data_weights, pd.weights_desc(), weights_md(s), weights, st);
+        p.backward_data->execute(st, {{DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, ds.out()}});
         ds.write_back(st);
         st.wait();
     });

@@ -7,6 +7,8 @@
 // address was reused. At most `capacity` bytes are kept; the least recently used entry goes first.
 #include "winograd_filter_cache.hpp"
 
+#include "weights_fingerprint.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -33,21 +35,6 @@ size_t cached_bytes = 0;
 unsigned long long clock_ticks = 0;
 std::atomic<long long> transforms{0};
 
-// The fingerprint of the weights, by blocks fingerprinted in parallel (one core's bandwidth does not
-// saturate the memory system) and combined in order, so it does not depend on the thread count.
-unsigned long long fingerprint_of(const float *weights, long count) {
-    constexpr long block = 1L << 16;
-    const auto part = cnn4j::dispatch(&cnn4j::winograd_fingerprint_scalar, &cnn4j::winograd_fingerprint_avx2,
-                                      &cnn4j::winograd_fingerprint_avx512);
-    std::vector<unsigned long long> parts((count + block - 1) / block);
-#pragma omp parallel for schedule(static)
-    for (long b = 0; b < (long)parts.size(); ++b)
-        parts[b] = part(weights + b * block, std::min(block, count - b * block));
-    unsigned long long h = 1469598103934665603ull;
-    for (unsigned long long x : parts) h = (h ^ x) * 1099511628211ull;
-    return h;
-}
-
 void evict_until_fits(size_t incoming) {
     while (!entries.empty() && cached_bytes + incoming > capacity) {
         auto oldest = entries.begin();
@@ -64,7 +51,7 @@ namespace cnn4j {
 
 std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p, const WinogradFilterView &view,
                                                           const float *weights, long count, bool backward_data) {
-    const unsigned long long fp = fingerprint_of(weights, count);
+    const unsigned long long fp = cnn4j::weights_fingerprint(weights, count);
     const Key key{weights, p.m, p.c, p.k, backward_data};
     std::shared_ptr<std::vector<float>> u;
     {

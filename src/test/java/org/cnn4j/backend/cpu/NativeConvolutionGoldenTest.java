@@ -103,6 +103,29 @@ class NativeConvolutionGoldenTest {
         }
     }
 
+    /** oneDNN's reordered weights are cached; changing the weights in place must not reuse the stale copy. */
+    @org.junit.jupiter.api.Test
+    void cachedWeightReordersFollowInPlaceChanges() {
+        ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
+        Conv2dSpec s = Conv2dSpec.of(2, 32, 9, 9, 32, 3, 1, 1);
+        try (Tensor x = NativeIm2colTest.random(s.inputDims(), 1).toLayout(Layout.NHWC);
+             Tensor w = NativeIm2colTest.random(s.weightDims(), 2);
+             Tensor dy = NativeIm2colTest.random(s.outputDims(), 3).toLayout(Layout.NHWC);
+             Tensor y = Tensor.zeros(org.cnn4j.tensor.Shape.of(s.outputDims()), Layout.NHWC);
+             Tensor dx = Tensor.zeros(org.cnn4j.tensor.Shape.of(s.inputDims()), Layout.NHWC);
+             Tensor yRef = Tensor.zeros(s.outputDims()); Tensor dxRef = Tensor.zeros(s.inputDims())) {
+            for (int round = 0; round < 3; round++) {
+                NativeBackend.instance().conv2dForward(s, x, w, null, y);
+                NativeBackend.instance().conv2dBackwardData(s, dy, w, dx);
+                ReferenceBackend.INSTANCE.conv2dForward(s, x, w, null, yRef);
+                ReferenceBackend.INSTANCE.conv2dBackwardData(s, dy, w, dxRef);
+                assertClose("forward after change " + round, y.toArray(), yRef.toArray(), 32 * 9);
+                assertClose("backward data after change " + round, dx.toArray(), dxRef.toArray(), 32 * 9);
+                w.buffer().put(round * 7, w.buffer().get(round * 7) + 1f); // one weight changes in place
+            }
+        }
+    }
+
     private static void check(Conv2dSpec s, ConvAlgorithm algorithm, Layout layout, long seed, Isa isa) {
         boolean bias = (seed & 1) == 0;
         try (Tensor x = NativeIm2colTest.random(s.inputDims(), seed).toLayout(layout);
