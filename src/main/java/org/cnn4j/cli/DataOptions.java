@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 
 /** The --data and --limit options shared by train, eval and demo. */
 final class DataOptions {
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder with the Fashion-MNIST IDX files (.gz or raw), e.g. /usr/share/datasets/fashion-mnist "
-                    + "(Debian package dataset-fashion-mnist). Default: the sample embedded in the jar (3400 training, 1000 test images).")
+    @Option(names = "--data", paramLabel = "DIR", arity = "0..1", fallbackValue = "/usr/share/datasets/fashion-mnist",
+            description = "Folder with the Fashion-MNIST IDX files (.gz or raw); --data alone means the full set of Debian's "
+                    + "dataset-fashion-mnist package in ${FALLBACK-VALUE}. Default: the sample embedded in the jar (3400 "
+                    + "training, 1000 test images).")
     Path dir;
 
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use only the first N images of each split (default: all).")

@@ -66,6 +66,12 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, given) -> { // one line, not the whole usage text
+            CommandLine cmd = ex.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(cmd.getColorScheme().errorText(name + ": " + ex.getMessage()) + " (see " + name + " --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("cnn4j " + cmd.getCommandName() + ": " + ex.getMessage()));
             return 2;

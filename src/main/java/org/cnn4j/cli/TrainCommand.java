@@ -65,10 +65,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", defaultValue = "model.cnn4j", description = "Model file, written after every epoch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "model.cnn4j",
+            description = "Model file, rewritten after every epoch as a checkpoint with the optimizer's state (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue training from the model file given by --out.")
+    @Option(names = "--resume", description = "Continue training from the checkpoint given by --out: its weights, optimizer "
+            + "state and history; --epochs counts the epochs already done.")
     boolean resume;
 
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
@@ -82,9 +84,20 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs <= 0 || batch <= 0) {
             throw new IllegalArgumentException("--epochs and --batch must be > 0");
         }
+        if (!java.util.List.of("adam", "adamw", "sgd").contains(optimizer.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd, got " + optimizer);
+        }
+        schedule(); // fails fast on a bad --schedule, before any data is read
         ImageDataset trainSet = data.load(true), testSet = data.load(false);
         Init.manualSeed(seed);
-        ModelFile.Saved saved = resume && Files.exists(out) ? ModelFile.read(out) : null;
+        if (resume && !Files.exists(out)) {
+            throw new IllegalArgumentException("--resume: no checkpoint at " + out + " (train once without --resume, or point --out at it)");
+        }
+        ModelFile.Saved saved = resume ? ModelFile.read(out) : null;
+        if (saved != null && !saved.classNames().equals(trainSet.classNames())) {
+            saved.model().close();
+            throw new IllegalArgumentException("--resume: " + out + " classifies " + saved.classNames() + ", the data has " + trainSet.classNames());
+        }
         Module net = saved != null ? saved.model()
                 : Zoo.build(model, trainSet.channels(), trainSet.height(), trainSet.width(), trainSet.numClasses());
         String arch = saved != null ? saved.architecture() : model;
@@ -97,7 +110,9 @@ final class TrainCommand implements Callable<Integer> {
             trainer.console(System.out, !noProgress);
             if (saved != null) {
                 trainer.resumeFrom(saved.history());
-                System.out.printf("resuming after epoch %d from %s%n", saved.history().size(), out);
+                boolean restored = ModelFile.restoreOptimizer(out, opt);
+                System.out.printf("resuming after epoch %d from %s%s%n", saved.history().size(), out,
+                        restored ? "" : " (it holds no optimizer state: the optimizer starts afresh)");
             }
             if (clipNorm != null) {
                 trainer.clipGradNorm(clipNorm);
@@ -107,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             trainer.addCallback(r -> {
                 ModelFile.write(out, new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),
-                        trainSet.classNames(), net, trainer.history()));
+                        trainSet.classNames(), net, trainer.history()), opt);
                 return true;
             });
             trainer.fit(train, test, epochs);

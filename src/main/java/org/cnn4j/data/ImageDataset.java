@@ -34,6 +34,17 @@ public record ImageDataset(float[] pixels, int[] labels, int channels, int heigh
         return channels * height * width;
     }
 
+    /** {mean, standard deviation} of all pixel values: the normalisation a {@link DataLoader} needs for a new dataset. */
+    public float[] meanAndStd() {
+        double sum = 0, sq = 0;
+        for (float v : pixels) {
+            sum += v;
+            sq += (double) v * v;
+        }
+        double mean = sum / pixels.length;
+        return new float[] {(float) mean, (float) Math.sqrt(Math.max(0, sq / pixels.length - mean * mean))};
+    }
+
     /** The first {@code n} images (all when n <= 0 or n >= size). */
     public ImageDataset limit(int n) {
         if (n <= 0 || n >= size()) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.cnn4j.nn.Module;
+import org.cnn4j.optim.Optimizer;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.train.EpochResult;
 import org.cnn4j.zoo.Zoo;
@@ -30,49 +31,75 @@ import org.cnn4j.zoo.Zoo;
  *   8 bytes   magic "CNN4JMDL"
  *   4 bytes   format version (1)
  *   4 bytes   length L of the header
- *   L bytes   header, UTF-8 JSON: architecture (a zoo name), input [channels, height, width], classes,
- *             class names, training history, and the list of tensors (name, shape) in file order
- *   ...       the tensors' data, in that order: parameters, then buffers (batch norm statistics)
+ *   L bytes   header, UTF-8 JSON:
+ *               architecture  a label: the zoo name, or any name for a hand-built network
+ *               network       the layers and how they connect ({@link NetworkDescription}); files without
+ *                             it are rebuilt from the zoo by their label
+ *               input         [channels, height, width];  classes: the class names
+ *               history       one entry per trained epoch (losses, accuracies, learning rate, speed)
+ *               tensors       [{name, shape}] of the parameters, then the buffers (batch norm statistics)
+ *               optimizer     optional, in checkpoints: {kind, steps, tensors: [{name, shape}]}
+ *   ...       the data of those tensors in that order: the model's, then the optimizer's
  *   8 bytes   CRC-32 of everything before it
  * </pre>
  * Files are written to a temporary file and renamed, so a crash never leaves half a model; reading
- * checks the magic, version, sizes, shapes and checksum and names the file and what is wrong.
+ * checks the magic, version, checksum, header, names and shapes, and names the file and what is wrong.
+ * A checkpoint ({@link #write(Path, Saved, Optimizer)}) also holds the optimiser's state (momentum,
+ * Adam's moments and step counts), which {@link #restoreOptimizer} copies back so a resumed run
+ * continues exactly where it stopped.
  */
 public final class ModelFile {
     private static final byte[] MAGIC = "CNN4JMDL".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A model with what is needed to rebuild and use it. */
     public record Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
                         List<EpochResult> history) {
     }
 
+    /** A checked file: its parsed header and its tensor data (model tensors first, then any optimizer state). */
+    private record Contents(Path file, JsonNode header, FloatBuffer data) {
+        IOException error(String what) {
+            return new IOException("model file " + file + ": " + what);
+        }
+    }
+
     private ModelFile() {
     }
 
+    /** Writes a model without optimizer state. */
     public static void write(Path file, Saved m) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode header = json.createObjectNode();
+        write(file, m, null);
+    }
+
+    /** Writes a model and, when {@code optimizer} is not null, its state: a checkpoint to resume from. */
+    public static void write(Path file, Saved m, Optimizer optimizer) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
         header.put("architecture", m.architecture());
+        header.set("network", NetworkDescription.describe(m.model()));
         header.putArray("input").add(m.channels()).add(m.height()).add(m.width());
         ArrayNode names = header.putArray("classes");
         m.classNames().forEach(names::add);
-        header.set("history", json.valueToTree(m.history()));
+        header.set("history", JSON.valueToTree(m.history()));
         Map<String, Tensor> tensors = tensorsOf(m.model());
-        ArrayNode list = header.putArray("tensors");
-        tensors.forEach((name, t) -> {
-            ObjectNode e = list.addObject().put("name", name);
-            ArrayNode shape = e.putArray("shape");
-            Arrays.stream(t.dims()).forEach(shape::add);
-        });
-        byte[] head = json.writeValueAsBytes(header);
+        header.set("tensors", list(tensors));
+        Map<String, Tensor> all = new LinkedHashMap<>(tensors);
+        if (optimizer != null) {
+            ObjectNode opt = header.putObject("optimizer").put("kind", optimizer.kind());
+            ArrayNode steps = opt.putArray("steps");
+            Arrays.stream(optimizer.stepCounts()).forEach(steps::add);
+            opt.set("tensors", list(optimizer.state()));
+            optimizer.state().forEach((name, t) -> all.put("optimizer/" + name, t));
+        }
+        byte[] head = JSON.writeValueAsBytes(header);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
         out.writeInt(VERSION);
         out.writeInt(head.length);
         out.write(head);
-        for (Tensor t : tensors.values()) {
+        for (Tensor t : all.values()) {
             ByteBuffer b = ByteBuffer.allocate(4 * t.numel()).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(t.toArray());
             out.write(b.array());
@@ -84,7 +111,65 @@ public final class ModelFile {
         AtomicFiles.write(file, bytes.toByteArray());
     }
 
+    /** Reads a model (in training mode, like a freshly built one); the caller closes {@code model()}. */
     public static Saved read(Path file) throws IOException {
+        Contents c = load(file);
+        JsonNode header = c.header();
+        String arch = header.path("architecture").asText();
+        JsonNode input = header.path("input");
+        int ch = input.path(0).asInt(), h = input.path(1).asInt(), w = input.path(2).asInt();
+        List<String> classes = new ArrayList<>();
+        header.path("classes").forEach(n -> classes.add(n.asText()));
+        if (ch <= 0 || h <= 0 || w <= 0 || classes.isEmpty()) {
+            throw c.error("header lacks the input shape or the class names");
+        }
+        Module model;
+        try {
+            model = header.has("network") ? NetworkDescription.build(header.get("network")) : Zoo.build(arch, ch, h, w, classes.size());
+        } catch (IllegalArgumentException e) {
+            throw c.error(e.getMessage());
+        }
+        try {
+            copyInto(c, header.path("tensors"), tensorsOf(model), "architecture " + arch);
+            List<EpochResult> history = Arrays.asList(JSON.convertValue(header.path("history"), EpochResult[].class));
+            return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history));
+        } catch (IOException | IllegalArgumentException e) {
+            model.close();
+            throw e instanceof IOException io ? io : c.error("unreadable training history (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Copies the optimizer state saved in a checkpoint into {@code optimizer}, which must be of the same
+     * kind and built on the parameters of the model read from the same file. Returns false (leaving the
+     * optimizer as it is) when the file holds no optimizer state, e.g. one written by {@code cnn4j demo}.
+     */
+    public static boolean restoreOptimizer(Path file, Optimizer optimizer) throws IOException {
+        Contents c = load(file);
+        JsonNode opt = c.header().path("optimizer");
+        if (opt.isMissingNode()) {
+            return false;
+        }
+        if (!opt.path("kind").asText().equals(optimizer.kind())) {
+            throw c.error("its optimizer state is " + opt.path("kind").asText() + "'s, not " + optimizer.kind() + "'s");
+        }
+        int skip = 0;
+        for (JsonNode e : c.header().path("tensors")) {
+            skip += Math.toIntExact(numel(c, e));
+        }
+        c.data().position(skip);
+        copyInto(c, opt.path("tensors"), optimizer.state(), optimizer.kind() + " optimizer");
+        int[] steps = JSON.convertValue(opt.path("steps"), int[].class);
+        try {
+            optimizer.restoreStepCounts(steps == null ? new int[0] : steps);
+        } catch (IllegalArgumentException e) {
+            throw c.error(e.getMessage());
+        }
+        return true;
+    }
+
+    /** Reads and checks everything but the tensors: size, magic, checksum, version, header. */
+    private static Contents load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file " + file + ": no such file");
         }
@@ -107,44 +192,74 @@ public final class ModelFile {
         if (headLength <= 0 || headLength > in.remaining() - 8) {
             throw new IOException("model file " + file + ": header length " + headLength + " does not fit the file");
         }
-        JsonNode header = new ObjectMapper().readTree(new String(all, in.position(), headLength, StandardCharsets.UTF_8));
-        in.position(in.position() + headLength);
-        String arch = header.path("architecture").asText();
-        JsonNode input = header.path("input");
-        int c = input.path(0).asInt(), h = input.path(1).asInt(), w = input.path(2).asInt();
-        List<String> classes = new ArrayList<>();
-        header.path("classes").forEach(n -> classes.add(n.asText()));
-        Module model;
+        JsonNode header;
         try {
-            model = Zoo.build(arch, c, h, w, classes.size());
-        } catch (IllegalArgumentException e) {
-            throw new IOException("model file " + file + ": " + e.getMessage(), e);
+            header = JSON.readTree(new String(all, in.position(), headLength, StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("model file " + file + ": the header is not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
-        Map<String, Tensor> tensors = tensorsOf(model);
-        JsonNode list = header.path("tensors");
-        if (list.size() != tensors.size()) {
-            model.close();
-            throw new IOException("model file " + file + ": holds " + list.size() + " tensors, architecture " + arch + " has " + tensors.size());
+        if (header == null || !header.isObject()) {
+            throw new IOException("model file " + file + ": the header is not a JSON object");
         }
-        FloatBuffer data = in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        in.position(in.position() + headLength);
+        ByteBuffer body = in.slice().order(ByteOrder.LITTLE_ENDIAN);
+        body.limit(body.limit() - 8);
+        return new Contents(file, header, body.asFloatBuffer());
+    }
+
+    /** Copies the tensors listed in {@code list} from the data's current position into {@code targets}, checking names and shapes. */
+    private static void copyInto(Contents c, JsonNode list, Map<String, Tensor> targets, String owner) throws IOException {
+        if (!list.isArray() || list.size() != targets.size()) {
+            throw c.error("holds " + list.size() + " tensors, the " + owner + " has " + targets.size());
+        }
         for (JsonNode e : list) {
-            Tensor t = tensors.get(e.path("name").asText());
-            int[] shape = new ObjectMapper().convertValue(e.path("shape"), int[].class);
-            if (t == null || !Arrays.equals(t.dims(), shape)) {
-                model.close();
-                throw new IOException("model file " + file + ": tensor " + e.path("name").asText() + " " + Arrays.toString(shape)
-                        + " does not match architecture " + arch);
+            String name = e.path("name").asText();
+            Tensor t = targets.get(name);
+            long n = numel(c, e);
+            if (t == null || n != t.numel() || !Arrays.equals(t.dims(), shape(e))) {
+                throw c.error("tensor " + name + " " + e.path("shape") + " does not match the " + owner
+                        + (t == null ? " (no such tensor)" : " (expects " + Arrays.toString(t.dims()) + ")"));
+            }
+            if (c.data().remaining() < n) {
+                throw c.error("data of " + name + " is cut short");
             }
             float[] values = new float[t.numel()];
-            if (data.remaining() < values.length + 2) {
-                model.close();
-                throw new IOException("model file " + file + ": data of " + e.path("name").asText() + " is cut short");
-            }
-            data.get(values);
+            c.data().get(values);
             t.copyFrom(values);
         }
-        List<EpochResult> history = new ArrayList<>(Arrays.asList(new ObjectMapper().convertValue(header.path("history"), EpochResult[].class)));
-        return new Saved(arch, c, h, w, classes, model, history);
+    }
+
+    private static long numel(Contents c, JsonNode entry) throws IOException {
+        long n = 1;
+        for (int d : shape(entry)) {
+            if (d < 0) {
+                throw c.error("tensor " + entry.path("name").asText() + " has a negative dimension");
+            }
+            n *= d;
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw c.error("tensor " + entry.path("name").asText() + " is too large");
+        }
+        return n;
+    }
+
+    private static int[] shape(JsonNode entry) {
+        JsonNode s = entry.path("shape");
+        int[] dims = new int[s.size()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = s.get(i).asInt(-1);
+        }
+        return dims;
+    }
+
+    private static ArrayNode list(Map<String, Tensor> tensors) {
+        ArrayNode list = JSON.createArrayNode();
+        tensors.forEach((name, t) -> {
+            ObjectNode e = list.addObject().put("name", name);
+            ArrayNode shape = e.putArray("shape");
+            Arrays.stream(t.dims()).forEach(shape::add);
+        });
+        return list;
     }
 
     /** Parameters then buffers, by name, in a stable order. */

@@ -55,8 +55,16 @@ public final class BatchNorm2d extends Module {
         return runningVar;
     }
 
+    public int channels() {
+        return channels;
+    }
+
     public float eps() {
         return eps;
+    }
+
+    public float momentum() {
+        return momentum;
     }
 
     @Override
@@ -91,13 +99,12 @@ public final class BatchNorm2d extends Module {
     @Override
     public Tensor backward(Tensor gradOutput) {
         Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.layout(), input.dims())) : null;
-        boolean learn = !gamma.isFrozen();
-        if (gx == null && !learn) {
+        Tensor gg = gamma.isFrozen() ? null : gamma.grad(), gb = beta.isFrozen() ? null : beta.grad();
+        if (gx == null && gg == null && gb == null) {
             return null;
         }
         Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
-        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), mean, var, gradOutput, gx,
-                learn ? gamma.grad() : null, learn ? beta.grad() : null);
+        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), mean, var, gradOutput, gx, gg, gb);
         return gx;
     }
 

@@ -1,8 +1,10 @@
 package org.cnn4j.nn;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.kernels.Convolution;
+import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -95,8 +97,37 @@ public final class Conv2d extends Module {
         return spec;
     }
 
+    public int inChannels() {
+        return in;
+    }
+
     public int outChannels() {
         return out;
+    }
+
+    public int kernelSize() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public int dilation() {
+        return dilation;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    /** Whether this is an inference copy with a ReLU fused in ({@link #foldedWith}). */
+    public boolean hasFusedRelu() {
+        return fusedRelu;
     }
 
     @Override
@@ -127,8 +158,11 @@ public final class Conv2d extends Module {
         if (fusedRelu) {
             throw new UnsupportedOperationException(describe() + ": a fused inference layer has no backward pass");
         }
+        Tensor gradBias = bias == null || bias.isFrozen() ? null : bias.grad();
         if (!weight.isFrozen()) {
-            Convolution.backwardWeights(spec, input, gradOutput, weight.grad(), bias == null || bias.isFrozen() ? null : bias.grad());
+            Convolution.backwardWeights(spec, input, gradOutput, weight.grad(), gradBias);
+        } else if (gradBias != null) {
+            biasGradient(gradOutput, gradBias);
         }
         if (!needsInputGrad()) {
             return null;
@@ -136,6 +170,21 @@ public final class Conv2d extends Module {
         gradInput = ensure(gradInput, input.layout(), spec.inputDims());
         Convolution.backwardData(spec, gradOutput, weight.value(), gradInput);
         return gradInput;
+    }
+
+    /** The bias gradient alone (weight frozen, bias trainable): the sum of gradOutput over N, H and W per channel. */
+    private static void biasGradient(Tensor gradOutput, Tensor gradBias) {
+        int n = gradOutput.dim(0), k = gradOutput.dim(1), hw = gradOutput.dim(2) * gradOutput.dim(3);
+        boolean channelsLast = gradOutput.layout() == Layout.NHWC;
+        FloatBuffer g = gradOutput.buffer();
+        double[] sum = new double[k];
+        for (int i = 0; i < n * k * hw; i++) {
+            sum[channelsLast ? i % k : i / hw % k] += g.get(i);
+        }
+        FloatBuffer b = gradBias.buffer();
+        for (int c = 0; c < k; c++) {
+            b.put(c, (float) sum[c]);
+        }
     }
 
     @Override

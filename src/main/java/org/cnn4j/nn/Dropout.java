@@ -23,6 +23,14 @@ public final class Dropout extends Module {
         this.seed = seed;
     }
 
+    public float probability() {
+        return p;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         applied = isTraining() && p > 0;

@@ -23,9 +23,11 @@ import org.cnn4j.tensor.Tensor;
  * }</pre>
  */
 public final class Graph extends Module {
-    private enum Kind { LAYER, ADD, CONCAT }
+    /** What a node computes. */
+    public enum Kind { LAYER, ADD, CONCAT }
 
-    private record Node(String name, Kind kind, Module module, List<String> inputs) {
+    /** A node: its name, what it computes, its layer (null for ADD and CONCAT) and the nodes it reads. */
+    public record Node(String name, Kind kind, Module module, List<String> inputs) {
     }
 
     private final String inputName;
@@ -70,6 +72,10 @@ public final class Graph extends Module {
             throw new IllegalArgumentException("Graph: node '" + n.name + "' needs " + (n.kind == Kind.LAYER ? "an input" : "two or more inputs"));
         }
         n.inputs.forEach(this::requireNode);
+        // backward overwrites a layer's gradients, so one module in two nodes would keep only one node's share
+        if (n.module != null && nodes.values().stream().anyMatch(m -> m.module == n.module)) {
+            throw new IllegalArgumentException("Graph: node '" + n.name + "' reuses a layer already in the graph; give it its own layer");
+        }
         nodes.put(n.name, n);
         return this;
     }
@@ -90,6 +96,41 @@ public final class Graph extends Module {
 
     public List<String> nodeNames() {
         return new ArrayList<>(nodes.keySet());
+    }
+
+    /** The nodes in the order they run. */
+    public List<Node> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    /** The name the graph gives its input. */
+    public String inputName() {
+        return inputName;
+    }
+
+    /** The node whose value {@link #forward} returns. */
+    public String outputName() {
+        return out();
+    }
+
+    /**
+     * Freezes the sub-graph that computes {@code node}: its layer and every layer it depends on (for
+     * fine-tuning: freeze a pretrained backbone through its last feature node, train the head).
+     */
+    public Graph freezeThrough(String node) {
+        requireNode(node);
+        java.util.Set<String> needed = new java.util.HashSet<>(List.of(node));
+        List<Node> order = new ArrayList<>(nodes.values());
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            if (needed.contains(n.name)) {
+                needed.addAll(n.inputs);
+                if (n.module != null) {
+                    n.module.freeze();
+                }
+            }
+        }
+        return this;
     }
 
     @Override

@@ -6,12 +6,58 @@ import org.cnn4j.tensor.Tensor;
 /**
  * Weight initialisers, seeded for reproducible runs ({@link #manualSeed}, like torch.manual_seed).
  * Fans: for a convolution weight [K, C/g, kh, kw], fan_in = C/g*kh*kw and fan_out = K*kh*kw; for a
- * linear weight [out, in], fan_in = in and fan_out = out.
+ * linear weight [out, in], fan_in = in and fan_out = out ({@link #fanIn}, {@link #fanOut} read them
+ * from the shape, as torch.nn.init does). Layer defaults follow PyTorch: Conv2d and Linear draw weight
+ * and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)); BatchNorm2d starts at gamma 1, beta 0.
  */
 public final class Init {
+    /** Which fan a Kaiming initialiser preserves: the forward pass's variance (IN) or the backward pass's (OUT). */
+    public enum Fan { IN, OUT }
+
     private static SplittableRandom generator = new SplittableRandom(0);
 
     private Init() {
+    }
+
+    /** fan_in of a weight tensor: dims[1] times the kernel area (all dims after the first two). */
+    public static int fanIn(Tensor w) {
+        return w.dim(1) * receptiveField(w);
+    }
+
+    /** fan_out of a weight tensor: dims[0] times the kernel area. */
+    public static int fanOut(Tensor w) {
+        return w.dim(0) * receptiveField(w);
+    }
+
+    private static int receptiveField(Tensor w) {
+        if (w.rank() < 2) {
+            throw new IllegalArgumentException("init: fans need a weight of rank >= 2, got " + w.shape());
+        }
+        int r = 1;
+        for (int i = 2; i < w.rank(); i++) {
+            r *= w.dim(i);
+        }
+        return r;
+    }
+
+    /** He/Kaiming normal for ReLU with the fan read from the weight's shape (torch's kaiming_normal_). */
+    public static void kaimingNormal(Tensor w, Fan fan) {
+        kaimingNormal(w, fan == Fan.IN ? fanIn(w) : fanOut(w));
+    }
+
+    /** He/Kaiming uniform for ReLU with the fan read from the weight's shape (torch's kaiming_uniform_). */
+    public static void kaimingUniform(Tensor w, Fan fan) {
+        kaimingUniform(w, fan == Fan.IN ? fanIn(w) : fanOut(w));
+    }
+
+    /** Xavier/Glorot normal with both fans read from the weight's shape. */
+    public static void xavierNormal(Tensor w) {
+        xavierNormal(w, fanIn(w), fanOut(w));
+    }
+
+    /** Xavier/Glorot uniform with both fans read from the weight's shape. */
+    public static void xavierUniform(Tensor w) {
+        xavierUniform(w, fanIn(w), fanOut(w));
     }
 
     /** Restarts the generator every initialiser draws from. */

@@ -66,12 +66,10 @@ public final class Linear extends Module {
     @Override
     public Tensor backward(Tensor gradOutput) {
         Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.dims())) : null;
-        boolean learn = !weight.isFrozen();
-        if (gx == null && !learn) {
-            return null;
+        Tensor gw = weight.isFrozen() ? null : weight.grad(), gb = bias == null || bias.isFrozen() ? null : bias.grad();
+        if (gx != null || gw != null || gb != null) {
+            org.cnn4j.kernels.Linear.backward(input, weight.value(), gradOutput, gx, gw, gb);
         }
-        org.cnn4j.kernels.Linear.backward(input, weight.value(), gradOutput, gx, learn ? weight.grad() : null,
-                learn && bias != null && !bias.isFrozen() ? bias.grad() : null);
         return gx;
     }
 

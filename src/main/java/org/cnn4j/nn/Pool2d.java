@@ -32,6 +32,30 @@ public final class Pool2d extends Module {
         return new Pool2d(Pool2dSpec.Kind.AVG, kernel, stride, 0, false, true);
     }
 
+    public Pool2dSpec.Kind kind() {
+        return kind;
+    }
+
+    public int kernelSize() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public boolean ceilMode() {
+        return ceilMode;
+    }
+
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() != 4) {

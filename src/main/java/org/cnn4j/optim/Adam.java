@@ -1,7 +1,9 @@
 package org.cnn4j.optim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.cnn4j.backend.AdamSpec;
 import org.cnn4j.kernels.Optimizers;
 import org.cnn4j.nn.Parameter;
@@ -15,7 +17,6 @@ public final class Adam extends Optimizer {
     private final float beta1, beta2, eps, weightDecay;
     private final boolean decoupled;
     private final List<Tensor> m = new ArrayList<>(), v = new ArrayList<>();
-    private final int[] stepsOf;
 
     public Adam(List<Parameter> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         super(params, lr);
@@ -29,7 +30,6 @@ public final class Adam extends Optimizer {
             m.add(Tensor.zeros(p.value().dims()).detach());
             v.add(Tensor.zeros(p.value().dims()).detach());
         }
-        stepsOf = new int[this.params.size()];
     }
 
     /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
@@ -43,8 +43,23 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(int i, Parameter p) {
-        Optimizers.adamStep(new AdamSpec(lr, beta1, beta2, eps, weightDecay, decoupled), ++stepsOf[i], p.value(), p.grad(), m.get(i), v.get(i));
+    protected void update(int i, Parameter p, int step) {
+        Optimizers.adamStep(new AdamSpec(lr, beta1, beta2, eps, weightDecay, decoupled), step, p.value(), p.grad(), m.get(i), v.get(i));
+    }
+
+    @Override
+    public String kind() {
+        return decoupled ? "adamw" : "adam";
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < m.size(); i++) {
+            out.put(i + ".exp_avg", m.get(i));
+            out.put(i + ".exp_avg_sq", v.get(i));
+        }
+        return out;
     }
 
     @Override

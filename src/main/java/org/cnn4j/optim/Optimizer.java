@@ -2,17 +2,22 @@ package org.cnn4j.optim;
 
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import org.cnn4j.nn.Parameter;
+import org.cnn4j.tensor.Tensor;
 
 /**
  * Updates parameters from their gradients. Frozen parameters are skipped. {@link #setLearningRate}
  * lets a schedule change the rate between steps; {@link #clipGradNorm} rescales all gradients when
- * their global L2 norm exceeds a limit.
+ * their global L2 norm exceeds a limit. {@link #state} and {@link #stepCounts} expose what the
+ * optimiser carries between steps, so a checkpoint can restore it and a resumed run continues exactly.
  */
 public abstract class Optimizer implements AutoCloseable {
     protected final List<Parameter> params;
     protected float lr;
-    protected int steps;
+    private int steps;
+    /** Updates each parameter has had: frozen ones skip steps, and bias corrections count per parameter. */
+    private final int[] parameterSteps;
 
     protected Optimizer(List<Parameter> params, float lr) {
         if (!(lr >= 0)) {
@@ -20,6 +25,7 @@ public abstract class Optimizer implements AutoCloseable {
         }
         this.params = List.copyOf(params);
         this.lr = lr;
+        this.parameterSteps = new int[this.params.size()];
     }
 
     /** One update of every trainable parameter. */
@@ -27,12 +33,39 @@ public abstract class Optimizer implements AutoCloseable {
         steps++;
         for (int i = 0; i < params.size(); i++) {
             if (!params.get(i).isFrozen()) {
-                update(i, params.get(i));
+                update(i, params.get(i), ++parameterSteps[i]);
             }
         }
     }
 
-    protected abstract void update(int index, Parameter p);
+    /** Updates parameter {@code index}, for the {@code step}-th time (counting from 1). */
+    protected abstract void update(int index, Parameter p, int step);
+
+    /** A short name of the update rule and its variant ("adam", "adamw", "sgd"), checked when state is restored. */
+    public abstract String kind();
+
+    /**
+     * The tensors carried between steps (momentum buffers, Adam's moments), named
+     * {@code <parameter index>.<what>}; a checkpoint saves them and copies them back before resuming.
+     */
+    public abstract Map<String, Tensor> state();
+
+    /** {total steps, then the update count of each parameter}. */
+    public int[] stepCounts() {
+        int[] out = new int[params.size() + 1];
+        out[0] = steps;
+        System.arraycopy(parameterSteps, 0, out, 1, params.size());
+        return out;
+    }
+
+    /** Restores what {@link #stepCounts} returned (the state tensors are restored by copying into {@link #state}). */
+    public void restoreStepCounts(int[] counts) {
+        if (counts.length != params.size() + 1) {
+            throw new IllegalArgumentException("optimizer: " + (counts.length - 1) + " step counts for " + params.size() + " parameters");
+        }
+        steps = counts[0];
+        System.arraycopy(counts, 1, parameterSteps, 0, params.size());
+    }
 
     public float learningRate() {
         return lr;

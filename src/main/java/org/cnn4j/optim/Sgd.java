@@ -1,7 +1,9 @@
 package org.cnn4j.optim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.kernels.Optimizers;
 import org.cnn4j.nn.Parameter;
@@ -12,7 +14,6 @@ public final class Sgd extends Optimizer {
     private final float momentum, dampening, weightDecay;
     private final boolean nesterov;
     private final List<Tensor> buffers = new ArrayList<>();
-    private final int[] stepsOf;
 
     public Sgd(List<Parameter> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
         super(params, lr);
@@ -24,7 +25,6 @@ public final class Sgd extends Optimizer {
         for (Parameter p : this.params) {
             buffers.add(momentum != 0 ? Tensor.zeros(p.value().dims()).detach() : null);
         }
-        stepsOf = new int[this.params.size()];
     }
 
     public Sgd(List<Parameter> params, float lr, float momentum) {
@@ -32,8 +32,24 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(int i, Parameter p) {
-        Optimizers.sgdStep(new SgdSpec(lr, momentum, dampening, weightDecay, nesterov), ++stepsOf[i], p.value(), p.grad(), buffers.get(i));
+    protected void update(int i, Parameter p, int step) {
+        Optimizers.sgdStep(new SgdSpec(lr, momentum, dampening, weightDecay, nesterov), step, p.value(), p.grad(), buffers.get(i));
+    }
+
+    @Override
+    public String kind() {
+        return "sgd";
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < buffers.size(); i++) {
+            if (buffers.get(i) != null) {
+                out.put(i + ".momentum_buffer", buffers.get(i));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.cnn4j.train;
 
-/** Stops training when the validation loss has not improved by {@code minDelta} for {@code patience} epochs. */
+/**
+ * Stops training when the validation loss (the training loss when there is no validation set) has not
+ * improved by {@code minDelta} for {@code patience} epochs.
+ */
 public final class EarlyStopping implements Callback {
     private final int patience;
     private final double minDelta;
@@ -17,8 +20,9 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public boolean afterEpoch(EpochResult r) {
-        if (r.validationLoss() < best - minDelta) {
-            best = r.validationLoss();
+        double loss = Double.isNaN(r.validationLoss()) ? r.trainLoss() : r.validationLoss();
+        if (loss < best - minDelta) {
+            best = loss;
             waited = 0;
             return true;
         }

@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.cnn4j.data.DataLoader;
+import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.CrossEntropyLoss;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.LrSchedule;
@@ -18,6 +19,8 @@ import org.cnn4j.tensor.Tensor;
  * Trains a classifier with softmax cross-entropy: {@link #fit} runs epochs of shuffled batches with
  * a progress bar (loss, accuracy, images/s, ETA), evaluates after each epoch and calls the callbacks
  * (checkpoints, early stopping); {@link #evaluate} and {@link #predict} run the model in eval mode.
+ * Runs are reproducible: the data order comes from the loader's seed and the epoch, and nothing else
+ * in a step is random but dropout, which draws from its own seed.
  */
 public final class Trainer implements AutoCloseable {
     private final Module model;
@@ -29,6 +32,7 @@ public final class Trainer implements AutoCloseable {
     private double clipNorm = Double.POSITIVE_INFINITY;
     private PrintStream console = System.out;
     private boolean progressBar = true;
+    private Tensor probabilities;
 
     public Trainer(Module model, Optimizer optimizer, LrSchedule schedule) {
         this.model = model;
@@ -134,8 +138,42 @@ public final class Trainer implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Class probabilities of every image of {@code data}, in eval mode: row i belongs to image i of the
+     * dataset (whatever order the loader serves them in).
+     */
+    public float[][] predict(DataLoader data) {
+        model.eval();
+        data.startEpoch(0);
+        int classes = data.dataset().numClasses();
+        float[][] out = new float[data.dataset().size()][];
+        for (int b = 0; b < data.numBatches(); b++) {
+            Tensor[] xy = data.batch(b);
+            Tensor logits = model.forward(xy[0]);
+            if (probabilities == null || !java.util.Arrays.equals(probabilities.dims(), logits.dims())) {
+                close(probabilities);
+                probabilities = Tensor.zeros(logits.dims()).detach();
+            }
+            Loss.softmax(logits, probabilities);
+            java.nio.FloatBuffer p = probabilities.buffer();
+            for (int i = 0; i < logits.dim(0); i++) {
+                float[] row = new float[classes];
+                p.get(i * classes, row);
+                out[data.indexOf(b, i)] = row;
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         loss.close();
+        close(probabilities);
+    }
+
+    private static void close(Tensor t) {
+        if (t != null) {
+            t.close();
+        }
     }
 }

@@ -2,6 +2,8 @@ package org.cnn4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,5 +42,24 @@ class TrainingCommandsTest {
         assertThat(Main.run("train", "--model", "no-such-net", "--epochs", "1", "--out", dir.resolve("x").toString())).isEqualTo(2);
         assertThat(Main.run("train", "--data", dir.toString(), "--out", dir.resolve("x").toString())).isEqualTo(2);
         assertThat(Main.run("explain", "--model-file", junk.toString(), "examples/bag.png")).isEqualTo(2);
+        assertThat(Main.run("train", "--resume", "--out", dir.resolve("never-written.cnn4j").toString())).isEqualTo(2);
+        assertThat(Main.run("train", "--optimizer", "rmsprop", "--epochs", "1", "--limit", "10", "--out", dir.resolve("x").toString())).isEqualTo(2);
+        assertThat(Main.run("train", "--epochs", "zero")).as("a bad number is a usage error").isEqualTo(2);
+    }
+
+    @Test
+    void everyTrainingCommandExplainsItself() {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(text, true));
+        try {
+            for (String command : new String[] {"train", "eval", "predict", "demo"}) {
+                assertThat(Main.run(command, "--help")).isZero();
+            }
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(text.toString()).contains("Usage: cnn4j train", "--resume", "Usage: cnn4j eval", "confusion matrix",
+                "Usage: cnn4j predict", "top-3", "Usage: cnn4j demo", "Example:");
     }
 }

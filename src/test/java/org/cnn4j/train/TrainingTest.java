@@ -16,7 +16,10 @@ import org.cnn4j.optim.LrSchedule;
 import org.cnn4j.zoo.Zoo;
 import org.junit.jupiter.api.Test;
 
-/** A short seeded training run on the embedded sample learns, and the same seed gives the same run. */
+/**
+ * A short seeded training run on the embedded sample learns (that the same seed gives the same run, and a
+ * resumed run the same end, is {@link ResumeTest}'s job).
+ */
 class TrainingTest {
 
     private static List<EpochResult> run(long seed) throws IOException {
@@ -32,16 +35,12 @@ class TrainingTest {
     }
 
     @Test
-    void lossFallsAndAccuracyIsFarAboveChanceAndReproducible() throws IOException {
+    void lossFallsAndAccuracyIsFarAboveChance() throws IOException {
         List<EpochResult> a = run(11);
         assertThat(a).hasSize(3);
-        assertThat(a.get(2).trainLoss()).isLessThan(a.get(0).trainLoss());
+        assertThat(a.get(1).trainLoss()).isLessThan(a.get(0).trainLoss());
+        assertThat(a.get(2).trainLoss()).isLessThan(a.get(1).trainLoss());
         assertThat(a.get(2).validationAccuracy()).as("10 classes: chance is 10%").isGreaterThan(0.6);
-        List<EpochResult> b = run(11);
-        for (int e = 0; e < 3; e++) {
-            assertThat(b.get(e).trainLoss()).isEqualTo(a.get(e).trainLoss());
-            assertThat(b.get(e).validationAccuracy()).isEqualTo(a.get(e).validationAccuracy());
-        }
     }
 
     @Test

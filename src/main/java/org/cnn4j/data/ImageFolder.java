@@ -1,0 +1,105 @@
+package org.cnn4j.data;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * A dataset stored as one sub-folder per class, like torchvision's ImageFolder:
+ * {@code root/cat/001.png, root/dog/xyz.jpg, ...}. Classes are the sub-folder names in sorted order
+ * (so class indices do not depend on the file system); the PNG and JPEG files of each are read in
+ * sorted order, resized to {@code height x width} (bilinear) and kept as grayscale (1 channel, ITU-R
+ * 601 luma) or RGB (3 channels), with values in [0, 1].
+ */
+public final class ImageFolder {
+    private ImageFolder() {
+    }
+
+    /** Loads every image under {@code root}; {@code channels} is 1 (grayscale) or 3 (RGB). */
+    public static ImageDataset load(Path root, int channels, int height, int width) throws IOException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("image folder: channels must be 1 or 3, got " + channels);
+        }
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("image folder: image size must be > 0, got " + height + "x" + width);
+        }
+        if (!Files.isDirectory(root)) {
+            throw new IOException("image folder " + root + ": no such directory");
+        }
+        List<Path> classDirs;
+        try (Stream<Path> s = Files.list(root)) {
+            classDirs = s.filter(Files::isDirectory).sorted().toList();
+        }
+        if (classDirs.isEmpty()) {
+            throw new IOException("image folder " + root + ": no class sub-folders (expected root/CLASS/IMAGE.png)");
+        }
+        List<String> classNames = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (Path dir : classDirs) {
+            List<Path> images;
+            try (Stream<Path> s = Files.list(dir)) {
+                images = s.filter(ImageFolder::isImage).sorted().toList();
+            }
+            for (Path f : images) {
+                files.add(f);
+                labels.add(classNames.size());
+            }
+            classNames.add(dir.getFileName().toString());
+        }
+        if (files.isEmpty()) {
+            throw new IOException("image folder " + root + ": no .png, .jpg or .jpeg files in its " + classDirs.size() + " class folders");
+        }
+        int per = channels * height * width;
+        float[] pixels = new float[files.size() * per];
+        for (int i = 0; i < files.size(); i++) {
+            readInto(files.get(i), channels, height, width, pixels, i * per);
+        }
+        return new ImageDataset(pixels, labels.stream().mapToInt(Integer::intValue).toArray(), channels, height, width, classNames);
+    }
+
+    private static boolean isImage(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(p) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
+    }
+
+    /** Decodes, resizes and writes one image as [channels, height, width] floats at {@code offset}. */
+    private static void readInto(Path file, int channels, int height, int width, float[] out, int offset) throws IOException {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new IOException("image folder: cannot decode " + file + " (" + e.getMessage() + ")", e);
+        }
+        if (img == null) {
+            throw new IOException("image folder: " + file + " is not a PNG or JPEG image");
+        }
+        BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sized.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(img, 0, 0, width, height, null);
+        g.dispose();
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = sized.getRGB(x, y), r = (rgb >> 16) & 255, gr = (rgb >> 8) & 255, b = rgb & 255;
+                int at = offset + y * width + x;
+                if (channels == 1) {
+                    out[at] = (0.299f * r + 0.587f * gr + 0.114f * b) / 255f;
+                } else {
+                    out[at] = r / 255f;
+                    out[at + plane] = gr / 255f;
+                    out[at + 2 * plane] = b / 255f;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.cnn4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.cnn4j.data.DataLoader;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageDataset;
+import org.cnn4j.io.ModelFile;
+import org.cnn4j.nn.Init;
+import org.cnn4j.nn.Module;
+import org.cnn4j.optim.Adam;
+import org.cnn4j.optim.LrSchedule;
+import org.cnn4j.zoo.Zoo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run is a function of its seed, and a run stopped after epoch 1 and resumed from its checkpoint (weights,
+ * batch norm statistics, Adam's moments and step counts, history) ends bit for bit where an uninterrupted
+ * run ends. Also: predictions come back in dataset order whatever order the loader serves.
+ */
+class ResumeTest {
+    private static final long SEED = 21;
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private static ImageDataset data() throws IOException {
+        return FashionMnist.sample(true).limit(160);
+    }
+
+    private static LrSchedule schedule() {
+        return LrSchedule.cosine(3e-3f, 1e-4f, 2).withWarmup(0.5);
+    }
+
+    /** Trains a fresh seeded model for {@code epochs}; writes a checkpoint after each epoch when {@code checkpoint} is set. */
+    private static Map<String, float[]> train(int epochs, Path checkpoint, List<EpochResult> history) throws IOException {
+        ImageDataset train = data();
+        Init.manualSeed(SEED);
+        Module net = Zoo.build("fmnist-cnn-small", 1, 28, 28, 10);
+        try (net; Adam adam = Adam.of(net.parameters(), 3e-3f); Trainer t = new Trainer(net, adam, schedule());
+             DataLoader loader = new DataLoader(train, 32, true, SEED, FashionMnist.MEAN, FashionMnist.STD)) {
+            t.console(QUIET, false);
+            if (checkpoint != null) {
+                t.addCallback(r -> {
+                    ModelFile.write(checkpoint, new ModelFile.Saved("fmnist-cnn-small", 1, 28, 28, train.classNames(), net, t.history()), adam);
+                    return true;
+                });
+            }
+            history.addAll(t.fit(loader, null, epochs));
+            return snapshot(net);
+        }
+    }
+
+    private static Map<String, float[]> resume(Path checkpoint, int epochs, List<EpochResult> history) throws IOException {
+        ModelFile.Saved saved = ModelFile.read(checkpoint);
+        Module net = saved.model();
+        try (net; Adam adam = Adam.of(net.parameters(), 3e-3f); Trainer t = new Trainer(net, adam, schedule());
+             DataLoader loader = new DataLoader(data(), 32, true, SEED, FashionMnist.MEAN, FashionMnist.STD)) {
+            t.console(QUIET, false);
+            assertThat(ModelFile.restoreOptimizer(checkpoint, adam)).isTrue();
+            t.resumeFrom(saved.history());
+            history.addAll(t.fit(loader, null, epochs));
+            return snapshot(net);
+        }
+    }
+
+    private static Map<String, float[]> snapshot(Module net) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        net.namedParameters().forEach((n, p) -> out.put(n, p.value().toArray()));
+        net.namedBuffers().forEach((n, t) -> out.put(n, t.toArray()));
+        return out;
+    }
+
+    @Test
+    void aResumedRunEndsExactlyWhereAnUninterruptedOneEnds(@TempDir Path dir) throws IOException {
+        List<EpochResult> straight = new java.util.ArrayList<>(), stopped = new java.util.ArrayList<>(), resumed = new java.util.ArrayList<>();
+        Map<String, float[]> full = train(2, null, straight);
+        Path checkpoint = dir.resolve("ckpt.cnn4j");
+        train(1, checkpoint, stopped);
+        assertThat(stopped.get(0).trainLoss()).as("same seed, same first epoch").isEqualTo(straight.get(0).trainLoss());
+        Map<String, float[]> after = resume(checkpoint, 2, resumed);
+        assertThat(resumed).hasSize(2);
+        assertThat(resumed.get(1).trainLoss()).isEqualTo(straight.get(1).trainLoss());
+        assertThat(resumed.get(1).learningRate()).isEqualTo(straight.get(1).learningRate());
+        full.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
+    }
+
+    @Test
+    void predictionsComeInDatasetOrder() throws IOException {
+        ImageDataset test = FashionMnist.sample(false).limit(40);
+        Init.manualSeed(SEED);
+        try (Module net = Zoo.build("fmnist-cnn-small", 1, 28, 28, 10); Adam adam = Adam.of(net.parameters(), 1e-3f);
+             Trainer t = new Trainer(net, adam, null);
+             DataLoader inOrder = new DataLoader(test, 16, false, 0, FashionMnist.MEAN, FashionMnist.STD);
+             DataLoader shuffled = new DataLoader(test, 16, true, 5, FashionMnist.MEAN, FashionMnist.STD)) {
+            float[][] a = t.predict(inOrder), b = t.predict(shuffled);
+            assertThat(a).hasDimensions(40, 10);
+            for (int i = 0; i < 40; i++) {
+                float sum = 0;
+                for (float p : a[i]) {
+                    sum += p;
+                }
+                assertThat(sum).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-5f));
+                assertThat(b[i]).as("image %d", i).containsExactly(a[i]);
+            }
+        }
+    }
+}
