@@ -3,12 +3,9 @@ package org.cnn4j.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
-import org.cnn4j.tensor.Layout;
-import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -34,10 +31,10 @@ public final class ConvBenchmark {
                                    double minSeconds) {
         Conv2dSpec s = layer.spec();
         ConvAlgorithm before = ConvAlgorithm.current();
-        try (Tensor x = random(Shape.of(s.inputDims()), 1);
-             Tensor w = random(Shape.of(s.weightDims()), 2);
-             Tensor b = random(Shape.of(s.k()), 3);
-             Tensor y = random(Shape.of(s.outputDims()), 4)) {
+        try (Tensor x = RandomTensors.uniform(s.inputDims(), 1);
+             Tensor w = RandomTensors.uniform(s.weightDims(), 2);
+             Tensor b = RandomTensors.uniform(new int[] {s.k()}, 3);
+             Tensor y = RandomTensors.uniform(s.outputDims(), 4)) {
             Runnable[] runs = new Runnable[algorithms.size()];
             for (int a = 0; a < runs.length; a++) {
                 ConvAlgorithm algo = algorithms.get(a);
@@ -76,15 +73,5 @@ public final class ConvBenchmark {
         } finally {
             ConvAlgorithm.use(before);
         }
-    }
-
-    private static Tensor random(Shape shape, long seed) {
-        Tensor t = Tensor.zeros(shape, shape.rank() == 4 ? Layout.NHWC : Layout.PLAIN);
-        SplittableRandom r = new SplittableRandom(seed);
-        java.nio.FloatBuffer buf = t.buffer();
-        for (int i = 0; i < buf.limit(); i++) {
-            buf.put(i, (float) (r.nextDouble() - 0.5));
-        }
-        return t;
     }
 }

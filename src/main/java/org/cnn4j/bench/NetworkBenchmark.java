@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeBackend;
@@ -115,13 +114,7 @@ public final class NetworkBenchmark {
 
     private Tensor random(int mb) {
         Layout layout = Backends.current() instanceof NativeBackend ? Layout.NHWC : Layout.NCHW;
-        Tensor t = Tensor.zeros(Shape.of(mb, input[0], input[1], input[2]), layout);
-        SplittableRandom r = new SplittableRandom(mb);
-        java.nio.FloatBuffer b = t.buffer();
-        for (int i = 0; i < b.limit(); i++) {
-            b.put(i, (float) (r.nextDouble() * 2 - 1));
-        }
-        return t;
+        return RandomTensors.uniform(Shape.of(mb, input[0], input[1], input[2]), layout, mb);
     }
 
     private Tensor labels(int mb) {

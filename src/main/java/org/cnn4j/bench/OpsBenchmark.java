@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Pool2dSpec;
@@ -35,9 +34,10 @@ public final class OpsBenchmark {
         shapes.put("14x14x64", new int[] {mb, 64, 14, 14});
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             int[] d = e.getValue();
-            try (Tensor x = random(d, 1); Tensor y = random(d, 2); Tensor z = random(d, 3); Tensor g = random(d, 4);
-                 Tensor gamma = random(new int[] {d[1]}, 5); Tensor beta = random(new int[] {d[1]}, 6);
-                 Tensor mean = random(new int[] {d[1]}, 7); Tensor var = Tensor.zeros(d[1]).fill(1f);
+            try (Tensor x = RandomTensors.uniform(d, 1); Tensor y = RandomTensors.uniform(d, 2);
+                 Tensor z = RandomTensors.uniform(d, 3); Tensor g = RandomTensors.uniform(d, 4);
+                 Tensor gamma = RandomTensors.uniform(new int[] {d[1]}, 5); Tensor beta = RandomTensors.uniform(new int[] {d[1]}, 6);
+                 Tensor mean = RandomTensors.uniform(new int[] {d[1]}, 7); Tensor var = Tensor.zeros(d[1]).fill(1f);
                  Tensor bm = Tensor.zeros(d[1]); Tensor bv = Tensor.zeros(d[1]); Tensor gg = Tensor.zeros(d[1]); Tensor gb = Tensor.zeros(d[1])) {
                 Pool2dSpec pool = Pool2dSpec.of(Pool2dSpec.Kind.MAX, d[0], d[1], d[2], d[3], 2, 2, 0);
                 try (Tensor pooled = Tensor.zeros(Shape.of(pool.outputDims()), Layout.NHWC)) {
@@ -70,16 +70,6 @@ public final class OpsBenchmark {
     private static Result result(String op, String shape, double ms, long bytes, double copyGbs) {
         double gbs = bytes / (ms * 1e-3) * 1e-9;
         return new Result(op, shape, ms, gbs, 100 * gbs / copyGbs);
-    }
-
-    private static Tensor random(int[] dims, long seed) {
-        Tensor t = Tensor.zeros(Shape.of(dims), dims.length == 4 ? Layout.NHWC : Layout.PLAIN);
-        SplittableRandom r = new SplittableRandom(seed);
-        java.nio.FloatBuffer b = t.buffer();
-        for (int i = 0; i < b.limit(); i++) {
-            b.put(i, (float) (r.nextDouble() * 2 - 1));
-        }
-        return t;
     }
 
     private static double median(int reps, Runnable op) {
