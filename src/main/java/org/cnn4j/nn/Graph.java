@@ -206,8 +206,9 @@ public final class Graph extends Module {
                 case ADD -> n.inputs.forEach(in -> accumulate(grads, in, g));
                 default -> {
                     List<Tensor> parts = new ArrayList<>();
-                    for (String in : n.inputs) {
-                        parts.add(buffer(n.name + "/grad/" + in, values.get(in).layout(), values.get(in).dims()));
+                    for (int k = 0; k < n.inputs.size(); k++) { // by position: one node may be concatenated twice
+                        Tensor in = values.get(n.inputs.get(k));
+                        parts.add(buffer(n.name + "/grad/" + k, in.layout(), in.dims()));
                     }
                     Elementwise.splitChannels(g, parts);
                     for (int k = 0; k < parts.size(); k++) {

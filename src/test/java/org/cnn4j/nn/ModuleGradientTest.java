@@ -126,6 +126,20 @@ class ModuleGradientTest {
     }
 
     @Test
+    void graphWhereOneNodeFeedsTheSameMergeTwice() {
+        Graph g = new Graph("x")
+                .layer("a", new Conv2d(2, 2, 3, 1, 1, 1, 1, true), "x")
+                .layer("ta", ActivationLayer.tanh(), "a")
+                .concat("twice", "ta", "ta", "x")
+                .add("double", "ta", "ta")
+                .layer("mix", new Conv2d(6, 2, 1, 1, 0, 1, 1, false), "twice")
+                .add("sum", "mix", "double", "x");
+        try (g; Tensor x = random(2, 2, 4, 4)) {
+            check(g, x);
+        }
+    }
+
+    @Test
     void frozenLayersGetNoGradientAndTheFirstLayerNoInputGradient() {
         Conv2d first = new Conv2d(1, 2, 3, 1, 1, 1, 1, true);
         Linear head = new Linear(2 * 4 * 4, 2);
