@@ -38,6 +38,7 @@ public final class DataLoader implements AutoCloseable {
         this.mean = mean;
         this.std = std;
         this.order = new int[data.size()];
+        startEpoch(0); // batches are valid before the first explicit startEpoch
     }
 
     /** Sets the memory layout of image batches (before the first batch). */

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads the IDX format of MNIST-style datasets: a magic number (0x0803 for images, 0x0801 for
@@ -21,7 +22,7 @@ public final class IdxReader {
 
     /** Images as unsigned bytes [n * rows * cols]; {@code dims} receives {n, rows, cols}. */
     public static byte[] readImages(InputStream in, String source, int[] dims) throws IOException {
-        try (DataInputStream data = open(in)) {
+        try (DataInputStream data = open(in, source)) {
             int magic = header(data, source);
             if (magic != UBYTE_IMAGES) {
                 throw new IOException(source + ": not an IDX image file (magic 0x" + Integer.toHexString(magic) + ", expected 0x803)");
@@ -42,7 +43,7 @@ public final class IdxReader {
 
     /** Labels as class indices. */
     public static int[] readLabels(InputStream in, String source) throws IOException {
-        try (DataInputStream data = open(in)) {
+        try (DataInputStream data = open(in, source)) {
             int magic = header(data, source);
             if (magic != UBYTE_LABELS) {
                 throw new IOException(source + ": not an IDX label file (magic 0x" + Integer.toHexString(magic) + ", expected 0x801)");
@@ -58,13 +59,39 @@ public final class IdxReader {
         }
     }
 
-    private static DataInputStream open(InputStream in) throws IOException {
+    private static DataInputStream open(InputStream in, String source) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
         buffered.mark(2);
         int b0 = buffered.read(), b1 = buffered.read();
         buffered.reset();
         boolean gzip = b0 == 0x1f && b1 == 0x8b;
-        return new DataInputStream(gzip ? new BufferedInputStream(new GZIPInputStream(buffered), 1 << 16) : buffered);
+        if (!gzip) {
+            return new DataInputStream(buffered);
+        }
+        try {
+            return new DataInputStream(new BufferedInputStream(new NamedGzipStream(buffered, source), 1 << 16));
+        } catch (EOFException e) {
+            throw new IOException(source + ": gzip header is truncated", e);
+        }
+    }
+
+    /** A gzip stream whose decompression errors name the file (java.util.zip's messages do not). */
+    private static final class NamedGzipStream extends GZIPInputStream {
+        private final String source;
+
+        NamedGzipStream(InputStream in, String source) throws IOException {
+            super(in, 1 << 16);
+            this.source = source;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            try {
+                return super.read(buf, off, len);
+            } catch (ZipException e) {
+                throw new IOException(source + ": corrupt gzip data (" + e.getMessage() + ")", e);
+            }
+        }
     }
 
     private static int header(DataInputStream data, String source) throws IOException {

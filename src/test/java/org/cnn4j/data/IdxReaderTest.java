@@ -7,8 +7,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
 
@@ -48,6 +51,32 @@ class IdxReaderTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("not an IDX label file");
         assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(new byte[0]), "empty.idx", new int[3]))
                 .isInstanceOf(IOException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void damagedGzipFilesNameTheFile() throws IOException {
+        byte[] gz = gzip(images(4, 8, 8, 256));
+        byte[] cut = java.util.Arrays.copyOf(gz, gz.length / 2);
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(cut), "cut.gz", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("cut.gz").hasMessageContaining("truncated");
+        byte[] scrambled = gz.clone();
+        for (int i = 12; i < scrambled.length - 8; i++) {
+            scrambled[i] ^= (byte) 0x5a;
+        }
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(scrambled), "scrambled.gz", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("scrambled.gz");
+        assertThatThrownBy(() -> IdxReader.readLabels(new ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 8}), "stub.gz"))
+                .isInstanceOf(IOException.class).hasMessageContaining("stub.gz");
+    }
+
+    @Test
+    void aDirectoryWithMismatchedImagesAndLabelsIsRejected(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("train-images-idx3-ubyte"), images(3, 28, 28, 3 * 784));
+        Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(ByteBuffer.allocate(10).putInt(0x801).putInt(2).array()));
+        assertThatThrownBy(() -> FashionMnist.fromDirectory(dir, true)).isInstanceOf(IOException.class)
+                .hasMessageContaining("3 images but 2 labels");
+        assertThatThrownBy(() -> FashionMnist.fromDirectory(dir, false)).isInstanceOf(IOException.class)
+                .hasMessageContaining("t10k-images-idx3-ubyte");
     }
 
     @Test
