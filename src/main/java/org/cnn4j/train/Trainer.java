@@ -7,6 +7,7 @@ import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.CrossEntropyLoss;
@@ -72,6 +73,15 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains up to epoch {@code epochs} (counting resumed ones); {@code validation} may be null. */
     public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) throws IOException {
+        ConvAlgorithm.weightsChangeEveryStep(true);
+        try {
+            return fitEpochs(train, validation, epochs);
+        } finally {
+            ConvAlgorithm.weightsChangeEveryStep(false);
+        }
+    }
+
+    private List<EpochResult> fitEpochs(DataLoader train, DataLoader validation, int epochs) throws IOException {
         int classes = train.dataset().numClasses();
         for (int epoch = history.size(); epoch < epochs; epoch++) {
             model.train();
@@ -98,9 +108,9 @@ public final class Trainer implements AutoCloseable {
             EpochResult r = new EpochResult(epoch + 1, m.loss(), m.accuracy(), val == null ? Double.NaN : val.loss(),
                     val == null ? Double.NaN : val.accuracy(), optimizer.learningRate(), secs, m.count() / secs);
             history.add(r);
-            console.printf("epoch %d/%d: train loss %.4f acc %.2f%% | validation loss %.4f acc %.2f%% | %.1f s, %.0f images/s%n",
-                    r.epoch(), epochs, r.trainLoss(), 100 * r.trainAccuracy(), r.validationLoss(), 100 * r.validationAccuracy(),
-                    r.seconds(), r.imagesPerSecond());
+            String validated = val == null ? "" : String.format(" | validation loss %.4f acc %.2f%%", r.validationLoss(), 100 * r.validationAccuracy());
+            console.printf("epoch %d/%d: train loss %.4f acc %.2f%%%s | %.1f s, %.0f images/s%n", r.epoch(), epochs, r.trainLoss(),
+                    100 * r.trainAccuracy(), validated, r.seconds(), r.imagesPerSecond());
             boolean goOn = true;
             for (Callback c : callbacks) {
                 goOn &= c.afterEpoch(r);
