@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The --data and --limit options shared by train, eval and demo. */
 final class DataOptions {
-    @Option(names = "--data", paramLabel = "DIR", arity = "0..1", fallbackValue = "/usr/share/datasets/fashion-mnist",
+    @Option(names = "--data", paramLabel = "DIR", arity = "0..1", fallbackValue = FashionMnist.DEBIAN_DIR,
             description = "Folder with the Fashion-MNIST IDX files (.gz or raw); --data alone means the full set of Debian's "
                     + "dataset-fashion-mnist package in ${FALLBACK-VALUE}. Default: the sample embedded in the jar (3400 "
                     + "training, 1000 test images).")

@@ -16,7 +16,8 @@ public final class FashionMnist {
             "Shirt", "Sneaker", "Bag", "Ankle boot");
     /** Mean and standard deviation of the training pixels in [0, 1], as NETS.md normalises. */
     public static final float MEAN = 0.2860f, STD = 0.3530f;
-    public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Where Debian's dataset-fashion-mnist package installs the full set. */
+    public static final String DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
 
     private FashionMnist() {
     }

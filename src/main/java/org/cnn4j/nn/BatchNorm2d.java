@@ -10,6 +10,8 @@ import org.cnn4j.tensor.Tensor;
  * Batch normalisation over the channels of [N, C, H, W] (eps 1e-5, momentum 0.1 by default, as
  * PyTorch). Training normalises with the batch statistics and updates the running ones; evaluation
  * uses the running statistics. gamma starts at 1, beta at 0, running mean 0, running variance 1.
+ * Freezing stops gamma and beta; the running statistics still follow the batches in training mode, as
+ * in PyTorch, so to fix them too when fine-tuning, put this layer in {@link #eval()} mode.
  */
 public final class BatchNorm2d extends Module {
     private final int channels;

@@ -12,7 +12,8 @@ import org.cnn4j.tensor.Tensor;
  * owns and reuses for the next call with the same batch size (a warmed-up step allocates nothing);
  * {@link #backward} takes the gradient of the loss with respect to that output and returns the
  * gradient with respect to the input (null when the input needs none, e.g. the first layer), after
- * writing the gradients of its parameters. Parameters are named ({@code layer.weight}) and listable;
+ * writing the gradients of its parameters (overwriting them: there is nothing to zero between steps,
+ * and a frozen parameter's gradient is left alone). Parameters are named ({@code layer.weight}) and listable;
  * {@link #train()} / {@link #eval()} switch modes; {@link #freeze()} stops gradients and updates.
  */
 public abstract class Module implements AutoCloseable {
