@@ -102,6 +102,41 @@ class ModuleGradientTest {
     }
 
     @Test
+    void piecewiseLinearLayersAwayFromTheirKinks() {
+        // max pool, ReLU and leaky ReLU have kinks; with this seed no sampled input lies within h of one
+        Sequential net = new Sequential();
+        net.add("conv", new Conv2d(1, 2, 3, 1, 1, 1, 1, true)).add("leaky", ActivationLayer.leakyRelu(0.2f))
+                .add("pool", Pool2d.max(2, 2)).add("relu", ActivationLayer.relu()).add("flat", new Flatten())
+                .add("fc", new Linear(2 * 3 * 3, 3));
+        try (net; Tensor x = random(2, 1, 6, 6)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void dropoutScalesKeptUnitsAndRoutesTheGradientThroughTheSameMask() {
+        try (Dropout drop = new Dropout(0.25f, 17); Tensor x = random(4, 8, 8, 8); Tensor g = random(4, 8, 8, 8)) {
+            float[] xv = x.toArray(), y = drop.forward(x).toArray(), gx = drop.backward(g).toArray(), gv = g.toArray();
+            int dropped = 0;
+            for (int i = 0; i < xv.length; i++) {
+                boolean kept = y[i] != 0;
+                dropped += kept ? 0 : 1;
+                assertThat(y[i]).isCloseTo(kept ? xv[i] / 0.75f : 0f, within(1e-6f));
+                assertThat(gx[i]).isCloseTo(kept ? gv[i] / 0.75f : 0f, within(1e-6f));
+            }
+            // 2048 units, p = 0.25: 512 expected, standard deviation ~20
+            assertThat(dropped).isBetween(412, 612);
+            float[] second = drop.forward(x).toArray();
+            assertThat(second).as("a new mask each step").isNotEqualTo(y);
+            drop.eval();
+            assertThat(drop.forward(x).toArray()).containsExactly(xv);
+        }
+        try (Dropout a = new Dropout(0.5f, 3); Dropout b = new Dropout(0.5f, 3); Tensor x = random(2, 16)) {
+            assertThat(b.forward(x).toArray()).as("same seed, same masks").containsExactly(a.forward(x).toArray());
+        }
+    }
+
+    @Test
     void batchNormInTrainingModeThroughTheBatchStatistics() {
         Sequential net = new Sequential(new Conv2d(1, 2, 3, 1, 1, 1, 1, false), new BatchNorm2d(2), ActivationLayer.tanh());
         try (net; Tensor x = random(3, 1, 4, 4)) {
