@@ -107,8 +107,20 @@ public final class NetworkDescription {
         return switch (type) {
             case "Sequential" -> {
                 Sequential s = new Sequential();
-                for (JsonNode layer : array(d, "layers", type)) {
-                    s.add(text(layer, "name", type + " layer"), build(layer.path("layer")));
+                try {
+                    for (JsonNode entry : array(d, "layers", type)) {
+                        String name = text(entry, "name", type + " layer");
+                        Module layer = build(entry.path("layer"));
+                        try {
+                            s.add(name, layer);
+                        } catch (RuntimeException e) {
+                            layer.close();
+                            throw e;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    s.close(); // frees the layers built before the fault
+                    throw e;
                 }
                 yield s;
             }
@@ -140,6 +152,16 @@ public final class NetworkDescription {
 
     private static Graph graph(JsonNode d) {
         Graph g = new Graph(text(d, "input", "Graph"));
+        try {
+            addNodes(g, d);
+        } catch (RuntimeException e) {
+            g.close(); // frees the layers built before the fault
+            throw e;
+        }
+        return g;
+    }
+
+    private static void addNodes(Graph g, JsonNode d) {
         for (JsonNode n : array(d, "nodes", "Graph")) {
             String name = text(n, "name", "Graph node");
             List<String> inputs = new ArrayList<>();
@@ -150,7 +172,13 @@ public final class NetworkDescription {
                     if (in.length != 1) {
                         throw new IllegalArgumentException("network description: layer node '" + name + "' needs one input, has " + in.length);
                     }
-                    g.layer(name, build(n.path("layer")), in[0]);
+                    Module layer = build(n.path("layer"));
+                    try {
+                        g.layer(name, layer, in[0]);
+                    } catch (RuntimeException e) {
+                        layer.close();
+                        throw e;
+                    }
                 }
                 case "add" -> g.add(name, in);
                 case "concat" -> g.concat(name, in);
@@ -160,7 +188,6 @@ public final class NetworkDescription {
         if (d.hasNonNull("output")) {
             g.output(d.get("output").asText());
         }
-        return g;
     }
 
     private static String text(JsonNode d, String field, String where) {

@@ -16,6 +16,10 @@ public final class Pool2d extends Module {
     private Tensor input, output, gradInput;
 
     public Pool2d(Pool2dSpec.Kind kind, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        if (kind == null || kernel <= 0 || stride <= 0 || padding < 0 || padding > kernel / 2) {
+            throw new IllegalArgumentException("Pool2d: need a kind, kernel > 0, stride > 0 and 0 <= padding <= kernel/2, got "
+                    + kind + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
+        }
         this.kind = kind;
         this.kernel = kernel;
         this.stride = stride;

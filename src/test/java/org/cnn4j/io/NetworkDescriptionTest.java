@@ -85,6 +85,12 @@ class NetworkDescriptionTest {
         assertThatThrownBy(() -> NetworkDescription.build(json.readTree(
                 "{\"type\":\"Graph\",\"input\":\"x\",\"nodes\":[{\"name\":\"s\",\"op\":\"add\",\"inputs\":[\"x\",\"y\"]}]}")))
                 .hasMessageContaining("no node named 'y'");
+        long held = Tensor.liveBytes();
+        assertThatThrownBy(() -> NetworkDescription.build(json.readTree("{\"type\":\"Sequential\",\"layers\":["
+                + "{\"name\":\"fc\",\"layer\":{\"type\":\"Linear\",\"in\":300,\"out\":300,\"bias\":true}},"
+                + "{\"name\":\"pool\",\"layer\":{\"type\":\"MaxPool2d\",\"kernel\":2,\"stride\":0,\"padding\":0,"
+                + "\"ceil_mode\":false,\"count_include_pad\":false}}]}"))).hasMessageContaining("stride > 0");
+        assertThat(Tensor.liveBytes()).as("the layers built before the fault are freed").isEqualTo(held);
         try (Conv2d conv = new Conv2d(1, 1, 3, 1); BatchNorm2d bn = new BatchNorm2d(1); Conv2d fused = conv.foldedWith(bn, true)) {
             assertThatThrownBy(() -> NetworkDescription.describe(fused)).hasMessageContaining("inference copy");
         }
