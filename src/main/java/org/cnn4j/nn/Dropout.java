@@ -6,12 +6,16 @@ import org.cnn4j.tensor.Tensor;
 /**
  * Inverted dropout: in training, zeroes each element with probability p and scales the rest by
  * 1/(1-p); in evaluation, the identity. The mask of call t is a function of (seed, t, element), so a
- * run is reproducible from its seed on any backend and thread count.
+ * run is reproducible from its seed on any backend and thread count. The call counter t is saved with
+ * the model (buffer {@code calls}), so a run resumed from a checkpoint draws the masks it would have drawn.
  */
 public final class Dropout extends Module {
+    /** Model files hold float32 tensors: the counter is kept as two exact 24-bit halves (good for 2^48 calls). */
+    private static final int HALF = 1 << 24;
+
     private final float p;
     private final long seed;
-    private long calls;
+    private final Tensor calls = Tensor.zeros(2).detach();
     private Tensor mask, output, gradInput;
     private boolean applied;
 
@@ -39,8 +43,21 @@ public final class Dropout extends Module {
         }
         mask = ensure(mask, x.layout(), x.dims());
         output = ensure(output, x.layout(), x.dims());
-        Elementwise.dropout(p, seed * 0x9E3779B97F4A7C15L + calls++, x, mask, output);
+        Elementwise.dropout(p, seed * 0x9E3779B97F4A7C15L + nextCall(), x, mask, output);
         return output;
+    }
+
+    /** Returns the call counter and advances it. */
+    private long nextCall() {
+        java.nio.FloatBuffer c = calls.buffer();
+        long t = (long) c.get(1) * HALF + (long) c.get(0);
+        c.put(0, (float) ((t + 1) % HALF)).put(1, (float) ((t + 1) / HALF));
+        return t;
+    }
+
+    @Override
+    protected java.util.Map<String, Tensor> ownBuffers() {
+        return java.util.Map.of("calls", calls);
     }
 
     @Override

@@ -68,6 +68,20 @@ class NetworkDescriptionTest {
     }
 
     @Test
+    void dropoutDrawsTheMasksItWouldHaveDrawnAfterAModelFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("drop.cnn4j");
+        try (Sequential original = new Sequential().add("drop", new Dropout(0.5f, 7)); Tensor x = Tensor.zeros(4, 64).fill(1f)) {
+            original.forward(x);
+            original.forward(x);
+            ModelFile.write(f, new ModelFile.Saved("drop", 1, 1, 64, List.of("a"), original, List.of()));
+            float[] third = original.forward(x).toArray();
+            try (Module copy = ModelFile.read(f).model()) {
+                assertThat(copy.forward(x).toArray()).containsExactly(third);
+            }
+        }
+    }
+
+    @Test
     void descriptionsAreJsonANewcomerCanRead() {
         try (Module m = custom()) {
             String json = NetworkDescription.describe(m).toString();
