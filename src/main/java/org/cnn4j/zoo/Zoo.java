@@ -26,8 +26,9 @@ public final class Zoo {
     private Zoo() {
     }
 
+    /** The architectures by name, in the order they were added. */
     public static Map<String, Builder> models() {
-        return Map.copyOf(MODELS);
+        return java.util.Collections.unmodifiableMap(MODELS);
     }
 
     public static Module build(String name, int channels, int height, int width, int classes) {

@@ -32,6 +32,11 @@ class ZooTest {
     }
 
     @Test
+    void theZooListsItsModelsInOrder() {
+        assertThat(Zoo.models().keySet()).startsWith("fmnist-cnn", "fmnist-cnn-small", "fmnist-resnet");
+    }
+
+    @Test
     void unknownModelsAreNamedInTheError() {
         assertThatThrownBy(() -> Zoo.build("lenet-9", 1, 28, 28, 10)).hasMessageContaining("lenet-9").hasMessageContaining("fmnist-cnn");
     }
