@@ -154,35 +154,44 @@ public final class Graph extends Module {
         needsGrad.put(inputName, needsInputGrad());
         for (Node n : nodes.values()) {
             boolean upstream = n.inputs.stream().anyMatch(needsGrad::get);
-            Tensor y;
-            switch (n.kind) {
-                case LAYER -> {
-                    n.module.setNeedsInputGrad(upstream);
-                    long t0 = Profiler.start();
-                    y = n.module.forward(values.get(n.inputs.get(0)));
-                    Profiler.stop(n.name, 0, t0);
-                    upstream = upstream || !n.module.isFrozen();
-                }
-                case ADD -> {
-                    Tensor first = values.get(n.inputs.get(0));
-                    y = buffer(n.name, first.layout(), first.dims());
-                    Elementwise.add(first, values.get(n.inputs.get(1)), y);
-                    for (int i = 2; i < n.inputs.size(); i++) {
-                        Elementwise.add(y, values.get(n.inputs.get(i)), y);
-                    }
-                }
-                default -> {
-                    List<Tensor> parts = n.inputs.stream().map(values::get).toList();
-                    int channels = parts.stream().mapToInt(t -> t.dim(1)).sum();
-                    Tensor first = parts.get(0);
-                    y = buffer(n.name, first.layout(), first.dim(0), channels, first.dim(2), first.dim(3));
-                    Elementwise.concatChannels(parts, y);
-                }
+            try {
+                values.put(n.name, compute(n, upstream));
+            } catch (IllegalArgumentException e) { // say where in the graph: shapes that do not meet are the usual mistake
+                throw new IllegalArgumentException("Graph node '" + n.name + "' <- " + String.join(", ", n.inputs) + ": " + e.getMessage(), e);
             }
-            values.put(n.name, y);
-            needsGrad.put(n.name, upstream);
+            needsGrad.put(n.name, upstream || n.kind == Kind.LAYER && !n.module.isFrozen());
         }
         return values.get(out());
+    }
+
+    /** The output of node {@code n}; {@code upstream} says whether any of its inputs needs a gradient. */
+    private Tensor compute(Node n, boolean upstream) {
+        switch (n.kind) {
+            case LAYER -> {
+                n.module.setNeedsInputGrad(upstream);
+                long t0 = Profiler.start();
+                Tensor y = n.module.forward(values.get(n.inputs.get(0)));
+                Profiler.stop(n.name, 0, t0);
+                return y;
+            }
+            case ADD -> {
+                Tensor first = values.get(n.inputs.get(0));
+                Tensor y = buffer(n.name, first.layout(), first.dims());
+                Elementwise.add(first, values.get(n.inputs.get(1)), y);
+                for (int i = 2; i < n.inputs.size(); i++) {
+                    Elementwise.add(y, values.get(n.inputs.get(i)), y);
+                }
+                return y;
+            }
+            default -> {
+                List<Tensor> parts = n.inputs.stream().map(values::get).toList();
+                int channels = parts.stream().mapToInt(t -> t.dim(1)).sum();
+                Tensor first = parts.get(0);
+                Tensor y = buffer(n.name, first.layout(), first.dim(0), channels, first.dim(2), first.dim(3));
+                Elementwise.concatChannels(parts, y);
+                return y;
+            }
+        }
     }
 
     @Override

@@ -54,7 +54,11 @@ public final class Sequential extends Module {
             m.setNeedsInputGrad(needed);
             needed = needed || !m.isFrozen();
             long t0 = Profiler.start();
-            x = m.forward(x);
+            try {
+                x = m.forward(x);
+            } catch (IllegalArgumentException ex) { // say which layer: a shape that does not fit is the usual mistake
+                throw new IllegalArgumentException("Sequential layer '" + e.getKey() + "': " + ex.getMessage(), ex);
+            }
             Profiler.stop(e.getKey(), 0, t0);
         }
         return x;

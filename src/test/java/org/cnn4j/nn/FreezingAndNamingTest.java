@@ -121,6 +121,16 @@ class FreezingAndNamingTest {
     }
 
     @Test
+    void shapeErrorsNameTheLayerOrNode() {
+        try (Graph g = new Graph("x").layer("a", new Conv2d(1, 2, 3, 1), "x").layer("b", new Conv2d(1, 3, 3, 1), "x").add("sum", "a", "b");
+             Sequential s = new Sequential().add("features", new Conv2d(1, 2, 3, 1)).add("head", new Linear(5, 2));
+             Tensor x = ramp(1, 1, 4, 4)) {
+            assertThatThrownBy(() -> g.forward(x)).hasMessageStartingWith("Graph node 'sum' <- a, b: ");
+            assertThatThrownBy(() -> s.forward(x)).hasMessageStartingWith("Sequential layer 'head': Linear(5->2)");
+        }
+    }
+
+    @Test
     void trainAndEvalReachEveryLayer() {
         try (Sequential s = new Sequential(net(), new Dropout(0.5f, 1))) {
             s.eval();
