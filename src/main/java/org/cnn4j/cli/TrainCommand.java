@@ -47,8 +47,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay;
+    @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", description = "Weight decay: L2 added to the gradient for adam and sgd, decoupled for "
+            + "adamw (default: 0.01 for adamw, as PyTorch's AdamW, else 0).")
+    Float weightDecay;
 
     @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (x0.1 every 10 epochs) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
@@ -136,9 +140,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private Optimizer optimizer(Module net) {
         return switch (optimizer.toLowerCase(Locale.ROOT)) {
-            case "adam" -> new Adam(net.parameters(), lr, 0.9f, 0.999f, 1e-8f, weightDecay, false);
-            case "adamw" -> new Adam(net.parameters(), lr, 0.9f, 0.999f, 1e-8f, weightDecay, true);
-            case "sgd" -> new Sgd(net.parameters(), lr, momentum, 0, weightDecay, false);
+            case "adam" -> new Adam(net.parameters(), lr, 0.9f, 0.999f, 1e-8f, weightDecay == null ? 0f : weightDecay, false);
+            case "adamw" -> new Adam(net.parameters(), lr, 0.9f, 0.999f, 1e-8f, weightDecay == null ? 0.01f : weightDecay, true);
+            case "sgd" -> new Sgd(net.parameters(), lr, momentum, 0, weightDecay == null ? 0f : weightDecay, nesterov);
             default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd, got " + optimizer);
         };
     }
