@@ -2,6 +2,7 @@ package org.cnn4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backends;
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs <= 0 || batch <= 0) {
             throw new IllegalArgumentException("--epochs and --batch must be > 0");
         }
-        if (!java.util.List.of("adam", "adamw", "sgd").contains(optimizer.toLowerCase(Locale.ROOT))) {
+        if (!List.of("adam", "adamw", "sgd").contains(optimizer.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd, got " + optimizer);
         }
         schedule(); // fails fast on a bad --schedule, before any data is read

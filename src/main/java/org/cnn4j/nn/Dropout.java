@@ -1,5 +1,7 @@
 package org.cnn4j.nn;
 
+import java.nio.FloatBuffer;
+import java.util.Map;
 import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.tensor.Tensor;
 
@@ -49,15 +51,15 @@ public final class Dropout extends Module {
 
     /** Returns the call counter and advances it. */
     private long nextCall() {
-        java.nio.FloatBuffer c = calls.buffer();
+        FloatBuffer c = calls.buffer();
         long t = (long) c.get(1) * HALF + (long) c.get(0);
         c.put(0, (float) ((t + 1) % HALF)).put(1, (float) ((t + 1) / HALF));
         return t;
     }
 
     @Override
-    protected java.util.Map<String, Tensor> ownBuffers() {
-        return java.util.Map.of("calls", calls);
+    protected Map<String, Tensor> ownBuffers() {
+        return Map.of("calls", calls);
     }
 
     @Override

@@ -2,9 +2,11 @@ package org.cnn4j.nn;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.tensor.Tensor;
 
@@ -119,7 +121,7 @@ public final class Graph extends Module {
      */
     public Graph freezeThrough(String node) {
         requireNode(node);
-        java.util.Set<String> needed = new java.util.HashSet<>(List.of(node));
+        Set<String> needed = new HashSet<>(List.of(node));
         List<Node> order = new ArrayList<>(nodes.values());
         for (int i = order.size() - 1; i >= 0; i--) {
             Node n = order.get(i);

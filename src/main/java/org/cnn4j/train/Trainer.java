@@ -2,7 +2,9 @@ package org.cnn4j.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -160,12 +162,12 @@ public final class Trainer implements AutoCloseable {
         for (int b = 0; b < data.numBatches(); b++) {
             Tensor[] xy = data.batch(b);
             Tensor logits = model.forward(xy[0]);
-            if (probabilities == null || !java.util.Arrays.equals(probabilities.dims(), logits.dims())) {
+            if (probabilities == null || !Arrays.equals(probabilities.dims(), logits.dims())) {
                 close(probabilities);
                 probabilities = Tensor.zeros(logits.dims()).detach();
             }
             Loss.softmax(logits, probabilities);
-            java.nio.FloatBuffer p = probabilities.buffer();
+            FloatBuffer p = probabilities.buffer();
             for (int i = 0; i < logits.dim(0); i++) {
                 float[] row = new float[classes];
                 p.get(i * classes, row);

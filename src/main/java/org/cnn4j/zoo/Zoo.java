@@ -1,5 +1,6 @@
 package org.cnn4j.zoo;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cnn4j.nn.Module;
@@ -28,7 +29,7 @@ public final class Zoo {
 
     /** The architectures by name, in the order they were added. */
     public static Map<String, Builder> models() {
-        return java.util.Collections.unmodifiableMap(MODELS);
+        return Collections.unmodifiableMap(MODELS);
     }
 
     public static Module build(String name, int channels, int height, int width, int classes) {
