@@ -175,8 +175,12 @@ public final class ModelFile {
         }
         byte[] all = Files.readAllBytes(file);
         ByteBuffer in = ByteBuffer.wrap(all);
-        if (all.length < MAGIC.length + 16 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+        int prefix = Math.min(all.length, MAGIC.length);
+        if (!Arrays.equals(all, 0, prefix, MAGIC, 0, prefix)) {
             throw new IOException("model file " + file + ": not a cnn4j model (bad magic)");
+        }
+        if (all.length < MAGIC.length + 16) {
+            throw new IOException("model file " + file + ": truncated (only " + all.length + " bytes)");
         }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);

@@ -65,6 +65,11 @@ class ModelFileTest {
         Files.write(f, java.util.Arrays.copyOf(good, good.length - 100));
         assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining("truncated or corrupt");
 
+        for (int length : new int[] {0, 5, 20}) {
+            Files.write(f, java.util.Arrays.copyOf(good, length));
+            assertThatThrownBy(() -> ModelFile.read(f)).as("%d bytes", length).isInstanceOf(IOException.class).hasMessageContaining("truncated");
+        }
+
         Files.writeString(f, "not a model at all, just some text of a reasonable length");
         assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining("bad magic");
 
