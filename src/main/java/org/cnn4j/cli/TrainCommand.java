@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                 + "checkpoint: --resume continues from it).",
                 "Example: cnn4j train --model fmnist-cnn --epochs 2 --out fmnist-cnn.cnn4j"})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "fmnist-cnn", description = "Zoo model: fmnist-cnn, fmnist-cnn-small, fmnist-resnet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "fmnist-cnn", completionCandidates = ZooNames.class,
+            description = "Zoo model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs (default: ${DEFAULT-VALUE}).")
