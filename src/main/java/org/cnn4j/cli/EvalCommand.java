@@ -3,9 +3,9 @@ package org.cnn4j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.DataLoader;
-import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
 import org.cnn4j.io.ModelFile;
+import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Sgd;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cnn4j eval}: a saved model's metrics on the test split. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluates a model file on the Fashion-MNIST test split: loss, accuracy, top-3 accuracy, per-class "
-                + "accuracy and the confusion matrix.", "Example: cnn4j eval --model-file fmnist-cnn.cnn4j"})
+        description = {"Evaluates a model file on the test split of Fashion-MNIST or of the image folder given with --data: "
+                + "loss, accuracy, top-3 accuracy, per-class accuracy and the confusion matrix.", "Example: cnn4j eval --model-file fmnist-cnn.cnn4j"})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model-file", required = true, description = "A file written by cnn4j train or demo.")
     Path modelFile;
@@ -29,14 +29,24 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelFile.Saved saved = ModelFile.read(modelFile);
-        ImageDataset test = data.load(false);
-        try (var net = saved.model(); Sgd noUpdates = new Sgd(net.parameters(), 0f, 0f);
-             Trainer trainer = new Trainer(net, noUpdates, null);
-             DataLoader loader = new DataLoader(test, batch, false, 0, FashionMnist.MEAN, FashionMnist.STD)) {
+        try (var net = saved.model()) {
+            ImageDataset test = data.load(false, saved.channels(), saved.height(), saved.width());
+            if (!test.classNames().equals(saved.classNames())) {
+                throw new IllegalArgumentException(modelFile + " classifies " + saved.classNames() + ", " + data.describe() + " has "
+                        + test.classNames());
+            }
+            evaluate(saved, test);
+        }
+        return 0;
+    }
+
+    private void evaluate(ModelFile.Saved saved, ImageDataset test) {
+        Module net = saved.model();
+        try (Sgd noUpdates = new Sgd(net.parameters(), 0f, 0f); Trainer trainer = new Trainer(net, noUpdates, null);
+             DataLoader loader = new DataLoader(test, batch, false, 0, saved.mean(), saved.std())) {
             System.out.printf("%s (%s, %,d parameters) on %s, %d images%n", modelFile, saved.architecture(), net.parameterCount(),
                     data.describe(), test.size());
             System.out.print(trainer.evaluate(loader).report(saved.classNames()));
         }
-        return 0;
     }
 }

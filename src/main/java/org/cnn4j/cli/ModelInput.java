@@ -6,15 +6,34 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageFolder;
 import org.cnn4j.io.Images;
+import org.cnn4j.io.ModelFile;
 import org.cnn4j.tensor.Tensor;
 
-/** Turns an image file into a model input [1, 1, h, w]: grayscale, resized, normalised as in training. */
+/** Turns an image file into a model input [1, C, h, w]: grayscale or RGB, resized, normalised as in training. */
 final class ModelInput {
     private ModelInput() {
     }
 
+    /** {@code image} as {@code model}'s input: its channels (gray or RGB), size and normalisation. */
+    static Tensor read(Path image, ModelFile.Saved model, boolean invert) throws IOException {
+        if (model.channels() == 1) {
+            return read(image, model.height(), model.width(), invert, model.mean(), model.std());
+        }
+        float[] v = ImageFolder.readImage(image, model.channels(), model.height(), model.width());
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ((invert ? 1 - v[i] : v[i]) - model.mean()) / model.std();
+        }
+        return Tensor.of(v, 1, model.channels(), model.height(), model.width());
+    }
+
+    /** {@code image} as a Fashion-MNIST model's input of size h x w. */
     static Tensor read(Path image, int h, int w, boolean invert) throws IOException {
+        return read(image, h, w, invert, FashionMnist.MEAN, FashionMnist.STD);
+    }
+
+    private static Tensor read(Path image, int h, int w, boolean invert, float mean, float std) throws IOException {
         try (Tensor gray = Images.readGray(image)) {
             float[] g = gray.toArray();
             BufferedImage src = new BufferedImage(gray.dim(3), gray.dim(2), BufferedImage.TYPE_BYTE_GRAY);
@@ -32,7 +51,7 @@ final class ModelInput {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     float pix = dst.getRaster().getSample(x, y, 0) / 255f;
-                    v[y * w + x] = ((invert ? 1 - pix : pix) - FashionMnist.MEAN) / FashionMnist.STD;
+                    v[y * w + x] = ((invert ? 1 - pix : pix) - mean) / std;
                 }
             }
             return Tensor.of(v, 1, 1, h, w);

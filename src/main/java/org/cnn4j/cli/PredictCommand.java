@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code cnn4j predict}: the top classes of images under a saved model. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classifies images with a model file and prints the top-3 classes with their probabilities. Images "
-                + "are read as grayscale and resized to the model's input; Fashion-MNIST shows light clothes on a black "
+                + "are read as grayscale (or RGB for a colour model), resized to the model's input and normalised as in "
+                + "training; Fashion-MNIST shows light clothes on a black "
                 + "background, so use --invert for dark objects on a light background.",
                 "Example: cnn4j predict --model-file fmnist-cnn.cnn4j shirt.png"})
 final class PredictCommand implements Callable<Integer> {
@@ -33,7 +34,7 @@ final class PredictCommand implements Callable<Integer> {
         try (Module net = saved.model()) {
             net.eval();
             for (Path image : images) {
-                try (Tensor x = ModelInput.read(image, saved.height(), saved.width(), invert); Tensor probs = Tensor.zeros(1, saved.classNames().size())) {
+                try (Tensor x = ModelInput.read(image, saved, invert); Tensor probs = Tensor.zeros(1, saved.classNames().size())) {
                     Loss.softmax(net.forward(x), probs);
                     float[] p = probs.toArray();
                     Integer[] order = java.util.stream.IntStream.range(0, p.length).boxed()

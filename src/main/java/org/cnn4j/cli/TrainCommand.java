@@ -1,5 +1,6 @@
 package org.cnn4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cnn4j train}: trains a zoo model on Fashion-MNIST and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a model from the zoo on Fashion-MNIST with softmax cross-entropy, showing a progress bar per "
+        description = {"Trains a model from the zoo on Fashion-MNIST (or your own image folder, see --data) with softmax "
+                + "cross-entropy, showing a progress bar per "
                 + "epoch, evaluating on the test split after each epoch and saving the model file after each epoch (a "
                 + "checkpoint: --resume continues from it).",
                 "Example: cnn4j train --model fmnist-cnn --epochs 2 --out fmnist-cnn.cnn4j"})
@@ -82,6 +84,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
+    @Option(names = "--image-size", defaultValue = "28", paramLabel = "N",
+            description = "For an image folder (--data): resize images to N x N (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--rgb", description = "For an image folder (--data): keep colour (3 channels) instead of grayscale.")
+    boolean rgb;
+
     @Mixin
     DataOptions data;
 
@@ -94,12 +103,29 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd, got " + optimizer);
         }
         schedule(); // fails fast on a bad --schedule, before any data is read
-        ImageDataset trainSet = data.load(true), testSet = data.load(false);
-        Init.manualSeed(seed);
+        if (imageSize < 4) {
+            throw new IllegalArgumentException("--image-size must be >= 4, got " + imageSize);
+        }
         if (resume && !Files.exists(out)) {
             throw new IllegalArgumentException("--resume: no checkpoint at " + out + " (train once without --resume, or point --out at it)");
         }
         ModelFile.Saved saved = resume ? ModelFile.read(out) : null;
+        int channels = saved != null ? saved.channels() : rgb ? 3 : 1;
+        int height = saved != null ? saved.height() : imageSize, width = saved != null ? saved.width() : imageSize;
+        ImageDataset trainSet, testSet;
+        try {
+            trainSet = data.load(true, channels, height, width);
+            testSet = data.load(false, channels, height, width);
+        } catch (IOException | RuntimeException e) {
+            if (saved != null) {
+                saved.model().close();
+            }
+            throw e;
+        }
+        Init.manualSeed(seed);
+        // Fashion-MNIST has published statistics; an image folder is normalised with its training set's own
+        float[] norm = saved != null ? new float[] {saved.mean(), saved.std()}
+                : data.isImageFolder() ? trainSet.meanAndStd() : new float[] {FashionMnist.MEAN, FashionMnist.STD};
         if (saved != null && !saved.classNames().equals(trainSet.classNames())) {
             saved.model().close();
             throw new IllegalArgumentException("--resume: " + out + " classifies " + saved.classNames() + ", the data has " + trainSet.classNames());
@@ -111,8 +137,8 @@ final class TrainCommand implements Callable<Integer> {
                 arch, net.parameterCount(), data.describe(), trainSet.size(), testSet.size(), Backends.current().name(), epochs, batch,
                 optimizer, lr);
         try (Optimizer opt = optimizer(net); Trainer trainer = new Trainer(net, opt, schedule());
-             DataLoader train = new DataLoader(trainSet, batch, true, seed, FashionMnist.MEAN, FashionMnist.STD);
-             DataLoader test = new DataLoader(testSet, batch, false, seed, FashionMnist.MEAN, FashionMnist.STD)) {
+             DataLoader train = new DataLoader(trainSet, batch, true, seed, norm[0], norm[1]);
+             DataLoader test = new DataLoader(testSet, batch, false, seed, norm[0], norm[1])) {
             trainer.console(System.out, !noProgress);
             if (saved != null) {
                 trainer.resumeFrom(saved.history());
@@ -128,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             trainer.addCallback(r -> {
                 ModelFile.write(out, new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),
-                        trainSet.classNames(), net, trainer.history()), opt);
+                        trainSet.classNames(), net, trainer.history(), norm[0], norm[1]), opt);
                 return true;
             });
             trainer.fit(train, test, epochs);

@@ -71,16 +71,32 @@ public final class ImageFolder {
         return Files.isRegularFile(p) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
     }
 
+    /**
+     * One PNG or JPEG file as this class reads images: resized to {@code height x width}, grayscale
+     * ({@code channels} 1) or RGB (3), [channels, height, width] values in [0, 1].
+     */
+    public static float[] readImage(Path file, int channels, int height, int width) throws IOException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("image: channels must be 1 or 3, got " + channels);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("image: no such file " + file);
+        }
+        float[] out = new float[channels * height * width];
+        readInto(file, channels, height, width, out, 0);
+        return out;
+    }
+
     /** Decodes, resizes and writes one image as [channels, height, width] floats at {@code offset}. */
     private static void readInto(Path file, int channels, int height, int width, float[] out, int offset) throws IOException {
         BufferedImage img;
         try {
             img = ImageIO.read(file.toFile());
         } catch (IOException e) {
-            throw new IOException("image folder: cannot decode " + file + " (" + e.getMessage() + ")", e);
+            throw new IOException("image " + file + ": cannot decode it (" + e.getMessage() + ")", e);
         }
         if (img == null) {
-            throw new IOException("image folder: " + file + " is not a PNG or JPEG image");
+            throw new IOException("image " + file + ": not a PNG or JPEG image");
         }
         BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sized.createGraphics();

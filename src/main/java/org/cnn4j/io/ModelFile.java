@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.cnn4j.data.FashionMnist;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.tensor.Tensor;
@@ -36,6 +37,7 @@ import org.cnn4j.zoo.Zoo;
  *               network       the layers and how they connect ({@link NetworkDescription}); files without
  *                             it are rebuilt from the zoo by their label
  *               input         [channels, height, width];  classes: the class names
+ *               normalization {mean, std} the model expects on pixels in [0, 1] (Fashion-MNIST's when absent)
  *               history       one entry per trained epoch (losses, accuracies, learning rate, speed)
  *               tensors       [{name, shape}] of the parameters, then the buffers (batch norm statistics)
  *               optimizer     optional, in checkpoints: {kind, steps, tensors: [{name, shape}]}
@@ -53,9 +55,18 @@ public final class ModelFile {
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A model with what is needed to rebuild and use it. */
+    /**
+     * A model with what is needed to rebuild and use it: its input shape, class names, training history and
+     * the normalisation (x - mean) / std it expects on pixels in [0, 1].
+     */
     public record Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
-                        List<EpochResult> history) {
+                        List<EpochResult> history, float mean, float std) {
+
+        /** A model trained on Fashion-MNIST's normalisation. */
+        public Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
+                     List<EpochResult> history) {
+            this(architecture, channels, height, width, classNames, model, history, FashionMnist.MEAN, FashionMnist.STD);
+        }
     }
 
     /** A checked file: its parsed header and its tensor data (model tensors first, then any optimizer state). */
@@ -79,6 +90,7 @@ public final class ModelFile {
         header.put("architecture", m.architecture());
         header.set("network", NetworkDescription.describe(m.model()));
         header.putArray("input").add(m.channels()).add(m.height()).add(m.width());
+        header.putObject("normalization").put("mean", m.mean()).put("std", m.std());
         ArrayNode names = header.putArray("classes");
         m.classNames().forEach(names::add);
         header.set("history", JSON.valueToTree(m.history()));
@@ -123,6 +135,12 @@ public final class ModelFile {
         if (ch <= 0 || h <= 0 || w <= 0 || classes.isEmpty()) {
             throw c.error("header lacks the input shape or the class names");
         }
+        JsonNode norm = header.path("normalization");
+        float mean = norm.has("mean") ? (float) norm.path("mean").asDouble() : FashionMnist.MEAN;
+        float std = norm.has("std") ? (float) norm.path("std").asDouble() : FashionMnist.STD;
+        if (!Float.isFinite(mean) || !(std > 0) || !Float.isFinite(std)) {
+            throw c.error("normalization mean " + mean + ", std " + std + " is not usable");
+        }
         Module model;
         try {
             model = header.has("network") ? NetworkDescription.build(header.get("network")) : Zoo.build(arch, ch, h, w, classes.size());
@@ -132,7 +150,7 @@ public final class ModelFile {
         try {
             copyInto(c, header.path("tensors"), tensorsOf(model), "architecture " + arch);
             List<EpochResult> history = Arrays.asList(JSON.convertValue(header.path("history"), EpochResult[].class));
-            return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history));
+            return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history), mean, std);
         } catch (IOException | IllegalArgumentException e) {
             model.close();
             throw e instanceof IOException io ? io : c.error("unreadable training history (" + e.getMessage() + ")");
