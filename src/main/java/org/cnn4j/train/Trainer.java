@@ -97,6 +97,10 @@ public final class Trainer implements AutoCloseable {
                     optimizer.setLearningRate(schedule.at(epoch, (double) b / batches));
                     Tensor[] xy = train.batch(b);
                     double l = step(xy[0], xy[1]);
+                    if (!Double.isFinite(l)) { // the weights are ruined from here on: stop rather than train on NaNs
+                        throw new IllegalStateException(String.format("training diverged in epoch %d, batch %d of %d: the loss is %s "
+                                + "(try a lower learning rate or gradient clipping)", epoch + 1, b + 1, batches, l));
+                    }
                     m.add(l, loss.probabilities(), xy[1]);
                     if (bar != null) {
                         double secs = (System.nanoTime() - start) * 1e-9;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A run is a function of its seed, and a run stopped after epoch 1 and resumed from its checkpoint (weights,
  * batch norm statistics, Adam's moments and step counts, history) ends bit for bit where an uninterrupted
- * run ends. Also: predictions come back in dataset order whatever order the loader serves.
+ * run ends.
  */
 class ResumeTest {
     private static final long SEED = 21;
@@ -88,26 +88,5 @@ class ResumeTest {
         assertThat(resumed.get(1).trainLoss()).isEqualTo(straight.get(1).trainLoss());
         assertThat(resumed.get(1).learningRate()).isEqualTo(straight.get(1).learningRate());
         full.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
-    }
-
-    @Test
-    void predictionsComeInDatasetOrder() throws IOException {
-        ImageDataset test = FashionMnist.sample(false).limit(40);
-        Init.manualSeed(SEED);
-        try (Module net = Zoo.build("fmnist-cnn-small", 1, 28, 28, 10); Adam adam = Adam.of(net.parameters(), 1e-3f);
-             Trainer t = new Trainer(net, adam, null);
-             DataLoader inOrder = new DataLoader(test, 16, false, 0, FashionMnist.MEAN, FashionMnist.STD);
-             DataLoader shuffled = new DataLoader(test, 16, true, 5, FashionMnist.MEAN, FashionMnist.STD)) {
-            float[][] a = t.predict(inOrder), b = t.predict(shuffled);
-            assertThat(a).hasDimensions(40, 10);
-            for (int i = 0; i < 40; i++) {
-                float sum = 0;
-                for (float p : a[i]) {
-                    sum += p;
-                }
-                assertThat(sum).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-5f));
-                assertThat(b[i]).as("image %d", i).containsExactly(a[i]);
-            }
-        }
     }
 }

@@ -1,0 +1,59 @@
+package org.cnn4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import org.cnn4j.data.DataLoader;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageDataset;
+import org.cnn4j.nn.Flatten;
+import org.cnn4j.nn.Init;
+import org.cnn4j.nn.Linear;
+import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Sequential;
+import org.cnn4j.optim.Adam;
+import org.cnn4j.optim.Sgd;
+import org.cnn4j.zoo.Zoo;
+import org.junit.jupiter.api.Test;
+
+/** Predictions in dataset order, and a run whose loss turns NaN stops and says so. */
+class TrainerTest {
+
+    @Test
+    void predictionsComeInDatasetOrder() throws IOException {
+        ImageDataset test = FashionMnist.sample(false).limit(40);
+        Init.manualSeed(21);
+        try (Module net = Zoo.build("fmnist-cnn-small", 1, 28, 28, 10); Adam adam = Adam.of(net.parameters(), 1e-3f);
+             Trainer t = new Trainer(net, adam, null);
+             DataLoader inOrder = new DataLoader(test, 16, false, 0, FashionMnist.MEAN, FashionMnist.STD);
+             DataLoader shuffled = new DataLoader(test, 16, true, 5, FashionMnist.MEAN, FashionMnist.STD)) {
+            float[][] a = t.predict(inOrder), b = t.predict(shuffled);
+            assertThat(a).hasDimensions(40, 10);
+            for (int i = 0; i < 40; i++) {
+                float sum = 0;
+                for (float p : a[i]) {
+                    sum += p;
+                }
+                assertThat(sum).isCloseTo(1f, within(1e-5f));
+                assertThat(b[i]).as("image %d", i).containsExactly(a[i]);
+            }
+        }
+    }
+
+    @Test
+    void aDivergedRunStopsWithTheReason() throws IOException {
+        ImageDataset data = FashionMnist.sample(false).limit(8);
+        try (Linear fc = new Linear(784, 10); Sequential net = new Sequential().add("flat", new Flatten()).add("fc", fc);
+             Sgd sgd = new Sgd(net.parameters(), 0.1f, 0f); Trainer t = new Trainer(net, sgd, null);
+             DataLoader loader = new DataLoader(data, 4, false, 0, 0.5f, 0.5f)) {
+            fc.weight().value().set(Float.NaN, 3, 100);
+            t.console(new PrintStream(OutputStream.nullOutputStream()), false);
+            assertThatThrownBy(() -> t.fit(loader, null, 1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("diverged in epoch 1, batch 1 of 2: the loss is NaN");
+        }
+    }
+}
