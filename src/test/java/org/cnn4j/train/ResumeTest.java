@@ -8,6 +8,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.reference.ReferenceBackend;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
@@ -17,6 +20,8 @@ import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.optim.LrSchedule;
 import org.cnn4j.zoo.Zoo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeTest {
     private static final long SEED = 21;
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private Backend before;
+
+    /** Bit-for-bit comparisons need the same arithmetic in both runs: the reference backend has no run-time algorithm choice. */
+    @BeforeEach
+    void reference() {
+        before = Backends.current();
+        Backends.use(ReferenceBackend.INSTANCE);
+    }
+
+    @AfterEach
+    void restore() {
+        Backends.use(before);
+    }
 
     private static ImageDataset data() throws IOException {
         return FashionMnist.sample(true).limit(160);

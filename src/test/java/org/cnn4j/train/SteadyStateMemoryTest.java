@@ -3,6 +3,9 @@ package org.cnn4j.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.reference.ReferenceBackend;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
@@ -19,6 +22,8 @@ import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Pool2d;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +32,19 @@ import org.junit.jupiter.api.Test;
  * memory held before them (layers, the loss and the loader reuse their buffers).
  */
 class SteadyStateMemoryTest {
+    private Backend before;
+
+    /** The layers' and trainer's buffers are under test here, not a backend's scratch memory: run on the reference backend. */
+    @BeforeEach
+    void reference() {
+        before = Backends.current();
+        Backends.use(ReferenceBackend.INSTANCE);
+    }
+
+    @AfterEach
+    void restore() {
+        Backends.use(before);
+    }
 
     @Test
     void aWarmedUpTrainingStepAllocatesNoTensors() throws IOException {
