@@ -150,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.clipGradNorm(clipNorm);
             }
             if (patience > 0) {
-                trainer.addCallback(new EarlyStopping(patience, 1e-4));
+                trainer.addCallback(new EarlyStopping(patience, 1e-4).replay(trainer.history()));
             }
             trainer.addCallback(r -> {
                 ModelFile.write(out, new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),

@@ -1,5 +1,7 @@
 package org.cnn4j.train;
 
+import java.util.List;
+
 /**
  * Stops training when the validation loss (the training loss when there is no validation set) has not
  * improved by {@code minDelta} for {@code patience} epochs.
@@ -16,6 +18,12 @@ public final class EarlyStopping implements Callback {
         }
         this.patience = patience;
         this.minDelta = minDelta;
+    }
+
+    /** Catches up with the epochs of a resumed run, so patience counts from where the run stopped. */
+    public EarlyStopping replay(List<EpochResult> history) {
+        history.forEach(this::afterEpoch);
+        return this;
     }
 
     @Override

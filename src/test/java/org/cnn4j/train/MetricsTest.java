@@ -38,5 +38,8 @@ class MetricsTest {
         assertThat(stop.afterEpoch(new EpochResult(1, 1.0, 0, Double.NaN, Double.NaN, 0, 0, 0))).isTrue();
         assertThat(stop.afterEpoch(new EpochResult(2, 0.9, 0, Double.NaN, Double.NaN, 0, 0, 0))).isTrue();
         assertThat(stop.afterEpoch(new EpochResult(3, 0.895, 0, Double.NaN, Double.NaN, 0, 0, 0))).as("improved by less than min delta").isFalse();
+        EarlyStopping resumed = new EarlyStopping(2, 0).replay(List.of(new EpochResult(1, 1, 0, 0.5, 0, 0, 0, 0),
+                new EpochResult(2, 1, 0, 0.6, 0, 0, 0, 0)));
+        assertThat(resumed.afterEpoch(new EpochResult(3, 1, 0, 0.55, 0, 0, 0, 0))).as("patience counts the replayed epoch").isFalse();
     }
 }
