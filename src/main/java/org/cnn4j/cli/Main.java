@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
                 DemoCommand.class,
                 GoldenCommand.class,
                 ConvolveCommand.class,
+                ModelsCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,

@@ -143,7 +143,9 @@ public final class ModelFile {
         }
         Module model;
         try {
-            model = header.has("network") ? NetworkDescription.build(header.get("network")) : Zoo.build(arch, ch, h, w, classes.size());
+            // every weight is overwritten from the file below, so none is drawn first
+            model = org.cnn4j.nn.Init.withoutRandomValues(() -> header.has("network") ? NetworkDescription.build(header.get("network"))
+                    : Zoo.build(arch, ch, h, w, classes.size()));
         } catch (IllegalArgumentException e) {
             throw c.error(e.getMessage());
         }

@@ -15,6 +15,7 @@ public final class Init {
     public enum Fan { IN, OUT }
 
     private static SplittableRandom generator = new SplittableRandom(0);
+    private static final ThreadLocal<Boolean> SKIP_RANDOM = ThreadLocal.withInitial(() -> false);
 
     private Init() {
     }
@@ -60,6 +61,21 @@ public final class Init {
         xavierUniform(w, fanIn(w), fanOut(w));
     }
 
+    /**
+     * Builds something whose random initial weights will never be read, without drawing them: a network
+     * about to be overwritten by a model file, or only counted ({@code cnn4j models}). Drawing VGG-16's
+     * 138 M values costs seconds; the generator is left untouched, so seeded runs are unaffected.
+     */
+    public static <T> T withoutRandomValues(java.util.function.Supplier<T> build) {
+        boolean before = SKIP_RANDOM.get();
+        SKIP_RANDOM.set(true);
+        try {
+            return build.get();
+        } finally {
+            SKIP_RANDOM.set(before);
+        }
+    }
+
     /** Restarts the generator every initialiser draws from. */
     public static synchronized void manualSeed(long seed) {
         generator = new SplittableRandom(seed);
@@ -103,6 +119,9 @@ public final class Init {
     }
 
     public static synchronized void uniform(Tensor w, double bound) {
+        if (SKIP_RANDOM.get()) {
+            return;
+        }
         java.nio.FloatBuffer b = w.buffer();
         for (int i = 0; i < b.limit(); i++) {
             b.put(i, (float) ((generator.nextDouble() * 2 - 1) * bound));
@@ -110,6 +129,9 @@ public final class Init {
     }
 
     public static synchronized void normal(Tensor w, double std) {
+        if (SKIP_RANDOM.get()) {
+            return;
+        }
         java.nio.FloatBuffer b = w.buffer();
         for (int i = 0; i < b.limit(); i++) {
             b.put(i, (float) (gaussian() * std));
