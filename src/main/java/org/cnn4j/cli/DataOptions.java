@@ -23,6 +23,14 @@ final class DataOptions {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use only the first N images of each split (default: all).")
     int limit;
 
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N",
+            description = "Use only the first N training images; the test split stays whole (default: all).")
+    int trainLimit;
+
+    @Option(names = "--classes", split = ",", paramLabel = "C",
+            description = "Keep only these classes (indices or names, comma-separated), relabelled in this order, e.g. 5,6,7,8,9.")
+    java.util.List<String> classes;
+
     /** A split of Fashion-MNIST (28x28 gray); an image folder is read as 1x28x28. */
     ImageDataset load(boolean train) throws IOException {
         return load(train, 1, 28, 28);
@@ -30,8 +38,8 @@ final class DataOptions {
 
     /** A split; images of an image folder are resized to height x width, gray (1 channel) or RGB (3). */
     ImageDataset load(boolean train, int channels, int height, int width) throws IOException {
-        if (limit < 0) {
-            throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+        if (limit < 0 || trainLimit < 0) {
+            throw new IllegalArgumentException("--limit and --train-limit must be >= 0, got " + limit + " and " + trainLimit);
         }
         ImageDataset d;
         if (dir == null) {
@@ -43,7 +51,24 @@ final class DataOptions {
         } else {
             d = FashionMnist.fromDirectory(dir, train);
         }
-        return d.limit(limit);
+        if (classes != null) {
+            d = d.onlyClasses(classIndices(d));
+        }
+        return d.limit(train && trainLimit > 0 ? trainLimit : limit);
+    }
+
+    private int[] classIndices(ImageDataset d) {
+        return classes.stream().mapToInt(c -> {
+            int byName = d.classNames().indexOf(c);
+            if (byName >= 0) {
+                return byName;
+            }
+            try {
+                return Integer.parseInt(c.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--classes: '" + c + "' is neither a class index nor one of " + d.classNames());
+            }
+        }).toArray();
     }
 
     /** Whether --data names an image folder (train/ and test/ of class folders) rather than Fashion-MNIST. */
@@ -52,6 +77,7 @@ final class DataOptions {
     }
 
     String describe() {
-        return dir == null ? "embedded Fashion-MNIST sample" : dir.toString();
+        String what = dir == null ? "embedded Fashion-MNIST sample" : dir.toString();
+        return classes == null ? what : what + " (classes " + String.join(",", classes) + ")";
     }
 }

@@ -19,6 +19,8 @@ import picocli.CommandLine.ScopeType;
                 ConvolveCommand.class,
                 ModelsCommand.class,
                 TrainCommand.class,
+                FinetuneCommand.class,
+                FeaturesCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
                 ExplainCommand.class,

@@ -53,4 +53,35 @@ public record ImageDataset(float[] pixels, int[] labels, int channels, int heigh
         return new ImageDataset(java.util.Arrays.copyOf(pixels, n * imageSize()), java.util.Arrays.copyOf(labels, n),
                 channels, height, width, classNames);
     }
+
+    /**
+     * Only the images of {@code classes} (indices into {@link #classNames}), relabelled 0, 1, ... in the
+     * order given: a task made of some of the classes, e.g. to pretrain on the others.
+     */
+    public ImageDataset onlyClasses(int... classes) {
+        int[] newLabel = new int[numClasses()];
+        java.util.Arrays.fill(newLabel, -1);
+        List<String> names = new java.util.ArrayList<>();
+        for (int c : classes) {
+            if (c < 0 || c >= numClasses() || newLabel[c] >= 0) {
+                throw new IllegalArgumentException("dataset: class " + c + " is not one of 0.." + (numClasses() - 1) + " or is repeated "
+                        + "(classes: " + classNames + ")");
+            }
+            newLabel[c] = names.size();
+            names.add(classNames.get(c));
+        }
+        int per = imageSize(), n = 0;
+        for (int label : labels) {
+            n += newLabel[label] >= 0 ? 1 : 0;
+        }
+        float[] px = new float[n * per];
+        int[] lb = new int[n];
+        for (int i = 0, j = 0; i < size(); i++) {
+            if (newLabel[labels[i]] >= 0) {
+                System.arraycopy(pixels, i * per, px, j * per, per);
+                lb[j++] = newLabel[labels[i]];
+            }
+        }
+        return new ImageDataset(px, lb, channels, height, width, List.copyOf(names));
+    }
 }

@@ -10,8 +10,9 @@ import org.cnn4j.tensor.Tensor;
  * Batch normalisation over the channels of [N, C, H, W] (eps 1e-5, momentum 0.1 by default, as
  * PyTorch). Training normalises with the batch statistics and updates the running ones; evaluation
  * uses the running statistics. gamma starts at 1, beta at 0, running mean 0, running variance 1.
- * Freezing stops gamma and beta; the running statistics still follow the batches in training mode, as
- * in PyTorch, so to fix them too when fine-tuning, put this layer in {@link #eval()} mode.
+ * A frozen batch norm (gamma and beta frozen) runs as in evaluation even in training mode, as Keras
+ * does: a frozen pretrained body computes the features it learned, and {@code Trainer.fit}, which puts
+ * the whole network in training mode, cannot drift its running statistics.
  */
 public final class BatchNorm2d extends Module {
     private final int channels;
@@ -89,7 +90,9 @@ public final class BatchNorm2d extends Module {
         }
         input = x;
         output = ensure(output, x.layout(), x.dims());
-        forwardWasTraining = isTraining();
+        // frozen batch norm normalises with its running statistics and leaves them alone, as Keras does: a frozen
+        // pretrained body keeps computing the features it learned, whatever the new data's batch statistics
+        forwardWasTraining = isTraining() && !isFrozen();
         if (forwardWasTraining) {
             BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar);
         } else {

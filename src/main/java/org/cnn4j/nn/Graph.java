@@ -91,9 +91,20 @@ public final class Graph extends Module {
     public Module module(String name) {
         Node n = nodes.get(name);
         if (n == null || n.module == null) {
-            throw new IllegalArgumentException("Graph: no layer named '" + name + "'");
+            throw new IllegalArgumentException("Graph: no layer named '" + name + "' (layers: " + children().keySet() + ")");
         }
         return n.module;
+    }
+
+    /** Puts {@code module} in place of layer node {@code name}'s layer (same inputs) and returns the layer it replaced, which the caller now owns. */
+    public Module replace(String name, Module module) {
+        Module old = module(name);
+        if (nodes.values().stream().anyMatch(n -> n.module == module)) {
+            throw new IllegalArgumentException("Graph: the new layer for '" + name + "' is already in the graph; give it its own layer");
+        }
+        Node n = nodes.get(name);
+        nodes.put(name, new Node(name, Kind.LAYER, module, n.inputs));
+        return old;
     }
 
     public List<String> nodeNames() {

@@ -29,6 +29,13 @@ public final class Sequential extends Module {
         return this;
     }
 
+    /** Puts {@code module} in place of layer {@code name} (e.g. a new classifier head) and returns the layer it replaced, which the caller now owns. */
+    public Module replace(String name, Module module) {
+        Module old = get(name);
+        layers.put(name, module);
+        return old;
+    }
+
     public Module get(String name) {
         Module m = layers.get(name);
         if (m == null) {

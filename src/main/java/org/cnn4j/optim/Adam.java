@@ -44,7 +44,7 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(int i, Parameter p, int step) {
-        Optimizers.adamStep(new AdamSpec(lr, beta1, beta2, eps, weightDecay, decoupled), step, p.value(), p.grad(), m.get(i), v.get(i));
+        Optimizers.adamStep(new AdamSpec(rate(i), beta1, beta2, eps, weightDecay, decoupled), step, p.value(), p.grad(), m.get(i), v.get(i));
     }
 
     @Override

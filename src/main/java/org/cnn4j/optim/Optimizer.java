@@ -11,6 +11,8 @@ import org.cnn4j.tensor.Tensor;
  * lets a schedule change the rate between steps; {@link #clipGradNorm} rescales all gradients when
  * their global L2 norm exceeds a limit. {@link #state} and {@link #stepCounts} expose what the
  * optimiser carries between steps, so a checkpoint can restore it and a resumed run continues exactly.
+ * {@link #scaleLearningRate} gives some parameters a fraction of the rate (like PyTorch's parameter
+ * groups), e.g. a pretrained body fine-tuned ten times slower than a new head.
  */
 public abstract class Optimizer implements AutoCloseable {
     protected final List<Parameter> params;
@@ -18,6 +20,7 @@ public abstract class Optimizer implements AutoCloseable {
     private int steps;
     /** Updates each parameter has had: frozen ones skip steps, and bias corrections count per parameter. */
     private final int[] parameterSteps;
+    private final float[] rateScales;
 
     protected Optimizer(List<Parameter> params, float lr) {
         if (!(lr >= 0)) {
@@ -26,6 +29,28 @@ public abstract class Optimizer implements AutoCloseable {
         this.params = List.copyOf(params);
         this.lr = lr;
         this.parameterSteps = new int[this.params.size()];
+        this.rateScales = new float[this.params.size()];
+        java.util.Arrays.fill(rateScales, 1f);
+    }
+
+    /** Multiplies the learning rate of {@code which} (parameters of this optimiser) by {@code scale} from now on. */
+    public Optimizer scaleLearningRate(java.util.Collection<Parameter> which, float scale) {
+        if (!(scale >= 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException("optimizer: learning-rate scale must be >= 0 and finite, got " + scale);
+        }
+        for (Parameter p : which) {
+            int i = params.indexOf(p);
+            if (i < 0) {
+                throw new IllegalArgumentException("optimizer: parameter '" + p.name() + "' is not one this optimizer updates");
+            }
+            rateScales[i] = scale;
+        }
+        return this;
+    }
+
+    /** The learning rate of parameter {@code index}: the current rate times its scale. */
+    protected float rate(int index) {
+        return lr * rateScales[index];
     }
 
     /** One update of every trainable parameter. */

@@ -33,7 +33,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(int i, Parameter p, int step) {
-        Optimizers.sgdStep(new SgdSpec(lr, momentum, dampening, weightDecay, nesterov), step, p.value(), p.grad(), buffers.get(i));
+        Optimizers.sgdStep(new SgdSpec(rate(i), momentum, dampening, weightDecay, nesterov), step, p.value(), p.grad(), buffers.get(i));
     }
 
     @Override

@@ -1,0 +1,163 @@
+package org.cnn4j.nn;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Transfer learning on a trained network (a {@link Sequential} or a {@link Graph}): cut it at a named
+ * layer to get a feature extractor, freeze its first layers or all but the head, and replace the
+ * classifier head for a new number of classes. Cuts share the original's layers (no copy): use one of
+ * the two networks at a time; closing either frees the shared layers, closing both is safe.
+ */
+public final class Transfer {
+    private Transfer() {
+    }
+
+    /** The layer names of {@code net} in the order they run (a Graph's Add and Concat nodes included). */
+    public static List<String> layerNames(Module net) {
+        if (net instanceof Sequential s) {
+            return s.names();
+        }
+        if (net instanceof Graph g) {
+            return g.nodeNames();
+        }
+        throw new IllegalArgumentException("transfer: a " + net.getClass().getSimpleName() + " is not a Sequential or Graph network");
+    }
+
+    /** The network from its input up to and including layer {@code layer}: a feature extractor. */
+    public static Module cut(Module net, String layer) {
+        require(net, layer);
+        if (net instanceof Sequential s) {
+            Sequential out = new Sequential();
+            for (String name : s.names()) {
+                out.add(name, s.get(name));
+                if (name.equals(layer)) {
+                    break;
+                }
+            }
+            return out;
+        }
+        Graph g = (Graph) net;
+        Set<String> needed = new HashSet<>(List.of(layer));
+        List<Graph.Node> nodes = g.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (needed.contains(nodes.get(i).name())) {
+                needed.addAll(nodes.get(i).inputs());
+            }
+        }
+        Graph out = new Graph(g.inputName());
+        for (Graph.Node n : nodes) {
+            if (needed.contains(n.name())) {
+                String[] in = n.inputs().toArray(String[]::new);
+                switch (n.kind()) {
+                    case LAYER -> out.layer(n.name(), n.module(), in[0]);
+                    case ADD -> out.add(n.name(), in);
+                    case CONCAT -> out.concat(n.name(), in);
+                }
+            }
+        }
+        return out.output(layer);
+    }
+
+    /** Freezes layer {@code layer} and everything that runs before it and feeds it (the body below a cut). */
+    public static void freezeThrough(Module net, String layer) {
+        require(net, layer);
+        if (net instanceof Graph g) {
+            g.freezeThrough(layer);
+            return;
+        }
+        Sequential s = (Sequential) net;
+        for (String name : s.names()) {
+            s.get(name).freeze();
+            if (name.equals(layer)) {
+                return;
+            }
+        }
+    }
+
+    /** Freezes the first {@code n} layers that have parameters, in the order they run. */
+    public static void freezeFirst(Module net, int n) {
+        List<Module> learnable = layerNames(net).stream().map(name -> layer(net, name)).filter(m -> m != null && !m.parameters().isEmpty())
+                .toList();
+        if (n < 0 || n > learnable.size()) {
+            throw new IllegalArgumentException("transfer: cannot freeze the first " + n + " layers, the network has " + learnable.size()
+                    + " layers with parameters");
+        }
+        learnable.subList(0, n).forEach(Module::freeze);
+    }
+
+    /** Freezes every layer but the classifier head. */
+    public static void freezeAllButHead(Module net) {
+        String head = headName(net);
+        List<String> names = layerNames(net);
+        freezeThrough(net, names.get(names.indexOf(head) - 1));
+    }
+
+    /** The classifier head: the last linear layer, which must be the network's output. */
+    public static String headName(Module net) {
+        List<String> names = layerNames(net);
+        String last = names.get(names.size() - 1);
+        String out = net instanceof Graph g ? g.outputName() : last;
+        if (!(layer(net, out) instanceof Linear)) {
+            throw new IllegalArgumentException("transfer: the network's output layer '" + out + "' is not a Linear classifier head (layers: "
+                    + names + ")");
+        }
+        return out;
+    }
+
+    /**
+     * Replaces the classifier head by a fresh {@code Linear(in, classes)} (PyTorch's default initialisation)
+     * and returns it; the old head is closed.
+     */
+    public static Linear replaceHead(Module net, int classes) {
+        String head = headName(net);
+        Linear old = (Linear) layer(net, head);
+        Linear fresh = new Linear(old.inFeatures(), classes, old.bias() != null);
+        Module replaced = net instanceof Sequential s ? s.replace(head, fresh) : ((Graph) net).replace(head, fresh);
+        replaced.close();
+        return fresh;
+    }
+
+    /**
+     * A feature extractor followed by a new head: {@code features} (for inputs of channels x height x
+     * width), a Flatten when its output is not flat, then {@code head}, whose input size must match.
+     */
+    public static Sequential withHead(Module features, int channels, int height, int width, Linear head) {
+        int[] out = ModelSummary.of(features, channels, height, width).output();
+        int size = java.util.Arrays.stream(out).reduce(1, (a, b) -> a * b);
+        if (size != head.inFeatures()) {
+            throw new IllegalArgumentException("transfer: the features have " + size + " values per image " + java.util.Arrays.toString(out)
+                    + ", the head " + head.describe() + " takes " + head.inFeatures());
+        }
+        Sequential net = new Sequential().add("features", features);
+        if (out.length != 1) {
+            net.add("flatten", new Flatten());
+        }
+        return net.add("head", head);
+    }
+
+    private static Module layer(Module net, String name) {
+        if (net instanceof Sequential s) {
+            return s.get(name);
+        }
+        Graph g = (Graph) net;
+        return g.nodes().stream().filter(n -> n.name().equals(name)).findFirst().map(Graph.Node::module).orElse(null);
+    }
+
+    private static void require(Module net, String layer) {
+        List<String> names = layerNames(net);
+        if (!names.contains(layer)) {
+            throw new IllegalArgumentException("transfer: no layer named '" + layer + "' (layers: " + String.join(", ", names) + ")");
+        }
+    }
+
+    /** The parameters of {@code net} outside its head, e.g. to give the pretrained body a lower learning rate. */
+    public static List<Parameter> bodyParameters(Module net) {
+        List<Parameter> head = layer(net, headName(net)).parameters();
+        List<Parameter> out = new ArrayList<>(net.parameters());
+        out.removeIf(p -> head.stream().anyMatch(h -> h == p));
+        return out;
+    }
+}
