@@ -59,6 +59,10 @@ final class TrainingOptions {
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
+    @Option(names = "--float16", description = "Write the model file with float16 weights: half the size, but without the "
+            + "optimizer state, so --resume restarts the optimizer.")
+    boolean float16;
+
     /** Fails fast on bad values, before any data is read. */
     void validate() {
         if (epochs <= 0 || batch <= 0) {
@@ -113,8 +117,13 @@ final class TrainingOptions {
                 trainer.addCallback(new EarlyStopping(patience, 1e-4).replay(trainer.history()));
             }
             trainer.addCallback(r -> {
-                ModelFile.write(out, new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),
-                        trainSet.classNames(), net, trainer.history(), norm[0], norm[1]), opt);
+                ModelFile.Saved saved = new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),
+                        trainSet.classNames(), net, trainer.history(), norm[0], norm[1]);
+                if (float16) {
+                    ModelFile.writeFloat16(out, saved);
+                } else {
+                    ModelFile.write(out, saved, opt);
+                }
                 return true;
             });
             trainer.fit(train, test, epochs);
