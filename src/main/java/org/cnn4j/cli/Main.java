@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 TrainCommand.class,
                 FinetuneCommand.class,
                 FeaturesCommand.class,
+                SimulateCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
                 ExplainCommand.class,

@@ -23,6 +23,36 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
+    /**
+     * Writes {@code data} under {@code root} as {@code root/<class>/00001.png, ...} (8-bit PNG, gray or
+     * RGB), the layout {@link #load} reads back; class names must be usable as folder names.
+     */
+    public static void save(ImageDataset data, Path root) throws IOException {
+        if (data.channels() != 1 && data.channels() != 3) {
+            throw new IllegalArgumentException("image folder: can save 1 or 3 channels, not " + data.channels());
+        }
+        for (String name : data.classNames()) {
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+                throw new IllegalArgumentException("image folder: class name '" + name + "' cannot be a folder name");
+            }
+            Files.createDirectories(root.resolve(name));
+        }
+        int h = data.height(), w = data.width(), plane = h * w;
+        for (int i = 0; i < data.size(); i++) {
+            BufferedImage img = new BufferedImage(w, h, data.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            for (int c = 0; c < data.channels(); c++) {
+                for (int p = 0; p < plane; p++) {
+                    float v = data.pixels()[(i * data.channels() + c) * plane + p];
+                    img.getRaster().setSample(p % w, p / w, c, Math.round(255 * Math.min(1, Math.max(0, v))));
+                }
+            }
+            Path file = root.resolve(data.classNames().get(data.labels()[i])).resolve(String.format(Locale.ROOT, "%05d.png", i + 1));
+            if (!ImageIO.write(img, "png", file.toFile())) {
+                throw new IOException("image folder: no PNG writer available");
+            }
+        }
+    }
+
     /** Loads every image under {@code root}; {@code channels} is 1 (grayscale) or 3 (RGB). */
     public static ImageDataset load(Path root, int channels, int height, int width) throws IOException {
         if (channels != 1 && channels != 3) {
