@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.ImageDataset;
+import org.cnn4j.data.augment.AugmentationPipeline;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
@@ -59,6 +60,12 @@ final class TrainingOptions {
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
+    @Option(names = "--augment", arity = "0..1", fallbackValue = "standard", paramLabel = "SPEC",
+            description = "Augment the training images on the fly: --augment alone is the standard pipeline (shift, flip, "
+                    + "rotate/zoom, jitter, erasing); or a list such as crop=2,flip,rotate=10,scale=0.1,shift=0.1,jitter=0.2,"
+                    + "noise=0.02,erase=0.25.")
+    String augment;
+
     @Option(names = "--float16", description = "Write the model file with float16 weights: half the size, but without the "
             + "optimizer state, so --resume restarts the optimizer.")
     boolean float16;
@@ -70,6 +77,12 @@ final class TrainingOptions {
         }
         optimizerKind();
         schedule();
+        pipeline();
+    }
+
+    /** The --augment pipeline, or null. */
+    AugmentationPipeline pipeline() {
+        return augment == null ? null : AugmentationPipeline.parse(augment);
     }
 
     Optimizer optimizer(Module net) {
@@ -106,9 +119,12 @@ final class TrainingOptions {
     void fit(Module net, Optimizer opt, String arch, ImageDataset trainSet, ImageDataset testSet, float[] norm, Path out,
              List<EpochResult> earlier) throws IOException {
         try (Trainer trainer = new Trainer(net, opt, schedule());
-             DataLoader train = new DataLoader(trainSet, batch, true, seed, norm[0], norm[1]);
+             DataLoader train = new DataLoader(trainSet, batch, true, seed, norm[0], norm[1]).augment(pipeline());
              DataLoader test = new DataLoader(testSet, batch, false, seed, norm[0], norm[1])) {
             trainer.console(System.out, !noProgress);
+            if (augment != null) {
+                System.out.println("augmenting training images: " + pipeline());
+            }
             trainer.resumeFrom(earlier);
             if (clipNorm != null) {
                 trainer.clipGradNorm(clipNorm);

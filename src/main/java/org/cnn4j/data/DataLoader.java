@@ -13,6 +13,9 @@ import org.cnn4j.tensor.Tensor;
  * With shuffling, each epoch's order is a permutation drawn from (seed, epoch): runs are reproducible.
  * Image batches are channels-last (NHWC) on the native backend, the layout its kernels keep from the
  * first layer to the last, and NCHW on the reference backend; {@link #layout(Layout)} overrides.
+ * With {@link #augment}, each image is transformed on its way into the batch, drawing from a generator
+ * seeded by (seed, epoch, position in the epoch): the same run gives the same images whatever the
+ * thread count, and every epoch sees new variants.
  */
 public final class DataLoader implements AutoCloseable {
     private final ImageDataset data;
@@ -23,6 +26,9 @@ public final class DataLoader implements AutoCloseable {
     private final int[] order;
     private Layout layout = Backends.current().name().equals("native") ? Layout.NHWC : Layout.NCHW;
     private Tensor images, labels, lastImages, lastLabels;
+    private int epoch;
+    private org.cnn4j.data.augment.AugmentationPipeline augmentation;
+    private float[] image, scratch;
 
     public DataLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, float mean, float std) {
         if (batchSize <= 0) {
@@ -50,6 +56,14 @@ public final class DataLoader implements AutoCloseable {
         return this;
     }
 
+    /** Augments every image of every batch with {@code pipeline} (for a training set; null for none). */
+    public DataLoader augment(org.cnn4j.data.augment.AugmentationPipeline pipeline) {
+        augmentation = pipeline;
+        image = pipeline == null ? null : new float[data.imageSize()];
+        scratch = pipeline == null ? null : new float[data.imageSize()];
+        return this;
+    }
+
     public int numBatches() {
         return (data.size() + batchSize - 1) / batchSize;
     }
@@ -60,6 +74,7 @@ public final class DataLoader implements AutoCloseable {
 
     /** Fixes the order of the images for {@code epoch} (a seeded shuffle, or dataset order). */
     public void startEpoch(int epoch) {
+        this.epoch = epoch;
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
@@ -104,9 +119,18 @@ public final class DataLoader implements AutoCloseable {
         float inv = 1f / std;
         for (int i = 0; i < n; i++) {
             int idx = order[start + i];
+            float[] src = px;
+            int from = idx * per;
+            if (augmentation != null) {
+                System.arraycopy(px, from, image, 0, per);
+                long stream = (seed * 1_000_003L + epoch) * 0x9E3779B97F4A7C15L + start + i;
+                augmentation.apply(image, scratch, c, data.height(), data.width(), new SplittableRandom(stream));
+                src = image;
+                from = 0;
+            }
             for (int q = 0; q < per; q++) {
                 int at = nhwc ? i * per + (q % hw) * c + q / hw : i * per + q;
-                xb.put(at, (px[idx * per + q] - mean) * inv);
+                xb.put(at, (src[from + q] - mean) * inv);
             }
             yb.put(i, data.labels()[idx]);
         }
