@@ -48,9 +48,8 @@ public final class NetworkBenchRun {
         String torchVersion = null;
         NetworkBenchmark.Result profile;
         try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = Adam.of(built.parameters(), 1e-3f)) {
-            // inference may run the BN-folded, ReLU-fused copy (Sequential networks only)
-            Module model = fuse && !training && built instanceof org.cnn4j.nn.Sequential seq
-                    ? org.cnn4j.nn.InferenceFusion.fuse(seq) : built;
+            // inference may run the BN-folded, ReLU-fused copy
+            Module model = fuse && !training ? org.cnn4j.nn.InferenceFusion.fuse(built) : built;
             NetworkBenchmark bench = new NetworkBenchmark(network, model, c, hw, hw, classes);
             Trainer trainer = bench.trainer(adam);
             out.printf("bench %s%s, %s, batch %d, %,d parameters, %d threads%n", network, model != built ? " (conv+BN+ReLU fused)" : "",
@@ -78,6 +77,9 @@ public final class NetworkBenchRun {
             }
             profile = bench.profile(mode, training ? mb : 1, median(ours), training ? Double.NaN : median(ours2),
                     training ? median(ours) : Double.NaN, trainer);
+            if (model != built) {
+                model.close(); // the folded convolutions; the layers it shares with built are closed twice, harmlessly
+            }
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", "network");

@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j and PyTorch, with --network (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--fuse", description = "With --network in inference: fold batch norm into convolutions and fuse ReLU (Sequential networks).")
+    @Option(names = "--fuse", description = "With --network in inference: fold batch norm into convolutions and fuse ReLU.")
     boolean fuse;
 
     @Option(names = "--pytorch-script", defaultValue = "benchmarks/pytorch_bench.py",

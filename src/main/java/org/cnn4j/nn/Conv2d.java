@@ -71,7 +71,7 @@ public final class Conv2d extends Module {
      * has its own parameters; it computes forward passes only.
      */
     public Conv2d foldedWith(BatchNorm2d bn, boolean relu) {
-        Conv2d f = new Conv2d(in, out, kernel, stride, padding, dilation, groups, true);
+        Conv2d f = Init.withoutRandomValues(() -> new Conv2d(in, out, kernel, stride, padding, dilation, groups, true));
         float[] w = weight.value().toArray(), b = bias == null ? new float[out] : bias.value().toArray();
         if (bn != null) {
             float[] gamma = bn.gamma().value().toArray(), beta = bn.beta().value().toArray();

@@ -56,4 +56,42 @@ class InferenceFusionTest {
             }
         }
     }
+
+    @Test
+    void fusedResnetGraphPredictsWhatTheOriginalPredicts() {
+        Init.manualSeed(4);
+        Graph net = (Graph) Zoo.build("resnet18", 3, 32, 32, 10);
+        SplittableRandom r = new SplittableRandom(3);
+        for (Module m : net.children().values()) {
+            if (m instanceof BatchNorm2d b) {
+                for (Tensor t : new Tensor[] {b.gamma().value(), b.beta().value(), b.runningMean(), b.runningVar()}) {
+                    java.nio.FloatBuffer v = t.buffer();
+                    for (int i = 0; i < v.limit(); i++) {
+                        v.put(i, (float) (0.5 + r.nextDouble()));
+                    }
+                }
+            }
+        }
+        net.eval();
+        try (net; Tensor x = Tensor.zeros(Shape.of(2, 3, 32, 32), Layout.NHWC)) {
+            Init.normal(x, 1);
+            float[] expected = net.forward(x).toArray();
+            Graph fused = InferenceFusion.fuse(net);
+            assertThat(fused.nodeNames()).contains("conv1", "layer1_0_conv1", "layer1_0_conv2", "layer1_0_sum", "layer1_0_out", "fc")
+                    .doesNotContain("conv1_bn", "conv1_relu", "layer1_0_conv2_bn", "layer2_0_downsample_bn");
+            assertThat(fused.module("layer1_0_conv1").describe()).contains("ReLU (fused)");
+            assertThat(fused.module("layer1_0_conv2").describe()).doesNotContain("ReLU"); // its ReLU comes after the residual add
+            assertThat(fused.describe()).contains("layer1_0_sum <- layer1_0_conv2, maxpool: Add");
+            float[] got = fused.forward(x).toArray();
+            float scale = 0;
+            for (float e : expected) {
+                scale = Math.max(scale, Math.abs(e));
+            }
+            // eighteen folded layers, each a few ulps per term apart: within 1e-3 of the largest logit
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-3f * scale));
+            }
+            fused.close();
+        }
+    }
 }
