@@ -1,4 +1,5 @@
-// Convolution through oneDNN primitives: forward (optionally with fused ReLU), backward-data and
+// Convolution through oneDNN primitives: forward (optionally adding a residual and applying ReLU inside
+// the primitive, as post-ops), backward-data and
 // backward-weights. Primitives are created with format_tag::any so oneDNN picks its blocked layouts
 // and JIT kernels; user buffers (NCHW or NHWC activations, OIHW weights) are reordered in and out
 // only when the chosen layout differs. Primitive descriptors are cached by shape, and so are the
@@ -65,30 +66,32 @@ struct ConvPrimitives {
     CachedWeights forward_weights, backward_data_weights;
 };
 
-std::string key_of(const cnn4j::ConvGeometry &g, bool bias, bool relu) {
+std::string key_of(const cnn4j::ConvGeometry &g, bool bias, bool sum, bool relu) {
     std::string k(reinterpret_cast<const char *>(&g), sizeof g);
     k += bias ? 'b' : '-';
+    k += sum ? 's' : '-';
     k += relu ? 'r' : '-';
     return k;
 }
 
-ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, bool bias, bool relu) {
+// `sum` adds what dst holds before the call (the residual) to the result; `relu` then clamps at zero.
+ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, bool bias, bool sum, bool relu) {
     static std::mutex mutex;
     static std::unordered_map<std::string, std::unique_ptr<ConvPrimitives>> cache;
-    const std::string key = key_of(g, bias, relu);
+    const std::string key = key_of(g, bias, sum, relu);
     std::lock_guard<std::mutex> lock(mutex);
     auto it = cache.find(key);
     if (it != cache.end()) return *it->second;
     const ConvShapes s = shapes_of(g);
     primitive_attr attr;
-    if (relu) {
-        post_ops ops;
-        ops.append_eltwise(algorithm::eltwise_relu, 0.f, 0.f);
-        attr.set_post_ops(ops);
-    }
+    post_ops ops;
+    if (sum) ops.append_sum(1.f);
+    if (relu) ops.append_eltwise(algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(ops);
+    const bool inference = sum || relu;
     auto p = std::make_unique<ConvPrimitives>();
     p->forward = convolution_forward::primitive_desc(
-        cnn4j::onednn_engine(), relu ? prop_kind::forward_inference : prop_kind::forward_training,
+        cnn4j::onednn_engine(), inference ? prop_kind::forward_inference : prop_kind::forward_training,
         algorithm::convolution_direct, any_md(s.src), any_md(s.weights), bias ? any_md(s.bias) : memory::desc(),
         any_md(s.dst), s.strides, s.dilates, s.pad_l, s.pad_r, attr);
     p->forward_prim = convolution_forward(p->forward);
@@ -137,19 +140,26 @@ memory weights_for(CachedWeights &cache, const memory::desc &want, const memory:
 }  // namespace
 
 extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
-                                           const float *bias, int dst_nhwc, float *dst, int fuse_relu) {
+                                           const float *bias, int residual_nhwc, const float *residual, int dst_nhwc,
+                                           float *dst, int fuse_relu) {
     return cnn4j::guarded("conv2d forward (onednn)", [&] {
         const auto g = cnn4j::ConvGeometry::from(conv);
         if (!src || !weights || !dst) throw cnn4j::invalid_argument("null buffer");
         if (g.n == 0) return;
         const ConvShapes s = shapes_of(g);
-        ConvPrimitives &p = primitives_for(g, bias != nullptr, fuse_relu != 0);
+        ConvPrimitives &p = primitives_for(g, bias != nullptr, residual != nullptr, fuse_relu != 0);
         stream &st = cnn4j::onednn_stream();
         Bound in(p.forward.src_desc(), activation_md(s.src, src_nhwc), mut(src));
         Bound out(p.forward.dst_desc(), activation_md(s.dst, dst_nhwc), dst);
+        // the sum post-op reads the residual from dst: in place already, or copied (and reordered) there
+        memory &dst_mem = residual == dst ? out.in(st) : out.out();
+        if (residual && residual != dst) {
+            memory res(activation_md(s.dst, residual_nhwc), cnn4j::onednn_engine(), mut(residual));
+            reorder(res, dst_mem).execute(st, res, dst_mem);
+        }
         std::lock_guard<std::mutex> hold(p.forward_weights.in_use);
         memory w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, st);
-        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, out.out()}};
+        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst_mem}};
         if (bias) args[DNNL_ARG_BIAS] = memory(p.forward.bias_desc(), cnn4j::onednn_engine(), mut(bias));
         p.forward_prim.execute(st, args);
         out.write_back(st);
@@ -164,7 +174,7 @@ extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_d
         if (!diff_dst || !weights || !diff_src) throw cnn4j::invalid_argument("null buffer");
         if (g.n == 0) return;
         const ConvShapes s = shapes_of(g);
-        ConvPrimitives &p = primitives_for(g, false, false);
+        ConvPrimitives &p = primitives_for(g, false, false, false);
         {
             std::lock_guard<std::mutex> lock(p.lazy);
             if (!p.backward_data) {
@@ -199,7 +209,7 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
             return;
         }
         // The backward-weights primitive is created with a bias gradient whenever one is asked for.
-        ConvPrimitives &p = primitives_for(g, diff_bias != nullptr, false);
+        ConvPrimitives &p = primitives_for(g, diff_bias != nullptr, false, false);
         {
             std::lock_guard<std::mutex> lock(p.lazy);
             if (!p.backward_weights) {

@@ -70,10 +70,12 @@ int cnn4j_relu_forward(int64_t count, float negative_slope, const float *src, fl
 /*
  * Convolution through oneDNN primitives. `*_nhwc` says whether an activation buffer is channels-last
  * (else NCHW); weights are OIHW ([K, C/groups, kh, kw]); bias and diff_bias may be null.
- * fuse_relu applies ReLU to the output inside the primitive (inference).
+ * Inference fusions inside the primitive: `residual` (may be null; it may be dst itself) is added to
+ * the output (a sum post-op: a ResNet block's shortcut), then fuse_relu applies ReLU.
  */
 int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
-                                const float *bias, int dst_nhwc, float *dst, int fuse_relu);
+                                const float *bias, int residual_nhwc, const float *residual, int dst_nhwc, float *dst,
+                                int fuse_relu);
 int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_dst_nhwc, const float *diff_dst,
                                       const float *weights, int diff_src_nhwc, float *diff_src);
 int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src_nhwc, const float *src, int diff_dst_nhwc,

@@ -23,10 +23,11 @@ public interface Backend {
     void conv2dForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output);
 
     /**
-     * Inference fusion: output = relu(conv(input) + bias) as one op (oneDNN runs the ReLU as a post-op
-     * inside the convolution; other algorithms apply it in place right after).
+     * Inference fusion: output = relu(conv(input) + bias + residual) as one op, {@code residual} (a ResNet
+     * block's shortcut, of the output's shape; it may be the output itself) being optional (oneDNN adds it
+     * and applies the ReLU as post-ops inside the convolution; other algorithms right after, in place).
      */
-    void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output);
+    void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output);
 
     void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput);
 

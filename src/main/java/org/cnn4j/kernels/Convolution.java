@@ -24,12 +24,21 @@ public final class Convolution {
 
     /** Inference fusion: output = relu(conv(input) + bias) in one op (see Backend#conv2dForwardRelu). */
     public static void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        forwardAddRelu(spec, input, weight, bias, null, output);
+    }
+
+    /** Inference fusion: output = relu(conv(input) + bias + residual) in one op; residual may be null or the output itself. */
+    public static void forwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
         check(spec);
-        Check.shape("conv2d+relu", "input", input, spec.inputDims());
-        Check.shape("conv2d+relu", "weight", weight, spec.weightDims());
-        Check.optionalShape("conv2d+relu", "bias", bias, spec.k());
-        Check.shape("conv2d+relu", "output", output, spec.outputDims());
-        Backends.current().conv2dForwardRelu(spec, input, weight, bias, output);
+        String op = residual == null ? "conv2d+relu" : "conv2d+add+relu";
+        Check.shape(op, "input", input, spec.inputDims());
+        Check.shape(op, "weight", weight, spec.weightDims());
+        Check.optionalShape(op, "bias", bias, spec.k());
+        Check.shape(op, "output", output, spec.outputDims());
+        if (residual != null) {
+            Check.shape(op, "residual", residual, spec.outputDims());
+        }
+        Backends.current().conv2dForwardRelu(spec, input, weight, bias, residual, output);
     }
 
     public static void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {

@@ -137,6 +137,21 @@ public final class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return run(x, null);
+    }
+
+    /**
+     * The forward pass of an inference copy with a ReLU fused in, adding {@code residual} before the ReLU:
+     * relu(conv(x) + bias + residual), the end of a ResNet block as one op (see {@link InferenceFusion}).
+     */
+    public Tensor forwardAddRelu(Tensor x, Tensor residual) {
+        if (!fusedRelu) {
+            throw new IllegalStateException(describe() + ": only an inference copy with a fused ReLU adds a residual");
+        }
+        return run(x, residual);
+    }
+
+    private Tensor run(Tensor x, Tensor residual) {
         if (x.rank() != 4 || x.dim(1) != in) {
             throw new IllegalArgumentException("Conv2d(" + in + "->" + out + "): input must be [N, " + in + ", H, W], got " + x.shape());
         }
@@ -146,7 +161,7 @@ public final class Conv2d extends Module {
         input = x;
         output = ensure(output, x.layout(), spec.outputDims());
         if (fusedRelu) {
-            Convolution.forwardRelu(spec, x, weight.value(), bias.value(), output);
+            Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, output);
         } else {
             Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
         }

@@ -25,8 +25,11 @@ import org.cnn4j.tensor.Tensor;
  * }</pre>
  */
 public final class Graph extends Module {
-    /** What a node computes. */
-    public enum Kind { LAYER, ADD, CONCAT }
+    /**
+     * What a node computes: a layer of one input, a sum, a concatenation, or (in inference copies made by
+     * {@link InferenceFusion}) relu(conv(input) + shortcut) as one fused convolution.
+     */
+    public enum Kind { LAYER, ADD, CONCAT, RESIDUAL }
 
     /** A node: its name, what it computes, its layer (null for ADD and CONCAT) and the nodes it reads. */
     public record Node(String name, Kind kind, Module module, List<String> inputs) {
@@ -59,6 +62,17 @@ public final class Graph extends Module {
         return node(new Node(name, Kind.CONCAT, null, List.of(inputs)));
     }
 
+    /**
+     * Adds relu(conv(input) + shortcut) computed by {@code fused}, an inference copy with a fused ReLU:
+     * a ResNet block's last convolution, residual addition and ReLU in one op. Inference only.
+     */
+    public Graph residual(String name, Conv2d fused, String input, String shortcut) {
+        if (!fused.hasFusedRelu()) {
+            throw new IllegalArgumentException("Graph: residual node '" + name + "' needs a convolution with a fused ReLU");
+        }
+        return node(new Node(name, Kind.RESIDUAL, fused, List.of(input, shortcut)));
+    }
+
     /** Which node is the graph's output (default: the last one added). */
     public Graph output(String name) {
         requireNode(name);
@@ -70,7 +84,7 @@ public final class Graph extends Module {
         if (n.name == null || n.name.isEmpty() || n.name.contains(".") || nodes.containsKey(n.name) || n.name.equals(inputName)) {
             throw new IllegalArgumentException("Graph: node name '" + n.name + "' is empty, dotted or taken");
         }
-        if (n.inputs.isEmpty() || (n.kind != Kind.LAYER && n.inputs.size() < 2)) {
+        if (n.inputs.isEmpty() || (n.kind != Kind.LAYER && n.inputs.size() < 2) || (n.kind == Kind.RESIDUAL && n.inputs.size() != 2)) {
             throw new IllegalArgumentException("Graph: node '" + n.name + "' needs " + (n.kind == Kind.LAYER ? "an input" : "two or more inputs"));
         }
         n.inputs.forEach(this::requireNode);
@@ -172,7 +186,7 @@ public final class Graph extends Module {
             } catch (IllegalArgumentException e) { // say where in the graph: shapes that do not meet are the usual mistake
                 throw new IllegalArgumentException("Graph node '" + n.name + "' <- " + String.join(", ", n.inputs) + ": " + e.getMessage(), e);
             }
-            needsGrad.put(n.name, upstream || n.kind == Kind.LAYER && !n.module.isFrozen());
+            needsGrad.put(n.name, upstream || n.module != null && !n.module.isFrozen());
         }
         return values.get(out());
     }
@@ -184,6 +198,12 @@ public final class Graph extends Module {
                 n.module.setNeedsInputGrad(upstream);
                 long t0 = Profiler.start();
                 Tensor y = n.module.forward(values.get(n.inputs.get(0)));
+                Profiler.stop(n.name, 0, t0);
+                return y;
+            }
+            case RESIDUAL -> {
+                long t0 = Profiler.start();
+                Tensor y = ((Conv2d) n.module).forwardAddRelu(values.get(n.inputs.get(0)), values.get(n.inputs.get(1)));
                 Profiler.stop(n.name, 0, t0);
                 return y;
             }
@@ -226,6 +246,7 @@ public final class Graph extends Module {
                     accumulate(grads, n.inputs.get(0), gi);
                 }
                 case ADD -> n.inputs.forEach(in -> accumulate(grads, in, g));
+                case RESIDUAL -> throw new UnsupportedOperationException("Graph node '" + n.name + "': a fused inference node has no backward pass");
                 default -> {
                     List<Tensor> parts = new ArrayList<>();
                     for (int k = 0; k < n.inputs.size(); k++) { // by position: one node may be concatenated twice
@@ -292,6 +313,7 @@ public final class Graph extends Module {
                 case LAYER -> n.module.describe().replace("\n", "\n  ");
                 case ADD -> "Add";
                 case CONCAT -> "Concat";
+                case RESIDUAL -> n.module.describe() + " + residual";
             };
             sb.append("\n  ").append(n.name).append(" <- ").append(String.join(", ", n.inputs)).append(": ").append(what);
         }

@@ -1,5 +1,10 @@
 package org.cnn4j.nn;
 
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.cnn4j.backend.Activation;
 
 /**
@@ -24,23 +29,38 @@ public final class InferenceFusion {
     }
 
     public static Graph fuse(Graph net) {
-        java.util.Map<String, Integer> readers = new java.util.HashMap<>();
+        Map<String, Integer> readers = new HashMap<>();
         for (Graph.Node n : net.nodes()) {
             n.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
         }
-        java.util.Map<String, Graph.Node> byName = new java.util.LinkedHashMap<>();
-        net.nodes().forEach(n -> byName.put(n.name(), n));
-        java.util.Map<String, String> renamed = new java.util.HashMap<>(); // a folded node -> the node that now computes it
-        java.util.Set<String> absorbed = new java.util.HashSet<>();
+        Map<String, Residual> residualAt = residualBlocks(net, readers); // by the name of the Add node they replace
+        Set<String> deferred = new HashSet<>();
+        residualAt.values().forEach(r -> deferred.addAll(r.absorbed()));
+        Map<String, String> renamed = new HashMap<>(); // a folded node -> the node that now computes its value
+        Set<String> absorbed = new HashSet<>();
         Graph out = new Graph(net.inputName());
         for (Graph.Node n : net.nodes()) {
-            if (absorbed.contains(n.name())) {
+            String[] inputs = n.inputs().stream().map(in -> renamed.getOrDefault(in, in)).toArray(String[]::new);
+            Residual r = residualAt.get(n.name());
+            if (r != null) { // conv (+ BN) -> Add(., shortcut) -> ReLU: one convolution with sum and ReLU post-ops
+                String conv = r.conv().name();
+                out.residual(conv, ((Conv2d) r.conv().module()).foldedWith(r.bn() == null ? null : (BatchNorm2d) r.bn().module(), true),
+                        renamed.getOrDefault(r.conv().inputs().get(0), r.conv().inputs().get(0)), renamed.getOrDefault(r.shortcut(), r.shortcut()));
+                for (String gone : new String[] {r.bn() == null ? null : r.bn().name(), n.name(), r.relu().name()}) {
+                    if (gone != null) {
+                        renamed.put(gone, conv);
+                    }
+                }
+                absorbed.add(r.relu().name());
                 continue;
             }
-            String[] inputs = n.inputs().stream().map(in -> renamed.getOrDefault(in, in)).toArray(String[]::new);
+            if (deferred.contains(n.name()) || absorbed.contains(n.name())) {
+                continue;
+            }
             switch (n.kind()) {
                 case ADD -> out.add(n.name(), inputs);
                 case CONCAT -> out.concat(n.name(), inputs);
+                case RESIDUAL -> out.residual(n.name(), (Conv2d) n.module(), inputs[0], inputs[1]);
                 case LAYER -> {
                     if (!(n.module() instanceof Conv2d conv)) {
                         out.layer(n.name(), n.module(), inputs[0]);
@@ -63,8 +83,44 @@ public final class InferenceFusion {
         return out;
     }
 
+    /** A residual block's end: conv, its BN (or null), the Add's other input, and the ReLU after the Add. */
+    private record Residual(Graph.Node conv, Graph.Node bn, String shortcut, Graph.Node relu) {
+        List<String> absorbed() {
+            return bn == null ? List.of(conv.name()) : List.of(conv.name(), bn.name());
+        }
+    }
+
+    /**
+     * The Add nodes of two inputs, followed only by a ReLU, where one input is a convolution (or a
+     * convolution's BN) that feeds nothing else: each becomes one fused convolution.
+     */
+    private static Map<String, Residual> residualBlocks(Graph net, Map<String, Integer> readers) {
+        Map<String, Graph.Node> byName = new HashMap<>();
+        net.nodes().forEach(n -> byName.put(n.name(), n));
+        Map<String, Residual> found = new HashMap<>();
+        for (Graph.Node add : net.nodes()) {
+            if (add.kind() != Graph.Kind.ADD || add.inputs().size() != 2) {
+                continue;
+            }
+            Graph.Node relu = onlyReader(net, readers, add.name(), ActivationLayer.class, Activation.RELU);
+            for (int side = 0; side < 2 && relu != null; side++) {
+                Graph.Node branch = byName.get(add.inputs().get(side));
+                if (branch == null || readers.get(branch.name()) != 1 || branch.kind() != Graph.Kind.LAYER) {
+                    continue;
+                }
+                Graph.Node bn = branch.module() instanceof BatchNorm2d ? branch : null;
+                Graph.Node conv = bn == null ? branch : byName.get(bn.inputs().get(0));
+                if (conv != null && conv.kind() == Graph.Kind.LAYER && conv.module() instanceof Conv2d && readers.get(conv.name()) == 1) {
+                    found.put(add.name(), new Residual(conv, bn, add.inputs().get(1 - side), relu));
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
     /** The single node reading {@code name}, when there is one and it is a layer of {@code type} (and ReLU when asked). */
-    private static Graph.Node onlyReader(Graph net, java.util.Map<String, Integer> readers, String name, Class<?> type, Activation act) {
+    private static Graph.Node onlyReader(Graph net, Map<String, Integer> readers, String name, Class<?> type, Activation act) {
         if (readers.getOrDefault(name, 0) != 1 || name.equals(net.outputName())) {
             return null;
         }
@@ -76,7 +132,7 @@ public final class InferenceFusion {
 
     public static Sequential fuse(Sequential net) {
         Sequential out = new Sequential();
-        java.util.List<String> names = net.names();
+        List<String> names = net.names();
         for (int i = 0; i < names.size(); i++) {
             Module m = net.get(names.get(i));
             if (m instanceof Conv2d conv) {

@@ -62,6 +62,7 @@ public final class ModelSummary {
                     case LAYER -> walk(qualified(name, n.name()), n.module(), inputs.get(0));
                     case ADD -> merge(qualified(name, n.name()), inputs, false);
                     case CONCAT -> merge(qualified(name, n.name()), inputs, true);
+                    case RESIDUAL -> merge(qualified(name, n.name()), List.of(walk(qualified(name, n.name()), n.module(), inputs.get(0)), inputs.get(1)), false);
                 });
             }
             return shapes.get(g.outputName());

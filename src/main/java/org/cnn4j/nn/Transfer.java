@@ -55,6 +55,7 @@ public final class Transfer {
                     case LAYER -> out.layer(n.name(), n.module(), in[0]);
                     case ADD -> out.add(n.name(), in);
                     case CONCAT -> out.concat(n.name(), in);
+                    case RESIDUAL -> out.residual(n.name(), (Conv2d) n.module(), in[0], in[1]);
                 }
             }
         }

@@ -77,11 +77,13 @@ class InferenceFusionTest {
             Init.normal(x, 1);
             float[] expected = net.forward(x).toArray();
             Graph fused = InferenceFusion.fuse(net);
-            assertThat(fused.nodeNames()).contains("conv1", "layer1_0_conv1", "layer1_0_conv2", "layer1_0_sum", "layer1_0_out", "fc")
-                    .doesNotContain("conv1_bn", "conv1_relu", "layer1_0_conv2_bn", "layer2_0_downsample_bn");
+            assertThat(fused.nodeNames()).contains("conv1", "layer1_0_conv1", "layer1_0_conv2", "layer2_0_downsample", "fc")
+                    .doesNotContain("conv1_bn", "conv1_relu", "layer1_0_conv2_bn", "layer1_0_sum", "layer1_0_out", "layer2_0_downsample_bn");
             assertThat(fused.module("layer1_0_conv1").describe()).contains("ReLU (fused)");
-            assertThat(fused.module("layer1_0_conv2").describe()).doesNotContain("ReLU"); // its ReLU comes after the residual add
-            assertThat(fused.describe()).contains("layer1_0_sum <- layer1_0_conv2, maxpool: Add");
+            // a block's last convolution, its BN, the residual add and the ReLU are one op
+            assertThat(fused.describe()).contains("layer1_0_conv2 <- layer1_0_conv1, maxpool: Conv2d(64->64, 3x3, stride 1, pad 1) "
+                    + "+ ReLU (fused) + residual")
+                    .contains("layer2_0_conv2 <- layer2_0_conv1, layer2_0_downsample: ");
             float[] got = fused.forward(x).toArray();
             float scale = 0;
             for (float e : expected) {
@@ -91,6 +93,7 @@ class InferenceFusionTest {
             for (int i = 0; i < got.length; i++) {
                 assertThat(got[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-3f * scale));
             }
+            assertThatThrownBy(() -> fused.backward(fused.forward(x))).isInstanceOf(UnsupportedOperationException.class);
             fused.close();
         }
     }

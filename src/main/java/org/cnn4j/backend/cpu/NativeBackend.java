@@ -91,8 +91,8 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
-    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
-        convolution.forwardRelu(spec, input, weight, bias, output);
+    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
+        convolution.forwardRelu(spec, input, weight, bias, residual, output);
     }
 
     @Override

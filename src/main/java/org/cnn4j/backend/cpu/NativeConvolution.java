@@ -39,16 +39,33 @@ public final class NativeConvolution {
         execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, output));
     }
 
-    /** Convolution, bias and ReLU: one oneDNN primitive with a ReLU post-op, or the chosen algorithm then ReLU. */
-    void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+    /**
+     * Convolution, bias, optional residual and ReLU: one oneDNN primitive with sum and ReLU post-ops, or the
+     * chosen algorithm then the add and the ReLU in place (a residual that is the output is read before
+     * the convolution overwrites it).
+     */
+    void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
         execute("forward", spec, algo -> {
             if (algo == ConvAlgorithm.ONEDNN) {
                 NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(NativeBackend.geometry(spec), nhwc(input), input.buffer(),
-                        weight.buffer(), buffer(bias), nhwc(output), output.buffer(), 1), "conv2d forward + relu");
+                        weight.buffer(), buffer(bias), residual == null ? 0 : nhwc(residual), buffer(residual), nhwc(output), output.buffer(), 1),
+                        residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu");
+                return;
+            }
+            NativeBackend backend = NativeBackend.instance();
+            if (residual == output) {
+                try (Tensor saved = Tensor.zerosLike(output)) {
+                    saved.copyFrom(output);
+                    forwardWith(algo, spec, input, weight, bias, output);
+                    backend.add(output, saved, output);
+                }
             } else {
                 forwardWith(algo, spec, input, weight, bias, output);
-                NativeBackend.instance().activationForward(org.cnn4j.backend.Activation.RELU, output, output);
+                if (residual != null) {
+                    backend.add(output, residual, output);
+                }
             }
+            backend.activationForward(org.cnn4j.backend.Activation.RELU, output, output);
         });
     }
 
@@ -145,7 +162,7 @@ public final class NativeConvolution {
                 }
             }
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(geometry, nhwc(input), input.buffer(),
-                    weight.buffer(), buffer(bias), nhwc(output), output.buffer(), 0), "conv2d forward");
+                    weight.buffer(), buffer(bias), 0, null, nhwc(output), output.buffer(), 0), "conv2d forward");
         }
     }
 

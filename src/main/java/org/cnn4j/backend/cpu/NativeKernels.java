@@ -56,7 +56,8 @@ public final class NativeKernels {
     public static native int cnn4j_relu_forward(long count, float negativeSlope, FloatBuffer src, FloatBuffer dst);
 
     public static native int cnn4j_conv2d_onednn_forward(int[] conv, int srcNhwc, FloatBuffer src, FloatBuffer weights,
-                                                         FloatBuffer bias, int dstNhwc, FloatBuffer dst, int fuseRelu);
+                                                         FloatBuffer bias, int residualNhwc, FloatBuffer residual, int dstNhwc,
+                                                         FloatBuffer dst, int fuseRelu);
 
     public static native int cnn4j_conv2d_onednn_backward_data(int[] conv, int diffDstNhwc, FloatBuffer diffDst,
                                                                FloatBuffer weights, int diffSrcNhwc, FloatBuffer diffSrc);

@@ -33,10 +33,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
         double[] y = ReferenceConvolution.forward(spec, d(input), d(weight), bias == null ? null : d(bias));
+        double[] r = residual == null ? null : d(residual);
         for (int i = 0; i < y.length; i++) {
-            y[i] = Math.max(y[i], 0);
+            y[i] = Math.max(y[i] + (r == null ? 0 : r[i]), 0);
         }
         put(output, y);
     }
