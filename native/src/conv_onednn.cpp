@@ -1,14 +1,16 @@
 // Convolution through oneDNN primitives: forward (optionally adding a residual and applying ReLU inside
-// the primitive, as post-ops), backward-data and
-// backward-weights. Primitives are created with format_tag::any so oneDNN picks its blocked layouts
-// and JIT kernels; user buffers (NCHW or NHWC activations, OIHW weights) are reordered in and out
-// only when the chosen layout differs. Primitive descriptors are cached by shape, and so are the
-// reordered weights, redone only when the weights change (checked by fingerprint on every call).
+// the primitive, as post-ops), backward-data and backward-weights. Primitives are created with
+// format_tag::any so oneDNN picks its blocked layouts and JIT kernels; user buffers (NCHW or NHWC
+// activations, OIHW weights) are reordered in and out only when the chosen layout differs. Primitive
+// descriptors are cached by shape, reordered weights by shape and weight array, redone only when the
+// weights change (checked by fingerprint on every call).
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "conv_geometry.hpp"
 #include "onednn_context.hpp"
@@ -45,13 +47,21 @@ memory::desc activation_md(const memory::dims &d, bool nhwc) { return {d, dt::f3
 memory::desc weights_md(const ConvShapes &s) { return {s.weights, dt::f32, s.grouped ? tag::goihw : tag::oihw}; }
 memory::desc any_md(const memory::dims &d) { return {d, dt::f32, tag::any}; }
 
-// Weights in the layout a primitive wants, kept from the last call: reordered again only when the
-// weight array or its contents (fingerprint) changed. `in_use` serialises callers of the same entry.
+// Weights in the layout a primitive wants, one reorder per weight array (layers of the same shape,
+// like ResNet's repeated blocks, each keep their own), redone only when the array's contents changed
+// (checked by fingerprint on every call). At most `slots` arrays per primitive; the least recently
+// used goes first. `in_use` serialises the callers of one primitive.
 struct CachedWeights {
+    static constexpr size_t slots = 64;
+    struct Entry {
+        const float *source;
+        unsigned long long fingerprint;
+        dnnl::memory reordered;
+        unsigned long long last_use;
+    };
     std::mutex in_use;
-    const float *source = nullptr;
-    unsigned long long fingerprint = 0;
-    dnnl::memory reordered;
+    std::vector<Entry> entries;
+    unsigned long long clock = 0;
 };
 
 // The primitive descriptors of one convolution shape, created once.
@@ -122,19 +132,28 @@ class Bound {
 void *mut(const float *p) { return const_cast<float *>(p); }
 
 // The weights as the primitive wants them: the user's buffer itself when the layouts agree, else the
-// cached reorder (redone when the array or its contents changed). Call with cache.in_use held.
+// cached reorder of this array (redone when its contents changed). Call with cache.in_use held.
 memory weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user, const float *weights, stream &st) {
     memory user_mem(user, cnn4j::onednn_engine(), mut(weights));
     if (want == user) return user_mem;
-    const long count = (long)(user.get_size() / sizeof(float));
-    const unsigned long long fp = cnn4j::weights_fingerprint(weights, count);
-    if (cache.source != weights || cache.fingerprint != fp || !cache.reordered) {
-        if (!cache.reordered) cache.reordered = memory(want, cnn4j::onednn_engine());
-        reorder(user_mem, cache.reordered).execute(st, user_mem, cache.reordered);
-        cache.source = weights;
-        cache.fingerprint = fp;
+    const unsigned long long fp = cnn4j::weights_fingerprint(weights, (long)(user.get_size() / sizeof(float)));
+    auto &entries = cache.entries;
+    auto e = std::find_if(entries.begin(), entries.end(), [&](const CachedWeights::Entry &x) { return x.source == weights; });
+    bool stale = e == entries.end() || e->fingerprint != fp;
+    if (e == entries.end()) {
+        if (entries.size() < CachedWeights::slots) {
+            e = entries.insert(entries.end(), {weights, fp, memory(want, cnn4j::onednn_engine()), 0});
+        } else {
+            e = std::min_element(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.last_use < b.last_use; });
+            e->source = weights;
+        }
     }
-    return cache.reordered;
+    if (stale) {
+        reorder(user_mem, e->reordered).execute(st, user_mem, e->reordered);
+        e->fingerprint = fp;
+    }
+    e->last_use = ++cache.clock;
+    return e->reordered;
 }
 
 }  // namespace

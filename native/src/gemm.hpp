@@ -8,7 +8,7 @@ namespace cnn4j {
 void sgemm_serial(bool trans_a, bool trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                   const float *b, long ldb, float beta, float *c, long ldc);
 
-// The same, with the rows of C split across the OpenMP threads.
+// The same, with the rows (or, when there are few, the columns) of C split across the OpenMP threads.
 void sgemm_parallel(bool trans_a, bool trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                     const float *b, long ldb, float beta, float *c, long ldc);
 

@@ -126,6 +126,33 @@ class NativeConvolutionGoldenTest {
         }
     }
 
+    /**
+     * Layers of one shape (ResNet's repeated blocks) each keep their reordered weights: more arrays than
+     * the cache's 64 slots per shape, used in turn twice, must each give their own convolution.
+     */
+    @org.junit.jupiter.api.Test
+    void layersOfOneShapeKeepTheirOwnReorderedWeights() {
+        ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
+        Conv2dSpec s = Conv2dSpec.of(1, 16, 5, 5, 16, 3, 1, 1);
+        List<Tensor> weights = new ArrayList<>();
+        try (Tensor x = NativeIm2colTest.random(s.inputDims(), 1).toLayout(Layout.NHWC);
+             Tensor y = Tensor.zeros(org.cnn4j.tensor.Shape.of(s.outputDims()), Layout.NHWC);
+             Tensor yRef = Tensor.zeros(s.outputDims())) {
+            for (int i = 0; i < 70; i++) {
+                weights.add(NativeIm2colTest.random(s.weightDims(), 100 + i));
+            }
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < weights.size(); i++) {
+                    NativeBackend.instance().conv2dForward(s, x, weights.get(i), null, y);
+                    ReferenceBackend.INSTANCE.conv2dForward(s, x, weights.get(i), null, yRef);
+                    assertClose("weights " + i + " round " + round, y.toArray(), yRef.toArray(), 16 * 9);
+                }
+            }
+        } finally {
+            weights.forEach(Tensor::close);
+        }
+    }
+
     private static void check(Conv2dSpec s, ConvAlgorithm algorithm, Layout layout, long seed, Isa isa) {
         boolean bias = (seed & 1) == 0;
         try (Tensor x = NativeIm2colTest.random(s.inputDims(), seed).toLayout(layout);

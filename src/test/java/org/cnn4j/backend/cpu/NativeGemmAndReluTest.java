@@ -40,11 +40,11 @@ class NativeGemmAndReluTest {
         }
     }
 
-    /** Sizes straddle the micro-tiles (8x32, 6x16, 4x4) and the K block (256); every transposition. */
+    /** Sizes straddle the micro-tiles (8x32, 6x16, 4x4), the K block (256) and the split by columns (few rows); every transposition. */
     private static void checkSgemm(String which) {
         SplittableRandom rnd = new SplittableRandom(99);
         int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {5, 1, 9}, {7, 13, 1}, {33, 65, 17}, {64, 64, 64}, {3, 129, 250},
-                {9, 33, 257}, {130, 31, 300}, {200, 48, 520}};
+                {9, 33, 257}, {130, 31, 300}, {200, 48, 520}, {1, 200, 70}, {1, 1000, 300}, {20, 130, 40}};
         for (int[] mnk : shapes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
