@@ -2,6 +2,7 @@ package org.cnn4j.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cnn4j.backend.Backends;
@@ -25,6 +26,8 @@ import org.cnn4j.train.Trainer;
  * backend, as the data loader makes them.
  */
 public final class NetworkBenchmark {
+    /** Passes behind the per-layer breakdown. */
+    private static final int PROFILED_PASSES = 5;
 
     /** One layer's share of a pass. */
     public record LayerTime(String name, String description, String algorithm, double forwardMs, double backwardMs) {
@@ -74,7 +77,11 @@ public final class NetworkBenchmark {
         return new Trainer(model, adam, null).console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false);
     }
 
-    /** The per-layer breakdown, reorders and memory peak of one pass (a step in training, a forward otherwise). */
+    /**
+     * The per-layer breakdown (each layer's median over {@code PROFILED_PASSES} passes: one pass is at the
+     * mercy of a page fault or a preempted thread), reorders and memory peak of a pass (a step in
+     * training, a forward otherwise).
+     */
     public Result profile(String mode, int mb, double latencyMs, double throughput, double stepMs, Trainer trainer) {
         try (Tensor x = random(mb); Tensor y = labels(mb)) {
             Runnable pass = mode.equals("training") ? () -> trainer.step(x, y) : () -> model.forward(x);
@@ -84,19 +91,28 @@ public final class NetworkBenchmark {
             pass.run();
             Tensor.resetPeakBytes();
             long reorders = Tensor.reorders();
-            Profiler.enable(true);
             pass.run();
-            Profiler.enable(false);
-            Map<String, long[]> nanos = Profiler.figures();
             long reordered = Tensor.reorders() - reorders;
+            Map<String, List<long[]>> passes = new LinkedHashMap<>();
+            for (int p = 0; p < PROFILED_PASSES; p++) {
+                Profiler.enable(true);
+                pass.run();
+                Profiler.enable(false);
+                Profiler.figures().forEach((name, t) -> passes.computeIfAbsent(name, k -> new ArrayList<>()).add(t));
+            }
             List<LayerTime> layers = new ArrayList<>();
             Map<String, Module> children = model.children();
-            nanos.forEach((name, t) -> {
+            passes.forEach((name, t) -> {
                 Module m = children.get(name);
-                layers.add(new LayerTime(name, m == null ? name : m.describe(), algorithm(m, mode), t[0] * 1e-6, t[1] * 1e-6));
+                layers.add(new LayerTime(name, m == null ? name : m.describe(), algorithm(m, mode), medianMs(t, 0), medianMs(t, 1)));
             });
             return new Result(network, mode, mb, latencyMs, throughput, stepMs, reordered, Tensor.peakBytes(), layers);
         }
+    }
+
+    private static double medianMs(List<long[]> passes, int direction) {
+        long[] v = passes.stream().mapToLong(t -> t[direction]).sorted().toArray();
+        return v[v.length / 2] * 1e-6;
     }
 
     private static String algorithm(Module m, String mode) {

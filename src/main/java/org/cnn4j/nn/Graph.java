@@ -193,38 +193,33 @@ public final class Graph extends Module {
 
     /** The output of node {@code n}; {@code upstream} says whether any of its inputs needs a gradient. */
     private Tensor compute(Node n, boolean upstream) {
-        switch (n.kind) {
+        long t0 = Profiler.start();
+        Tensor y = switch (n.kind) {
             case LAYER -> {
                 n.module.setNeedsInputGrad(upstream);
-                long t0 = Profiler.start();
-                Tensor y = n.module.forward(values.get(n.inputs.get(0)));
-                Profiler.stop(n.name, 0, t0);
-                return y;
+                yield n.module.forward(values.get(n.inputs.get(0)));
             }
-            case RESIDUAL -> {
-                long t0 = Profiler.start();
-                Tensor y = ((Conv2d) n.module).forwardAddRelu(values.get(n.inputs.get(0)), values.get(n.inputs.get(1)));
-                Profiler.stop(n.name, 0, t0);
-                return y;
-            }
+            case RESIDUAL -> ((Conv2d) n.module).forwardAddRelu(values.get(n.inputs.get(0)), values.get(n.inputs.get(1)));
             case ADD -> {
                 Tensor first = values.get(n.inputs.get(0));
-                Tensor y = buffer(n.name, first.layout(), first.dims());
-                Elementwise.add(first, values.get(n.inputs.get(1)), y);
+                Tensor sum = buffer(n.name, first.layout(), first.dims());
+                Elementwise.add(first, values.get(n.inputs.get(1)), sum);
                 for (int i = 2; i < n.inputs.size(); i++) {
-                    Elementwise.add(y, values.get(n.inputs.get(i)), y);
+                    Elementwise.add(sum, values.get(n.inputs.get(i)), sum);
                 }
-                return y;
+                yield sum;
             }
-            default -> {
+            case CONCAT -> {
                 List<Tensor> parts = n.inputs.stream().map(values::get).toList();
                 int channels = parts.stream().mapToInt(t -> t.dim(1)).sum();
                 Tensor first = parts.get(0);
-                Tensor y = buffer(n.name, first.layout(), first.dim(0), channels, first.dim(2), first.dim(3));
-                Elementwise.concatChannels(parts, y);
-                return y;
+                Tensor cat = buffer(n.name, first.layout(), first.dim(0), channels, first.dim(2), first.dim(3));
+                Elementwise.concatChannels(parts, cat);
+                yield cat;
             }
-        }
+        };
+        Profiler.stop(n.name, 0, t0);
+        return y;
     }
 
     @Override
