@@ -3,6 +3,8 @@
 // across ISAs.
 #pragma once
 
+#include <vector>
+
 #include "pooling.hpp"
 
 namespace cnn4j {
@@ -51,12 +53,29 @@ void pool_forward_walk(const PoolPlan &p, const float *x, float *y) {
     }
 }
 
+// Whether input row (or column) i lies in some window of a pooling with this kernel, stride and padding.
+inline std::vector<char> pool_coverage(int size, int out, int kernel, int stride, int pad) {
+    std::vector<char> covered(size, 0);
+    for (int o = 0; o < out; ++o) {
+        for (int i = o * stride - pad; i < o * stride - pad + kernel; ++i) {
+            if (i >= 0 && i < size) covered[i] = 1;
+        }
+    }
+    return covered;
+}
+
 template <typename V>
 void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, float *gx) {
     // A thread owns one channel block of one image: windows overlap only within it, so no races.
     constexpr int block = 4 * V::width;
     const int blocks = (p.channels + block - 1) / block;
     const long pixels = (long)p.h * p.w;
+    // Max pooling whose windows do not overlap (2x2 stride 2, the common case) writes each covered
+    // input pixel once, the gradient or zero, with whole-vector stores; only pixels outside every
+    // window are zeroed first. Overlapping windows accumulate into a zeroed gradient instead.
+    const bool disjoint = !p.average && p.stride_h >= p.kh && p.stride_w >= p.kw;
+    const std::vector<char> rows = pool_coverage(p.h, p.out_h, p.kh, p.stride_h, p.pad_h);
+    const std::vector<char> cols = pool_coverage(p.w, p.out_w, p.kw, p.stride_w, p.pad_w);
 #pragma omp parallel for schedule(static)
     for (long task = 0; task < p.images * blocks; ++task) {
         const long image = task / blocks;
@@ -65,6 +84,7 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, floa
         const float *xi = x + image * pixels * p.channels;
         float *gi = gx + image * pixels * p.channels;
         for (long q = 0; q < pixels; ++q) {
+            if (disjoint && rows[q / p.w] && cols[q % p.w]) continue;
             for (int c = c_begin; c < c_end; c += V::width) {
                 V::store(gi + q * p.channels + c, V::zero(), c_end - c < V::width ? c_end - c : V::width);
             }
@@ -97,6 +117,17 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, floa
                             where = V::select_gt(v, best, V::set1((float)k), where);
                             best = V::select_gt(v, best, v, best);
                         }
+                    }
+                    if (disjoint) {  // lane by lane: the gradient at the position of the maximum, zero elsewhere
+                        const typename V::reg grad = V::load(g + c, n), none = V::zero();
+                        k = 0;
+                        for (int i = win.h0; i < win.h1; ++i) {
+                            for (int j = win.w0; j < win.w1; ++j, ++k) {
+                                const typename V::reg here = V::select_gt(V::set1(k + 0.5f), where, grad, none);
+                                V::store(gi + ((long)i * p.w + j) * p.channels + c, V::select_gt(where, V::set1(k - 0.5f), here, none), n);
+                            }
+                        }
+                        continue;
                     }
                     float pos[V::width], grad[V::width];
                     V::store(pos, where);

@@ -77,6 +77,39 @@ class NativePoolingGoldenTest {
         assertThat(checked).isGreaterThanOrEqualTo(96);
     }
 
+    /** Ties, as after a ReLU: the gradient goes to the first maximum of each window, as the reference routes it. */
+    @Test
+    void maxPoolGradientGoesToTheFirstOfTiedMaxima() {
+        List<Pool2dSpec> specs = List.of(Pool2dSpec.of(Kind.MAX, 2, 35, 8, 8, 2, 2, 0), Pool2dSpec.of(Kind.MAX, 1, 20, 9, 7, 2, 2, 0),
+                Pool2dSpec.of(Kind.MAX, 1, 20, 9, 7, 3, 2, 1), new Pool2dSpec(Kind.MAX, 1, 17, 7, 7, 2, 2, 2, 2, 0, 0, true, false));
+        for (Isa isa : NativeTestSupport.runnableIsas()) {
+            NativeLibrary.useIsa(isa);
+            for (Pool2dSpec s : specs) {
+                for (Layout layout : List.of(Layout.NCHW, Layout.NHWC)) {
+                    try (Tensor x = NativeGoldenSupport.random(s.inputDims(), layout, 3);
+                         Tensor dy = NativeGoldenSupport.random(s.outputDims(), layout, 4);
+                         Tensor dx = NativeGoldenSupport.zeros(s.inputDims(), layout);
+                         Tensor dxRef = Tensor.zeros(s.inputDims())) {
+                        java.nio.FloatBuffer b = x.buffer();
+                        for (int i = 0; i < b.capacity(); i++) {
+                            b.put(i, Math.max(0f, Math.round(b.get(i) * 2) / 2f)); // few distinct values, many zeros
+                        }
+                        dx.fill(7f);
+                        NativeBackend.instance().pool2dBackward(s, x, dy, dx);
+                        ReferenceBackend.INSTANCE.pool2dBackward(s, x, dy, dxRef);
+                        String what = isa + " " + layout + " " + s + " backward with ties";
+                        if (s.strideH() >= s.kh() && s.strideW() >= s.kw()) { // one window per pixel: nothing is summed
+                            NativeGoldenSupport.assertExact(what, dx.toArray(), dxRef.toArray());
+                        } else {
+                            int overlap = ceilDiv(s.kh(), s.strideH()) * ceilDiv(s.kw(), s.strideW());
+                            NativeConvolutionGoldenTest.assertClose(what, dx.toArray(), dxRef.toArray(), overlap + 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void check(Pool2dSpec s, Layout layout, long seed, Isa isa) {
         String what = isa + " " + layout + " " + s;
         try (Tensor x = NativeGoldenSupport.random(s.inputDims(), layout, seed);
