@@ -5,6 +5,8 @@
 
 #include <omp.h>
 
+#include <algorithm>
+
 #include "batch_norm.hpp"
 
 namespace cnn4j {
@@ -20,7 +22,10 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                        double *partials, float *scratch) {
     const int C = l.channels;
     if (l.inner == 1) {
-        constexpr long flush_rows = 64;
+        // Rows in blocks that stay in L1 (about 16 KB), walked one channel vector at a time with the
+        // sums in registers (two accumulators each, to hide the add latency), flushed into doubles
+        // after each block.
+        const long block_rows = std::max(8L, std::min(256L, 4096L / C));
 #pragma omp parallel num_threads(threads)
         {
             const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -28,17 +33,31 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
             float *f1 = scratch + 2L * C * t, *f2 = f1 + C;
             for (int c = 0; c < 2 * C; ++c) sums[c] = 0;
             const long r0 = l.outer * t / nt, r1 = l.outer * (t + 1) / nt;
-            for (long block = r0; block < r1; block += flush_rows) {
-                const long block_end = block + flush_rows < r1 ? block + flush_rows : r1;
-                for (int c = 0; c < 2 * C; ++c) f1[c] = 0.f;
-                for (long r = block; r < block_end; ++r) {
-                    for (int c = 0; c < C; c += V::width) {
-                        const int n = C - c < V::width ? C - c : V::width;
-                        const typename V::reg d = centered<V>(x + r * C + c, center ? center + c : nullptr, n);
-                        const typename V::reg e = w ? V::load(w + r * C + c, n) : d;
-                        V::store(f1 + c, V::add(V::load(f1 + c, n), e), n);
-                        V::store(f2 + c, V::fmadd(d, e, V::load(f2 + c, n)), n);
+            for (long block = r0; block < r1; block += block_rows) {
+                const long block_end = std::min(block + block_rows, r1);
+                for (int c = 0; c < C; c += V::width) {
+                    const int n = C - c < V::width ? C - c : V::width;
+                    const float *mid = center ? center + c : nullptr;
+                    typename V::reg a1 = V::zero(), b1 = V::zero(), a2 = V::zero(), b2 = V::zero();
+                    long r = block;
+                    for (; r + 1 < block_end; r += 2) {
+                        const typename V::reg d0 = centered<V>(x + r * C + c, mid, n);
+                        const typename V::reg d1 = centered<V>(x + (r + 1) * C + c, mid, n);
+                        const typename V::reg e0 = w ? V::load(w + r * C + c, n) : d0;
+                        const typename V::reg e1 = w ? V::load(w + (r + 1) * C + c, n) : d1;
+                        a1 = V::add(a1, e0);
+                        b1 = V::add(b1, e1);
+                        a2 = V::fmadd(d0, e0, a2);
+                        b2 = V::fmadd(d1, e1, b2);
                     }
+                    if (r < block_end) {
+                        const typename V::reg d0 = centered<V>(x + r * C + c, mid, n);
+                        const typename V::reg e0 = w ? V::load(w + r * C + c, n) : d0;
+                        a1 = V::add(a1, e0);
+                        a2 = V::fmadd(d0, e0, a2);
+                    }
+                    V::store(f1 + c, V::add(a1, b1), n);
+                    V::store(f2 + c, V::add(a2, b2), n);
                 }
                 for (int c = 0; c < 2 * C; ++c) sums[c] += f1[c];
             }

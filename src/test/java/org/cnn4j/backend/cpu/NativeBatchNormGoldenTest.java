@@ -42,9 +42,9 @@ class NativeBatchNormGoldenTest {
     static List<int[]> shapes() {
         List<int[]> shapes = new ArrayList<>(List.of(new int[] {2, 1, 1, 1}, new int[] {8, 3, 1, 1}, new int[] {1, 17, 1, 2},
                 new int[] {1, 16, 4, 4}, new int[] {2, 33, 5, 3}, new int[] {3, 5, 7, 9}, new int[] {1, 70, 2, 2},
-                new int[] {2, 4, 19, 19}));
+                new int[] {2, 4, 19, 19}, new int[] {8, 3, 20, 20}, new int[] {4, 40, 12, 11}));
         SplittableRandom r = new SplittableRandom(3);
-        while (shapes.size() < 30) {
+        while (shapes.size() < 32) {
             int[] d = {1 + r.nextInt(4), 1 + r.nextInt(r.nextBoolean() ? 8 : 48), 1 + r.nextInt(9), 1 + r.nextInt(9)};
             if (d[0] * d[2] * d[3] >= 2) {
                 shapes.add(d);
