@@ -215,9 +215,11 @@ final class BenchCommand implements Callable<Integer> {
         int batch = mb > 0 ? mb : 128;
         System.out.printf("memory-bound ops at batch %d, channels-last, %d threads (GB/s = bytes read and written / median time)%n%n",
                 batch, NativeLibrary.threads());
-        System.out.printf("%-24s %-10s %9s %9s %9s%n", "op", "shape", "ms", "GB/s", "% copy");
+        System.out.printf("%-24s %-10s %9s %9s %9s %12s%n", "op", "shape", "ms", "GB/s", "% copy", "% mem copy");
         for (org.cnn4j.bench.OpsBenchmark.Result r : org.cnn4j.bench.OpsBenchmark.run(Backends.current(), batch, Math.max(5, reps))) {
-            System.out.printf("%-24s %-10s %9.3f %9.1f %8.0f%%%n", r.op(), r.shape(), r.medianMs(), r.gbPerSecond(), r.percentOfCopy());
+            String ofCopy = Double.isNaN(r.percentOfCopy()) ? "-" : String.format("%.0f%%", r.percentOfCopy());
+            System.out.printf("%-24s %-10s %9.3f %9.1f %9s %11.0f%%%n", r.op(), r.shape(), r.medianMs(), r.gbPerSecond(), ofCopy,
+                    r.percentOfMemoryCopy());
         }
         return 0;
     }
