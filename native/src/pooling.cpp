@@ -1,6 +1,7 @@
 // C ABI for pooling: decodes the geometry in baseline code, then runs the active ISA's kernel. Our
 // own kernels rather than oneDNN's: they read NCHW and NHWC alike (oneDNN is slow on plain NCHW),
-// follow PyTorch's ceil-mode divisor exactly, and route max-pool gradients to the first maximum.
+// follow PyTorch's ceil-mode divisor exactly, and route max-pool gradients to the first maximum, whose
+// positions the forward pass can record (argmax) so the backward pass need not read the input again.
 #include <string>
 
 #include "isa.hpp"
@@ -9,7 +10,7 @@
 
 namespace {
 
-cnn4j::PoolPlan plan_of(const int32_t *f, int nhwc) {
+cnn4j::PoolPlan plan_of(const int32_t *f, int nhwc, bool argmax) {
     if (!f) throw cnn4j::invalid_argument("null geometry");
     for (int i = 0; i < CNN4J_POOL_FIELDS; ++i) {
         if (f[i] < 0) throw cnn4j::invalid_argument("negative geometry field " + std::to_string(i));
@@ -27,6 +28,9 @@ cnn4j::PoolPlan plan_of(const int32_t *f, int nhwc) {
         throw cnn4j::invalid_argument("zero size in geometry");
     }
     if (2 * p.pad_h > p.kh || 2 * p.pad_w > p.kw) throw cnn4j::invalid_argument("padding over half the kernel");
+    if (argmax && (p.average || (long)p.kh * p.kw > 256)) {
+        throw cnn4j::invalid_argument("argmax needs max pooling with windows of at most 256 elements");
+    }
     // Every window must start inside the padded input (output sizes come from Java's Pool2dSpec).
     if ((long)(p.out_h - 1) * p.stride_h >= (long)p.h + p.pad_h || (long)(p.out_w - 1) * p.stride_w >= (long)p.w + p.pad_w) {
         throw cnn4j::invalid_argument("output size does not fit the input");
@@ -36,20 +40,21 @@ cnn4j::PoolPlan plan_of(const int32_t *f, int nhwc) {
 
 }  // namespace
 
-extern "C" int cnn4j_pool2d_forward(const int32_t *pool, int nhwc, const float *src, float *dst) {
+extern "C" int cnn4j_pool2d_forward(const int32_t *pool, int nhwc, const float *src, float *dst, uint8_t *argmax) {
     return cnn4j::guarded("pool2d forward", [&] {
-        const cnn4j::PoolPlan p = plan_of(pool, nhwc);
+        const cnn4j::PoolPlan p = plan_of(pool, nhwc, argmax != nullptr);
         if (!src || !dst) throw cnn4j::invalid_argument("null buffer");
-        cnn4j::dispatch(&cnn4j::pool_forward_scalar, &cnn4j::pool_forward_avx2, &cnn4j::pool_forward_avx512)(p, src, dst);
+        cnn4j::dispatch(&cnn4j::pool_forward_scalar, &cnn4j::pool_forward_avx2, &cnn4j::pool_forward_avx512)(p, src, dst, argmax);
     });
 }
 
-extern "C" int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const float *diff_dst, float *diff_src) {
+extern "C" int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const uint8_t *argmax,
+                                     const float *diff_dst, float *diff_src) {
     return cnn4j::guarded("pool2d backward", [&] {
-        const cnn4j::PoolPlan p = plan_of(pool, nhwc);
-        if (!src || !diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
+        const cnn4j::PoolPlan p = plan_of(pool, nhwc, argmax != nullptr);
+        if ((!src && !argmax) || !diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
         cnn4j::dispatch(&cnn4j::pool_backward_scalar, &cnn4j::pool_backward_avx2, &cnn4j::pool_backward_avx512)(
-            p, src, diff_dst, diff_src);
+            p, src, argmax, diff_dst, diff_src);
     });
 }
 

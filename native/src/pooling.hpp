@@ -4,6 +4,8 @@
 // layouts run without a reorder.
 #pragma once
 
+#include <cstdint>
+
 namespace cnn4j {
 
 // Plain integers only: the ISA translation units must not share inline helpers with baseline code.
@@ -13,14 +15,17 @@ struct PoolPlan {
     int average, count_include_pad;
 };
 
-void pool_forward_scalar(const PoolPlan &p, const float *x, float *y);
-void pool_forward_avx2(const PoolPlan &p, const float *x, float *y);
-void pool_forward_avx512(const PoolPlan &p, const float *x, float *y);
+// argmax (max pooling only; may be null): per output, the position of its window's first maximum,
+// row-major in the window clipped to the input, one byte each (windows of at most 256 elements).
+void pool_forward_scalar(const PoolPlan &p, const float *x, float *y, uint8_t *argmax);
+void pool_forward_avx2(const PoolPlan &p, const float *x, float *y, uint8_t *argmax);
+void pool_forward_avx512(const PoolPlan &p, const float *x, float *y, uint8_t *argmax);
 
-// gx is overwritten; max pooling routes each gradient to the first maximum of its window.
-void pool_backward_scalar(const PoolPlan &p, const float *x, const float *gy, float *gx);
-void pool_backward_avx2(const PoolPlan &p, const float *x, const float *gy, float *gx);
-void pool_backward_avx512(const PoolPlan &p, const float *x, const float *gy, float *gx);
+// gx is overwritten; max pooling routes each gradient to the first maximum of its window, read from
+// argmax when given (x is then not read), else found again in x.
+void pool_backward_scalar(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx);
+void pool_backward_avx2(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx);
+void pool_backward_avx512(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx);
 
 // [images][pixels][channels] -> [images][channels] means, and back.
 void global_avg_forward_scalar(long images, int channels, long pixels, const float *x, float *y);

@@ -2,9 +2,11 @@
 #include "vec_avx2.hpp"
 
 namespace cnn4j {
-void pool_forward_avx2(const PoolPlan &p, const float *x, float *y) { pool_forward_walk<Avx2Vec>(p, x, y); }
-void pool_backward_avx2(const PoolPlan &p, const float *x, const float *gy, float *gx) {
-    pool_backward_walk<Avx2Vec>(p, x, gy, gx);
+void pool_forward_avx2(const PoolPlan &p, const float *x, float *y, uint8_t *argmax) {
+    pool_forward_walk<Avx2Vec>(p, x, y, argmax);
+}
+void pool_backward_avx2(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx) {
+    pool_backward_walk<Avx2Vec>(p, x, argmax, gy, gx);
 }
 void global_avg_forward_avx2(long images, int channels, long pixels, const float *x, float *y) {
     global_avg_forward_walk<Avx2Vec>(images, channels, pixels, x, y);

@@ -3,6 +3,7 @@
 // across ISAs.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "pooling.hpp"
@@ -27,8 +28,29 @@ inline PoolWindow pool_window(const PoolPlan &p, int oh, int ow) {
     return win;
 }
 
+// Per lane, the position (row-major in the window clipped to the input) of the window's first maximum,
+// and in `best` that maximum: a strict comparison keeps the first of equal values. An empty window
+// gives position 0 and -infinity.
 template <typename V>
-void pool_forward_walk(const PoolPlan &p, const float *x, float *y) {
+inline typename V::reg window_argmax(const PoolPlan &p, const float *img, const PoolWindow &win, int c, int n,
+                                     typename V::reg &best) {
+    best = V::set1(-__builtin_inff());
+    if (win.h0 >= win.h1 || win.w0 >= win.w1) return V::zero();
+    best = V::load(img + ((long)win.h0 * p.w + win.w0) * p.channels + c, n);
+    typename V::reg where = V::zero(), k = V::zero();
+    const typename V::reg one = V::set1(1.f);
+    for (int i = win.h0; i < win.h1; ++i) {
+        for (int j = win.w0; j < win.w1; ++j, k = V::add(k, one)) {
+            const typename V::reg v = V::load(img + ((long)i * p.w + j) * p.channels + c, n);
+            where = V::select_gt(v, best, k, where);
+            best = V::select_gt(v, best, v, best);
+        }
+    }
+    return where;
+}
+
+template <typename V>
+void pool_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *argmax) {
     const long rows = p.images * p.out_h;
     const long image_size = (long)p.h * p.w * p.channels;
 #pragma omp parallel for schedule(static)
@@ -37,9 +59,16 @@ void pool_forward_walk(const PoolPlan &p, const float *x, float *y) {
         const int oh = (int)(r % p.out_h);
         for (int ow = 0; ow < p.out_w; ++ow) {
             const PoolWindow win = pool_window<V>(p, oh, ow);
-            float *out = y + (r * p.out_w + ow) * p.channels;
+            const long at = (r * p.out_w + ow) * p.channels;
             for (int c = 0; c < p.channels; c += V::width) {
                 const int n = p.channels - c < V::width ? p.channels - c : V::width;
+                if (argmax) {  // one pass finds the maximum and where it is
+                    typename V::reg best;
+                    const typename V::reg where = window_argmax<V>(p, img, win, c, n, best);
+                    V::store(y + at + c, best, n);
+                    V::store_bytes(argmax + at + c, where, n);
+                    continue;
+                }
                 typename V::reg acc = p.average ? V::zero() : V::set1(-__builtin_inff());
                 for (int i = win.h0; i < win.h1; ++i) {
                     for (int j = win.w0; j < win.w1; ++j) {
@@ -47,7 +76,7 @@ void pool_forward_walk(const PoolPlan &p, const float *x, float *y) {
                         acc = p.average ? V::add(acc, v) : V::max(acc, v);
                     }
                 }
-                V::store(out + c, p.average ? V::div(acc, V::set1(win.divisor)) : acc, n);
+                V::store(y + at + c, p.average ? V::div(acc, V::set1(win.divisor)) : acc, n);
             }
         }
     }
@@ -65,7 +94,7 @@ inline std::vector<char> pool_coverage(int size, int out, int kernel, int stride
 }
 
 template <typename V>
-void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, float *gx) {
+void pool_backward_walk(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx) {
     // A thread owns one channel block of one image: windows overlap only within it, so no races.
     constexpr int block = 4 * V::width;
     const int blocks = (p.channels + block - 1) / block;
@@ -81,7 +110,7 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, floa
         const long image = task / blocks;
         const int c_begin = (int)(task % blocks) * block;
         const int c_end = c_begin + block < p.channels ? c_begin + block : p.channels;
-        const float *xi = x + image * pixels * p.channels;
+        const float *xi = x ? x + image * pixels * p.channels : nullptr;  // not read when argmax is given
         float *gi = gx + image * pixels * p.channels;
         for (long q = 0; q < pixels; ++q) {
             if (disjoint && rows[q / p.w] && cols[q % p.w]) continue;
@@ -106,25 +135,16 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, floa
                         }
                         continue;
                     }
-                    // Track per lane the best value and its position in the window; a strict
-                    // comparison keeps the first maximum in row-major order.
-                    typename V::reg best = V::load(xi + ((long)win.h0 * p.w + win.w0) * p.channels + c, n);
-                    typename V::reg where = V::zero();
-                    int k = 0;
-                    for (int i = win.h0; i < win.h1; ++i) {
-                        for (int j = win.w0; j < win.w1; ++j, ++k) {
-                            const typename V::reg v = V::load(xi + ((long)i * p.w + j) * p.channels + c, n);
-                            where = V::select_gt(v, best, V::set1((float)k), where);
-                            best = V::select_gt(v, best, v, best);
-                        }
-                    }
+                    const long at = ((image * p.out_h + oh) * p.out_w + ow) * p.channels + c;
+                    typename V::reg best;
+                    const typename V::reg where = argmax ? V::load_bytes(argmax + at, n) : window_argmax<V>(p, xi, win, c, n, best);
                     if (disjoint) {  // lane by lane: the gradient at the position of the maximum, zero elsewhere
-                        const typename V::reg grad = V::load(g + c, n), none = V::zero();
-                        k = 0;
+                        const typename V::reg grad = V::load(g + c, n), none = V::zero(), one = V::set1(1.f);
+                        typename V::reg above = V::set1(0.5f), below = V::set1(-0.5f);  // position k +- 0.5
                         for (int i = win.h0; i < win.h1; ++i) {
-                            for (int j = win.w0; j < win.w1; ++j, ++k) {
-                                const typename V::reg here = V::select_gt(V::set1(k + 0.5f), where, grad, none);
-                                V::store(gi + ((long)i * p.w + j) * p.channels + c, V::select_gt(where, V::set1(k - 0.5f), here, none), n);
+                            for (int j = win.w0; j < win.w1; ++j, above = V::add(above, one), below = V::add(below, one)) {
+                                const typename V::reg here = V::select_gt(above, where, grad, none);
+                                V::store(gi + ((long)i * p.w + j) * p.channels + c, V::select_gt(where, below, here, none), n);
                             }
                         }
                         continue;
@@ -134,8 +154,8 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const float *gy, floa
                     V::store(grad, V::load(g + c, n));
                     const int span = win.w1 - win.w0;
                     for (int l = 0; l < n; ++l) {
-                        const int at = (int)pos[l];
-                        gi[((long)(win.h0 + at / span) * p.w + win.w0 + at % span) * p.channels + c + l] += grad[l];
+                        const int k = (int)pos[l];
+                        gi[((long)(win.h0 + k / span) * p.w + win.w0 + k % span) * p.channels + c + l] += grad[l];
                     }
                 }
             }

@@ -4,6 +4,8 @@
 
 #include <immintrin.h>
 
+#include <cstdint>
+
 namespace {
 
 struct Avx2Vec {
@@ -15,6 +17,17 @@ struct Avx2Vec {
     static reg load(const float *p, int n) { return _mm256_maskload_ps(p, first(n)); }
     static void store(float *p, reg v) { _mm256_storeu_ps(p, v); }
     static void store(float *p, reg v, int n) { _mm256_maskstore_ps(p, first(n), v); }
+    // Small non-negative integers (window positions) kept as one byte each.
+    static reg load_bytes(const uint8_t *p, int n) {
+        alignas(32) float t[width] = {};
+        for (int i = 0; i < n; ++i) t[i] = p[i];
+        return _mm256_load_ps(t);
+    }
+    static void store_bytes(uint8_t *p, reg v, int n) {
+        alignas(32) float t[width];
+        _mm256_store_ps(t, v);
+        for (int i = 0; i < n; ++i) p[i] = (uint8_t)t[i];
+    }
     static reg set1(float x) { return _mm256_set1_ps(x); }
     static reg zero() { return _mm256_setzero_ps(); }
     static reg add(reg a, reg b) { return _mm256_add_ps(a, b); }

@@ -8,6 +8,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include <cstdint>
+
 namespace {
 
 struct Avx512Vec {
@@ -19,6 +21,9 @@ struct Avx512Vec {
     static reg load(const float *p, int n) { return _mm512_maskz_loadu_ps(first(n), p); }
     static void store(float *p, reg v) { _mm512_storeu_ps(p, v); }
     static void store(float *p, reg v, int n) { _mm512_mask_storeu_ps(p, first(n), v); }
+    // Small non-negative integers (window positions) kept as one byte each.
+    static reg load_bytes(const uint8_t *p, int n) { return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(first(n), p))); }
+    static void store_bytes(uint8_t *p, reg v, int n) { _mm_mask_storeu_epi8(p, first(n), _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v))); }
     static reg set1(float x) { return _mm512_set1_ps(x); }
     static reg zero() { return _mm512_setzero_ps(); }
     static reg add(reg a, reg b) { return _mm512_add_ps(a, b); }

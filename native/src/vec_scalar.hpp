@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 
 namespace {
 
@@ -15,6 +16,10 @@ struct ScalarVec {
     static void store(float *p, reg v) { *p = v; }
     static void store(float *p, reg v, int n) {
         if (n > 0) *p = v;
+    }
+    static reg load_bytes(const uint8_t *p, int n) { return n > 0 ? (float)*p : 0.f; }
+    static void store_bytes(uint8_t *p, reg v, int n) {
+        if (n > 0) *p = (uint8_t)v;
     }
     static reg set1(float x) { return x; }
     static reg zero() { return 0.f; }

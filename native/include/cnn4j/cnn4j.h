@@ -103,9 +103,13 @@ enum cnn4j_pool_field {
     CNN4J_POOL_STRIDE_W, CNN4J_POOL_PAD_H, CNN4J_POOL_PAD_W, CNN4J_POOL_OUT_H, CNN4J_POOL_OUT_W, CNN4J_POOL_AVERAGE,
     CNN4J_POOL_COUNT_INCLUDE_PAD, CNN4J_POOL_FIELDS
 };
-int cnn4j_pool2d_forward(const int32_t *pool, int nhwc, const float *src, float *dst);
-/* Max pooling routes each gradient to the first maximum of its window (row-major). */
-int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const float *diff_dst, float *diff_src);
+/* argmax (max pooling, may be NULL): one byte per output, in dst's order, the position of the window's
+   first maximum, row-major in the window clipped to the input; windows of at most 256 elements. */
+int cnn4j_pool2d_forward(const int32_t *pool, int nhwc, const float *src, float *dst, uint8_t *argmax);
+/* Max pooling routes each gradient to the first maximum of its window (row-major): the position in
+   argmax when it is given (src may then be NULL), else found again in src. */
+int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const uint8_t *argmax, const float *diff_dst,
+                          float *diff_src);
 /* [n, c, hw] to [n, c] means (dst is [n, c, 1, 1], the same in either layout), and back. */
 int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, const float *src, float *dst);
 int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, const float *diff_dst, float *diff_src);

@@ -1,5 +1,6 @@
 package org.cnn4j.backend;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.cnn4j.tensor.Tensor;
 
@@ -40,6 +41,16 @@ public interface Backend {
 
     /** Max pooling routes each output gradient to the first maximum of its window (row-major order). */
     void pool2dBackward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput);
+
+    /**
+     * Max pooling that also records, per output, the position of its window's first maximum (row-major in
+     * the window clipped to the input) as one byte of {@code argmax}, in the output's memory order
+     * (windows of at most 256 elements).
+     */
+    void maxPool2dForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax);
+
+    /** The max-pool backward from the positions {@link #maxPool2dForward} recorded, in {@code gradOutput}'s memory order. */
+    void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput);
 
     /** [N, C, H, W] to [N, C, 1, 1]. */
     void globalAvgPoolForward(Tensor input, Tensor output);

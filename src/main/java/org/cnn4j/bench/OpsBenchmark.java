@@ -1,5 +1,6 @@
 package org.cnn4j.bench;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -69,8 +70,12 @@ public final class OpsBenchmark {
                             median(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, bm, bv, g, z, gg, gb)), 4 * bytes, copy, memory));
                     results.add(result("max pool 2x2 forward", s, median(reps, () -> backend.pool2dForward(pool, x, pooled)),
                             bytes + bytes / 4, copy, memory));
-                    results.add(result("max pool 2x2 backward", s, median(reps, () -> backend.pool2dBackward(pool, x, pooled, z)),
-                            2 * bytes + bytes / 4, copy, memory));
+                    // training records where each maximum was (a byte per output), so its backward need not read x
+                    ByteBuffer argmax = ByteBuffer.allocateDirect(pooled.numel());
+                    results.add(result("max pool 2x2 fwd+argmax", s, median(reps, () -> backend.maxPool2dForward(pool, x, pooled, argmax)),
+                            bytes + bytes / 4 + bytes / 16, copy, memory));
+                    results.add(result("max pool 2x2 backward", s, median(reps, () -> backend.maxPool2dBackward(pool, argmax, pooled, z)),
+                            bytes + bytes / 4 + bytes / 16, copy, memory));
                 }
             }
         }

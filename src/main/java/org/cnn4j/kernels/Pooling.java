@@ -1,5 +1,6 @@
 package org.cnn4j.kernels;
 
+import java.nio.ByteBuffer;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.tensor.Tensor;
@@ -22,6 +23,48 @@ public final class Pooling {
         Check.shape("pool2d backward", "grad_output", gradOutput, spec.outputDims());
         Check.shape("pool2d backward", "grad_input", gradInput, spec.inputDims());
         Backends.current().pool2dBackward(spec, input, gradOutput, gradInput);
+    }
+
+    /** Whether {@link #maxForward} can record {@code spec}'s positions: max pooling, windows of at most 256 elements. */
+    public static boolean recordsArgmax(Pool2dSpec spec) {
+        return spec.kind() == Pool2dSpec.Kind.MAX && spec.kh() * spec.kw() <= 256;
+    }
+
+    /**
+     * Max pooling that also writes into {@code argmax} (a direct buffer of at least one byte per output)
+     * each output's position of its window's first maximum, in the output's memory order, for
+     * {@link #maxBackward}: the backward pass then reads a byte per output instead of the whole input.
+     */
+    public static void maxForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
+        check(spec);
+        Check.shape("max pool2d", "input", input, spec.inputDims());
+        Check.shape("max pool2d", "output", output, spec.outputDims());
+        checkArgmax("max pool2d", spec, argmax);
+        Backends.current().maxPool2dForward(spec, input, output, argmax);
+    }
+
+    /** The max-pool backward from the positions {@link #maxForward} wrote for an output in {@code gradOutput}'s layout. */
+    public static void maxBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
+        check(spec);
+        Check.shape("max pool2d backward", "grad_output", gradOutput, spec.outputDims());
+        Check.shape("max pool2d backward", "grad_input", gradInput, spec.inputDims());
+        checkArgmax("max pool2d backward", spec, argmax);
+        Backends.current().maxPool2dBackward(spec, argmax, gradOutput, gradInput);
+    }
+
+    private static void checkArgmax(String op, Pool2dSpec spec, ByteBuffer argmax) {
+        if (!recordsArgmax(spec)) {
+            throw new IllegalArgumentException(op + ": argmax needs max pooling with windows of at most 256 elements, got "
+                    + spec.kind() + " " + spec.kh() + "x" + spec.kw());
+        }
+        long outputs = 1;
+        for (int d : spec.outputDims()) {
+            outputs *= d;
+        }
+        if (argmax == null || !argmax.isDirect() || argmax.capacity() < outputs) {
+            throw new IllegalArgumentException(op + ": argmax must be a direct buffer of at least " + outputs + " bytes, got "
+                    + (argmax == null ? "null" : (argmax.isDirect() ? "" : "a heap buffer of ") + argmax.capacity() + " bytes"));
+        }
     }
 
     /** [N, C, H, W] to [N, C, 1, 1]. */

@@ -1,5 +1,6 @@
 package org.cnn4j.backend.cpu;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.cnn4j.backend.Activation;
@@ -114,7 +115,29 @@ public final class NativeBackend implements Backend {
             fallback.pool2dForward(spec, input, output);
             return;
         }
-        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer()), "pool2d forward");
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer(), null), "pool2d forward");
+    }
+
+    @Override
+    public void maxPool2dForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
+        int order = memoryOrder(input, output);
+        if (order == MIXED) {
+            fallback.maxPool2dForward(spec, input, output, argmax);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer(), argmax),
+                "max pool2d forward");
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
+        int order = memoryOrder(gradOutput, gradInput);
+        if (order == MIXED) {
+            fallback.maxPool2dBackward(spec, argmax, gradOutput, gradInput);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, null, argmax, gradOutput.buffer(), gradInput.buffer()),
+                "max pool2d backward");
     }
 
     @Override
@@ -124,7 +147,7 @@ public final class NativeBackend implements Backend {
             fallback.pool2dBackward(spec, input, gradOutput, gradInput);
             return;
         }
-        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, input.buffer(), gradOutput.buffer(),
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, input.buffer(), null, gradOutput.buffer(),
                 gradInput.buffer()), "pool2d backward");
     }
 

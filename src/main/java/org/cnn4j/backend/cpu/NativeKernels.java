@@ -1,6 +1,8 @@
 package org.cnn4j.backend.cpu;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.Properties;
 
@@ -74,9 +76,11 @@ public final class NativeKernels {
     public static native int cnn4j_conv2d_im2col_backward_weights(int[] conv, FloatBuffer src, FloatBuffer diffDst,
                                                                   FloatBuffer diffWeights, FloatBuffer diffBias);
 
-    public static native int cnn4j_pool2d_forward(int[] pool, int nhwc, FloatBuffer src, FloatBuffer dst);
+    public static native int cnn4j_pool2d_forward(int[] pool, int nhwc, FloatBuffer src, FloatBuffer dst,
+                                                  @Cast("uint8_t*") ByteBuffer argmax);
 
-    public static native int cnn4j_pool2d_backward(int[] pool, int nhwc, FloatBuffer src, FloatBuffer diffDst, FloatBuffer diffSrc);
+    public static native int cnn4j_pool2d_backward(int[] pool, int nhwc, FloatBuffer src, @Cast("const uint8_t*") ByteBuffer argmax,
+                                                   FloatBuffer diffDst, FloatBuffer diffSrc);
 
     public static native int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, FloatBuffer src, FloatBuffer dst);
 

@@ -1,5 +1,7 @@
 package org.cnn4j.backend.reference;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
@@ -64,6 +66,39 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void pool2dBackward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
         put(gradInput, ReferencePooling.backward(spec, d(input), d(gradOutput)));
+    }
+
+    @Override
+    public void maxPool2dForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
+        double[] x = d(input);
+        put(output, ReferencePooling.forward(spec, x));
+        int[] at = ReferencePooling.argmax(spec, x);
+        float[] positions = new float[at.length];
+        for (int i = 0; i < at.length; i++) {
+            positions[i] = at[i];
+        }
+        try (Tensor inOutputOrder = Tensor.zeros(output.shape(), output.layout())) { // bytes follow the output's memory order
+            FloatBuffer b = inOutputOrder.copyFrom(positions).buffer();
+            for (int i = 0; i < at.length; i++) {
+                argmax.put(i, (byte) b.get(i));
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
+        try (Tensor inGradOrder = Tensor.zeros(gradOutput.shape(), gradOutput.layout())) {
+            FloatBuffer b = inGradOrder.buffer();
+            for (int i = 0; i < b.limit(); i++) {
+                b.put(i, argmax.get(i) & 0xFF);
+            }
+            float[] positions = inGradOrder.toArray();
+            int[] at = new int[positions.length];
+            for (int i = 0; i < at.length; i++) {
+                at[i] = (int) positions[i];
+            }
+            put(gradInput, ReferencePooling.maxBackward(spec, at, d(gradOutput)));
+        }
     }
 
     @Override

@@ -44,33 +44,68 @@ final class ReferencePooling {
     }
 
     static double[] backward(Pool2dSpec s, double[] x, double[] gy) {
+        return s.kind() == Pool2dSpec.Kind.MAX ? maxBackward(s, argmax(s, x), gy) : averageBackward(s, gy);
+    }
+
+    /**
+     * Per output (NCHW order), the position of its window's first maximum, row-major in the window
+     * clipped to the input: the strict comparison keeps the first of equal values (0 for an empty window).
+     */
+    static int[] argmax(Pool2dSpec s, double[] x) {
         int oh = s.outH(), ow = s.outW();
-        double[] gx = new double[x.length];
+        int[] at = new int[s.n() * s.c() * oh * ow];
+        for (int p = 0; p < s.n() * s.c(); p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    Window win = window(s, i, j);
+                    int best = 0, k = 0;
+                    double v = Double.NaN;
+                    for (int r = win.h0; r < win.h1; r++) {
+                        for (int q = win.w0; q < win.w1; q++, k++) {
+                            double here = x[(p * s.h() + r) * s.w() + q];
+                            if (k == 0 || here > v) {
+                                best = k;
+                                v = here;
+                            }
+                        }
+                    }
+                    at[(p * oh + i) * ow + j] = best;
+                }
+            }
+        }
+        return at;
+    }
+
+    /** Each output gradient (NCHW order) added at the window position {@code argmax} gives. */
+    static double[] maxBackward(Pool2dSpec s, int[] argmax, double[] gy) {
+        int oh = s.outH(), ow = s.outW();
+        double[] gx = new double[s.n() * s.c() * s.h() * s.w()];
+        for (int p = 0; p < s.n() * s.c(); p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    Window win = window(s, i, j);
+                    int span = win.w1 - win.w0, out = (p * oh + i) * ow + j;
+                    if (span > 0 && win.h1 > win.h0) {
+                        int k = argmax[out];
+                        gx[(p * s.h() + win.h0 + k / span) * s.w() + win.w0 + k % span] += gy[out];
+                    }
+                }
+            }
+        }
+        return gx;
+    }
+
+    private static double[] averageBackward(Pool2dSpec s, double[] gy) {
+        int oh = s.outH(), ow = s.outW();
+        double[] gx = new double[s.n() * s.c() * s.h() * s.w()];
         for (int p = 0; p < s.n() * s.c(); p++) {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
                     Window win = window(s, i, j);
                     double g = gy[(p * oh + i) * ow + j];
-                    if (s.kind() == Pool2dSpec.Kind.MAX) {
-                        int best = -1;
-                        double v = Double.NEGATIVE_INFINITY;
-                        for (int r = win.h0; r < win.h1; r++) {
-                            for (int q = win.w0; q < win.w1; q++) {
-                                int idx = (p * s.h() + r) * s.w() + q;
-                                if (best < 0 || x[idx] > v) {
-                                    best = idx;
-                                    v = x[idx];
-                                }
-                            }
-                        }
-                        if (best >= 0) {
-                            gx[best] += g;
-                        }
-                    } else {
-                        for (int r = win.h0; r < win.h1; r++) {
-                            for (int q = win.w0; q < win.w1; q++) {
-                                gx[(p * s.h() + r) * s.w() + q] += g / win.divisor;
-                            }
+                    for (int r = win.h0; r < win.h1; r++) {
+                        for (int q = win.w0; q < win.w1; q++) {
+                            gx[(p * s.h() + r) * s.w() + q] += g / win.divisor;
                         }
                     }
                 }

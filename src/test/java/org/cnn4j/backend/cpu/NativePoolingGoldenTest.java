@@ -3,6 +3,7 @@ package org.cnn4j.backend.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -97,11 +98,12 @@ class NativePoolingGoldenTest {
                         dx.fill(7f);
                         NativeBackend.instance().pool2dBackward(s, x, dy, dx);
                         ReferenceBackend.INSTANCE.pool2dBackward(s, x, dy, dxRef);
+                        int overlap = ceilDiv(s.kh(), s.strideH()) * ceilDiv(s.kw(), s.strideW());
+                        checkArgmax(s, x, dy, dxRef, overlap, isa + " " + layout + " " + s + " with ties");
                         String what = isa + " " + layout + " " + s + " backward with ties";
                         if (s.strideH() >= s.kh() && s.strideW() >= s.kw()) { // one window per pixel: nothing is summed
                             NativeGoldenSupport.assertExact(what, dx.toArray(), dxRef.toArray());
                         } else {
-                            int overlap = ceilDiv(s.kh(), s.strideH()) * ceilDiv(s.kw(), s.strideW());
                             NativeConvolutionGoldenTest.assertClose(what, dx.toArray(), dxRef.toArray(), overlap + 1);
                         }
                     }
@@ -130,6 +132,27 @@ class NativePoolingGoldenTest {
             }
             int overlap = ceilDiv(s.kh(), s.strideH()) * ceilDiv(s.kw(), s.strideW());
             NativeConvolutionGoldenTest.assertClose(what + " backward", dx.toArray(), dxRef.toArray(), overlap + 1);
+            if (s.kind() == Kind.MAX) {
+                checkArgmax(s, x, dy, dxRef, overlap, what);
+            }
+        }
+    }
+
+    /** The recorded maxima: the same output and positions as the reference, and the same gradient from them. */
+    private static void checkArgmax(Pool2dSpec s, Tensor x, Tensor dy, Tensor dxRef, int overlap, String what) {
+        int outputs = s.n() * s.c() * s.outH() * s.outW();
+        ByteBuffer at = ByteBuffer.allocateDirect(outputs), atRef = ByteBuffer.allocateDirect(outputs);
+        try (Tensor y = NativeGoldenSupport.zeros(s.outputDims(), x.layout()); Tensor yRef = NativeGoldenSupport.zeros(s.outputDims(), x.layout());
+             Tensor dx = NativeGoldenSupport.zeros(s.inputDims(), x.layout())) {
+            NativeBackend.instance().maxPool2dForward(s, x, y, at);
+            ReferenceBackend.INSTANCE.maxPool2dForward(s, x, yRef, atRef);
+            NativeGoldenSupport.assertExact(what + " forward with argmax", y.toArray(), yRef.toArray());
+            for (int i = 0; i < outputs; i++) {
+                assertThat(at.get(i)).as("%s argmax %d", what, i).isEqualTo(atRef.get(i));
+            }
+            dx.fill(7f); // backward must overwrite
+            NativeBackend.instance().maxPool2dBackward(s, at, dy, dx);
+            NativeConvolutionGoldenTest.assertClose(what + " backward from argmax", dx.toArray(), dxRef.toArray(), overlap + 1);
         }
     }
 
@@ -185,9 +208,22 @@ class NativePoolingGoldenTest {
         int[] bad = NativeBackend.pool(Pool2dSpec.of(Kind.MAX, 1, 1, 4, 4, 2, 2, 0));
         bad[10] = 9; // out_h far beyond the input
         try (Tensor x = Tensor.zeros(16); Tensor y = Tensor.zeros(16)) {
-            assertThatThrownBy(() -> NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(bad, 0, x.buffer(), y.buffer()), "pool2d"))
+            assertThatThrownBy(() -> NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(bad, 0, x.buffer(), y.buffer(), null), "pool2d"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pool2d forward")
                     .hasMessageContaining("output size");
+            int[] average = NativeBackend.pool(Pool2dSpec.of(Kind.AVG, 1, 1, 4, 4, 2, 2, 0));
+            ByteBuffer at = ByteBuffer.allocateDirect(4);
+            assertThatThrownBy(() -> NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(average, 0, x.buffer(), y.buffer(), at), "pool2d"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("argmax needs max pooling");
+        }
+        Pool2dSpec avg = Pool2dSpec.of(Kind.AVG, 1, 1, 4, 4, 2, 2, 0), max = Pool2dSpec.of(Kind.MAX, 1, 1, 4, 4, 2, 2, 0);
+        try (Tensor x = Tensor.zeros(1, 1, 4, 4); Tensor y = Tensor.zeros(1, 1, 2, 2)) {
+            assertThatThrownBy(() -> org.cnn4j.kernels.Pooling.maxForward(avg, x, y, ByteBuffer.allocateDirect(4)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max pool2d").hasMessageContaining("AVG");
+            assertThatThrownBy(() -> org.cnn4j.kernels.Pooling.maxForward(max, x, y, ByteBuffer.allocateDirect(3)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 4 bytes");
+            assertThatThrownBy(() -> org.cnn4j.kernels.Pooling.maxForward(max, x, y, ByteBuffer.allocate(4)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heap buffer");
         }
     }
 
