@@ -1,7 +1,6 @@
 package org.cnn4j.backend.reference;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
@@ -73,32 +72,28 @@ public final class ReferenceBackend implements Backend {
         double[] x = d(input);
         put(output, ReferencePooling.forward(spec, x));
         int[] at = ReferencePooling.argmax(spec, x);
-        float[] positions = new float[at.length];
         for (int i = 0; i < at.length; i++) {
-            positions[i] = at[i];
-        }
-        try (Tensor inOutputOrder = Tensor.zeros(output.shape(), output.layout())) { // bytes follow the output's memory order
-            FloatBuffer b = inOutputOrder.copyFrom(positions).buffer();
-            for (int i = 0; i < at.length; i++) {
-                argmax.put(i, (byte) b.get(i));
-            }
+            argmax.put(memoryIndex(output, i), (byte) at[i]);
         }
     }
 
     @Override
     public void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
-        try (Tensor inGradOrder = Tensor.zeros(gradOutput.shape(), gradOutput.layout())) {
-            FloatBuffer b = inGradOrder.buffer();
-            for (int i = 0; i < b.limit(); i++) {
-                b.put(i, argmax.get(i) & 0xFF);
-            }
-            float[] positions = inGradOrder.toArray();
-            int[] at = new int[positions.length];
-            for (int i = 0; i < at.length; i++) {
-                at[i] = (int) positions[i];
-            }
-            put(gradInput, ReferencePooling.maxBackward(spec, at, d(gradOutput)));
+        int[] at = new int[gradOutput.numel()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = argmax.get(memoryIndex(gradOutput, i)) & 0xFF;
         }
+        put(gradInput, ReferencePooling.maxBackward(spec, at, d(gradOutput)));
+    }
+
+    /** Where element {@code logical} (NCHW order) of 4-D tensor {@code t} lies in its memory order. */
+    private static int memoryIndex(Tensor t, int logical) {
+        if (t.layout() != org.cnn4j.tensor.Layout.NHWC) {
+            return logical;
+        }
+        int c = t.dim(1), hw = t.dim(2) * t.dim(3);
+        int n = logical / (c * hw), ch = logical / hw % c, pixel = logical % hw;
+        return (n * hw + pixel) * c + ch;
     }
 
     @Override
