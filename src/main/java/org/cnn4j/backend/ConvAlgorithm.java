@@ -88,22 +88,6 @@ public enum ConvAlgorithm {
         return this == WINOGRAD_2X2_3X3 || this == WINOGRAD_4X4_3X3;
     }
 
-    /**
-     * Set while a trainer trains on this thread: the weights then change after every step, so a
-     * Winograd filter transform, cached per weight version, would be recomputed on every call (measured
-     * on fmnist-cnn training: 150-1000 images/s, erratic, against a steady 1050 with oneDNN). AUTO
-     * then keeps to the direct algorithms; explicit choices and AUTOTUNE are unaffected.
-     */
-    public static void weightsChangeEveryStep(boolean on) {
-        TRAINING.set(on);
-    }
-
-    public static boolean weightsChangeEveryStep() {
-        return TRAINING.get();
-    }
-
-    private static final ThreadLocal<Boolean> TRAINING = ThreadLocal.withInitial(() -> false);
-
     public static ConvAlgorithm parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.train.Trainer;
@@ -31,12 +30,7 @@ public final class NetworkBenchRun {
         int c = fmnist ? 1 : 3, hw = fmnist ? 28 : 224, classes = fmnist ? 10 : 1000;
         NetworkBenchmark.seed();
         boolean training = mode.equals("training");
-        ConvAlgorithm.weightsChangeEveryStep(training); // the policy the Trainer applies while it trains
-        try {
-            return measure(network, mode, mb, reps, rounds, threads, fuse, torch, out, training, c, hw, classes);
-        } finally {
-            ConvAlgorithm.weightsChangeEveryStep(false);
-        }
+        return measure(network, mode, mb, reps, rounds, threads, fuse, torch, out, training, c, hw, classes);
     }
 
     private static Map<String, Object> measure(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,

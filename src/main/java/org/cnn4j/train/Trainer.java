@@ -9,7 +9,6 @@ import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.CrossEntropyLoss;
@@ -75,15 +74,6 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains up to epoch {@code epochs} (counting resumed ones); {@code validation} may be null. */
     public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) throws IOException {
-        ConvAlgorithm.weightsChangeEveryStep(true);
-        try {
-            return fitEpochs(train, validation, epochs);
-        } finally {
-            ConvAlgorithm.weightsChangeEveryStep(false);
-        }
-    }
-
-    private List<EpochResult> fitEpochs(DataLoader train, DataLoader validation, int epochs) throws IOException {
         int classes = train.dataset().numClasses();
         for (int epoch = history.size(); epoch < epochs; epoch++) {
             model.train();
