@@ -112,10 +112,12 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const uint8_t *argmax
         const int c_end = c_begin + block < p.channels ? c_begin + block : p.channels;
         const float *xi = x ? x + image * pixels * p.channels : nullptr;  // not read when argmax is given
         float *gi = gx + image * pixels * p.channels;
-        for (long q = 0; q < pixels; ++q) {
-            if (disjoint && rows[q / p.w] && cols[q % p.w]) continue;
-            for (int c = c_begin; c < c_end; c += V::width) {
-                V::store(gi + q * p.channels + c, V::zero(), c_end - c < V::width ? c_end - c : V::width);
+        for (int i = 0; i < p.h; ++i) {
+            for (int j = 0; j < p.w; ++j) {
+                if (disjoint && rows[i] && cols[j]) continue;
+                for (int c = c_begin; c < c_end; c += V::width) {
+                    V::store(gi + ((long)i * p.w + j) * p.channels + c, V::zero(), c_end - c < V::width ? c_end - c : V::width);
+                }
             }
         }
         for (int oh = 0; oh < p.out_h; ++oh) {
@@ -139,12 +141,11 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const uint8_t *argmax
                     typename V::reg best;
                     const typename V::reg where = argmax ? V::load_bytes(argmax + at, n) : window_argmax<V>(p, xi, win, c, n, best);
                     if (disjoint) {  // lane by lane: the gradient at the position of the maximum, zero elsewhere
-                        const typename V::reg grad = V::load(g + c, n), none = V::zero(), one = V::set1(1.f);
-                        typename V::reg above = V::set1(0.5f), below = V::set1(-0.5f);  // position k +- 0.5
+                        const typename V::reg grad = V::load(g + c, n);
+                        int k = 0;
                         for (int i = win.h0; i < win.h1; ++i) {
-                            for (int j = win.w0; j < win.w1; ++j, above = V::add(above, one), below = V::add(below, one)) {
-                                const typename V::reg here = V::select_gt(above, where, grad, none);
-                                V::store(gi + ((long)i * p.w + j) * p.channels + c, V::select_gt(where, below, here, none), n);
+                            for (int j = win.w0; j < win.w1; ++j, ++k) {
+                                V::store(gi + ((long)i * p.w + j) * p.channels + c, V::where_equal(where, (float)k, grad), n);
                             }
                         }
                         continue;

@@ -38,6 +38,8 @@ struct Avx2Vec {
     static reg sqrt(reg a) { return _mm256_sqrt_ps(a); }
     static reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
     static reg select_gt(reg a, reg b, reg x, reg y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
+    // a == b ? x : 0, lane by lane
+    static reg where_equal(reg a, float b, reg x) { return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_EQ_OQ), x); }
     static float sum(reg a) {
         const __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
         const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));

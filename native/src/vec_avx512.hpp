@@ -35,6 +35,8 @@ struct Avx512Vec {
     static reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
     // a > b ? x : y, lane by lane
     static reg select_gt(reg a, reg b, reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ), y, x); }
+    // a == b ? x : 0, lane by lane
+    static reg where_equal(reg a, float b, reg x) { return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(b), _CMP_EQ_OQ), x); }
     static float sum(reg a) {  // by shuffles: GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized
         const __m512 halves = _mm512_add_ps(a, _mm512_shuffle_f32x4(a, a, 0x4E));
         const __m512 quarters = _mm512_add_ps(halves, _mm512_shuffle_f32x4(halves, halves, 0xB1));

@@ -31,6 +31,8 @@ struct ScalarVec {
     static reg sqrt(reg a) { return std::sqrt(a); }
     static reg max(reg a, reg b) { return a > b ? a : b; }
     static reg select_gt(reg a, reg b, reg x, reg y) { return a > b ? x : y; }
+    // a == b ? x : 0, lane by lane
+    static reg where_equal(reg a, float b, reg x) { return a == b ? x : 0.f; }
     static float sum(reg a) { return a; }
 };
 
