@@ -1,5 +1,6 @@
 package org.cnn4j.benchmarks;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
@@ -23,8 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Every other kernel family on the activations of fmnist-cnn (channels-last, batch 128 by default):
- * pooling, batch norm, activations, element-wise add, linear, GEMM, im2col, softmax cross-entropy and
- * the Adam update. Average time per call.
+ * pooling (with and without recorded argmax), batch norm, activations, element-wise add, linear, GEMM,
+ * im2col, softmax cross-entropy and the Adam update. Average time per call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +42,7 @@ public class OpsBenchmark {
     private Tensor x, y, g, gx, pooled, gamma, beta, mean, var, bm, bv, gg, gb;
     private Tensor fcIn, fcW, fcB, fcOut, logits, targets, probs, glogits, columns, param, grad, m, v;
     private Pool2dSpec pool;
+    private ByteBuffer argmax;
     private Conv2dSpec conv;
 
     @Setup(Level.Trial)
@@ -55,6 +57,7 @@ public class OpsBenchmark {
         gx = Tensor.zeros(s, Layout.NHWC);
         pool = Pool2dSpec.of(Pool2dSpec.Kind.MAX, mb, c, hw, hw, 2, 2, 0);
         pooled = Tensor.zeros(Shape.of(pool.outputDims()), Layout.NHWC);
+        argmax = ByteBuffer.allocateDirect(pooled.numel());
         gamma = Tensor.zeros(c).fill(1f);
         beta = Tensor.zeros(c);
         mean = Tensor.zeros(c);
@@ -95,6 +98,18 @@ public class OpsBenchmark {
     @Benchmark
     public void maxPoolBackward() {
         backend.pool2dBackward(pool, x, pooled, gx);
+    }
+
+    /** The training forward: the maximum and its position in the window, one byte per output. */
+    @Benchmark
+    public void maxPoolForwardWithArgmax() {
+        backend.maxPool2dForward(pool, x, pooled, argmax);
+    }
+
+    /** The training backward: gradients routed by the recorded positions, the input not read. */
+    @Benchmark
+    public void maxPoolBackwardFromArgmax() {
+        backend.maxPool2dBackward(pool, argmax, pooled, gx);
     }
 
     @Benchmark
