@@ -22,12 +22,10 @@ public final class Convolution {
         Backends.current().conv2dForward(spec, input, weight, bias, output);
     }
 
-    /** Inference fusion: output = relu(conv(input) + bias) in one op (see Backend#conv2dForwardRelu). */
-    public static void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
-        forwardAddRelu(spec, input, weight, bias, null, output);
-    }
-
-    /** Inference fusion: output = relu(conv(input) + bias + residual) in one op; residual may be null or the output itself. */
+    /**
+     * Inference fusion: output = relu(conv(input) + bias + residual) in one op (see Backend#conv2dForwardRelu);
+     * residual may be null or the output itself.
+     */
     public static void forwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
         check(spec);
         String op = residual == null ? "conv2d+relu" : "conv2d+add+relu";

@@ -84,7 +84,7 @@ public final class Graph extends Module {
         if (n.name == null || n.name.isEmpty() || n.name.contains(".") || nodes.containsKey(n.name) || n.name.equals(inputName)) {
             throw new IllegalArgumentException("Graph: node name '" + n.name + "' is empty, dotted or taken");
         }
-        if (n.inputs.isEmpty() || (n.kind != Kind.LAYER && n.inputs.size() < 2) || (n.kind == Kind.RESIDUAL && n.inputs.size() != 2)) {
+        if (n.inputs.isEmpty() || (n.kind != Kind.LAYER && n.inputs.size() < 2)) {
             throw new IllegalArgumentException("Graph: node '" + n.name + "' needs " + (n.kind == Kind.LAYER ? "an input" : "two or more inputs"));
         }
         n.inputs.forEach(this::requireNode);

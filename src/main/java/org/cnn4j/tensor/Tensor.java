@@ -152,6 +152,15 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /** Where the element at flat logical index {@code logical} (C order of the logical shape) lies in {@link #buffer()}. */
+    public int memoryIndex(int logical) {
+        if (layout != Layout.NHWC) {
+            return logical;
+        }
+        int c = dim(1), hw = dim(2) * dim(3);
+        return (logical / (c * hw) * hw + logical % hw) * c + logical / hw % c;
+    }
+
     /** The element at logical index {@code idx} (slow: for tests and small tensors). */
     public float get(int... idx) {
         checkOpen("get");

@@ -9,6 +9,24 @@ import org.junit.jupiter.api.Test;
 class TensorTest {
 
     @Test
+    void memoryIndexFindsEachLogicalElementInEitherLayout() {
+        float[] values = new float[2 * 3 * 4 * 5];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i;
+        }
+        for (Layout layout : Layout.values()) {
+            if (layout == Layout.PLAIN) {
+                continue;
+            }
+            try (Tensor t = Tensor.zeros(Shape.of(2, 3, 4, 5), layout).copyFrom(values)) {
+                for (int i = 0; i < values.length; i++) {
+                    assertThat(t.buffer().get(t.memoryIndex(i))).as("%s element %d", layout, i).isEqualTo(values[i]);
+                }
+            }
+        }
+    }
+
+    @Test
     void holdsDataOffHeapAlignedTo64Bytes() {
         for (int n = 1; n < 40; n += 3) {
             try (Tensor t = Tensor.zeros(n)) {

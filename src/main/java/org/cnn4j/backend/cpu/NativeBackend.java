@@ -110,45 +110,52 @@ public final class NativeBackend implements Backend {
 
     @Override
     public void pool2dForward(Pool2dSpec spec, Tensor input, Tensor output) {
-        int order = memoryOrder(input, output);
-        if (order == MIXED) {
-            fallback.pool2dForward(spec, input, output);
-            return;
-        }
-        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer(), null), "pool2d forward");
+        poolForward(spec, input, output, null);
     }
 
     @Override
     public void maxPool2dForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
-        int order = memoryOrder(input, output);
-        if (order == MIXED) {
-            fallback.maxPool2dForward(spec, input, output, argmax);
-            return;
-        }
-        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer(), argmax),
-                "max pool2d forward");
-    }
-
-    @Override
-    public void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
-        int order = memoryOrder(gradOutput, gradInput);
-        if (order == MIXED) {
-            fallback.maxPool2dBackward(spec, argmax, gradOutput, gradInput);
-            return;
-        }
-        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, null, argmax, gradOutput.buffer(), gradInput.buffer()),
-                "max pool2d backward");
+        poolForward(spec, input, output, argmax);
     }
 
     @Override
     public void pool2dBackward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
-        int order = memoryOrder(input, gradOutput, gradInput);
+        poolBackward(spec, input, null, gradOutput, gradInput);
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
+        poolBackward(spec, null, argmax, gradOutput, gradInput);
+    }
+
+    /** Pooling, recording max pooling's argmax when {@code argmax} is not null. */
+    private void poolForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
+        int order = memoryOrder(input, output);
         if (order == MIXED) {
-            fallback.pool2dBackward(spec, input, gradOutput, gradInput);
+            if (argmax == null) {
+                fallback.pool2dForward(spec, input, output);
+            } else {
+                fallback.maxPool2dForward(spec, input, output, argmax);
+            }
             return;
         }
-        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, input.buffer(), null, gradOutput.buffer(),
-                gradInput.buffer()), "pool2d backward");
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(pool(spec), order, input.buffer(), output.buffer(), argmax),
+                "pool2d forward");
+    }
+
+    /** The pooling backward from the recorded argmax when given, else from the input. */
+    private void poolBackward(Pool2dSpec spec, Tensor input, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
+        int order = memoryOrder(input, gradOutput, gradInput);
+        if (order == MIXED) {
+            if (argmax == null) {
+                fallback.pool2dBackward(spec, input, gradOutput, gradInput);
+            } else {
+                fallback.maxPool2dBackward(spec, argmax, gradOutput, gradInput);
+            }
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_pool2d_backward(pool(spec), order, input == null ? null : input.buffer(), argmax,
+                gradOutput.buffer(), gradInput.buffer()), "pool2d backward");
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class ReferenceBackend implements Backend {
         put(output, ReferencePooling.forward(spec, x));
         int[] at = ReferencePooling.argmax(spec, x);
         for (int i = 0; i < at.length; i++) {
-            argmax.put(memoryIndex(output, i), (byte) at[i]);
+            argmax.put(output.memoryIndex(i), (byte) at[i]);
         }
     }
 
@@ -81,19 +81,9 @@ public final class ReferenceBackend implements Backend {
     public void maxPool2dBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
         int[] at = new int[gradOutput.numel()];
         for (int i = 0; i < at.length; i++) {
-            at[i] = argmax.get(memoryIndex(gradOutput, i)) & 0xFF;
+            at[i] = argmax.get(gradOutput.memoryIndex(i)) & 0xFF;
         }
-        put(gradInput, ReferencePooling.maxBackward(spec, at, d(gradOutput)));
-    }
-
-    /** Where element {@code logical} (NCHW order) of 4-D tensor {@code t} lies in its memory order. */
-    private static int memoryIndex(Tensor t, int logical) {
-        if (t.layout() != org.cnn4j.tensor.Layout.NHWC) {
-            return logical;
-        }
-        int c = t.dim(1), hw = t.dim(2) * t.dim(3);
-        int n = logical / (c * hw), ch = logical / hw % c, pixel = logical % hw;
-        return (n * hw + pixel) * c + ch;
+        put(gradInput, ReferencePooling.scatter(spec, at, d(gradOutput)));
     }
 
     @Override

@@ -44,7 +44,7 @@ final class ReferencePooling {
     }
 
     static double[] backward(Pool2dSpec s, double[] x, double[] gy) {
-        return s.kind() == Pool2dSpec.Kind.MAX ? maxBackward(s, argmax(s, x), gy) : averageBackward(s, gy);
+        return scatter(s, s.kind() == Pool2dSpec.Kind.MAX ? argmax(s, x) : null, gy);
     }
 
     /**
@@ -76,36 +76,25 @@ final class ReferencePooling {
         return at;
     }
 
-    /** Each output gradient (NCHW order) added at the window position {@code argmax} gives. */
-    static double[] maxBackward(Pool2dSpec s, int[] argmax, double[] gy) {
+    /**
+     * Each output gradient (NCHW order) spread over its window: all of it at the position {@code argmax}
+     * gives for max pooling, an equal share per element for average pooling ({@code argmax} null).
+     */
+    static double[] scatter(Pool2dSpec s, int[] argmax, double[] gy) {
         int oh = s.outH(), ow = s.outW();
         double[] gx = new double[s.n() * s.c() * s.h() * s.w()];
         for (int p = 0; p < s.n() * s.c(); p++) {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
                     Window win = window(s, i, j);
-                    int span = win.w1 - win.w0, out = (p * oh + i) * ow + j;
-                    if (span > 0 && win.h1 > win.h0) {
-                        int k = argmax[out];
-                        gx[(p * s.h() + win.h0 + k / span) * s.w() + win.w0 + k % span] += gy[out];
-                    }
-                }
-            }
-        }
-        return gx;
-    }
-
-    private static double[] averageBackward(Pool2dSpec s, double[] gy) {
-        int oh = s.outH(), ow = s.outW();
-        double[] gx = new double[s.n() * s.c() * s.h() * s.w()];
-        for (int p = 0; p < s.n() * s.c(); p++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    Window win = window(s, i, j);
-                    double g = gy[(p * oh + i) * ow + j];
+                    int out = (p * oh + i) * ow + j, span = win.w1 - win.w0, k = argmax == null ? 0 : argmax[out];
                     for (int r = win.h0; r < win.h1; r++) {
                         for (int q = win.w0; q < win.w1; q++) {
-                            gx[(p * s.h() + r) * s.w() + q] += g / win.divisor;
+                            if (argmax == null) {
+                                gx[(p * s.h() + r) * s.w() + q] += gy[out] / win.divisor;
+                            } else if ((r - win.h0) * span + q - win.w0 == k) {
+                                gx[(p * s.h() + r) * s.w() + q] += gy[out];
+                            }
                         }
                     }
                 }
