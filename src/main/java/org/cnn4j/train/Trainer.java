@@ -105,8 +105,8 @@ public final class Trainer implements AutoCloseable {
                     val == null ? Double.NaN : val.accuracy(), optimizer.learningRate(), secs, m.count() / secs);
             history.add(r);
             String validated = val == null ? "" : String.format(" | validation loss %.4f acc %.2f%%", r.validationLoss(), 100 * r.validationAccuracy());
-            console.printf("epoch %d/%d: train loss %.4f acc %.2f%%%s | %.1f s, %.0f images/s%n", r.epoch(), epochs, r.trainLoss(),
-                    100 * r.trainAccuracy(), validated, r.seconds(), r.imagesPerSecond());
+            console.printf("epoch %d/%d: train loss %.4f acc %.2f%%%s | %.1f s, %.0f images/s | %s%n", r.epoch(), epochs, r.trainLoss(),
+                    100 * r.trainAccuracy(), validated, r.seconds(), r.imagesPerSecond(), MemoryUsage.now());
             boolean goOn = true;
             for (Callback c : callbacks) {
                 goOn &= c.afterEpoch(r);
