@@ -49,13 +49,13 @@ memory::desc any_md(const memory::dims &d) { return {d, dt::f32, tag::any}; }
 
 // Weights in the layout a primitive wants, one reorder per weight array (layers of the same shape,
 // like ResNet's repeated blocks, each keep their own), redone only when the array's contents changed
-// (checked by fingerprint on every call). At most `slots` arrays per primitive; the least recently
+// (checked by its stamp on every call: see weights_fingerprint.hpp). At most `slots` arrays per primitive; the least recently
 // used goes first. `in_use` serialises the callers of one primitive.
 struct CachedWeights {
     static constexpr size_t slots = 64;
     struct Entry {
         const float *source;
-        unsigned long long fingerprint;
+        cnn4j::WeightsStamp stamp;
         dnnl::memory reordered;
         unsigned long long last_use;
     };
@@ -133,16 +133,17 @@ void *mut(const float *p) { return const_cast<float *>(p); }
 
 // The weights as the primitive wants them: the user's buffer itself when the layouts agree, else the
 // cached reorder of this array (redone when its contents changed). Call with cache.in_use held.
-memory weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user, const float *weights, stream &st) {
+memory weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user, const float *weights,
+                   int64_t frozen_id, stream &st) {
     memory user_mem(user, cnn4j::onednn_engine(), mut(weights));
     if (want == user) return user_mem;
-    const unsigned long long fp = cnn4j::weights_fingerprint(weights, (long)(user.get_size() / sizeof(float)));
+    const cnn4j::WeightsStamp stamp = cnn4j::weights_stamp(weights, (long)(user.get_size() / sizeof(float)), frozen_id);
     auto &entries = cache.entries;
     auto e = std::find_if(entries.begin(), entries.end(), [&](const CachedWeights::Entry &x) { return x.source == weights; });
-    bool stale = e == entries.end() || e->fingerprint != fp;
+    bool stale = e == entries.end() || e->stamp != stamp;
     if (e == entries.end()) {
         if (entries.size() < CachedWeights::slots) {
-            e = entries.insert(entries.end(), {weights, fp, memory(want, cnn4j::onednn_engine()), 0});
+            e = entries.insert(entries.end(), {weights, stamp, memory(want, cnn4j::onednn_engine()), 0});
         } else {
             e = std::min_element(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.last_use < b.last_use; });
             e->source = weights;
@@ -150,7 +151,7 @@ memory weights_for(CachedWeights &cache, const memory::desc &want, const memory:
     }
     if (stale) {
         reorder(user_mem, e->reordered).execute(st, user_mem, e->reordered);
-        e->fingerprint = fp;
+        e->stamp = stamp;
     }
     e->last_use = ++cache.clock;
     return e->reordered;
@@ -159,8 +160,8 @@ memory weights_for(CachedWeights &cache, const memory::desc &want, const memory:
 }  // namespace
 
 extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
-                                           const float *bias, int residual_nhwc, const float *residual, int dst_nhwc,
-                                           float *dst, int fuse_relu) {
+                                           int64_t frozen_weights_id, const float *bias, int residual_nhwc,
+                                           const float *residual, int dst_nhwc, float *dst, int fuse_relu) {
     return cnn4j::guarded("conv2d forward (onednn)", [&] {
         const auto g = cnn4j::ConvGeometry::from(conv);
         if (!src || !weights || !dst) throw cnn4j::invalid_argument("null buffer");
@@ -177,7 +178,7 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
             reorder(res, dst_mem).execute(st, res, dst_mem);
         }
         std::lock_guard<std::mutex> hold(p.forward_weights.in_use);
-        memory w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, st);
+        memory w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst_mem}};
         if (bias) args[DNNL_ARG_BIAS] = memory(p.forward.bias_desc(), cnn4j::onednn_engine(), mut(bias));
         p.forward_prim.execute(st, args);
@@ -187,7 +188,8 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
 }
 
 extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_dst_nhwc, const float *diff_dst,
-                                                 const float *weights, int diff_src_nhwc, float *diff_src) {
+                                                 const float *weights, int64_t frozen_weights_id, int diff_src_nhwc,
+                                                 float *diff_src) {
     return cnn4j::guarded("conv2d backward data (onednn)", [&] {
         const auto g = cnn4j::ConvGeometry::from(conv);
         if (!diff_dst || !weights || !diff_src) throw cnn4j::invalid_argument("null buffer");
@@ -208,7 +210,7 @@ extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_d
         Bound dd(pd.diff_dst_desc(), activation_md(s.dst, diff_dst_nhwc), mut(diff_dst));
         Bound ds(pd.diff_src_desc(), activation_md(s.src, diff_src_nhwc), diff_src);
         std::lock_guard<std::mutex> hold(p.backward_data_weights.in_use);
-        memory w = weights_for(p.backward_data_weights, pd.weights_desc(), weights_md(s), weights, st);
+        memory w = weights_for(p.backward_data_weights, pd.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
         p.backward_data->execute(st, {{DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, ds.out()}});
         ds.write_back(st);
         st.wait();

@@ -185,7 +185,7 @@ class WinogradRun {
 }  // namespace
 
 extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
-                                             const float *bias, float *dst) {
+                                             int64_t frozen_weights_id, const float *bias, float *dst) {
     return cnn4j::guarded("conv2d forward (winograd)", [&] {
         const auto g = ConvGeometry::from(conv);
         check_shape(g, tile);
@@ -193,13 +193,13 @@ extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, cons
         if (g.n == 0) return;
         const WinogradPlan p = plan_of(tile, g.c, g.k, g.h, g.w, g.out_h(), g.out_w(), g.pad_top, g.pad_left);
         const cnn4j::WinogradFilterView oihw{0, (long)g.c * 9, 9, 3, 1};
-        const auto u = cnn4j::winograd_filter(p, oihw, weights, (long)g.k * g.c * 9, false);
+        const auto u = cnn4j::winograd_filter(p, oihw, weights, (long)g.k * g.c * 9, frozen_weights_id, false);
         WinogradRun(p, g.n, src, u->data(), bias, dst)();
     });
 }
 
 extern "C" int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst,
-                                                   const float *weights, float *diff_src) {
+                                                   const float *weights, int64_t frozen_weights_id, float *diff_src) {
     return cnn4j::guarded("conv2d backward data (winograd)", [&] {
         const auto g = ConvGeometry::from(conv);
         check_shape(g, tile);
@@ -209,7 +209,7 @@ extern "C" int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv
             plan_of(tile, g.k, g.c, g.out_h(), g.out_w(), g.h, g.w, 2 - g.pad_top, 2 - g.pad_left);
         // Tap (o = input channel c, i = output channel k, y, x) is weight [k][c][2 - y][2 - x].
         const cnn4j::WinogradFilterView flipped{8, 9, (long)g.c * 9, -3, -1};
-        const auto u = cnn4j::winograd_filter(p, flipped, weights, (long)g.k * g.c * 9, true);
+        const auto u = cnn4j::winograd_filter(p, flipped, weights, (long)g.k * g.c * 9, frozen_weights_id, true);
         WinogradRun(p, g.n, diff_dst, u->data(), nullptr, diff_src)();
     });
 }

@@ -1,10 +1,11 @@
 // The Winograd filter cache. Entries are keyed by the weight array's address and the plan's shape and
-// direction, and validated by a fingerprint of every weight bit, computed on each call. Why not a
-// version number from Java: Tensor has no write counter, and its buffer is written directly by
-// optimiser kernels, copies and user code, so a version would be a promise nobody keeps, and a stale
-// U silently gives wrong results. The fingerprint is one streaming read of the weights (vectorised,
-// about a quarter of what the products read of U in F(4x4)), and it also catches a freed array whose
-// address was reused. At most `capacity` bytes are kept; the least recently used entry goes first.
+// direction, and validated by the weights' stamp (weights_fingerprint.hpp): for weights that may change
+// a fingerprint of every bit, computed on each call. Why not a version number from Java: Tensor has no
+// write counter, and its buffer is written directly by optimiser kernels, copies and user code, so a
+// version would be a promise nobody keeps, and a stale U silently gives wrong results. The fingerprint
+// is one streaming read of the weights (vectorised, about a quarter of what the products read of U in
+// F(4x4)), and it also catches a freed array whose address was reused (as a frozen id, never reused,
+// does). At most `capacity` bytes are kept; the least recently used entry goes first.
 #include "winograd_filter_cache.hpp"
 
 #include "weights_fingerprint.hpp"
@@ -22,7 +23,7 @@ namespace {
 using Key = std::tuple<const float *, int, int, int, bool>;
 
 struct Entry {
-    unsigned long long fingerprint;
+    cnn4j::WeightsStamp stamp;
     std::shared_ptr<std::vector<float>> u;
     unsigned long long last_use;
 };
@@ -50,14 +51,15 @@ void evict_until_fits(size_t incoming) {
 namespace cnn4j {
 
 std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p, const WinogradFilterView &view,
-                                                          const float *weights, long count, bool backward_data) {
-    const unsigned long long fp = cnn4j::weights_fingerprint(weights, count);
+                                                          const float *weights, long count, int64_t frozen_id,
+                                                          bool backward_data) {
+    const cnn4j::WeightsStamp stamp = cnn4j::weights_stamp(weights, count, frozen_id);
     const Key key{weights, p.m, p.c, p.k, backward_data};
     std::shared_ptr<std::vector<float>> u;
     {
         std::lock_guard<std::mutex> guard(lock);
         auto it = entries.find(key);
-        if (it != entries.end() && it->second.fingerprint == fp) {
+        if (it != entries.end() && it->second.stamp == stamp) {
             it->second.last_use = ++clock_ticks;
             return it->second.u;
         }
@@ -83,7 +85,7 @@ std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p,
     }
     if (bytes <= capacity) {
         evict_until_fits(bytes);
-        entries.emplace(key, Entry{fp, u, ++clock_ticks});
+        entries.emplace(key, Entry{stamp, u, ++clock_ticks});
         cached_bytes += bytes;
     }
     return u;

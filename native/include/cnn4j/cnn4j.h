@@ -72,12 +72,17 @@ int cnn4j_relu_forward(int64_t count, float negative_slope, const float *src, fl
  * (else NCHW); weights are OIHW ([K, C/groups, kh, kw]); bias and diff_bias may be null.
  * Inference fusions inside the primitive: `residual` (may be null; it may be dst itself) is added to
  * the output (a sum post-op: a ResNet block's shortcut), then fuse_relu applies ReLU.
+ * Weights the primitive wants in another layout are reordered once per weight array and cached. The
+ * cache re-reads (fingerprints) the weights on every call to notice in-place changes, unless
+ * `frozen_weights_id` is nonzero: the caller's promise that these weights never change while that id
+ * is in use, and that no other array ever gets it (Java's Tensor.frozenId()).
  */
 int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, const float *src, const float *weights,
-                                const float *bias, int residual_nhwc, const float *residual, int dst_nhwc, float *dst,
-                                int fuse_relu);
+                                int64_t frozen_weights_id, const float *bias, int residual_nhwc, const float *residual,
+                                int dst_nhwc, float *dst, int fuse_relu);
 int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_dst_nhwc, const float *diff_dst,
-                                      const float *weights, int diff_src_nhwc, float *diff_src);
+                                      const float *weights, int64_t frozen_weights_id, int diff_src_nhwc,
+                                      float *diff_src);
 int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src_nhwc, const float *src, int diff_dst_nhwc,
                                          const float *diff_dst, float *diff_weights, float *diff_bias);
 
@@ -161,12 +166,13 @@ int cnn4j_adam_step(int64_t count, float lr, float beta1, float beta2, float eps
 /*
  * Winograd convolution F(tile x tile, 3x3), tile = 2 or 4, on channels-last activations (src/dst/diff
  * buffers NHWC, weights OIHW): 3x3 kernels, stride 1, dilation 1, groups 1, any padding, C and K.
- * The transformed filter is cached per weight array and recomputed when the weights' contents change.
+ * The transformed filter is cached per weight array and recomputed when the weights' contents change
+ * (`frozen_weights_id` as for oneDNN above).
  */
 int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
-                                  const float *bias, float *dst);
+                                  int64_t frozen_weights_id, const float *bias, float *dst);
 int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst, const float *weights,
-                                        float *diff_src);
+                                        int64_t frozen_weights_id, float *diff_src);
 /* How many Winograd filter transforms were computed (cache misses) since the library loaded. */
 int64_t cnn4j_winograd_filter_transforms(void);
 

@@ -12,14 +12,17 @@ public final class Activations {
     public static void forward(Activation activation, Tensor input, Tensor output) {
         String op = name(activation);
         Check.sameShape(op, "input", input, "output", output);
+        Check.writable(op, "output", output);
         Backends.current().activationForward(activation, input, output);
     }
 
     public static void backward(Activation activation, Tensor input, Tensor output, Tensor gradOutput, Tensor gradInput) {
         String op = name(activation) + " backward";
         Check.sameShape(op, "input", input, "output", output);
+        Check.writable(op, "output", output);
         Check.sameShape(op, "input", input, "grad_output", gradOutput);
         Check.sameShape(op, "input", input, "grad_input", gradInput);
+        Check.writable(op, "grad_input", gradInput);
         Backends.current().activationBackward(activation, input, output, gradOutput, gradInput);
     }
 

@@ -23,7 +23,12 @@ public final class BatchNorm {
         }
         perChannel(op, c, "gamma", gamma, "beta", beta, "running_mean", runningMean, "running_var", runningVar,
                 "batch_mean", batchMean, "batch_var", batchVar);
+        Check.writable(op, "running_mean", runningMean);
+        Check.writable(op, "running_var", runningVar);
+        Check.writable(op, "batch_mean", batchMean);
+        Check.writable(op, "batch_var", batchVar);
         Check.sameShape(op, "input", input, "output", output);
+        Check.writable(op, "output", output);
         Backends.current().batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar);
     }
 
@@ -32,6 +37,7 @@ public final class BatchNorm {
         int c = channels(op, input, eps);
         perChannel(op, c, "gamma", gamma, "beta", beta, "mean", mean, "var", var);
         Check.sameShape(op, "input", input, "output", output);
+        Check.writable(op, "output", output);
         Backends.current().batchNormInferenceForward(eps, input, gamma, beta, mean, var, output);
     }
 
@@ -43,9 +49,12 @@ public final class BatchNorm {
         Check.sameShape(op, "input", input, "grad_output", gradOutput);
         if (gradInput != null) {
             Check.sameShape(op, "input", input, "grad_input", gradInput);
+            Check.writable(op, "grad_input", gradInput);
         }
         Check.optionalShape(op, "grad_gamma", gradGamma, c);
+        Check.writable(op, "grad_gamma", gradGamma);
         Check.optionalShape(op, "grad_beta", gradBeta, c);
+        Check.writable(op, "grad_beta", gradBeta);
         Backends.current().batchNormBackward(eps, training, input, gamma, mean, var, gradOutput, gradInput, gradGamma, gradBeta);
     }
 

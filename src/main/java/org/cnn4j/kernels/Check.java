@@ -22,6 +22,13 @@ final class Check {
         return t;
     }
 
+    /** An output the op writes: null (an optional output not asked for) or not {@linkplain Tensor#freeze() frozen}. */
+    static void writable(String op, String arg, Tensor t) {
+        if (t != null && t.isFrozen()) {
+            throw new IllegalStateException(op + ": " + arg + " " + t.shape() + " is frozen (read-only)");
+        }
+    }
+
     /** Null is allowed (an optional argument); otherwise as {@link #shape}. */
     static void optionalShape(String op, String arg, Tensor t, int... dims) {
         if (t != null) {

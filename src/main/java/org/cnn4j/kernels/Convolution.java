@@ -19,6 +19,7 @@ public final class Convolution {
         Check.shape("conv2d", "weight", weight, spec.weightDims());
         Check.optionalShape("conv2d", "bias", bias, spec.k());
         Check.shape("conv2d", "output", output, spec.outputDims());
+        Check.writable("conv2d", "output", output);
         Backends.current().conv2dForward(spec, input, weight, bias, output);
     }
 
@@ -33,6 +34,7 @@ public final class Convolution {
         Check.shape(op, "weight", weight, spec.weightDims());
         Check.optionalShape(op, "bias", bias, spec.k());
         Check.shape(op, "output", output, spec.outputDims());
+        Check.writable(op, "output", output);
         if (residual != null) {
             Check.shape(op, "residual", residual, spec.outputDims());
         }
@@ -44,6 +46,7 @@ public final class Convolution {
         Check.shape("conv2d backward data", "grad_output", gradOutput, spec.outputDims());
         Check.shape("conv2d backward data", "weight", weight, spec.weightDims());
         Check.shape("conv2d backward data", "grad_input", gradInput, spec.inputDims());
+        Check.writable("conv2d backward data", "grad_input", gradInput);
         Backends.current().conv2dBackwardData(spec, gradOutput, weight, gradInput);
     }
 
@@ -52,7 +55,9 @@ public final class Convolution {
         Check.shape("conv2d backward weights", "input", input, spec.inputDims());
         Check.shape("conv2d backward weights", "grad_output", gradOutput, spec.outputDims());
         Check.shape("conv2d backward weights", "grad_weight", gradWeight, spec.weightDims());
+        Check.writable("conv2d backward weights", "grad_weight", gradWeight);
         Check.optionalShape("conv2d backward weights", "grad_bias", gradBias, spec.k());
+        Check.writable("conv2d backward weights", "grad_bias", gradBias);
         Backends.current().conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
     }
 

@@ -12,12 +12,14 @@ public final class Elementwise {
     public static void add(Tensor a, Tensor b, Tensor out) {
         Check.sameShape("add", "a", a, "b", b);
         Check.sameShape("add", "a", a, "out", out);
+        Check.writable("add", "out", out);
         Backends.current().add(a, b, out);
     }
 
     public static void multiply(Tensor a, Tensor b, Tensor out) {
         Check.sameShape("multiply", "a", a, "b", b);
         Check.sameShape("multiply", "a", a, "out", out);
+        Check.writable("multiply", "out", out);
         Backends.current().multiply(a, b, out);
     }
 
@@ -27,19 +29,27 @@ public final class Elementwise {
             throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
         }
         Check.sameShape("dropout", "input", input, "mask", mask);
+        Check.writable("dropout", "mask", mask);
         Check.sameShape("dropout", "input", input, "output", output);
+        Check.writable("dropout", "output", output);
         Backends.current().dropoutForward(p, seed, input, mask, output);
     }
 
     public static void concatChannels(List<Tensor> inputs, Tensor output) {
-        Backends.current().concatChannels(inputs, checkParts("concat", inputs, output));
+        checkParts("concat", inputs, output);
+        Check.writable("concat", "whole tensor", output);
+        Backends.current().concatChannels(inputs, output);
     }
 
     public static void splitChannels(Tensor gradOutput, List<Tensor> gradInputs) {
-        Backends.current().splitChannels(checkParts("split", gradInputs, gradOutput), gradInputs);
+        checkParts("split", gradInputs, gradOutput);
+        for (int i = 0; i < gradInputs.size(); i++) {
+            Check.writable("split", "part " + i, gradInputs.get(i));
+        }
+        Backends.current().splitChannels(gradOutput, gradInputs);
     }
 
-    private static Tensor checkParts(String op, List<Tensor> parts, Tensor whole) {
+    private static void checkParts(String op, List<Tensor> parts, Tensor whole) {
         Check.rank(op, "whole tensor", whole, 4);
         if (parts == null || parts.isEmpty()) {
             throw new IllegalArgumentException(op + ": needs at least one part");
@@ -57,6 +67,5 @@ public final class Elementwise {
         if (channels != whole.dim(1)) {
             throw new IllegalArgumentException(op + ": parts have " + channels + " channels in all, the whole tensor " + whole.shape());
         }
-        return whole;
     }
 }

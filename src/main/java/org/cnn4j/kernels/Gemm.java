@@ -17,6 +17,7 @@ public final class Gemm {
         size("a", Check.open("gemm", "a", a), (long) m * k);
         size("b", Check.open("gemm", "b", b), (long) k * n);
         size("c", Check.open("gemm", "c", c), (long) m * n);
+        Check.writable("gemm", "c", c);
         Backends.current().gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
     }
 

@@ -28,5 +28,6 @@ public final class Im2col {
             throw new IllegalArgumentException(op + ": image " + image + " is outside the batch of " + spec.n());
         }
         Check.shape(op, "columns", columns, spec.c() * spec.kh() * spec.kw(), spec.outH() * spec.outW());
+        Check.writable(op, "columns", columns);
     }
 }

@@ -15,6 +15,7 @@ public final class Linear {
         Check.shape("linear", "input", input, input.dim(0), in);
         Check.optionalShape("linear", "bias", bias, out);
         Check.shape("linear", "output", output, input.dim(0), out);
+        Check.writable("linear", "output", output);
         Backends.current().linearForward(input, weight, bias, output);
     }
 
@@ -26,8 +27,11 @@ public final class Linear {
         Check.shape("linear backward", "input", input, n, in);
         Check.shape("linear backward", "grad_output", gradOutput, n, out);
         Check.optionalShape("linear backward", "grad_input", gradInput, n, in);
+        Check.writable("linear backward", "grad_input", gradInput);
         Check.optionalShape("linear backward", "grad_weight", gradWeight, out, in);
+        Check.writable("linear backward", "grad_weight", gradWeight);
         Check.optionalShape("linear backward", "grad_bias", gradBias, out);
+        Check.writable("linear backward", "grad_bias", gradBias);
         Backends.current().linearBackward(input, weight, gradOutput, gradInput, gradWeight, gradBias);
     }
 }

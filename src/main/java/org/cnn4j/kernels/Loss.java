@@ -11,6 +11,7 @@ public final class Loss {
     public static void softmax(Tensor logits, Tensor probs) {
         Check.rank("softmax", "logits", logits, 2);
         Check.sameShape("softmax", "logits", logits, "probs", probs);
+        Check.writable("softmax", "probs", probs);
         Backends.current().softmax(logits, probs);
     }
 
@@ -24,8 +25,10 @@ public final class Loss {
         int n = logits.dim(0), k = logits.dim(1);
         Check.shape(op, "targets", targets, n);
         Check.sameShape(op, "logits", logits, "probs", probs);
+        Check.writable(op, "probs", probs);
         if (gradLogits != null) {
             Check.sameShape(op, "logits", logits, "grad_logits", gradLogits);
+            Check.writable(op, "grad_logits", gradLogits);
         }
         java.nio.FloatBuffer t = targets.buffer();
         for (int i = 0; i < n; i++) {

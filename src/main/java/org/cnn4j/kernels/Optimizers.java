@@ -15,8 +15,10 @@ public final class Optimizers {
             throw new IllegalArgumentException("sgd: need a spec and step >= 1, got step " + step);
         }
         Check.sameShape("sgd", "param", param, "grad", grad);
+        Check.writable("sgd", "param", param);
         if (spec.momentum() != 0) {
             Check.sameShape("sgd", "param", param, "momentum_buffer", momentumBuffer);
+            Check.writable("sgd", "momentum_buffer", momentumBuffer);
         }
         Backends.current().sgdStep(spec, step, param, grad, spec.momentum() != 0 ? momentumBuffer : null);
     }
@@ -26,8 +28,11 @@ public final class Optimizers {
             throw new IllegalArgumentException("adam: need a spec and step >= 1, got step " + step);
         }
         Check.sameShape("adam", "param", param, "grad", grad);
+        Check.writable("adam", "param", param);
         Check.sameShape("adam", "param", param, "exp_avg", expAvg);
+        Check.writable("adam", "exp_avg", expAvg);
         Check.sameShape("adam", "param", param, "exp_avg_sq", expAvgSq);
+        Check.writable("adam", "exp_avg_sq", expAvgSq);
         Backends.current().adamStep(spec, step, param, grad, expAvg, expAvgSq);
     }
 }

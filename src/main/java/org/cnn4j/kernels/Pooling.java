@@ -14,6 +14,7 @@ public final class Pooling {
         check(spec);
         Check.shape("pool2d", "input", input, spec.inputDims());
         Check.shape("pool2d", "output", output, spec.outputDims());
+        Check.writable("pool2d", "output", output);
         Backends.current().pool2dForward(spec, input, output);
     }
 
@@ -22,6 +23,7 @@ public final class Pooling {
         Check.shape("pool2d backward", "input", input, spec.inputDims());
         Check.shape("pool2d backward", "grad_output", gradOutput, spec.outputDims());
         Check.shape("pool2d backward", "grad_input", gradInput, spec.inputDims());
+        Check.writable("pool2d backward", "grad_input", gradInput);
         Backends.current().pool2dBackward(spec, input, gradOutput, gradInput);
     }
 
@@ -39,6 +41,7 @@ public final class Pooling {
         check(spec);
         Check.shape("max pool2d", "input", input, spec.inputDims());
         Check.shape("max pool2d", "output", output, spec.outputDims());
+        Check.writable("max pool2d", "output", output);
         checkArgmax("max pool2d", spec, argmax);
         Backends.current().maxPool2dForward(spec, input, output, argmax);
     }
@@ -48,6 +51,7 @@ public final class Pooling {
         check(spec);
         Check.shape("max pool2d backward", "grad_output", gradOutput, spec.outputDims());
         Check.shape("max pool2d backward", "grad_input", gradInput, spec.inputDims());
+        Check.writable("max pool2d backward", "grad_input", gradInput);
         checkArgmax("max pool2d backward", spec, argmax);
         Backends.current().maxPool2dBackward(spec, argmax, gradOutput, gradInput);
     }
@@ -71,6 +75,7 @@ public final class Pooling {
     public static void globalAvgForward(Tensor input, Tensor output) {
         Check.rank("global_avgpool2d", "input", input, 4);
         Check.shape("global_avgpool2d", "output", output, input.dim(0), input.dim(1), 1, 1);
+        Check.writable("global_avgpool2d", "output", output);
         if (input.dim(2) * input.dim(3) == 0) {
             throw new IllegalArgumentException("global_avgpool2d: input " + input.shape() + " has no pixels");
         }
@@ -79,6 +84,7 @@ public final class Pooling {
 
     public static void globalAvgBackward(Tensor gradOutput, Tensor gradInput) {
         Check.rank("global_avgpool2d backward", "grad_input", gradInput, 4);
+        Check.writable("global_avgpool2d backward", "grad_input", gradInput);
         Check.shape("global_avgpool2d backward", "grad_output", gradOutput, gradInput.dim(0), gradInput.dim(1), 1, 1);
         Backends.current().globalAvgPoolBackward(gradOutput, gradInput);
     }

@@ -68,7 +68,8 @@ public final class Conv2d extends Module {
      * An inference copy of this convolution with {@code bn} folded into its weights and bias
      * (w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, with the
      * running statistics) and, when {@code relu}, the following ReLU fused into the same op. The copy
-     * has its own parameters; it computes forward passes only.
+     * has its own parameters, {@linkplain Tensor#freeze() frozen}: it computes forward passes only, and
+     * the kernels can keep its weights reordered or transformed without re-checking them on every call.
      */
     public Conv2d foldedWith(BatchNorm2d bn, boolean relu) {
         Conv2d f = Init.withoutRandomValues(() -> new Conv2d(in, out, kernel, stride, padding, dilation, groups, true));
@@ -85,8 +86,8 @@ public final class Conv2d extends Module {
                 b[k] = (float) ((b[k] - mean[k]) * scale + beta[k]);
             }
         }
-        f.weight.value().copyFrom(w);
-        f.bias.value().copyFrom(b);
+        f.weight.value().copyFrom(w).freeze();
+        f.bias.value().copyFrom(b).freeze();
         f.fusedRelu = relu;
         f.eval();
         return f;

@@ -16,10 +16,12 @@ final class Storage {
 
     private static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.concurrent.atomic.AtomicLong PEAK = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong FROZEN = new java.util.concurrent.atomic.AtomicLong();
 
     private ByteBuffer raw;
     private final FloatBuffer floats;
     private volatile boolean freed;
+    private volatile long frozenId;
 
     Storage(long floatCount) {
         if (floatCount > Integer.MAX_VALUE / 4 - ALIGNMENT) {
@@ -35,6 +37,17 @@ final class Storage {
 
     FloatBuffer floats() {
         return floats;
+    }
+
+    /** 0 while writable; once frozen, an id no other storage of this JVM ever gets. */
+    long frozenId() {
+        return frozenId;
+    }
+
+    synchronized void freeze() {
+        if (frozenId == 0) {
+            frozenId = FROZEN.incrementAndGet();
+        }
     }
 
     boolean isFreed() {

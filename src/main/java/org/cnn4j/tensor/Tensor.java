@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * elements sit in memory. Closing a tensor frees its memory; any later use throws
  * {@link IllegalStateException}. Views ({@link #reshape}, {@link #narrow}) share memory with their
  * base and do not own it. Element access from Java goes through {@link #buffer()}, a direct
- * {@link FloatBuffer} over the same memory.
+ * {@link FloatBuffer} over the same memory. A {@linkplain #freeze() frozen} tensor is read-only for
+ * good, which lets kernels cache what they derive from it (reordered or transformed weights).
  */
 public final class Tensor implements AutoCloseable {
     private static final AtomicLong REORDERS = new AtomicLong();
@@ -92,12 +93,45 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * A direct buffer over this tensor's elements in memory order (position 0, limit numel). It is
-     * valid only while the tensor is open: do not keep it beyond {@link #close()}.
+     * A direct buffer over this tensor's elements in memory order (position 0, limit numel); read-only
+     * if the tensor is frozen. It is valid only while the tensor is open: do not keep it beyond
+     * {@link #close()}.
      */
     public FloatBuffer buffer() {
         checkOpen("buffer");
-        return storage.floats().duplicate().position(offset).limit(offset + numel()).slice();
+        FloatBuffer b = storage.floats().duplicate().position(offset).limit(offset + numel()).slice();
+        return isFrozen() ? b.asReadOnlyBuffer() : b;
+    }
+
+    /**
+     * Makes this tensor's memory (shared with its base and views) read-only from now on: writes through
+     * this class or the op API throw, and {@link #buffer()} is read-only. In exchange, native kernels
+     * trust a frozen weight array by its {@link #frozenId()} instead of re-reading every bit to see
+     * whether it changed since they reordered or transformed it (a pass over the weights per call, which
+     * for VGG-16's 553 MB is more than the arithmetic of some layers). What inference copies do (see
+     * {@code InferenceFusion}); there is no unfreezing: {@link #copy()} a frozen tensor to change it.
+     */
+    public Tensor freeze() {
+        checkOpen("freeze");
+        storage.freeze();
+        return this;
+    }
+
+    public boolean isFrozen() {
+        return storage.frozenId() != 0;
+    }
+
+    /** 0 for a writable tensor; for a frozen one an id that no other memory of this JVM ever has. */
+    public long frozenId() {
+        return storage.frozenId();
+    }
+
+    /** Throws {@link IllegalStateException} naming {@code op} if this tensor is closed or frozen. */
+    public void checkWritable(String op) {
+        checkOpen(op);
+        if (isFrozen()) {
+            throw new IllegalStateException(op + ": tensor " + shape + " is frozen (read-only); copy() it to change it");
+        }
     }
 
     /** The elements in logical order (NCHW for 4-D tensors whatever the layout). */
@@ -116,7 +150,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Overwrites the elements from {@code data}, given in logical order. */
     public Tensor copyFrom(float[] data) {
-        checkOpen("copyFrom");
+        checkWritable("copyFrom");
         if (data == null || data.length != numel()) {
             throw new IllegalArgumentException("Tensor.copyFrom: data has " + (data == null ? "null" : data.length + " values")
                     + " but shape " + shape + " holds " + numel());
@@ -139,7 +173,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies the elements of {@code src}, which must have the same shape (layouts may differ). */
     public Tensor copyFrom(Tensor src) {
-        checkOpen("copyFrom");
+        checkWritable("copyFrom");
         src.checkOpen("copyFrom");
         if (!src.shape.equals(shape)) {
             throw new IllegalArgumentException("Tensor.copyFrom: source shape " + src.shape + " differs from " + shape);
@@ -169,12 +203,13 @@ public final class Tensor implements AutoCloseable {
 
     /** Sets the element at logical index {@code idx} (slow: for tests and small tensors). */
     public Tensor set(float value, int... idx) {
-        checkOpen("set");
+        checkWritable("set");
         storage.floats().put(offset + memoryIndex(idx), value);
         return this;
     }
 
     public Tensor fill(float value) {
+        checkWritable("fill");
         FloatBuffer b = buffer();
         for (int i = 0; i < b.limit(); i++) {
             b.put(i, value);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.AdamSpec;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.SgdSpec;
@@ -52,6 +53,21 @@ class ArgumentValidationTest {
                     .hasMessageContaining("input is null");
             assertThatThrownBy(() -> Loss.softmaxCrossEntropy(Tensor.zeros(2, 3), Tensor.of(new float[] {0, 7}, 2), Tensor.zeros(2, 3), null))
                     .hasMessageContaining("target 1 is 7.0");
+        }
+    }
+
+    @Test
+    void frozenTensorsAreNeverWritten() {
+        Conv2dSpec spec = Conv2dSpec.of(1, 3, 8, 8, 4, 3, 1, 1);
+        try (Tensor x = Tensor.zeros(1, 3, 8, 8); Tensor w = Tensor.zeros(4, 3, 3, 3).freeze(); Tensor y = Tensor.zeros(1, 4, 8, 8).freeze();
+             Tensor g = Tensor.zeros(4, 3, 3, 3); Tensor m = Tensor.zeros(4, 3, 3, 3); Tensor v = Tensor.zeros(4, 3, 3, 3)) {
+            assertThatThrownBy(() -> Convolution.forward(spec, x, w, null, y)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("conv2d: output [1, 4, 8, 8] is frozen");
+            AdamSpec adam = new AdamSpec(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false);
+            assertThatThrownBy(() -> Optimizers.adamStep(adam, 1, w, g, m, v)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("adam: param [4, 3, 3, 3] is frozen");
+            assertThatThrownBy(() -> Activations.forward(Activation.RELU, x, x.reshape(1, 3, 8, 8).freeze()))
+                    .hasMessageContaining("relu").hasMessageContaining("output").hasMessageContaining("frozen");
         }
     }
 }

@@ -51,6 +51,8 @@ class InferenceFusionTest {
                 assertThat(got[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f * scale));
             }
             assertThatThrownBy(() -> fused.get("conv1").backward(x)).isInstanceOf(UnsupportedOperationException.class);
+            assertThat(fused.get("conv1").parameters()).as("folded weights and bias are frozen").hasSize(2)
+                    .allSatisfy(p -> assertThat(p.value().isFrozen()).isTrue());
             for (String name : new String[] {"conv1", "conv2", "conv3", "conv4"}) {
                 ((Conv2d) fused.get(name)).close();
             }

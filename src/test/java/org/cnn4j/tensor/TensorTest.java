@@ -55,6 +55,32 @@ class TensorTest {
     }
 
     @Test
+    void aFrozenTensorAndItsViewsAreReadOnlyForGood() {
+        try (Tensor t = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2); Tensor other = Tensor.zeros(2, 2)) {
+            Tensor row = t.narrow(1, 1);
+            assertThat(t.isFrozen()).isFalse();
+            assertThat(t.frozenId()).isZero();
+            t.freeze();
+            assertThat(row.isFrozen()).as("views share the frozen memory").isTrue();
+            assertThat(t.frozenId()).isNotZero().isEqualTo(row.frozenId()).isNotEqualTo(other.freeze().frozenId());
+            long id = t.frozenId();
+            assertThat(t.freeze().frozenId()).as("freezing again keeps the id").isEqualTo(id);
+            assertThat(t.buffer().isReadOnly()).isTrue();
+            assertThatThrownBy(() -> t.buffer().put(0, 9f)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+            assertThatThrownBy(() -> row.set(9f, 0, 0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("set").hasMessageContaining("frozen");
+            assertThatThrownBy(() -> t.fill(0f)).isInstanceOf(IllegalStateException.class).hasMessageContaining("fill");
+            assertThatThrownBy(() -> t.copyFrom(new float[4])).isInstanceOf(IllegalStateException.class).hasMessageContaining("copyFrom");
+            assertThatThrownBy(() -> t.copyFrom(other)).isInstanceOf(IllegalStateException.class).hasMessageContaining("copyFrom");
+            assertThat(t.toArray()).containsExactly(1, 2, 3, 4);
+            try (Tensor copy = t.copy()) {
+                assertThat(copy.isFrozen()).as("a copy is writable").isFalse();
+                copy.set(9f, 0, 0);
+                assertThat(copy.toArray()).containsExactly(9, 2, 3, 4);
+            }
+        }
+    }
+
+    @Test
     void viewsShareMemoryWithoutCopies() {
         try (Tensor t = Tensor.zeros(4, 3)) {
             Tensor rows = t.narrow(1, 2);

@@ -48,7 +48,7 @@ public final class NativeConvolution {
         execute("forward", spec, algo -> {
             if (algo == ConvAlgorithm.ONEDNN) {
                 NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(NativeBackend.geometry(spec), nhwc(input), input.buffer(),
-                        weight.buffer(), buffer(bias), residual == null ? 0 : nhwc(residual), buffer(residual), nhwc(output), output.buffer(), 1),
+                        weight.buffer(), weight.frozenId(), buffer(bias), residual == null ? 0 : nhwc(residual), buffer(residual), nhwc(output), output.buffer(), 1),
                         residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu");
                 return;
             }
@@ -159,12 +159,12 @@ public final class NativeConvolution {
             case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
                 try (Tensor x = channelsLast(input); Tensor y = channelsLastOutput(output)) {
                     NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_forward(tile(algo), geometry, x.buffer(),
-                            weight.buffer(), buffer(bias), y.buffer()), "conv2d forward");
+                            weight.buffer(), weight.frozenId(), buffer(bias), y.buffer()), "conv2d forward");
                     copyBack(y, output);
                 }
             }
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(geometry, nhwc(input), input.buffer(),
-                    weight.buffer(), buffer(bias), 0, null, nhwc(output), output.buffer(), 0), "conv2d forward");
+                    weight.buffer(), weight.frozenId(), buffer(bias), 0, null, nhwc(output), output.buffer(), 0), "conv2d forward");
         }
     }
 
@@ -182,12 +182,12 @@ public final class NativeConvolution {
             case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
                 try (Tensor dy = channelsLast(gradOutput); Tensor dx = channelsLastOutput(gradInput)) {
                     NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_backward_data(tile(algo), geometry, dy.buffer(),
-                            weight.buffer(), dx.buffer()), "conv2d backward data");
+                            weight.buffer(), weight.frozenId(), dx.buffer()), "conv2d backward data");
                     copyBack(dx, gradInput);
                 }
             }
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_data(geometry, nhwc(gradOutput),
-                    gradOutput.buffer(), weight.buffer(), nhwc(gradInput), gradInput.buffer()), "conv2d backward data");
+                    gradOutput.buffer(), weight.buffer(), weight.frozenId(), nhwc(gradInput), gradInput.buffer()), "conv2d backward data");
         }
     }
 

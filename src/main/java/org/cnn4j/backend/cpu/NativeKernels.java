@@ -58,11 +58,12 @@ public final class NativeKernels {
     public static native int cnn4j_relu_forward(long count, float negativeSlope, FloatBuffer src, FloatBuffer dst);
 
     public static native int cnn4j_conv2d_onednn_forward(int[] conv, int srcNhwc, FloatBuffer src, FloatBuffer weights,
-                                                         FloatBuffer bias, int residualNhwc, FloatBuffer residual, int dstNhwc,
-                                                         FloatBuffer dst, int fuseRelu);
+                                                         long frozenWeightsId, FloatBuffer bias, int residualNhwc,
+                                                         FloatBuffer residual, int dstNhwc, FloatBuffer dst, int fuseRelu);
 
     public static native int cnn4j_conv2d_onednn_backward_data(int[] conv, int diffDstNhwc, FloatBuffer diffDst,
-                                                               FloatBuffer weights, int diffSrcNhwc, FloatBuffer diffSrc);
+                                                               FloatBuffer weights, long frozenWeightsId, int diffSrcNhwc,
+                                                               FloatBuffer diffSrc);
 
     public static native int cnn4j_conv2d_onednn_backward_weights(int[] conv, int srcNhwc, FloatBuffer src, int diffDstNhwc,
                                                                   FloatBuffer diffDst, FloatBuffer diffWeights, FloatBuffer diffBias);
@@ -134,10 +135,10 @@ public final class NativeKernels {
                                              FloatBuffer expAvgSq);
 
     public static native int cnn4j_conv2d_winograd_forward(int tile, int[] conv, FloatBuffer src, FloatBuffer weights,
-                                                           FloatBuffer bias, FloatBuffer dst);
+                                                           long frozenWeightsId, FloatBuffer bias, FloatBuffer dst);
 
     public static native int cnn4j_conv2d_winograd_backward_data(int tile, int[] conv, FloatBuffer diffDst,
-                                                                 FloatBuffer weights, FloatBuffer diffSrc);
+                                                                 FloatBuffer weights, long frozenWeightsId, FloatBuffer diffSrc);
 
     public static native long cnn4j_winograd_filter_transforms();
 }

@@ -127,6 +127,36 @@ class NativeConvolutionGoldenTest {
     }
 
     /**
+     * Frozen weights are cached by their id, not re-read: a frozen array freed and replaced by another
+     * (which the allocator may place at the same address) must not be served the old one's cached
+     * reorder or Winograd transform, and frozen results equal the reference.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ConvAlgorithm.class, names = {"ONEDNN", "WINOGRAD_2X2_3X3", "WINOGRAD_4X4_3X3", "IM2COL_GEMM"})
+    void frozenWeightsAreCachedByIdentity(ConvAlgorithm algorithm) {
+        ConvAlgorithm.use(algorithm);
+        Conv2dSpec s = Conv2dSpec.of(2, 32, 9, 9, 32, 3, 1, 1);
+        try (Tensor x = NativeIm2colTest.random(s.inputDims(), 1).toLayout(Layout.NHWC);
+             Tensor dy = NativeIm2colTest.random(s.outputDims(), 3).toLayout(Layout.NHWC);
+             Tensor y = Tensor.zeros(org.cnn4j.tensor.Shape.of(s.outputDims()), Layout.NHWC);
+             Tensor dx = Tensor.zeros(org.cnn4j.tensor.Shape.of(s.inputDims()), Layout.NHWC);
+             Tensor yRef = Tensor.zeros(s.outputDims()); Tensor dxRef = Tensor.zeros(s.inputDims())) {
+            for (int round = 0; round < 4; round++) {
+                try (Tensor w = NativeIm2colTest.random(s.weightDims(), 20 + round).freeze()) {
+                    for (int call = 0; call < 2; call++) {
+                        NativeBackend.instance().conv2dForward(s, x, w, null, y);
+                        NativeBackend.instance().conv2dBackwardData(s, dy, w, dx);
+                        ReferenceBackend.INSTANCE.conv2dForward(s, x, w, null, yRef);
+                        ReferenceBackend.INSTANCE.conv2dBackwardData(s, dy, w, dxRef);
+                        assertClose(algorithm + " forward, frozen weights " + round, y.toArray(), yRef.toArray(), 32 * 9);
+                        assertClose(algorithm + " backward data, frozen weights " + round, dx.toArray(), dxRef.toArray(), 32 * 9);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Layers of one shape (ResNet's repeated blocks) each keep their reordered weights: more arrays than
      * the cache's 64 slots per shape, used in turn twice, must each give their own convolution.
      */
