@@ -2,6 +2,7 @@ package org.cnn4j.backend;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -18,6 +19,14 @@ public interface Backend {
 
     /** A short name: "reference" or "native". */
     String name();
+
+    /**
+     * The memory layout this backend's kernels run fastest on, which convolutions give their outputs
+     * (and so every layer after them): NCHW by default, channels-last for the native kernels.
+     */
+    default Layout activationLayout() {
+        return Layout.NCHW;
+    }
 
     // --- convolution ---------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Profiler;
 import org.cnn4j.optim.Adam;
-import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.train.Trainer;
@@ -129,8 +128,7 @@ public final class NetworkBenchmark {
     }
 
     private Tensor random(int mb) {
-        Layout layout = Backends.current() instanceof NativeBackend ? Layout.NHWC : Layout.NCHW;
-        return RandomTensors.uniform(Shape.of(mb, input[0], input[1], input[2]), layout, mb);
+        return RandomTensors.uniform(Shape.of(mb, input[0], input[1], input[2]), Backends.current().activationLayout(), mb);
     }
 
     private Tensor labels(int mb) {

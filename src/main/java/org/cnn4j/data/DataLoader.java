@@ -24,7 +24,7 @@ public final class DataLoader implements AutoCloseable {
     private final long seed;
     private final float mean, std;
     private final int[] order;
-    private Layout layout = Backends.current().name().equals("native") ? Layout.NHWC : Layout.NCHW;
+    private Layout layout = Backends.current().activationLayout();
     private Tensor images, labels, lastImages, lastLabels;
     private int epoch;
     private org.cnn4j.data.augment.AugmentationPipeline augmentation;

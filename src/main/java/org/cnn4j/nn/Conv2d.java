@@ -2,6 +2,7 @@ package org.cnn4j.nn;
 
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.kernels.Convolution;
 import org.cnn4j.tensor.Layout;
@@ -160,7 +161,9 @@ public final class Conv2d extends Module {
             spec = Conv2dSpec.of(x.dim(0), in, x.dim(2), x.dim(3), out, kernel, stride, padding, dilation, groups);
         }
         input = x;
-        output = ensure(output, x.layout(), spec.outputDims());
+        // the backend's layout whatever the input's: an NCHW batch (the natural way to hand over images)
+        // is read as it is by the first convolution, and the rest of the network runs channels-last
+        output = ensure(output, Backends.current().activationLayout(), spec.outputDims());
         if (fusedRelu) {
             Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, output);
         } else {

@@ -62,6 +62,11 @@ public final class NativeBackend implements Backend {
         return "native";
     }
 
+    @Override
+    public Layout activationLayout() {
+        return Layout.NHWC;
+    }
+
     // --- native ----------------------------------------------------------------------------------
 
     @Override

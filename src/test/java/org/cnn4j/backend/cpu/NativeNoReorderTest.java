@@ -58,6 +58,33 @@ class NativeNoReorderTest {
         }
     }
 
+    /**
+     * A network handed an NCHW batch (how images usually arrive) runs channels-last from its first
+     * convolution on, which reads the NCHW input as it is: no reorder, and the same logits as from an
+     * NHWC copy of the batch.
+     */
+    @Test
+    void anNchwBatchRunsChannelsLastFromTheFirstConvolution() {
+        org.cnn4j.backend.Backend before = org.cnn4j.backend.Backends.current();
+        org.cnn4j.backend.Backends.use(NativeBackend.instance());
+        org.cnn4j.nn.Init.manualSeed(4);
+        try (org.cnn4j.nn.Module net = org.cnn4j.zoo.Zoo.build("fmnist-resnet", 3, 12, 12, 10);
+             Tensor nchw = NativeGoldenSupport.random(new int[] {2, 3, 12, 12}, Layout.NCHW, 5);
+             Tensor nhwc = nchw.toLayout(Layout.NHWC)) {
+            net.eval();
+            float[] expected = net.forward(nhwc).toArray();
+            long reorders = Tensor.reorders();
+            float[] got = net.forward(nchw).toArray();
+            assertThat(Tensor.reorders() - reorders).as("reorders of a forward pass from NCHW").isZero();
+            assertThat(((org.cnn4j.nn.Graph) net).children().get("stem_conv").forward(nchw).layout()).isEqualTo(Layout.NHWC);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
+            }
+        } finally {
+            org.cnn4j.backend.Backends.use(before);
+        }
+    }
+
     private static Tensor nhwc(int[] d) {
         return NativeGoldenSupport.zeros(d, Layout.NHWC);
     }
