@@ -93,8 +93,42 @@ inline std::vector<char> pool_coverage(int size, int out, int kernel, int stride
     return covered;
 }
 
+// Max-pool backward from argmax when the windows tile the input exactly (2x2 stride 2 on even sizes):
+// every input pixel belongs to one window, so the gradient is written row by row in memory order, each
+// value the window's gradient where its argmax points there and zero elsewhere; the window's bytes and
+// gradient are re-read for each of its rows from L1.
+template <typename V>
+void pool_backward_tiled_walk(const PoolPlan &p, const uint8_t *argmax, const float *gy, float *gx) {
+    const long rows = p.images * p.h;
+    const long out_row = (long)p.out_w * p.channels, in_row = (long)p.w * p.channels;
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < rows; ++r) {
+        const long image = r / p.h;
+        const int i = (int)(r % p.h), di = i % p.kh;
+        const long window_row = (image * p.out_h + i / p.kh) * out_row;
+        const uint8_t *a = argmax + window_row;
+        const float *g = gy + window_row;
+        float *dst = gx + r * in_row;
+        for (int ow = 0; ow < p.out_w; ++ow) {
+            for (int dj = 0; dj < p.kw; ++dj, dst += p.channels) {
+                const float k = (float)(di * p.kw + dj);
+                for (int c = 0; c < p.channels; c += V::width) {
+                    const int n = p.channels - c < V::width ? p.channels - c : V::width;
+                    const long at = (long)ow * p.channels + c;
+                    V::store(dst + c, V::where_equal(V::load_bytes(a + at, n), k, V::load(g + at, n)), n);
+                }
+            }
+        }
+    }
+}
+
 template <typename V>
 void pool_backward_walk(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx) {
+    if (argmax && !p.average && p.pad_h == 0 && p.pad_w == 0 && p.stride_h == p.kh && p.stride_w == p.kw &&
+        p.h == p.out_h * p.kh && p.w == p.out_w * p.kw) {
+        pool_backward_tiled_walk<V>(p, argmax, gy, gx);
+        return;
+    }
     // A thread owns one channel block of one image: windows overlap only within it, so no races.
     constexpr int block = 4 * V::width;
     const int blocks = (p.channels + block - 1) / block;
