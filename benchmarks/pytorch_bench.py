@@ -43,11 +43,20 @@ def fmnist_resnet(nn):
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
 
 
+def nets_md_init(model, nn):
+    """NETS.md's initialisation: He (Kaiming) normal, fan-in, for every convolution; linear layers and
+    batch norm keep PyTorch's defaults (uniform fan-in; gamma 1, beta 0), as cnn4j's zoo does."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+    return model
+
+
 def build(name, nn):
     if name == "fmnist-cnn":
-        return fmnist_cnn(nn), (1, 28, 28), 10
+        return nets_md_init(fmnist_cnn(nn), nn), (1, 28, 28), 10
     if name == "fmnist-resnet":
-        return fmnist_resnet(nn), (1, 28, 28), 10
+        return nets_md_init(fmnist_resnet(nn), nn), (1, 28, 28), 10
     import torchvision.models as tvm  # ImportError when torchvision is missing
     return {"resnet18": tvm.resnet18, "resnet50": tvm.resnet50, "vgg16": tvm.vgg16}[name](), (3, 224, 224), 1000
 
