@@ -112,8 +112,9 @@ void grow(std::vector<float> &buffer, size_t floats) {
 // Convolves n NHWC images [in_h, in_w, c] into [out_h, out_w, k] with the transformed filter u.
 class WinogradRun {
   public:
-    WinogradRun(const WinogradPlan &p, int n, const float *src, const float *u, const float *bias, float *dst)
-        : p_(p), src_(src), u_(u), bias_(bias), dst_(dst), per_image_((long)p.tiles_h * p.tiles_w),
+    WinogradRun(const WinogradPlan &p, int n, const float *src, const float *u, const float *bias, const float *residual,
+                bool relu, float *dst)
+        : p_(p), src_(src), u_(u), bias_(bias), residual_(residual), dst_(dst), relu_(relu), per_image_((long)p.tiles_h * p.tiles_w),
           tiles_(n * per_image_), t_count_((p.m + 2) * (p.m + 2)) {}
 
     void operator()() {
@@ -164,14 +165,15 @@ class WinogradRun {
     }
 
     void output_tile(long tile, const float *m_row) const {
-        const long img = tile / per_image_, yx = tile % per_image_;
+        const long img = tile / per_image_, yx = tile % per_image_, image_size = (long)p_.out_h * p_.out_w * p_.k;
         output_(p_, m_row, (int)(yx / p_.tiles_w), (int)(yx % p_.tiles_w), bias_,
-                dst_ + img * p_.out_h * p_.out_w * p_.k);
+                residual_ ? residual_ + img * image_size : nullptr, relu_, dst_ + img * image_size);
     }
 
     WinogradPlan p_;
-    const float *src_, *u_, *bias_;
+    const float *src_, *u_, *bias_, *residual_;
     float *dst_;
+    const bool relu_;
     const long per_image_, tiles_;
     const int t_count_;
     decltype(&cnn4j::winograd_input_tile_avx512) input_ = cnn4j::dispatch(
@@ -185,7 +187,8 @@ class WinogradRun {
 }  // namespace
 
 extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
-                                             int64_t frozen_weights_id, const float *bias, float *dst) {
+                                             int64_t frozen_weights_id, const float *bias, const float *residual,
+                                             float *dst, int fuse_relu) {
     return cnn4j::guarded("conv2d forward (winograd)", [&] {
         const auto g = ConvGeometry::from(conv);
         check_shape(g, tile);
@@ -194,7 +197,7 @@ extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, cons
         const WinogradPlan p = plan_of(tile, g.c, g.k, g.h, g.w, g.out_h(), g.out_w(), g.pad_top, g.pad_left);
         const cnn4j::WinogradFilterView oihw{0, (long)g.c * 9, 9, 3, 1};
         const auto u = cnn4j::winograd_filter(p, oihw, weights, (long)g.k * g.c * 9, frozen_weights_id, false);
-        WinogradRun(p, g.n, src, u->data(), bias, dst)();
+        WinogradRun(p, g.n, src, u->data(), bias, residual, fuse_relu != 0, dst)();
     });
 }
 
@@ -210,7 +213,7 @@ extern "C" int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv
         // Tap (o = input channel c, i = output channel k, y, x) is weight [k][c][2 - y][2 - x].
         const cnn4j::WinogradFilterView flipped{8, 9, (long)g.c * 9, -3, -1};
         const auto u = cnn4j::winograd_filter(p, flipped, weights, (long)g.k * g.c * 9, frozen_weights_id, true);
-        WinogradRun(p, g.n, diff_dst, u->data(), nullptr, diff_src)();
+        WinogradRun(p, g.n, diff_dst, u->data(), nullptr, nullptr, false, diff_src)();
     });
 }
 

@@ -52,10 +52,15 @@ void winograd_products_scalar(const WinogradPlan &p, const float *v, const float
 void winograd_products_avx2(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
 void winograd_products_avx512(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
 
-// Output tile (ty, tx) of one NHWC image [out_h, out_w, k] from its M row (plus bias, which may be null).
-void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image);
-void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image);
-void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image);
+// Output tile (ty, tx) of one NHWC image [out_h, out_w, k] from its M row, plus bias (may be null), plus
+// the residual image's values at the same places (may be null; may be `image` itself: each value is read
+// before it is overwritten), then ReLU when `relu`: a ResNet block's end in the same pass.
+void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
+                                 const float *residual, bool relu, float *image);
+void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
+                               const float *residual, bool relu, float *image);
+void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
+                                 const float *residual, bool relu, float *image);
 
 // A 64-bit fingerprint of `count` floats' bits, the same on every ISA (see winograd_filter_cache.cpp).
 unsigned long long winograd_fingerprint_scalar(const float *data, long count);

@@ -167,7 +167,8 @@ void input_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx
 }
 
 template <typename Vec, int M>
-void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image) {
+void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias, const float *residual,
+                 bool relu, float *image) {
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha;
@@ -185,9 +186,13 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
         const reg b = bias ? load_channels<Vec>(bias + k0, lanes) : Vec::zero();
         for (int i = 0; i < M && oy0 + i < p.out_h; ++i)
             for (int j = 0; j < M && ox0 + j < p.out_w; ++j) {
-                float *dst = image + ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0;
-                if (lanes >= Vec::width) Vec::store(dst, Vec::add(y[i * M + j], b));
-                else Vec::store(dst, Vec::add(y[i * M + j], b), lanes);
+                const long at = ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0;
+                const bool full = lanes >= Vec::width;
+                reg out = Vec::add(y[i * M + j], b);
+                if (residual) out = Vec::add(out, full ? Vec::load(residual + at) : Vec::load(residual + at, lanes));
+                if (relu) out = Vec::max(out, Vec::zero());
+                if (full) Vec::store(image + at, out);
+                else Vec::store(image + at, out, lanes);
             }
     }
 }
@@ -253,9 +258,10 @@ struct WinogradKernels {
         if (p.m == 2) input_tile<Vec, 2>(p, image, ty, tx, v);
         else input_tile<Vec, 4>(p, image, ty, tx, v);
     }
-    static void output(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image) {
-        if (p.m == 2) output_tile<Vec, 2>(p, m, ty, tx, bias, image);
-        else output_tile<Vec, 4>(p, m, ty, tx, bias, image);
+    static void output(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
+                       const float *residual, bool relu, float *image) {
+        if (p.m == 2) output_tile<Vec, 2>(p, m, ty, tx, bias, residual, relu, image);
+        else output_tile<Vec, 4>(p, m, ty, tx, bias, residual, relu, image);
     }
 };
 

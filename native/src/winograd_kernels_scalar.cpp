@@ -29,8 +29,9 @@ void winograd_input_tile_scalar(const WinogradPlan &p, const float *image, int t
 void winograd_products_scalar(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
     products<ScalarVec, 2>(p, v, u, m, t, panel, rows);
 }
-void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias, float *image) {
-    Kernels::output(p, m, ty, tx, bias, image);
+void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
+                                 const float *residual, bool relu, float *image) {
+    Kernels::output(p, m, ty, tx, bias, residual, relu, image);
 }
 unsigned long long winograd_fingerprint_scalar(const float *data, long count) { return fingerprint<ScalarIsa>(data, count); }
 }  // namespace cnn4j

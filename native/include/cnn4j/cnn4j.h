@@ -167,10 +167,13 @@ int cnn4j_adam_step(int64_t count, float lr, float beta1, float beta2, float eps
  * Winograd convolution F(tile x tile, 3x3), tile = 2 or 4, on channels-last activations (src/dst/diff
  * buffers NHWC, weights OIHW): 3x3 kernels, stride 1, dilation 1, groups 1, any padding, C and K.
  * The transformed filter is cached per weight array and recomputed when the weights' contents change
- * (`frozen_weights_id` as for oneDNN above).
+ * (`frozen_weights_id` as for oneDNN above). Forward fuses a ResNet block's end into its output
+ * transform: `residual` (NHWC like dst, may be null, may be dst itself) is added, then fuse_relu
+ * applies ReLU.
  */
 int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
-                                  int64_t frozen_weights_id, const float *bias, float *dst);
+                                  int64_t frozen_weights_id, const float *bias, const float *residual, float *dst,
+                                  int fuse_relu);
 int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst, const float *weights,
                                         int64_t frozen_weights_id, float *diff_src);
 /* How many Winograd filter transforms were computed (cache misses) since the library loaded. */

@@ -36,31 +36,29 @@ public final class NativeConvolution {
     }
 
     void forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
-        execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, output));
+        execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, null, false, output));
     }
 
     /**
-     * Convolution, bias, optional residual and ReLU: one oneDNN primitive with sum and ReLU post-ops, or the
-     * chosen algorithm then the add and the ReLU in place (a residual that is the output is read before
-     * the convolution overwrites it).
+     * Convolution, bias, optional residual and ReLU: one kernel on oneDNN (sum and ReLU post-ops) and
+     * Winograd (in its output transform); otherwise the chosen algorithm, then the add and the ReLU in
+     * place (a residual that is the output is read before the convolution overwrites it).
      */
     void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
         execute("forward", spec, algo -> {
-            if (algo == ConvAlgorithm.ONEDNN) {
-                NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(NativeBackend.geometry(spec), nhwc(input), input.buffer(),
-                        weight.buffer(), weight.frozenId(), buffer(bias), residual == null ? 0 : nhwc(residual), buffer(residual), nhwc(output), output.buffer(), 1),
-                        residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu");
+            if (algo == ConvAlgorithm.ONEDNN || algo.isWinograd()) {
+                forwardWith(algo, spec, input, weight, bias, residual, true, output);
                 return;
             }
             NativeBackend backend = NativeBackend.instance();
             if (residual == output) {
                 try (Tensor saved = Tensor.zerosLike(output)) {
                     saved.copyFrom(output);
-                    forwardWith(algo, spec, input, weight, bias, output);
+                    forwardWith(algo, spec, input, weight, bias, null, false, output);
                     backend.add(output, saved, output);
                 }
             } else {
-                forwardWith(algo, spec, input, weight, bias, output);
+                forwardWith(algo, spec, input, weight, bias, null, false, output);
                 if (residual != null) {
                     backend.add(output, residual, output);
                 }
@@ -145,8 +143,11 @@ public final class NativeConvolution {
                 .toList();
     }
 
-    private void forwardWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+    /** The convolution by {@code algo}; {@code residual} and {@code relu} only on oneDNN and Winograd, which fuse them. */
+    private void forwardWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual,
+                             boolean relu, Tensor output) {
         int[] geometry = NativeBackend.geometry(spec);
+        String op = relu ? residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu" : "conv2d forward";
         switch (algo) {
             case REFERENCE -> reference.conv2dForward(spec, input, weight, bias, output);
             case IM2COL_GEMM -> {
@@ -157,14 +158,17 @@ public final class NativeConvolution {
                 }
             }
             case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
-                try (Tensor x = channelsLast(input); Tensor y = channelsLastOutput(output)) {
+                // the residual is taken channels-last before the kernel writes (a view when it is NHWC)
+                try (Tensor x = channelsLast(input); Tensor r = residual == null ? null : channelsLast(residual);
+                     Tensor y = channelsLastOutput(output)) {
                     NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_forward(tile(algo), geometry, x.buffer(),
-                            weight.buffer(), weight.frozenId(), buffer(bias), y.buffer()), "conv2d forward");
+                            weight.buffer(), weight.frozenId(), buffer(bias), buffer(r), y.buffer(), relu ? 1 : 0), op);
                     copyBack(y, output);
                 }
             }
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(geometry, nhwc(input), input.buffer(),
-                    weight.buffer(), weight.frozenId(), buffer(bias), 0, null, nhwc(output), output.buffer(), 0), "conv2d forward");
+                    weight.buffer(), weight.frozenId(), buffer(bias), residual == null ? 0 : nhwc(residual), buffer(residual),
+                    nhwc(output), output.buffer(), relu ? 1 : 0), op);
         }
     }
 

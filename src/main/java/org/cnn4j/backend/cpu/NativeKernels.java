@@ -135,7 +135,8 @@ public final class NativeKernels {
                                              FloatBuffer expAvgSq);
 
     public static native int cnn4j_conv2d_winograd_forward(int tile, int[] conv, FloatBuffer src, FloatBuffer weights,
-                                                           long frozenWeightsId, FloatBuffer bias, FloatBuffer dst);
+                                                           long frozenWeightsId, FloatBuffer bias, FloatBuffer residual,
+                                                           FloatBuffer dst, int fuseRelu);
 
     public static native int cnn4j_conv2d_winograd_backward_data(int tile, int[] conv, FloatBuffer diffDst,
                                                                  FloatBuffer weights, long frozenWeightsId, FloatBuffer diffSrc);

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused inference convolution relu(conv(x) + bias + residual) on every algorithm and both layouts,
- * with the residual a separate tensor or the output itself, against the reference backend. Tolerance:
- * the convolution's (1e-4 of the largest output for the direct algorithms, 2e-3 for Winograd F(4x4),
+ * The fused inference convolution relu(conv(x) + bias [+ residual]) on every algorithm (Winograd, which
+ * adds and clamps in its output transform, on every ISA) and both layouts, without a residual, with a
+ * separate one and with the output itself as the residual, against the reference backend. Tolerance:
+ * the convolution's (1e-4 of the largest output for the direct algorithms, 2e-3 for Winograd,
  * whose error table is in the README), since the add and the ReLU are exact in float.
  */
 class NativeConvAddReluGoldenTest {
@@ -25,6 +26,7 @@ class NativeConvAddReluGoldenTest {
     @AfterEach
     void restore() {
         ConvAlgorithm.use(null);
+        NativeLibrary.useIsa(Isa.AVX512);
     }
 
     @Test
@@ -32,35 +34,47 @@ class NativeConvAddReluGoldenTest {
         NativeTestSupport.requireNative();
         Backend reference = Backends.byName("reference");
         for (Conv2dSpec spec : SHAPES) {
-            for (ConvAlgorithm algo : List.of(ConvAlgorithm.ONEDNN, ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.WINOGRAD_4X4_3X3)) {
+            for (ConvAlgorithm algo : List.of(ConvAlgorithm.ONEDNN, ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.WINOGRAD_4X4_3X3,
+                    ConvAlgorithm.WINOGRAD_2X2_3X3)) {
                 if (!NativeConvolution.supports(algo, spec)) {
                     continue;
                 }
-                for (Layout layout : List.of(Layout.NHWC, Layout.NCHW)) {
-                    for (boolean inPlace : new boolean[] {false, true}) {
-                        check(reference, spec, algo, layout, inPlace);
+                // Winograd adds and clamps in its output transform, written once per ISA; the others do not vary by ISA
+                for (Isa isa : algo.isWinograd() ? NativeTestSupport.runnableIsas() : List.of(Isa.AVX512)) {
+                    NativeLibrary.useIsa(isa);
+                    for (Layout layout : List.of(Layout.NHWC, Layout.NCHW)) {
+                        for (Residual residual : Residual.values()) {
+                            check(reference, spec, algo, layout, residual);
+                        }
                     }
                 }
             }
         }
     }
 
-    private static void check(Backend reference, Conv2dSpec spec, ConvAlgorithm algo, Layout layout, boolean inPlace) {
-        String what = algo + " " + layout + (inPlace ? " in place " : " ") + spec;
+    /** conv + ReLU alone; with a residual in its own tensor; with the residual in the output (ResNet's in-place add). */
+    private enum Residual { NONE, SEPARATE, IN_PLACE }
+
+    private static void check(Backend reference, Conv2dSpec spec, ConvAlgorithm algo, Layout layout, Residual mode) {
+        String what = algo + " " + NativeLibrary.activeIsa() + " " + layout + " residual " + mode + " " + spec;
         try (Tensor x = NativeGoldenSupport.random(spec.inputDims(), layout, 1);
              Tensor w = NativeGoldenSupport.random(spec.weightDims(), Layout.NCHW, 2);
              Tensor b = NativeGoldenSupport.random(new int[] {spec.k()}, Layout.PLAIN, 3);
              Tensor residual = NativeGoldenSupport.random(spec.outputDims(), layout, 4);
              Tensor expected = NativeGoldenSupport.zeros(spec.outputDims(), Layout.NCHW);
              Tensor out = NativeGoldenSupport.zeros(spec.outputDims(), layout)) {
-            reference.conv2dForwardRelu(spec, x, w, b, residual, expected);
+            reference.conv2dForwardRelu(spec, x, w, b, mode == Residual.NONE ? null : residual, expected);
             ConvAlgorithm.use(algo);
-            if (inPlace) {
+            if (mode == Residual.IN_PLACE) {
                 out.copyFrom(residual);
             }
-            Convolution.forwardAddRelu(spec, x, w, b, inPlace ? out : residual, out);
+            Convolution.forwardAddRelu(spec, x, w, b, switch (mode) {
+                case NONE -> null;
+                case SEPARATE -> residual;
+                case IN_PLACE -> out;
+            }, out);
             float[] want = expected.toArray();
-            double tol = (algo == ConvAlgorithm.WINOGRAD_4X4_3X3 ? 2e-3 : 1e-4) * NativeGoldenSupport.maxAbs(want);
+            double tol = (algo.isWinograd() ? 2e-3 : 1e-4) * NativeGoldenSupport.maxAbs(want);
             NativeGoldenSupport.assertWithin(what, out.toArray(), want, tol);
         }
     }
