@@ -109,13 +109,14 @@ void grow(std::vector<float> &buffer, size_t floats) {
     if (buffer.size() < floats) buffer.resize(floats);
 }
 
-// Convolves n NHWC images [in_h, in_w, c] into [out_h, out_w, k] with the transformed filter u.
+// Convolves n NHWC images [in_h, in_w, c] into [out_h, out_w, k] with the transformed filter u; the
+// output transform adds the bias and the residual (both may be null) and applies ReLU if asked.
 class WinogradRun {
   public:
     WinogradRun(const WinogradPlan &p, int n, const float *src, const float *u, const float *bias, const float *residual,
                 bool relu, float *dst)
-        : p_(p), src_(src), u_(u), bias_(bias), residual_(residual), dst_(dst), relu_(relu), per_image_((long)p.tiles_h * p.tiles_w),
-          tiles_(n * per_image_), t_count_((p.m + 2) * (p.m + 2)) {}
+        : p_(p), src_(src), u_(u), bias_(bias), residual_(residual), dst_(dst), relu_(relu),
+          per_image_((long)p.tiles_h * p.tiles_w), tiles_(n * per_image_), t_count_((p.m + 2) * (p.m + 2)) {}
 
     void operator()() {
         const int threads = omp_get_max_threads();

@@ -107,9 +107,9 @@ public final class Tensor implements AutoCloseable {
      * Makes this tensor's memory (shared with its base and views) read-only from now on: writes through
      * this class or the op API throw, and {@link #buffer()} is read-only. In exchange, native kernels
      * trust a frozen weight array by its {@link #frozenId()} instead of re-reading every bit to see
-     * whether it changed since they reordered or transformed it (a pass over the weights per call, which
-     * for VGG-16's 553 MB is more than the arithmetic of some layers). What inference copies do (see
-     * {@code InferenceFusion}); there is no unfreezing: {@link #copy()} a frozen tensor to change it.
+     * whether it changed since they reordered or transformed it (a pass over the weights per call: 94 MB
+     * and 3.4 ms per ResNet-50 pass at batch 1). What inference copies do (see {@code InferenceFusion});
+     * there is no unfreezing: {@link #copy()} a frozen tensor to change it.
      */
     public Tensor freeze() {
         checkOpen("freeze");
