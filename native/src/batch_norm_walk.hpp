@@ -99,11 +99,8 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
                          const float *b, const float *d, float *out) {
     const int C = l.channels;
     if (l.inner == 1) {
-        // Rows last to first: the channel-sums pass before this one (training forward, backward) walked
-        // them first to last, so the rows it read last are the ones still in cache.
 #pragma omp parallel for schedule(static)
-        for (long q = 0; q < l.outer; ++q) {
-            const long r = l.outer - 1 - q;
+        for (long r = 0; r < l.outer; ++r) {
             for (int c = 0; c < C; c += V::width) {
                 const int n = C - c < V::width ? C - c : V::width;
                 typename V::reg y = V::fmadd(V::load(a + c, n), centered<V>(x + r * C + c, center ? center + c : nullptr, n),
