@@ -49,8 +49,50 @@ inline typename V::reg window_argmax(const PoolPlan &p, const float *img, const 
     return where;
 }
 
+// Max pooling 2x2 stride 2 without padding (the CNNs' pooling), every window inside the input: four
+// loads at fixed offsets, unrolled, in the generic walk's order of operations (so the same results,
+// ties and NaNs included).
+template <typename V>
+void max_pool_2x2_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *argmax) {
+    using reg = typename V::reg;
+    const long rows = p.images * p.out_h;
+    const int C = p.channels;
+    const long image_size = (long)p.h * p.w * C, in_row = (long)p.w * C;
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < rows; ++r) {
+        const float *top = x + r / p.out_h * image_size + 2 * (r % p.out_h) * in_row;
+        for (int ow = 0; ow < p.out_w; ++ow) {
+            const float *window = top + 2L * ow * C;
+            const long at = (r * p.out_w + ow) * C;
+            for (int c = 0; c < C; c += V::width) {
+                const int n = C - c < V::width ? C - c : V::width;
+                const reg v[4] = {V::load(window + c, n), V::load(window + C + c, n), V::load(window + in_row + c, n),
+                                  V::load(window + in_row + C + c, n)};
+                if (!argmax) {
+                    reg best = V::set1(-__builtin_inff());
+                    for (int k = 0; k < 4; ++k) best = V::max(best, v[k]);
+                    V::store(y + at + c, best, n);
+                    continue;
+                }
+                reg best = v[0], where = V::zero();
+                for (int k = 1; k < 4; ++k) {
+                    where = V::select_gt(v[k], best, V::set1((float)k), where);
+                    best = V::select_gt(v[k], best, v[k], best);
+                }
+                V::store(y + at + c, best, n);
+                V::store_bytes(argmax + at + c, where, n);
+            }
+        }
+    }
+}
+
 template <typename V>
 void pool_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *argmax) {
+    if (!p.average && p.kh == 2 && p.kw == 2 && p.stride_h == 2 && p.stride_w == 2 && p.pad_h == 0 && p.pad_w == 0 &&
+        2 * p.out_h <= p.h && 2 * p.out_w <= p.w) {  // (ceil mode's last window may hang over the edge)
+        max_pool_2x2_forward_walk<V>(p, x, y, argmax);
+        return;
+    }
     const long rows = p.images * p.out_h;
     const long image_size = (long)p.h * p.w * p.channels;
 #pragma omp parallel for schedule(static)
@@ -94,9 +136,9 @@ inline std::vector<char> pool_coverage(int size, int out, int kernel, int stride
 }
 
 // Max-pool backward from argmax when the windows tile the input exactly (2x2 stride 2 on even sizes):
-// every input pixel belongs to one window, so the gradient is written row by row in memory order, each
-// value the window's gradient where its argmax points there and zero elsewhere; the window's bytes and
-// gradient are re-read for each of its rows from L1.
+// every input pixel belongs to one window, so the gradient is written row by row, each value the
+// window's gradient where its argmax points there and zero elsewhere; a window's bytes and gradient are
+// loaded once per input row it covers (from L1 after the first).
 template <typename V>
 void pool_backward_tiled_walk(const PoolPlan &p, const uint8_t *argmax, const float *gy, float *gx) {
     const long rows = p.images * p.h;
@@ -109,13 +151,13 @@ void pool_backward_tiled_walk(const PoolPlan &p, const uint8_t *argmax, const fl
         const uint8_t *a = argmax + window_row;
         const float *g = gy + window_row;
         float *dst = gx + r * in_row;
-        for (int ow = 0; ow < p.out_w; ++ow) {
-            for (int dj = 0; dj < p.kw; ++dj, dst += p.channels) {
-                const float k = (float)(di * p.kw + dj);
-                for (int c = 0; c < p.channels; c += V::width) {
-                    const int n = p.channels - c < V::width ? p.channels - c : V::width;
-                    const long at = (long)ow * p.channels + c;
-                    V::store(dst + c, V::where_equal(V::load_bytes(a + at, n), k, V::load(g + at, n)), n);
+        for (int ow = 0; ow < p.out_w; ++ow, dst += (long)p.kw * p.channels) {
+            for (int c = 0; c < p.channels; c += V::width) {
+                const int n = p.channels - c < V::width ? p.channels - c : V::width;
+                const long at = (long)ow * p.channels + c;
+                const typename V::reg where = V::load_bytes(a + at, n), grad = V::load(g + at, n);
+                for (int dj = 0; dj < p.kw; ++dj) {
+                    V::store(dst + (long)dj * p.channels + c, V::where_equal(where, (float)(di * p.kw + dj), grad), n);
                 }
             }
         }
