@@ -19,7 +19,6 @@ public final class Activations {
     public static void backward(Activation activation, Tensor input, Tensor output, Tensor gradOutput, Tensor gradInput) {
         String op = name(activation) + " backward";
         Check.sameShape(op, "input", input, "output", output);
-        Check.writable(op, "output", output);
         Check.sameShape(op, "input", input, "grad_output", gradOutput);
         Check.sameShape(op, "input", input, "grad_input", gradInput);
         Check.writable(op, "grad_input", gradInput);

@@ -11,11 +11,13 @@ public final class Im2col {
 
     public static void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns) {
         check(spec, input, image, columns, "im2col");
+        Check.writable("im2col", "columns", columns);
         Backends.current().im2col(spec, input, image, columns);
     }
 
     public static void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input) {
         check(spec, input, image, columns, "col2im");
+        Check.writable("col2im", "input", input);
         Backends.current().col2im(spec, columns, image, input);
     }
 
@@ -28,6 +30,5 @@ public final class Im2col {
             throw new IllegalArgumentException(op + ": image " + image + " is outside the batch of " + spec.n());
         }
         Check.shape(op, "columns", columns, spec.c() * spec.kh() * spec.kw(), spec.outH() * spec.outW());
-        Check.writable(op, "columns", columns);
     }
 }
