@@ -1,6 +1,7 @@
 // The loops shared by every ISA's pooling kernels, vectorised across channels. `V` is the ISA's
 // vector type (vec_<isa>.hpp) from that file's anonymous namespace, so no instantiation is shared
-// across ISAs.
+// across ISAs; helpers that do not use it are templates on it all the same, so that the linker never
+// hands baseline code a copy compiled with AVX-512.
 #pragma once
 
 #include <cstdint>
@@ -49,9 +50,23 @@ inline typename V::reg window_argmax(const PoolPlan &p, const float *img, const 
     return where;
 }
 
-// Max pooling 2x2 stride 2 without padding (the CNNs' pooling), every window inside the input: four
-// loads at fixed offsets, unrolled, in the generic walk's order of operations (so the same results,
-// ties and NaNs included).
+// Max pooling 2x2 stride 2 without padding whose windows all lie inside the input (ceil mode's last
+// window may hang over the edge).
+template <typename V>
+inline bool is_max_2x2_inside(const PoolPlan &p) {
+    return !p.average && p.kh == 2 && p.kw == 2 && p.stride_h == 2 && p.stride_w == 2 && p.pad_h == 0 && p.pad_w == 0 &&
+           2 * p.out_h <= p.h && 2 * p.out_w <= p.w;
+}
+
+// Windows that tile the input exactly: stride = kernel, no padding, the input a whole number of windows.
+template <typename V>
+inline bool windows_tile_input(const PoolPlan &p) {
+    return p.pad_h == 0 && p.pad_w == 0 && p.stride_h == p.kh && p.stride_w == p.kw && p.h == p.out_h * p.kh &&
+           p.w == p.out_w * p.kw;
+}
+
+// is_max_2x2_inside (the CNNs' pooling): four loads at fixed offsets, unrolled, in the generic walk's
+// order of operations (so the same results, ties and NaNs included).
 template <typename V>
 void max_pool_2x2_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *argmax) {
     using reg = typename V::reg;
@@ -88,8 +103,7 @@ void max_pool_2x2_forward_walk(const PoolPlan &p, const float *x, float *y, uint
 
 template <typename V>
 void pool_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *argmax) {
-    if (!p.average && p.kh == 2 && p.kw == 2 && p.stride_h == 2 && p.stride_w == 2 && p.pad_h == 0 && p.pad_w == 0 &&
-        2 * p.out_h <= p.h && 2 * p.out_w <= p.w) {  // (ceil mode's last window may hang over the edge)
+    if (is_max_2x2_inside<V>(p)) {
         max_pool_2x2_forward_walk<V>(p, x, y, argmax);
         return;
     }
@@ -125,6 +139,7 @@ void pool_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *arg
 }
 
 // Whether input row (or column) i lies in some window of a pooling with this kernel, stride and padding.
+template <typename V>
 inline std::vector<char> pool_coverage(int size, int out, int kernel, int stride, int pad) {
     std::vector<char> covered(size, 0);
     for (int o = 0; o < out; ++o) {
@@ -166,8 +181,7 @@ void pool_backward_tiled_walk(const PoolPlan &p, const uint8_t *argmax, const fl
 
 template <typename V>
 void pool_backward_walk(const PoolPlan &p, const float *x, const uint8_t *argmax, const float *gy, float *gx) {
-    if (argmax && !p.average && p.pad_h == 0 && p.pad_w == 0 && p.stride_h == p.kh && p.stride_w == p.kw &&
-        p.h == p.out_h * p.kh && p.w == p.out_w * p.kw) {
+    if (argmax && !p.average && windows_tile_input<V>(p)) {
         pool_backward_tiled_walk<V>(p, argmax, gy, gx);
         return;
     }
@@ -179,8 +193,8 @@ void pool_backward_walk(const PoolPlan &p, const float *x, const uint8_t *argmax
     // input pixel once, the gradient or zero, with whole-vector stores; only pixels outside every
     // window are zeroed first. Overlapping windows accumulate into a zeroed gradient instead.
     const bool disjoint = !p.average && p.stride_h >= p.kh && p.stride_w >= p.kw;
-    const std::vector<char> rows = pool_coverage(p.h, p.out_h, p.kh, p.stride_h, p.pad_h);
-    const std::vector<char> cols = pool_coverage(p.w, p.out_w, p.kw, p.stride_w, p.pad_w);
+    const std::vector<char> rows = pool_coverage<V>(p.h, p.out_h, p.kh, p.stride_h, p.pad_h);
+    const std::vector<char> cols = pool_coverage<V>(p.w, p.out_w, p.kw, p.stride_w, p.pad_w);
 #pragma omp parallel for schedule(static)
     for (long task = 0; task < p.images * blocks; ++task) {
         const long image = task / blocks;

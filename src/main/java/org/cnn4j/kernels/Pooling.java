@@ -11,19 +11,13 @@ public final class Pooling {
     }
 
     public static void forward(Pool2dSpec spec, Tensor input, Tensor output) {
-        check(spec);
-        Check.shape("pool2d", "input", input, spec.inputDims());
-        Check.shape("pool2d", "output", output, spec.outputDims());
-        Check.writable("pool2d", "output", output);
+        checkForward("pool2d", spec, input, output);
         Backends.current().pool2dForward(spec, input, output);
     }
 
     public static void backward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
-        check(spec);
+        checkBackward("pool2d backward", spec, gradOutput, gradInput);
         Check.shape("pool2d backward", "input", input, spec.inputDims());
-        Check.shape("pool2d backward", "grad_output", gradOutput, spec.outputDims());
-        Check.shape("pool2d backward", "grad_input", gradInput, spec.inputDims());
-        Check.writable("pool2d backward", "grad_input", gradInput);
         Backends.current().pool2dBackward(spec, input, gradOutput, gradInput);
     }
 
@@ -38,22 +32,30 @@ public final class Pooling {
      * {@link #maxBackward}: the backward pass then reads a byte per output instead of the whole input.
      */
     public static void maxForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
-        check(spec);
-        Check.shape("max pool2d", "input", input, spec.inputDims());
-        Check.shape("max pool2d", "output", output, spec.outputDims());
-        Check.writable("max pool2d", "output", output);
+        checkForward("max pool2d", spec, input, output);
         checkArgmax("max pool2d", spec, argmax);
         Backends.current().maxPool2dForward(spec, input, output, argmax);
     }
 
     /** The max-pool backward from the positions {@link #maxForward} wrote for an output in {@code gradOutput}'s layout. */
     public static void maxBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
-        check(spec);
-        Check.shape("max pool2d backward", "grad_output", gradOutput, spec.outputDims());
-        Check.shape("max pool2d backward", "grad_input", gradInput, spec.inputDims());
-        Check.writable("max pool2d backward", "grad_input", gradInput);
+        checkBackward("max pool2d backward", spec, gradOutput, gradInput);
         checkArgmax("max pool2d backward", spec, argmax);
         Backends.current().maxPool2dBackward(spec, argmax, gradOutput, gradInput);
+    }
+
+    private static void checkForward(String op, Pool2dSpec spec, Tensor input, Tensor output) {
+        check(spec);
+        Check.shape(op, "input", input, spec.inputDims());
+        Check.shape(op, "output", output, spec.outputDims());
+        Check.writable(op, "output", output);
+    }
+
+    private static void checkBackward(String op, Pool2dSpec spec, Tensor gradOutput, Tensor gradInput) {
+        check(spec);
+        Check.shape(op, "grad_output", gradOutput, spec.outputDims());
+        Check.shape(op, "grad_input", gradInput, spec.inputDims());
+        Check.writable(op, "grad_input", gradInput);
     }
 
     private static void checkArgmax(String op, Pool2dSpec spec, ByteBuffer argmax) {

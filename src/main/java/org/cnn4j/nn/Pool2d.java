@@ -3,7 +3,6 @@ package org.cnn4j.nn;
 import java.nio.ByteBuffer;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.kernels.Pooling;
-import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -16,10 +15,10 @@ public final class Pool2d extends Module {
     private final boolean ceilMode, countIncludePad;
     private Pool2dSpec spec;
     private Tensor input, output, gradInput;
-    // Where each output's maximum was, recorded by training forwards so the backward pass reads a byte per
-    // output instead of the input; argmaxLayout is the memory order it follows, null when not recorded.
+    // Where each output's maximum was, in the output's memory order, recorded by training forwards so the
+    // backward pass reads a byte per output instead of the input.
     private ByteBuffer argmax;
-    private Layout argmaxLayout;
+    private boolean argmaxRecorded;
 
     public Pool2d(Pool2dSpec.Kind kind, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
         if (kind == null || kernel <= 0 || stride <= 0 || padding < 0 || padding > kernel / 2) {
@@ -77,15 +76,14 @@ public final class Pool2d extends Module {
         }
         input = x;
         output = ensure(output, x.layout(), spec.outputDims());
-        if (isTraining() && needsInputGrad() && Pooling.recordsArgmax(spec)) {
+        argmaxRecorded = isTraining() && needsInputGrad() && Pooling.recordsArgmax(spec);
+        if (argmaxRecorded) {
             if (argmax == null || argmax.capacity() < output.numel()) {
                 argmax = ByteBuffer.allocateDirect(output.numel());
             }
             Pooling.maxForward(spec, x, output, argmax);
-            argmaxLayout = output.layout();
         } else {
             Pooling.forward(spec, x, output);
-            argmaxLayout = null;
         }
         return output;
     }
@@ -96,7 +94,7 @@ public final class Pool2d extends Module {
             return null;
         }
         gradInput = ensure(gradInput, input.layout(), spec.inputDims());
-        if (argmaxLayout != null && gradOutput.layout() == argmaxLayout) {
+        if (argmaxRecorded && gradOutput.layout() == output.layout()) {
             Pooling.maxBackward(spec, argmax, gradOutput, gradInput);
         } else {
             Pooling.backward(spec, input, gradOutput, gradInput);

@@ -77,6 +77,8 @@ class NativeNoReorderTest {
             float[] got = net.forward(nchw).toArray();
             assertThat(Tensor.reorders() - reorders).as("reorders of a forward pass from NCHW").isZero();
             assertThat(((org.cnn4j.nn.Graph) net).children().get("stem_conv").forward(nchw).layout()).isEqualTo(Layout.NHWC);
+            // the first convolution may run a different oneDNN kernel for an NCHW source, summing in another
+            // order: float rounding of 27-term sums, far below 1e-4 on logits of order 1
             for (int i = 0; i < got.length; i++) {
                 assertThat(got[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
             }
