@@ -147,20 +147,29 @@ public final class Conv2d extends Module {
      * relu(conv(x) + bias + residual), the end of a ResNet block as one op (see {@link InferenceFusion}).
      */
     public Tensor forwardAddRelu(Tensor x, Tensor residual) {
+        return forwardAddRelu(x, residual, false);
+    }
+
+    /**
+     * {@link #forwardAddRelu(Tensor, Tensor)}, written over {@code residual} when {@code overwrite} says
+     * the caller no longer needs it and it has the output's layout: oneDNN's sum post-op then reads the
+     * residual where it writes the result, instead of a copy of it into this layer's own output (16
+     * copies per ResNet-50 pass).
+     */
+    public Tensor forwardAddRelu(Tensor x, Tensor residual, boolean overwrite) {
         if (!fusedRelu) {
             throw new IllegalStateException(describe() + ": only an inference copy with a fused ReLU adds a residual");
+        }
+        if (overwrite && residual.layout() == Backends.current().activationLayout() && !residual.isFrozen()) {
+            prepare(x);
+            Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, residual);
+            return residual;
         }
         return run(x, residual);
     }
 
     private Tensor run(Tensor x, Tensor residual) {
-        if (x.rank() != 4 || x.dim(1) != in) {
-            throw new IllegalArgumentException("Conv2d(" + in + "->" + out + "): input must be [N, " + in + ", H, W], got " + x.shape());
-        }
-        if (spec == null || spec.n() != x.dim(0) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
-            spec = Conv2dSpec.of(x.dim(0), in, x.dim(2), x.dim(3), out, kernel, stride, padding, dilation, groups);
-        }
-        input = x;
+        prepare(x);
         // the backend's layout whatever the input's: an NCHW batch (the natural way to hand over images)
         // is read as it is by the first convolution, and the rest of the network runs channels-last
         output = ensure(output, Backends.current().activationLayout(), spec.outputDims());
@@ -170,6 +179,16 @@ public final class Conv2d extends Module {
             Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
         }
         return output;
+    }
+
+    private void prepare(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != in) {
+            throw new IllegalArgumentException("Conv2d(" + in + "->" + out + "): input must be [N, " + in + ", H, W], got " + x.shape());
+        }
+        if (spec == null || spec.n() != x.dim(0) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
+            spec = Conv2dSpec.of(x.dim(0), in, x.dim(2), x.dim(3), out, kernel, stride, padding, dilation, groups);
+        }
+        input = x;
     }
 
     @Override

@@ -199,7 +199,10 @@ public final class Graph extends Module {
                 n.module.setNeedsInputGrad(upstream);
                 yield n.module.forward(values.get(n.inputs.get(0)));
             }
-            case RESIDUAL -> ((Conv2d) n.module).forwardAddRelu(values.get(n.inputs.get(0)), values.get(n.inputs.get(1)));
+            case RESIDUAL -> {
+                Tensor shortcut = values.get(n.inputs.get(1));
+                yield ((Conv2d) n.module).forwardAddRelu(values.get(n.inputs.get(0)), shortcut, unneededAfter(n, shortcut));
+            }
             case ADD -> {
                 Tensor first = values.get(n.inputs.get(0));
                 Tensor sum = buffer(n.name, first.layout(), first.dims());
@@ -220,6 +223,24 @@ public final class Graph extends Module {
         };
         Profiler.stop(n.name, 0, t0);
         return y;
+    }
+
+    /**
+     * Whether nothing reads {@code t} (node {@code n}'s shortcut) while or after {@code n} runs, so that
+     * {@code n} may write over it: neither {@code n}'s convolution input nor any later node reads it or a
+     * value sharing its memory, none of them is the graph's output, and none is the graph's input (the
+     * caller's tensor).
+     */
+    private boolean unneededAfter(Node n, Tensor t) {
+        Set<String> readLater = new HashSet<>(List.of(inputName, out(), n.inputs.get(0)));
+        boolean after = false;
+        for (Node m : nodes.values()) {
+            if (after) {
+                readLater.addAll(m.inputs);
+            }
+            after |= m == n;
+        }
+        return readLater.stream().map(values::get).noneMatch(v -> v != null && v.sharesMemoryWith(t));
     }
 
     @Override
@@ -260,7 +281,11 @@ public final class Graph extends Module {
         return needsInputGrad() ? grads.get(inputName) : null;
     }
 
-    /** The output of node {@code name} in the last forward pass (valid until the next). */
+    /**
+     * The output of node {@code name} in the last forward pass (valid until the next). In an inference
+     * copy ({@link InferenceFusion}) a residual node writes its result over its shortcut's value when
+     * nothing else reads it, so there the shortcut node's value is that result.
+     */
     public Tensor valueOf(String name) {
         requireNode(name);
         return values.get(name);

@@ -121,6 +121,11 @@ public final class Tensor implements AutoCloseable {
         return storage.frozenId() != 0;
     }
 
+    /** Whether this tensor and {@code other} are views of the same memory (a write to one may show in the other). */
+    public boolean sharesMemoryWith(Tensor other) {
+        return storage == other.storage;
+    }
+
     /** 0 for a writable tensor; for a frozen one an id that no other memory of this JVM ever has. */
     public long frozenId() {
         return storage.frozenId();

@@ -99,4 +99,35 @@ class InferenceFusionTest {
             fused.close();
         }
     }
+
+    @Test
+    void fusedResidualWritesOverItsShortcutOnlyWhenNothingReadsItLater() {
+        Init.manualSeed(5);
+        // three blocks: the first's shortcut is the graph's input (which "tail" reads again), the second's
+        // the first's output, which nothing reads after it, and the third's convolution reads its shortcut
+        Graph net = new Graph("x")
+                .layer("c1", new Conv2d(8, 8, 3, 1), "x").layer("b1", new BatchNorm2d(8), "c1").layer("r1", ActivationLayer.relu(), "b1")
+                .layer("c2", new Conv2d(8, 8, 3, 1), "r1").layer("b2", new BatchNorm2d(8), "c2").add("s1", "b2", "x").layer("o1", ActivationLayer.relu(), "s1")
+                .layer("c3", new Conv2d(8, 8, 3, 1), "o1").layer("b3", new BatchNorm2d(8), "c3").layer("r3", ActivationLayer.relu(), "b3")
+                .layer("c4", new Conv2d(8, 8, 3, 1), "r3").layer("b4", new BatchNorm2d(8), "c4").add("s2", "b4", "o1").layer("o2", ActivationLayer.relu(), "s2")
+                .layer("c5", new Conv2d(8, 8, 3, 1), "o2").layer("b5", new BatchNorm2d(8), "c5").add("s3", "b5", "o2").layer("o3", ActivationLayer.relu(), "s3")
+                .add("tail", "o3", "x");
+        net.eval();
+        try (net; Tensor x = Tensor.zeros(Shape.of(2, 8, 6, 6), org.cnn4j.backend.Backends.current().activationLayout())) {
+            Init.normal(x, 1);
+            float[] input = x.toArray();
+            float[] expected = net.forward(x).toArray();
+            Graph fused = InferenceFusion.fuse(net);
+            assertThat(fused.describe()).contains("c2 <- c1, x: ").contains("c4 <- c3, c2: ").contains("c5 <- c4, c4: ");
+            float[] got = fused.forward(x).toArray();
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).as("output %d", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
+            }
+            assertThat(x.toArray()).as("the caller's input is never written").containsExactly(input);
+            assertThat(fused.valueOf("c2").sharesMemoryWith(x)).isFalse();
+            assertThat(fused.valueOf("c4").sharesMemoryWith(fused.valueOf("c2"))).as("the second block wrote over its shortcut").isTrue();
+            assertThat(fused.valueOf("c5").sharesMemoryWith(fused.valueOf("c4"))).as("the third block's convolution reads its shortcut").isFalse();
+            fused.close();
+        }
+    }
 }
