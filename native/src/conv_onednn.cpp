@@ -261,8 +261,8 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
             if (!p.backward_weights) {
                 p.backward_weights_pd = convolution_backward_weights::primitive_desc(
                     cnn4j::onednn_engine(), algorithm::convolution_direct, activations_md(s.src, v.src_nhwc),
-                    any_md(s.weights), diff_bias ? any_md(s.bias) : memory::desc(), activations_md(s.dst, v.dst_nhwc), s.strides, s.dilates, s.pad_l, s.pad_r,
-                    p.forward);
+                    any_md(s.weights), diff_bias ? any_md(s.bias) : memory::desc(), activations_md(s.dst, v.dst_nhwc),
+                    s.strides, s.dilates, s.pad_l, s.pad_r, p.forward);
                 p.backward_weights = std::make_unique<convolution_backward_weights>(p.backward_weights_pd);
             }
         }
