@@ -1,0 +1,70 @@
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.cnn4j.data.FashionMnist;
+import org.cnn4j.data.ImageDataset;
+import org.cnn4j.nn.Parameter;
+import org.cnn4j.optim.Adam;
+import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.Trainer;
+import org.cnn4j.zoo.Zoo;
+
+/**
+ * cnn4j's side of benchmarks/trajectory_check.py: loads the weights and batch order PyTorch exported
+ * to DIR (raw little-endian float32 per parameter, named like cnn4j's parameters; int32 image indices),
+ * takes STEPS Adam steps on fmnist-cnn and prints each step's loss.
+ *
+ *     java -cp "target/cnn4j.jar:$(cat target/classpath.txt)" benchmarks/TrajectoryCheck.java DIR DATA STEPS
+ */
+public final class TrajectoryCheck {
+    private static final int BATCH = 128;
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        int steps = Integer.parseInt(args[2]);
+        org.cnn4j.nn.Module net = Zoo.build("fmnist-cnn", 1, 28, 28, 10);
+        for (Map.Entry<String, Parameter> p : net.namedParameters().entrySet()) {
+            Tensor target = p.getValue().value();
+            try (Tensor exported = Tensor.of(floats(dir.resolve(p.getKey() + ".f32")), target.dims())) {
+                target.copyFrom(exported);
+            }
+        }
+        ByteBuffer orderBytes = littleEndian(dir.resolve("order.i32"));
+        int[] order = new int[orderBytes.remaining() / 4];
+        orderBytes.asIntBuffer().get(order);
+        ImageDataset data = FashionMnist.fromDirectory(Path.of(args[1]), true);
+        Trainer trainer = new Trainer(net, new Adam(net.parameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false), null);
+        net.train();
+        int size = data.imageSize();
+        StringBuilder losses = new StringBuilder();
+        for (int s = 0; s < steps; s++) {
+            float[] x = new float[BATCH * size];
+            float[] y = new float[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                int image = order[s * BATCH + i];
+                for (int p = 0; p < size; p++) {
+                    x[i * size + p] = (data.pixels()[image * size + p] - FashionMnist.MEAN) / FashionMnist.STD;
+                }
+                y[i] = data.labels()[image];
+            }
+            try (Tensor images = Tensor.of(x, BATCH, 1, 28, 28); Tensor labels = Tensor.of(y, BATCH)) {
+                losses.append(String.format("%.6f ", trainer.step(images, labels)));
+            }
+        }
+        System.out.println(losses.toString().trim());
+    }
+
+    private static float[] floats(Path file) throws IOException {
+        ByteBuffer b = littleEndian(file);
+        float[] v = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(v);
+        return v;
+    }
+
+    private static ByteBuffer littleEndian(Path file) throws IOException {
+        return ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

@@ -1,0 +1,98 @@
+"""Does cnn4j train as PyTorch does? Both start fmnist-cnn from the same weights (PyTorch's NETS.md
+initialisation, exported) and take the same Adam steps (lr 1e-3) on the same shuffled batches of 128
+Fashion-MNIST images; the script prints the two loss curves side by side, and PyTorch's own curve on
+one thread as the yardstick: float32 summation order alone makes two PyTorch runs drift apart once
+training amplifies it, so cnn4j is as close as it can be when it stays within that drift.
+
+    ./cnn4j info >/dev/null   # builds target/cnn4j.jar once
+    python3 benchmarks/trajectory_check.py --steps 50 --seed 1
+
+The cnn4j side is benchmarks/TrajectoryCheck.java, run from source against target/cnn4j.jar.
+"""
+import argparse
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+import pytorch_bench
+
+# fmnist_cnn's nn.Sequential index -> cnn4j's layer name
+LAYERS = {0: "conv1", 1: "bn1", 3: "conv2", 4: "bn2", 7: "conv3", 8: "bn3", 10: "conv4", 11: "bn4", 15: "fc1", 17: "fc2"}
+
+
+def idx(path):
+    with gzip.open(path) as f:
+        data = f.read()
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(data[3])]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
+
+
+def pytorch_losses(a, threads, out_dir):
+    """Builds the net with seed a.seed, exports its weights and batch order to out_dir, trains a.steps steps."""
+    import torch
+    import torch.nn as nn
+    torch.set_num_threads(threads)
+    torch.manual_seed(a.seed)
+    pixels = idx(f"{a.data}/train-images-idx3-ubyte.gz") / 255.0
+    x = torch.from_numpy(((pixels - 0.2860) / 0.3530).astype(np.float32)).unsqueeze(1)
+    y = torch.from_numpy(idx(f"{a.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    model, _, _ = pytorch_bench.build("fmnist-cnn", nn)
+    for i, name in LAYERS.items():
+        m = model[i]
+        tensors = {"gamma": m.weight, "beta": m.bias} if isinstance(m, nn.BatchNorm2d) else {"weight": m.weight, "bias": m.bias}
+        for kind, t in tensors.items():
+            if t is not None:
+                t.detach().numpy().astype("<f4").tofile(os.path.join(out_dir, f"{name}.{kind}.f32"))
+    order = torch.randperm(len(y))[:a.steps * 128]
+    order.numpy().astype("<i4").tofile(os.path.join(out_dir, "order.i32"))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    losses = []
+    for s in range(a.steps):
+        batch = order[s * 128:(s + 1) * 128]
+        opt.zero_grad()
+        loss = loss_fn(model(x[batch]), y[batch])
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    a = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    classpath = os.path.join(root, "target", "classpath.txt")
+    if not os.path.isfile(classpath):
+        sys.exit("trajectory_check: no target/cnn4j.jar yet: run ./cnn4j info once to build it")
+    with tempfile.TemporaryDirectory() as d:
+        one_thread = pytorch_losses(a, 1, d)
+        reference = pytorch_losses(a, 2, d)  # exports the same weights and order again
+        with open(classpath) as f:
+            cp = os.path.join(root, "target", "cnn4j.jar") + os.pathsep + f.read().strip()
+        run = subprocess.run(["java", "-cp", cp, os.path.join(root, "benchmarks", "TrajectoryCheck.java"), d, a.data,
+                              str(a.steps)], capture_output=True, text=True, check=True)
+        ours = [float(v) for v in run.stdout.split()]
+    print(f"fmnist-cnn, seed {a.seed}, {a.steps} Adam steps from the same weights on the same batches")
+    print(f"{'step':>5} {'PyTorch 2 threads':>18} {'PyTorch 1 thread':>17} {'cnn4j 2 threads':>16}")
+    for s in range(a.steps):
+        if s < 10 or s % 10 == 9:
+            print(f"{s + 1:5d} {reference[s]:18.6f} {one_thread[s]:17.6f} {ours[s]:16.6f}")
+    for lo, hi in ((0, 5), (5, 20), (20, a.steps)):
+        if lo < a.steps:
+            hi = min(hi, a.steps)
+            print(f"steps {lo + 1}-{hi}: largest loss difference to PyTorch (2 threads): "
+                  f"PyTorch 1 thread {max(abs(p - q) for p, q in zip(reference[lo:hi], one_thread[lo:hi])):.2e}, "
+                  f"cnn4j {max(abs(p - q) for p, q in zip(reference[lo:hi], ours[lo:hi])):.2e}")
+
+
+if __name__ == "__main__":
+    main()
