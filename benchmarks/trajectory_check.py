@@ -1,11 +1,14 @@
 """Does cnn4j train as PyTorch does? Both start fmnist-cnn from the same weights (PyTorch's NETS.md
 initialisation, exported) and take the same Adam steps (lr 1e-3) on the same shuffled batches of 128
-Fashion-MNIST images; the script prints the two loss curves side by side, and PyTorch's own curve on
-one thread as the yardstick: float32 summation order alone makes two PyTorch runs drift apart once
-training amplifies it, so cnn4j is as close as it can be when it stays within that drift.
+Fashion-MNIST images (469 steps are one epoch, the last batch of 96); the script prints the two loss
+curves side by side and the test loss and accuracy each reaches, with PyTorch on one thread as the
+yardstick: float32 summation order alone makes two PyTorch runs drift apart once training amplifies
+it, so cnn4j is as close as it can be when it stays within that drift.
 
     ./cnn4j info >/dev/null   # builds target/cnn4j.jar once
     python3 benchmarks/trajectory_check.py --steps 50 --seed 1
+    python3 benchmarks/trajectory_check.py --steps 469 --seed 1
+    python3 benchmarks/trajectory_check.py --steps 50 --seed 2 --no-winograd
 
 The cnn4j side is benchmarks/TrajectoryCheck.java, run from source against target/cnn4j.jar.
 """
@@ -32,7 +35,8 @@ def idx(path):
 
 
 def pytorch_losses(a, threads, out_dir):
-    """Builds the net with seed a.seed, exports its weights and batch order to out_dir, trains a.steps steps."""
+    """Builds the net with seed a.seed, exports its weights and batch order to out_dir, trains a.steps
+    steps; returns their losses and the test loss and accuracy in eval mode."""
     import torch
     import torch.nn as nn
     torch.set_num_threads(threads)
@@ -47,7 +51,7 @@ def pytorch_losses(a, threads, out_dir):
         for kind, t in tensors.items():
             if t is not None:
                 t.detach().numpy().astype("<f4").tofile(os.path.join(out_dir, f"{name}.{kind}.f32"))
-    order = torch.randperm(len(y))[:a.steps * 128]
+    order = torch.randperm(len(y))
     order.numpy().astype("<i4").tofile(os.path.join(out_dir, "order.i32"))
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     loss_fn = nn.CrossEntropyLoss()
@@ -60,7 +64,12 @@ def pytorch_losses(a, threads, out_dir):
         loss.backward()
         opt.step()
         losses.append(loss.item())
-    return losses
+    tx = torch.from_numpy((((idx(f"{a.data}/t10k-images-idx3-ubyte.gz") / 255.0) - 0.2860) / 0.3530).astype(np.float32)).unsqueeze(1)
+    ty = torch.from_numpy(idx(f"{a.data}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
+    model.eval()
+    with torch.no_grad():
+        logits = torch.cat([model(tx[b:b + 500]) for b in range(0, len(ty), 500)])
+    return losses, loss_fn(logits, ty).item(), (logits.argmax(1) == ty).float().mean().item()
 
 
 def main():
@@ -68,20 +77,24 @@ def main():
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--no-winograd", action="store_true", help="keep cnn4j's convolutions on direct algorithms")
     a = ap.parse_args()
+    a.steps = min(a.steps, 469)  # one epoch
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     classpath = os.path.join(root, "target", "classpath.txt")
     if not os.path.isfile(classpath):
         sys.exit("trajectory_check: no target/cnn4j.jar yet: run ./cnn4j info once to build it")
     with tempfile.TemporaryDirectory() as d:
-        one_thread = pytorch_losses(a, 1, d)
-        reference = pytorch_losses(a, 2, d)  # exports the same weights and order again
+        one_thread, one_thread_test_loss, one_thread_acc = pytorch_losses(a, 1, d)
+        reference, test_loss, acc = pytorch_losses(a, 2, d)  # exports the same weights and order again
         with open(classpath) as f:
             cp = os.path.join(root, "target", "cnn4j.jar") + os.pathsep + f.read().strip()
-        run = subprocess.run(["java", "-cp", cp, os.path.join(root, "benchmarks", "TrajectoryCheck.java"), d, a.data,
+        flags = ["-Dcnn4j.conv.winograd=false"] if a.no_winograd else []
+        run = subprocess.run(["java", *flags, "-cp", cp, os.path.join(root, "benchmarks", "TrajectoryCheck.java"), d, a.data,
                               str(a.steps)], capture_output=True, text=True, check=True)
-        ours = [float(v) for v in run.stdout.split()]
-    print(f"fmnist-cnn, seed {a.seed}, {a.steps} Adam steps from the same weights on the same batches")
+        *ours, our_test_loss, our_acc = [float(v) for v in run.stdout.split()]
+    print(f"fmnist-cnn, seed {a.seed}, {a.steps} Adam steps from the same weights on the same batches"
+          f"{' (cnn4j without Winograd)' if a.no_winograd else ''}")
     print(f"{'step':>5} {'PyTorch 2 threads':>18} {'PyTorch 1 thread':>17} {'cnn4j 2 threads':>16}")
     for s in range(a.steps):
         if s < 10 or s % 10 == 9:
@@ -92,6 +105,8 @@ def main():
             print(f"steps {lo + 1}-{hi}: largest loss difference to PyTorch (2 threads): "
                   f"PyTorch 1 thread {max(abs(p - q) for p, q in zip(reference[lo:hi], one_thread[lo:hi])):.2e}, "
                   f"cnn4j {max(abs(p - q) for p, q in zip(reference[lo:hi], ours[lo:hi])):.2e}")
+    print(f"test set after {a.steps} steps: PyTorch 2 threads loss {test_loss:.4f} accuracy {100 * acc:.2f}%, "
+          f"1 thread {one_thread_test_loss:.4f} {100 * one_thread_acc:.2f}%, cnn4j {our_test_loss:.4f} {100 * our_acc:.2f}%")
 
 
 if __name__ == "__main__":
