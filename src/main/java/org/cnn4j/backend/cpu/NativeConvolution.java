@@ -108,11 +108,13 @@ public final class NativeConvolution {
 
     /**
      * AUTO's choice, from {@code cnn4j bench}: Winograd for forward and backward-data of 3x3 stride-1
-     * layers with at least 16 input and output channels and at least 16 output tiles of 4x4 in the batch,
+     * layers with at least 16 input and output channels and at least 16 output tiles of 2x2 in the batch,
      * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
      * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
-     * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x). With fewer than 16 tiles (ResNet-50's 7x7 layers at
-     * batch 1) both lose to oneDNN, and so does Winograd on a layer with one input channel (0.3-0.7x).
+     * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x), and where there are fewer than 16 tiles of 4x4:
+     * ResNet's 7x7 layers at batch 1, where F(4x4) loses (0.86-0.92x) and F(2x2) runs 1.10-1.35x oneDNN
+     * forward and 1.12-1.23x backward-data at 512 channels (1.03-1.66x at 32-256). Winograd on a layer
+     * with one input channel loses (0.3-0.7x).
      * Training too: the filter is transformed again after every step, and still fmnist-cnn's 32- and
      * 64-channel layers run 1.8-3.4x oneDNN forward and backward-data at batch 128, its step 131 -> 95 ms.
      */
@@ -121,13 +123,14 @@ public final class NativeConvolution {
         int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();
         int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
         long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
+        long smallTiles = (long) spec.n() * ((h + 1) / 2) * ((w + 1) / 2);
         boolean winograd = ConvAlgorithm.winogradAllowed() && !direction.equals("backward_weights")
-                && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 16 && spec.k() >= 16 && tiles >= 16;
+                && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 16 && spec.k() >= 16 && smallTiles >= 16;
         if (!winograd) {
             return ConvAlgorithm.ONEDNN;
         }
         double filterBytesPerTile = 36.0 * roundUp(in, 16) * roundUp(out, 32) * Float.BYTES / tiles;
-        return filterBytesPerTile > (1 << 20) ? ConvAlgorithm.WINOGRAD_2X2_3X3 : ConvAlgorithm.WINOGRAD_4X4_3X3;
+        return tiles < 16 || filterBytesPerTile > (1 << 20) ? ConvAlgorithm.WINOGRAD_2X2_3X3 : ConvAlgorithm.WINOGRAD_4X4_3X3;
     }
 
     private static long roundUp(int x, int to) {

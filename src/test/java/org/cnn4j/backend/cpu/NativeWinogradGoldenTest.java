@@ -150,7 +150,9 @@ class NativeWinogradGoldenTest {
         assertThat(NativeConvolution.automatic("backward_weights", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("backward_data", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 2, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 7, 7, 512, 3, 1, 1))).as("4 tiles").isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 7, 7, 512, 3, 1, 1))).as("4 tiles of 4x4, 16 of 2x2")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 6, 6, 64, 3, 1, 1))).as("9 tiles of 2x2").isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 256, 14, 14, 256, 3, 1, 1))).as("590 KB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 14, 14, 512, 3, 1, 1))).as("2.4 MB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
