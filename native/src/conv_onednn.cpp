@@ -5,6 +5,7 @@
 // layouts and epilogue; reordered weights by weight array, redone only when the weights change (checked
 // by stamp on every call).
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -119,25 +120,37 @@ ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
     return *cache.emplace(key, std::move(p)).first->second;
 }
 
-// A user buffer seen through the layout a primitive wants: reordered in before, or out after.
+// Copies of activations the calls below made: into or out of oneDNN's own layout, or a residual into dst.
+std::atomic<long long> activation_copies{0};
+
+// A user buffer seen through the layout a primitive wants: reordered in before, or out after (counted
+// in activation_copies unless it holds weights).
 class Bound {
   public:
-    Bound(const memory::desc &want, const memory::desc &user_md, void *ptr)
+    Bound(const memory::desc &want, const memory::desc &user_md, void *ptr, bool activation = true)
         : user_(user_md, cnn4j::onednn_engine(), ptr),
-          prim_(want == user_md ? user_ : memory(want, cnn4j::onednn_engine())) {}
+          prim_(want == user_md ? user_ : memory(want, cnn4j::onednn_engine())),
+          activation_(activation) {}
 
     memory &in(stream &s) {
-        if (prim_ != user_) reorder(user_, prim_).execute(s, user_, prim_);
+        if (prim_ != user_) {
+            reorder(user_, prim_).execute(s, user_, prim_);
+            activation_copies += activation_;
+        }
         return prim_;
     }
     memory &out() { return prim_; }
     void write_back(stream &s) {
-        if (prim_ != user_) reorder(prim_, user_).execute(s, prim_, user_);
+        if (prim_ != user_) {
+            reorder(prim_, user_).execute(s, prim_, user_);
+            activation_copies += activation_;
+        }
     }
 
   private:
     memory user_;
     memory prim_;
+    bool activation_;
 };
 
 void *mut(const float *p) { return const_cast<float *>(p); }
@@ -193,6 +206,7 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
         if (residual && residual != dst) {
             memory res(activation_md(s.dst, residual_nhwc), cnn4j::onednn_engine(), mut(residual));
             reorder(res, dst_mem).execute(st, res, dst_mem);
+            ++activation_copies;
         }
         std::lock_guard<std::mutex> hold(p.forward_weights.in_use);
         memory w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
@@ -270,7 +284,7 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
         stream &st = cnn4j::onednn_stream();
         Bound in(pd.src_desc(), activation_md(s.src, src_nhwc), mut(src));
         Bound dd(pd.diff_dst_desc(), activation_md(s.dst, diff_dst_nhwc), mut(diff_dst));
-        Bound dw(pd.diff_weights_desc(), weights_md(s), diff_weights);
+        Bound dw(pd.diff_weights_desc(), weights_md(s), diff_weights, false);
         std::unordered_map<int, memory> args{
             {DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_DIFF_WEIGHTS, dw.out()}};
         if (diff_bias) args[DNNL_ARG_DIFF_BIAS] = memory(pd.diff_bias_desc(), cnn4j::onednn_engine(), diff_bias);
@@ -279,3 +293,5 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
         st.wait();
     });
 }
+
+extern "C" int64_t cnn4j_onednn_activation_copies(void) { return activation_copies.load(); }

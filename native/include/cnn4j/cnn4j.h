@@ -85,6 +85,10 @@ int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_dst_nhwc, co
                                       float *diff_src);
 int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src_nhwc, const float *src, int diff_dst_nhwc,
                                          const float *diff_dst, float *diff_weights, float *diff_bias);
+/* How many activation buffers the oneDNN convolutions copied since the library loaded: into or out of
+   oneDNN's own layout (NCHW activations; channels-last ones are used in place), or a residual into the
+   output for the sum post-op (none when the residual is the output). */
+int64_t cnn4j_onednn_activation_copies(void);
 
 /*
  * Convolution as im2col + OpenBLAS GEMM on channels-last activations: src/dst/diff buffers are NHWC,

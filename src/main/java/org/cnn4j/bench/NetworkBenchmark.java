@@ -8,6 +8,7 @@ import java.util.Map;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.cpu.NativeKernels;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
@@ -21,7 +22,7 @@ import org.cnn4j.train.Trainer;
  * Times a whole zoo network on random data: inference latency at batch 1 and throughput at batch mb,
  * or the time of one training step (forward, cross-entropy, backward, Adam) at batch mb; plus the
  * per-layer breakdown of one pass (which convolution algorithm ran, ms, % of the total), the NCHW/NHWC
- * reorders of one pass, and the peak of off-heap tensor memory. Inputs are channels-last on the native
+ * reorders of one pass (also those inside oneDNN calls), and the peak of off-heap tensor memory. Inputs are channels-last on the native
  * backend, as the data loader makes them.
  */
 public final class NetworkBenchmark {
@@ -89,9 +90,9 @@ public final class NetworkBenchmark {
             }
             pass.run();
             Tensor.resetPeakBytes();
-            long reorders = Tensor.reorders();
+            long reorders = layoutCopies();
             pass.run();
-            long reordered = Tensor.reorders() - reorders;
+            long reordered = layoutCopies() - reorders;
             Map<String, List<long[]>> passes = new LinkedHashMap<>();
             for (int p = 0; p < PROFILED_PASSES; p++) {
                 Profiler.enable(true);
@@ -107,6 +108,11 @@ public final class NetworkBenchmark {
             });
             return new Result(network, mode, mb, latencyMs, throughput, stepMs, reordered, Tensor.peakBytes(), layers);
         }
+    }
+
+    /** Activation reorders so far: cnn4j's own, and the copies oneDNN's convolutions made inside their calls. */
+    private static long layoutCopies() {
+        return Tensor.reorders() + (Backends.current() instanceof NativeBackend ? NativeKernels.cnn4j_onednn_activation_copies() : 0);
     }
 
     private static double medianMs(List<long[]> passes, int direction) {

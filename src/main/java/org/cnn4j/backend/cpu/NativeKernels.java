@@ -142,4 +142,6 @@ public final class NativeKernels {
                                                                  FloatBuffer weights, long frozenWeightsId, FloatBuffer diffSrc);
 
     public static native long cnn4j_winograd_filter_transforms();
+
+    public static native long cnn4j_onednn_activation_copies();
 }

@@ -87,6 +87,29 @@ class NativeNoReorderTest {
         }
     }
 
+    /**
+     * oneDNN's convolutions take channels-last activations in place in all three directions (a blocked
+     * layout would cost a copy of each activation in and out of every call), and an NCHW one is copied.
+     */
+    @Test
+    void oneDnnConvolutionsCopyNoChannelsLastActivation() {
+        Backend nat = NativeBackend.instance();
+        Conv2dSpec conv = Conv2dSpec.of(2, 32, 6, 6, 48, 1, 1, 0); // 1x1: oneDNN in every direction
+        int[] in = {2, 32, 6, 6}, out = {2, 48, 6, 6};
+        try (Tensor x = NativeGoldenSupport.random(in, Layout.NHWC, 1); Tensor y = nhwc(out); Tensor dy = NativeGoldenSupport.random(out, Layout.NHWC, 2);
+             Tensor dx = nhwc(in); Tensor w = NativeGoldenSupport.random(conv.weightDims(), Layout.NCHW, 3); Tensor dw = Tensor.zeros(conv.weightDims());
+             Tensor plainX = x.toLayout(Layout.NCHW)) {
+            long before = NativeKernels.cnn4j_onednn_activation_copies();
+            nat.conv2dForward(conv, x, w, null, y);
+            nat.conv2dBackwardData(conv, dy, w, dx);
+            nat.conv2dBackwardWeights(conv, x, dy, dw, null);
+            assertThat(NativeKernels.cnn4j_onednn_activation_copies() - before).as("copies of NHWC activations").isZero();
+            nat.conv2dForward(conv, plainX, w, null, y);
+            assertThat(NativeKernels.cnn4j_onednn_activation_copies() - before).as("an NCHW source goes to oneDNN's own layout")
+                    .isEqualTo(1);
+        }
+    }
+
     private static Tensor nhwc(int[] d) {
         return NativeGoldenSupport.zeros(d, Layout.NHWC);
     }
