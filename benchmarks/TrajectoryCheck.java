@@ -4,18 +4,21 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
 import org.cnn4j.nn.Parameter;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.Metrics;
 import org.cnn4j.train.Trainer;
 import org.cnn4j.zoo.Zoo;
 
 /**
  * cnn4j's side of benchmarks/trajectory_check.py: loads the weights and batch order PyTorch exported
  * to DIR (raw little-endian float32 per parameter, named like cnn4j's parameters; int32 image indices),
- * takes STEPS Adam steps on fmnist-cnn and prints each step's loss.
+ * takes STEPS Adam steps on fmnist-cnn and prints each step's loss, then the test set's loss and
+ * accuracy (a fraction) in eval mode.
  *
  *     java -cp "target/cnn4j.jar:$(cat target/classpath.txt)" benchmarks/TrajectoryCheck.java DIR DATA STEPS
  */
@@ -41,20 +44,23 @@ public final class TrajectoryCheck {
         int size = data.imageSize();
         StringBuilder losses = new StringBuilder();
         for (int s = 0; s < steps; s++) {
-            float[] x = new float[BATCH * size];
-            float[] y = new float[BATCH];
-            for (int i = 0; i < BATCH; i++) {
+            int n = Math.min(BATCH, order.length - s * BATCH);
+            float[] x = new float[n * size];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
                 int image = order[s * BATCH + i];
                 for (int p = 0; p < size; p++) {
                     x[i * size + p] = (data.pixels()[image * size + p] - FashionMnist.MEAN) / FashionMnist.STD;
                 }
                 y[i] = data.labels()[image];
             }
-            try (Tensor images = Tensor.of(x, BATCH, 1, 28, 28); Tensor labels = Tensor.of(y, BATCH)) {
+            try (Tensor images = Tensor.of(x, n, 1, 28, 28); Tensor labels = Tensor.of(y, n)) {
                 losses.append(String.format("%.6f ", trainer.step(images, labels)));
             }
         }
-        System.out.println(losses.toString().trim());
+        Metrics test = trainer.evaluate(new DataLoader(FashionMnist.fromDirectory(Path.of(args[1]), false), 500, false, 0,
+                FashionMnist.MEAN, FashionMnist.STD));
+        System.out.println(losses.append(String.format("%.6f %.6f", test.loss(), test.accuracy())));
     }
 
     private static float[] floats(Path file) throws IOException {
