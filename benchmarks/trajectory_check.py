@@ -13,7 +13,6 @@ it, so cnn4j is as close as it can be when it stays within that drift.
 The cnn4j side is benchmarks/TrajectoryCheck.java, run from source against target/cnn4j.jar.
 """
 import argparse
-import gzip
 import os
 import subprocess
 import sys
@@ -22,16 +21,10 @@ import tempfile
 import numpy as np
 
 import pytorch_bench
+from pytorch_train_fmnist import idx
 
 # fmnist_cnn's nn.Sequential index -> cnn4j's layer name
 LAYERS = {0: "conv1", 1: "bn1", 3: "conv2", 4: "bn2", 7: "conv3", 8: "bn3", 10: "conv4", 11: "bn4", 15: "fc1", 17: "fc2"}
-
-
-def idx(path):
-    with gzip.open(path) as f:
-        data = f.read()
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(data[3])]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
 
 
 def pytorch_losses(a, threads, out_dir):

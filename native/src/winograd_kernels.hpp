@@ -176,6 +176,7 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
     const int oy0 = ty * M, ox0 = tx * M;
     for (int k0 = 0; k0 < p.k; k0 += Vec::width) {
         const int lanes = p.k - k0;
+        const bool full = lanes >= Vec::width;
         reg am[M * A], y[M * M];
         for (int j = 0; j < A; ++j) {  // A^T m, a column at a time
             reg mj[A];
@@ -187,9 +188,8 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
         for (int i = 0; i < M && oy0 + i < p.out_h; ++i)
             for (int j = 0; j < M && ox0 + j < p.out_w; ++j) {
                 const long at = ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0;
-                const bool full = lanes >= Vec::width;
                 reg out = Vec::add(y[i * M + j], b);
-                if (residual) out = Vec::add(out, full ? Vec::load(residual + at) : Vec::load(residual + at, lanes));
+                if (residual) out = Vec::add(out, load_channels<Vec>(residual + at, lanes));
                 if (relu) out = Vec::max(out, Vec::zero());
                 if (full) Vec::store(image + at, out);
                 else Vec::store(image + at, out, lanes);

@@ -22,8 +22,8 @@ import org.cnn4j.train.Trainer;
  * Times a whole zoo network on random data: inference latency at batch 1 and throughput at batch mb,
  * or the time of one training step (forward, cross-entropy, backward, Adam) at batch mb; plus the
  * per-layer breakdown of one pass (which convolution algorithm ran, ms, % of the total), the NCHW/NHWC
- * reorders of one pass (also those inside oneDNN calls), and the peak of off-heap tensor memory. Inputs are channels-last on the native
- * backend, as the data loader makes them.
+ * reorders of one pass (also those inside oneDNN calls), and the peak of off-heap tensor memory. Inputs
+ * are channels-last on the native backend, as the data loader makes them.
  */
 public final class NetworkBenchmark {
     /** Passes behind the per-layer breakdown. */

@@ -33,11 +33,11 @@ public final class Convolution {
         Check.shape(op, "input", input, spec.inputDims());
         Check.shape(op, "weight", weight, spec.weightDims());
         Check.optionalShape(op, "bias", bias, spec.k());
-        Check.shape(op, "output", output, spec.outputDims());
-        Check.writable(op, "output", output);
-        if (residual != null) {
+        if (residual != null) { // first: when the residual is the output, it is the caller's residual that is wrong
             Check.shape(op, "residual", residual, spec.outputDims());
         }
+        Check.shape(op, "output", output, spec.outputDims());
+        Check.writable(op, "output", output);
         Backends.current().conv2dForwardRelu(spec, input, weight, bias, residual, output);
     }
 

@@ -162,10 +162,8 @@ public final class Conv2d extends Module {
         }
         if (overwrite && residual.layout() == Backends.current().activationLayout() && !residual.isFrozen()) {
             prepare(x);
-            if (java.util.Arrays.equals(residual.dims(), spec.outputDims())) { // else run() names the mismatch
-                Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, residual);
-                return residual;
-            }
+            Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, residual);
+            return residual;
         }
         return run(x, residual);
     }

@@ -28,6 +28,11 @@ class ArgumentValidationTest {
             assertThatThrownBy(() -> Linear.forward(Tensor.zeros(2, 5), Tensor.zeros(3, 4), null, Tensor.zeros(2, 3)))
                     .hasMessageContaining("linear").hasMessageContaining("input");
             assertThatThrownBy(() -> Elementwise.concatChannels(List.of(x), y)).hasMessageContaining("concat").hasMessageContaining("channels");
+            try (Tensor w3 = Tensor.zeros(4, 3, 3, 3); Tensor small = Tensor.zeros(1, 4, 4, 4)) {
+                // a residual that is also the output is named as the residual: that is what the caller got wrong
+                assertThatThrownBy(() -> Convolution.forwardAddRelu(spec, x, w3, null, small, small))
+                        .hasMessageContaining("conv2d+add+relu").hasMessageContaining("residual").hasMessageContaining("[1, 4, 4, 4]");
+            }
         }
     }
 
