@@ -87,7 +87,7 @@ Tile tile_at(const ConvGeometry &g, const Dims &d, long t) {
 }  // namespace
 
 extern "C" int cnn4j_conv2d_im2col_forward(const int32_t *conv, const float *src, const float *weights,
-                                           const float *bias, float *dst) {
+                                           const float *bias, const float *residual, float *dst, int fuse_relu) {
     return cnn4j::guarded("conv2d forward (im2col_gemm)", [&] {
         const auto g = ConvGeometry::from(conv);
         if (!src || !weights || !dst) throw cnn4j::invalid_argument("null buffer");
@@ -100,21 +100,30 @@ extern "C" int cnn4j_conv2d_im2col_forward(const int32_t *conv, const float *src
 #pragma omp parallel for schedule(dynamic)
         for (long t = 0; t < tiles; ++t) {
             const Tile tl = tile_at(g, d, t);
+            const long pixels = tl.p1 - tl.p0, at = (tl.n * d.ohw + tl.p0) * g.k + tl.group * d.kg;
             const float *image = src + tl.n * d.hw * g.c;
-            float *out = dst + (tl.n * d.ohw + tl.p0) * g.k + tl.group * d.kg;
+            float *out = dst + at;
             const float *wg = w.data() + (size_t)tl.group * d.kg * d.row_len;
+            // the GEMM adds its product to the residual (beta 1), which must then be in dst: a tile is
+            // read before it is written, so a residual that is dst itself needs nothing
+            if (residual && residual != dst)
+                for (long p = 0; p < pixels; ++p) std::memcpy(out + p * g.k, residual + at + p * g.k, sizeof(float) * d.kg);
+            const float beta = residual ? 1.f : 0.f;
             if (d.pointwise) {
-                cnn4j::sgemm_serial(false, true, tl.p1 - tl.p0, d.kg, d.cg, 1.f, image + tl.p0 * g.c + tl.group * d.cg,
-                                    g.c, wg, d.cg, 0.f, out, g.k);
+                cnn4j::sgemm_serial(false, true, pixels, d.kg, d.cg, 1.f, image + tl.p0 * g.c + tl.group * d.cg, g.c, wg,
+                                    d.cg, beta, out, g.k);
             } else {
                 float *rows = buffers.data() + (size_t)omp_get_thread_num() * d.tile * d.row_len;
                 im2col_nhwc(plan_of(g, tl.group, tl.p0, tl.p1), image, rows);
-                cnn4j::sgemm_serial(false, true, tl.p1 - tl.p0, d.kg, d.row_len, 1.f, rows, d.row_len, wg, d.row_len,
-                                    0.f, out, g.k);
+                cnn4j::sgemm_serial(false, true, pixels, d.kg, d.row_len, 1.f, rows, d.row_len, wg, d.row_len, beta, out,
+                                    g.k);
             }
-            if (bias)
-                for (long p = 0; p < tl.p1 - tl.p0; ++p)
-                    for (int k = 0; k < d.kg; ++k) out[p * g.k + k] += bias[tl.group * d.kg + k];
+            if (bias || fuse_relu)
+                for (long p = 0; p < pixels; ++p)
+                    for (int k = 0; k < d.kg; ++k) {
+                        const float v = out[p * g.k + k] + (bias ? bias[tl.group * d.kg + k] : 0.f);
+                        out[p * g.k + k] = fuse_relu ? std::max(v, 0.f) : v;
+                    }
         }
     });
 }

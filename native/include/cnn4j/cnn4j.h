@@ -92,10 +92,12 @@ int64_t cnn4j_onednn_activation_copies(void);
 
 /*
  * Convolution as im2col + OpenBLAS GEMM on channels-last activations: src/dst/diff buffers are NHWC,
- * weights OIHW. 1x1 stride-1 unpadded convolutions skip im2col.
+ * weights OIHW. 1x1 stride-1 unpadded convolutions skip im2col. Forward fuses a ResNet block's end as
+ * Winograd's does: the GEMM accumulates onto `residual` (NHWC like dst, may be null, may be dst itself),
+ * then bias and, when fuse_relu, ReLU are applied to each tile it wrote.
  */
 int cnn4j_conv2d_im2col_forward(const int32_t *conv, const float *src, const float *weights, const float *bias,
-                                float *dst);
+                                const float *residual, float *dst, int fuse_relu);
 int cnn4j_conv2d_im2col_backward_data(const int32_t *conv, const float *diff_dst, const float *weights,
                                       float *diff_src);
 int cnn4j_conv2d_im2col_backward_weights(const int32_t *conv, const float *src, const float *diff_dst,

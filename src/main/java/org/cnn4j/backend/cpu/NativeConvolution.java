@@ -40,31 +40,11 @@ public final class NativeConvolution {
     }
 
     /**
-     * Convolution, bias, optional residual and ReLU: one kernel on oneDNN (sum and ReLU post-ops) and
-     * Winograd (in its output transform); otherwise the chosen algorithm, then the add and the ReLU in
-     * place (a residual that is the output is read before the convolution overwrites it).
+     * Convolution, bias, optional residual (which may be the output itself) and ReLU as one kernel: oneDNN's
+     * sum and ReLU post-ops, or the epilogue of Winograd's output transform and of im2col's GEMM tiles.
      */
     void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
-        execute("forward", spec, algo -> {
-            if (algo == ConvAlgorithm.ONEDNN || algo.isWinograd()) {
-                forwardWith(algo, spec, input, weight, bias, residual, true, output);
-                return;
-            }
-            NativeBackend backend = NativeBackend.instance();
-            if (residual == output) {
-                try (Tensor saved = Tensor.zerosLike(output)) {
-                    saved.copyFrom(output);
-                    forwardWith(algo, spec, input, weight, bias, null, false, output);
-                    backend.add(output, saved, output);
-                }
-            } else {
-                forwardWith(algo, spec, input, weight, bias, null, false, output);
-                if (residual != null) {
-                    backend.add(output, residual, output);
-                }
-            }
-            backend.activationForward(org.cnn4j.backend.Activation.RELU, output, output);
-        });
+        execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, residual, true, output));
     }
 
     void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
@@ -146,26 +126,28 @@ public final class NativeConvolution {
                 .toList();
     }
 
-    /** The convolution by {@code algo}; {@code residual} and {@code relu} only on oneDNN and Winograd, which fuse them. */
+    /** The convolution by {@code algo}, adding {@code residual} (may be null, may be the output) then applying ReLU when {@code relu}. */
     private void forwardWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual,
                              boolean relu, Tensor output) {
         int[] geometry = NativeBackend.geometry(spec);
         String op = relu ? residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu" : "conv2d forward";
         switch (algo) {
-            case REFERENCE -> reference.conv2dForward(spec, input, weight, bias, output);
-            case IM2COL_GEMM -> {
-                try (Tensor x = channelsLast(input); Tensor y = channelsLastOutput(output)) {
-                    NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_forward(geometry, x.buffer(), weight.buffer(),
-                            buffer(bias), y.buffer()), "conv2d forward");
-                    copyBack(y, output);
+            case REFERENCE -> {
+                if (relu) {
+                    reference.conv2dForwardRelu(spec, input, weight, bias, residual, output);
+                } else {
+                    reference.conv2dForward(spec, input, weight, bias, output);
                 }
             }
-            case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
+            case IM2COL_GEMM, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
                 // the residual is taken channels-last before the kernel writes (a view when it is NHWC)
                 try (Tensor x = channelsLast(input); Tensor r = residual == null ? null : channelsLast(residual);
                      Tensor y = channelsLastOutput(output)) {
-                    NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_forward(tile(algo), geometry, x.buffer(),
-                            weight.buffer(), weight.frozenId(), buffer(bias), buffer(r), y.buffer(), relu ? 1 : 0), op);
+                    NativeStatus.check(algo == ConvAlgorithm.IM2COL_GEMM
+                            ? NativeKernels.cnn4j_conv2d_im2col_forward(geometry, x.buffer(), weight.buffer(), buffer(bias),
+                                    buffer(r), y.buffer(), relu ? 1 : 0)
+                            : NativeKernels.cnn4j_conv2d_winograd_forward(tile(algo), geometry, x.buffer(), weight.buffer(),
+                                    weight.frozenId(), buffer(bias), buffer(r), y.buffer(), relu ? 1 : 0), op);
                     copyBack(y, output);
                 }
             }

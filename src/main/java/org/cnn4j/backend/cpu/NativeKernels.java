@@ -69,7 +69,7 @@ public final class NativeKernels {
                                                                   FloatBuffer diffDst, FloatBuffer diffWeights, FloatBuffer diffBias);
 
     public static native int cnn4j_conv2d_im2col_forward(int[] conv, FloatBuffer src, FloatBuffer weights, FloatBuffer bias,
-                                                         FloatBuffer dst);
+                                                         FloatBuffer residual, FloatBuffer dst, int fuseRelu);
 
     public static native int cnn4j_conv2d_im2col_backward_data(int[] conv, FloatBuffer diffDst, FloatBuffer weights,
                                                                FloatBuffer diffSrc);

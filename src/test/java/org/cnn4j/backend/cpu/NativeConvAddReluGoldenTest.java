@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fused inference convolution relu(conv(x) + bias [+ residual]) on every algorithm (Winograd, which
- * adds and clamps in its output transform, on every ISA) and both layouts, without a residual, with a
- * separate one and with the output itself as the residual, against the reference backend. Tolerance:
+ * adds and clamps in its output transform, on every ISA; im2col, which accumulates onto the residual in
+ * its GEMM) and both layouts, without a residual, with a separate one and with the output itself as the
+ * residual, against the reference backend. Tolerance:
  * the convolution's (1e-4 of the largest output for the direct algorithms and F(2x2), whose error is
  * that of a direct convolution; 2e-3 for F(4x4): the README's error table), since the add and the ReLU
  * are exact in float.
@@ -36,7 +37,7 @@ class NativeConvAddReluGoldenTest {
         Backend reference = Backends.byName("reference");
         for (Conv2dSpec spec : SHAPES) {
             for (ConvAlgorithm algo : List.of(ConvAlgorithm.ONEDNN, ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.WINOGRAD_4X4_3X3,
-                    ConvAlgorithm.WINOGRAD_2X2_3X3)) {
+                    ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.REFERENCE)) {
                 if (!NativeConvolution.supports(algo, spec)) {
                     continue;
                 }
