@@ -24,11 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A run is a function of its seed, and a run stopped after epoch 1 and resumed from its checkpoint (weights,
  * batch norm statistics, Adam's moments and step counts, history) ends bit for bit where an uninterrupted
- * run ends.
+ * run ends; evaluating on a validation set after each epoch changes nothing in the run either.
  */
 class ResumeTest {
     private static final long SEED = 21;
@@ -58,11 +60,16 @@ class ResumeTest {
 
     /** Trains a fresh seeded model for {@code epochs}; writes a checkpoint after each epoch when {@code checkpoint} is set. */
     private static Map<String, float[]> train(int epochs, Path checkpoint, List<EpochResult> history) throws IOException {
+        return train(epochs, checkpoint, history, false);
+    }
+
+    private static Map<String, float[]> train(int epochs, Path checkpoint, List<EpochResult> history, boolean validate) throws IOException {
         ImageDataset train = data();
         Init.manualSeed(SEED);
         Module net = Zoo.build("fmnist-cnn-small", 1, 28, 28, 10);
         try (net; Adam adam = Adam.of(net.parameters(), 3e-3f); Trainer t = new Trainer(net, adam, schedule());
-             DataLoader loader = new DataLoader(train, 32, true, SEED, FashionMnist.MEAN, FashionMnist.STD)) {
+             DataLoader loader = new DataLoader(train, 32, true, SEED, FashionMnist.MEAN, FashionMnist.STD);
+             DataLoader validation = new DataLoader(FashionMnist.sample(false).limit(96), 40, false, 0, FashionMnist.MEAN, FashionMnist.STD)) {
             t.console(QUIET, false);
             if (checkpoint != null) {
                 t.addCallback(r -> {
@@ -70,7 +77,7 @@ class ResumeTest {
                     return true;
                 });
             }
-            history.addAll(t.fit(loader, null, epochs));
+            history.addAll(t.fit(loader, validate ? validation : null, epochs));
             return snapshot(net);
         }
     }
@@ -107,5 +114,18 @@ class ResumeTest {
         assertThat(resumed.get(1).trainLoss()).isEqualTo(straight.get(1).trainLoss());
         assertThat(resumed.get(1).learningRate()).isEqualTo(straight.get(1).learningRate());
         full.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
+    }
+
+    /** Eval mode between epochs must leave no trace: batch norm's statistics, cached buffers and the data order stay the run's own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"reference", "native"})
+    void validatingAfterEachEpochChangesNothingInTheRun(String backend) throws IOException {
+        Backends.use(Backends.byName(backend)); // the native one is deterministic too at a fixed thread count
+        List<EpochResult> plain = new java.util.ArrayList<>(), validated = new java.util.ArrayList<>();
+        Map<String, float[]> without = train(2, null, plain);
+        Map<String, float[]> with = train(2, null, validated, true);
+        assertThat(validated.get(1).validationAccuracy()).isBetween(0.0, 1.0);
+        assertThat(validated.get(1).trainLoss()).isEqualTo(plain.get(1).trainLoss());
+        without.forEach((name, values) -> assertThat(with.get(name)).as(name).containsExactly(values));
     }
 }
