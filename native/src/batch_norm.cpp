@@ -23,12 +23,13 @@ struct ChannelSums {
     std::vector<double> s1, s2;
 };
 
-ChannelSums channel_sums(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *w) {
+ChannelSums channel_sums(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *w,
+                         const cnn4j::ReluGate &gate = {nullptr, nullptr}) {
     const int threads = omp_get_max_threads(), C = l.channels;
     std::vector<double> partials(2L * C * threads, 0.0);
     std::vector<float> scratch(2L * C * threads);
     cnn4j::dispatch(&cnn4j::channel_sums_scalar, &cnn4j::channel_sums_avx2, &cnn4j::channel_sums_avx512)(
-        l, x, center, w, threads, partials.data(), scratch.data());
+        l, x, center, w, gate, threads, partials.data(), scratch.data());
     ChannelSums s{std::vector<double>(C, 0.0), std::vector<double>(C, 0.0)};
     for (int t = 0; t < threads; ++t) {
         for (int c = 0; c < C; ++c) {
@@ -40,9 +41,17 @@ ChannelSums channel_sums(const cnn4j::ChannelLayout &l, const float *x, const fl
 }
 
 void channel_affine(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,
-                    const float *b, const float *d, float *out) {
+                    const float *b, const float *d, const cnn4j::ReluGate &gate, bool relu, float *out) {
     cnn4j::dispatch(&cnn4j::channel_affine_scalar, &cnn4j::channel_affine_avx2, &cnn4j::channel_affine_avx512)(
-        l, x, center, a, w, b, d, out);
+        l, x, center, a, w, b, d, gate, relu, out);
+}
+
+// gamma / sqrt(var + eps) per channel, from the float statistics: every forward normalises as
+// y = scale * (x - mean) + beta with these, and a fused ReLU's backward recomputes y from the same.
+std::vector<float> normalising_scale(int c, const float *gamma, const float *var, float eps) {
+    std::vector<float> scale(c);
+    for (int ch = 0; ch < c; ++ch) scale[ch] = (float)(gamma[ch] / std::sqrt((double)var[ch] + eps));
+    return scale;
 }
 
 }  // namespace
@@ -50,7 +59,7 @@ void channel_affine(const cnn4j::ChannelLayout &l, const float *x, const float *
 extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum,
                                                  const float *src, const float *gamma, const float *beta,
                                                  float *running_mean, float *running_var, float *dst, float *batch_mean,
-                                                 float *batch_var) {
+                                                 float *batch_var, int fuse_relu) {
     return cnn4j::guarded("batch norm training forward", [&] {
         const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
         if (!src || !gamma || !beta || !running_mean || !running_var || !dst || !batch_mean || !batch_var) {
@@ -59,7 +68,7 @@ extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc,
         const double m = (double)l.outer * l.inner;
         if (m == 0) throw cnn4j::invalid_argument("batch statistics of an empty batch");
         const ChannelSums first = channel_sums(l, src, nullptr, nullptr);
-        std::vector<float> center(c), scale(c), shift(c);
+        std::vector<float> center(c);
         for (int ch = 0; ch < c; ++ch) center[ch] = (float)(first.s1[ch] / m);
         // Second pass around that first estimate: the sum of x - center refines the mean, and the
         // variance comes from small centred values instead of a difference of large sums.
@@ -67,40 +76,41 @@ extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc,
         for (int ch = 0; ch < c; ++ch) {
             const double offset = second.s1[ch] / m, mean = center[ch] + offset;
             const double var = std::fmax(0.0, second.s2[ch] / m - offset * offset);
-            const double inv = 1.0 / std::sqrt(var + eps);
-            scale[ch] = (float)(gamma[ch] * inv);
-            shift[ch] = (float)(beta[ch] - gamma[ch] * inv * offset);  // y = scale * (x - center) + shift
             batch_mean[ch] = (float)mean;
             batch_var[ch] = (float)var;
             const double unbiased = m > 1 ? var * m / (m - 1) : var;
             running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + (double)momentum * mean);
             running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + (double)momentum * unbiased);
         }
-        channel_affine(l, src, center.data(), scale.data(), nullptr, nullptr, shift.data(), dst);
+        const std::vector<float> scale = normalising_scale(c, gamma, batch_var, eps);
+        channel_affine(l, src, batch_mean, scale.data(), nullptr, nullptr, beta, {nullptr, nullptr}, fuse_relu, dst);
     });
 }
 
 extern "C" int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src,
                                                   const float *gamma, const float *beta, const float *mean,
-                                                  const float *var, float *dst) {
+                                                  const float *var, float *dst, int fuse_relu) {
     return cnn4j::guarded("batch norm inference forward", [&] {
         const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
         if (!src || !gamma || !beta || !mean || !var || !dst) throw cnn4j::invalid_argument("null buffer");
-        std::vector<float> scale(c);
-        for (int ch = 0; ch < c; ++ch) scale[ch] = (float)(gamma[ch] / std::sqrt((double)var[ch] + eps));
-        channel_affine(l, src, mean, scale.data(), nullptr, nullptr, beta, dst);
+        const std::vector<float> scale = normalising_scale(c, gamma, var, eps);
+        channel_affine(l, src, mean, scale.data(), nullptr, nullptr, beta, {nullptr, nullptr}, fuse_relu, dst);
     });
 }
 
 extern "C" int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, const float *src,
-                                         const float *gamma, const float *mean, const float *var, const float *diff_dst,
-                                         float *diff_src, float *diff_gamma, float *diff_beta) {
+                                         const float *gamma, const float *beta, const float *mean, const float *var,
+                                         const float *diff_dst, float *diff_src, float *diff_gamma, float *diff_beta,
+                                         int fused_relu) {
     return cnn4j::guarded("batch norm backward", [&] {
         const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
-        if (!src || !gamma || !mean || !var || !diff_dst) throw cnn4j::invalid_argument("null buffer");
+        if (!src || !gamma || !mean || !var || !diff_dst || (fused_relu && !beta)) throw cnn4j::invalid_argument("null buffer");
         const double m = (double)l.outer * l.inner;
+        // diff_dst is the gradient after the ReLU: it reaches the batch norm where y > 0
+        const std::vector<float> scale = fused_relu ? normalising_scale(c, gamma, var, eps) : std::vector<float>();
+        const cnn4j::ReluGate gate{fused_relu ? scale.data() : nullptr, fused_relu ? beta : nullptr};
         // s1 = sum(dy), s2 = sum((x - mean) * dy)
-        const ChannelSums sums = channel_sums(l, src, mean, diff_dst);
+        const ChannelSums sums = channel_sums(l, src, mean, diff_dst, gate);
         std::vector<float> a(c), b(c), d(c);
         for (int ch = 0; ch < c; ++ch) {
             const double inv = 1.0 / std::sqrt((double)var[ch] + eps), k = gamma[ch] * inv;
@@ -111,6 +121,6 @@ extern "C" int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float e
             a[ch] = training && m > 0 ? (float)(-k * inv * inv * sums.s2[ch] / m) : 0.f;
             d[ch] = training && m > 0 ? (float)(-k * sums.s1[ch] / m) : 0.f;
         }
-        if (diff_src) channel_affine(l, src, mean, a.data(), diff_dst, b.data(), d.data(), diff_src);
+        if (diff_src) channel_affine(l, src, mean, a.data(), diff_dst, b.data(), d.data(), gate, false, diff_src);
     });
 }

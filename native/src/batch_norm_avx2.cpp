@@ -2,12 +2,12 @@
 #include "vec_avx2.hpp"
 
 namespace cnn4j {
-void channel_sums_avx2(const ChannelLayout &l, const float *x, const float *center, const float *w, int threads,
-                       double *partials, float *scratch) {
-    channel_sums_walk<Avx2Vec>(l, x, center, w, threads, partials, scratch);
+void channel_sums_avx2(const ChannelLayout &l, const float *x, const float *center, const float *w, const ReluGate &g,
+                         int threads, double *partials, float *scratch) {
+    channel_sums_walk<Avx2Vec>(l, x, center, w, g, threads, partials, scratch);
 }
 void channel_affine_avx2(const ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,
-                         const float *b, const float *d, float *out) {
-    channel_affine_walk<Avx2Vec>(l, x, center, a, w, b, d, out);
+                           const float *b, const float *d, const ReluGate &g, bool relu, float *out) {
+    channel_affine_walk<Avx2Vec>(l, x, center, a, w, b, d, g, relu, out);
 }
 }  // namespace cnn4j

@@ -17,9 +17,22 @@ inline typename V::reg centered(const float *x, const float *center, int n) {
     return center ? V::sub(v, V::load(center, n)) : v;
 }
 
+// w where the gate's y = scale * d + shift is > 0, else 0: a fused ReLU's mask, recomputed by the
+// same operations channel_affine_walk used to compute the forward's output.
 template <typename V>
-void channel_sums_walk(const ChannelLayout &l, const float *x, const float *center, const float *w, int threads,
-                       double *partials, float *scratch) {
+inline typename V::reg gated(typename V::reg w, typename V::reg d, const ReluGate &g, const typename V::reg &scale,
+                             const typename V::reg &shift) {
+    return g.scale ? V::select_gt(V::fmadd(scale, d, shift), V::zero(), w, V::zero()) : w;
+}
+
+template <typename V>
+inline typename V::reg load_or_zero(const float *p, int n) {
+    return p ? V::load(p, n) : V::zero();
+}
+
+template <typename V>
+void channel_sums_walk(const ChannelLayout &l, const float *x, const float *center, const float *w, const ReluGate &g,
+                       int threads, double *partials, float *scratch) {
     const int C = l.channels;
     if (l.inner == 1) {
         // Rows in blocks that stay in L1 (about 16 KB), walked one channel vector at a time with the
@@ -38,13 +51,15 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                 for (int c = 0; c < C; c += V::width) {
                     const int n = C - c < V::width ? C - c : V::width;
                     const float *mid = center ? center + c : nullptr;
+                    const typename V::reg gs = load_or_zero<V>(g.scale ? g.scale + c : nullptr, n);
+                    const typename V::reg gt = load_or_zero<V>(g.shift ? g.shift + c : nullptr, n);
                     typename V::reg a1 = V::zero(), b1 = V::zero(), a2 = V::zero(), b2 = V::zero();
                     long r = block;
                     for (; r + 1 < block_end; r += 2) {
                         const typename V::reg d0 = centered<V>(x + r * C + c, mid, n);
                         const typename V::reg d1 = centered<V>(x + (r + 1) * C + c, mid, n);
-                        const typename V::reg e0 = w ? V::load(w + r * C + c, n) : d0;
-                        const typename V::reg e1 = w ? V::load(w + (r + 1) * C + c, n) : d1;
+                        const typename V::reg e0 = w ? gated<V>(V::load(w + r * C + c, n), d0, g, gs, gt) : d0;
+                        const typename V::reg e1 = w ? gated<V>(V::load(w + (r + 1) * C + c, n), d1, g, gs, gt) : d1;
                         a1 = V::add(a1, e0);
                         b1 = V::add(b1, e1);
                         a2 = V::fmadd(d0, e0, a2);
@@ -52,7 +67,7 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                     }
                     if (r < block_end) {
                         const typename V::reg d0 = centered<V>(x + r * C + c, mid, n);
-                        const typename V::reg e0 = w ? V::load(w + r * C + c, n) : d0;
+                        const typename V::reg e0 = w ? gated<V>(V::load(w + r * C + c, n), d0, g, gs, gt) : d0;
                         a1 = V::add(a1, e0);
                         a2 = V::fmadd(d0, e0, a2);
                     }
@@ -68,23 +83,26 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int c = 0; c < C; ++c) {
         const typename V::reg mid = V::set1(center ? center[c] : 0.f);
+        const typename V::reg gs = V::set1(g.scale ? g.scale[c] : 0.f), gt = V::set1(g.shift ? g.shift[c] : 0.f);
         double s1 = 0, s2 = 0;
         for (long o = 0; o < l.outer; ++o) {
             const float *xs = x + o * stride + c * l.inner;
             const float *ws = w ? w + o * stride + c * l.inner : nullptr;
             typename V::reg a1 = V::zero(), a2 = V::zero();
             long i = 0;
-            for (; i + V::width <= l.inner; i += V::width) {
-                const typename V::reg d = V::sub(V::load(xs + i), mid);
-                const typename V::reg e = ws ? V::load(ws + i) : d;
+            for (; i < l.inner; i += V::width) {
+                const int n = l.inner - i < V::width ? (int)(l.inner - i) : V::width;
+                if (n < V::width && !ws) break;  // masked lanes would add -center: that tail goes in scalars below
+                const typename V::reg d = V::sub(V::load(xs + i, n), mid);
+                const typename V::reg e = ws ? gated<V>(V::load(ws + i, n), d, g, gs, gt) : d;  // w's masked lanes are 0
                 a1 = V::add(a1, e);
                 a2 = V::fmadd(d, e, a2);
             }
-            float t1 = 0.f, t2 = 0.f;  // the tail in scalars: masked lanes would hold -center
+            float t1 = 0.f, t2 = 0.f;  // only without w
             for (; i < l.inner; ++i) {
-                const float d = xs[i] - (center ? center[c] : 0.f), e = ws ? ws[i] : d;
-                t1 += e;
-                t2 += d * e;
+                const float d = xs[i] - (center ? center[c] : 0.f);
+                t1 += d;
+                t2 += d * d;
             }
             s1 += V::sum(a1) + t1;
             s2 += V::sum(a2) + t2;
@@ -95,18 +113,27 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
 }
 
 template <typename V>
+inline typename V::reg clamped(typename V::reg y, bool relu) {
+    return relu ? V::select_gt(y, V::zero(), y, V::zero()) : y;
+}
+
+template <typename V>
 void channel_affine_walk(const ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,
-                         const float *b, const float *d, float *out) {
+                         const float *b, const float *d, const ReluGate &g, bool relu, float *out) {
     const int C = l.channels;
     if (l.inner == 1) {
 #pragma omp parallel for schedule(static)
         for (long r = 0; r < l.outer; ++r) {
             for (int c = 0; c < C; c += V::width) {
                 const int n = C - c < V::width ? C - c : V::width;
-                typename V::reg y = V::fmadd(V::load(a + c, n), centered<V>(x + r * C + c, center ? center + c : nullptr, n),
-                                             V::load(d + c, n));
-                if (w) y = V::fmadd(V::load(b + c, n), V::load(w + r * C + c, n), y);
-                V::store(out + r * C + c, y, n);
+                const typename V::reg xc = centered<V>(x + r * C + c, center ? center + c : nullptr, n);
+                typename V::reg y = V::fmadd(V::load(a + c, n), xc, V::load(d + c, n));
+                if (w) {
+                    const typename V::reg gw = gated<V>(V::load(w + r * C + c, n), xc, g, load_or_zero<V>(g.scale ? g.scale + c : nullptr, n),
+                                                        load_or_zero<V>(g.shift ? g.shift + c : nullptr, n));
+                    y = V::fmadd(V::load(b + c, n), gw, y);
+                }
+                V::store(out + r * C + c, clamped<V>(y, relu), n);
             }
         }
         return;
@@ -116,14 +143,16 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
         const int c = (int)(plane % C);
         const typename V::reg va = V::set1(a[c]), vd = V::set1(d[c]), vb = V::set1(w ? b[c] : 0.f);
         const typename V::reg mid = V::set1(center ? center[c] : 0.f);
+        const typename V::reg gs = V::set1(g.scale ? g.scale[c] : 0.f), gt = V::set1(g.shift ? g.shift[c] : 0.f);
         const float *xs = x + plane * l.inner;
         const float *ws = w ? w + plane * l.inner : nullptr;
         float *ys = out + plane * l.inner;
         for (long i = 0; i < l.inner; i += V::width) {
             const int n = l.inner - i < V::width ? (int)(l.inner - i) : V::width;
-            typename V::reg y = V::fmadd(va, V::sub(V::load(xs + i, n), mid), vd);
-            if (ws) y = V::fmadd(vb, V::load(ws + i, n), y);
-            V::store(ys + i, y, n);
+            const typename V::reg xc = V::sub(V::load(xs + i, n), mid);
+            typename V::reg y = V::fmadd(va, xc, vd);
+            if (ws) y = V::fmadd(vb, gated<V>(V::load(ws + i, n), xc, g, gs, gt), y);
+            V::store(ys + i, clamped<V>(y, relu), n);
         }
     }
 }

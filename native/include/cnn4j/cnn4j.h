@@ -125,16 +125,19 @@ int cnn4j_pool2d_backward(const int32_t *pool, int nhwc, const float *src, const
 int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, const float *src, float *dst);
 int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, const float *diff_dst, float *diff_src);
 
-/* Batch norm per channel; gamma, beta, means and variances are [c]; variances are biased. */
+/* Batch norm per channel; gamma, beta, means and variances are [c]; variances are biased. Every
+   forward computes y = gamma / sqrt(var + eps) * (x - mean) + beta (fuse_relu: max(y, 0)). */
 int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum, const float *src,
                                       const float *gamma, const float *beta, float *running_mean, float *running_var,
-                                      float *dst, float *batch_mean, float *batch_var);
+                                      float *dst, float *batch_mean, float *batch_var, int fuse_relu);
 int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src, const float *gamma,
-                                       const float *beta, const float *mean, const float *var, float *dst);
-/* diff_src, diff_gamma and diff_beta may be null (not computed). */
+                                       const float *beta, const float *mean, const float *var, float *dst, int fuse_relu);
+/* diff_src, diff_gamma and diff_beta may be null (not computed). fused_relu: the forward fused a ReLU
+   and diff_dst is the gradient after it; the ReLU's mask is recomputed from src, gamma, beta, mean
+   and var exactly as the forward computed y (beta may be null without it). */
 int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, const float *src,
-                              const float *gamma, const float *mean, const float *var, const float *diff_dst,
-                              float *diff_src, float *diff_gamma, float *diff_beta);
+                              const float *gamma, const float *beta, const float *mean, const float *var,
+                              const float *diff_dst, float *diff_src, float *diff_gamma, float *diff_beta, int fused_relu);
 
 /* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh. */
 int cnn4j_activation_forward(int kind, float alpha, int64_t count, const float *src, float *dst);

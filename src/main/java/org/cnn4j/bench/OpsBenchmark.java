@@ -62,12 +62,12 @@ public final class OpsBenchmark {
                     results.add(result("relu backward", s, median(reps, () -> backend.activationBackward(Activation.RELU, x, y, g, z)), 4 * bytes, copy, memory));
                     results.add(result("add", s, median(reps, () -> backend.add(x, y, z)), 3 * bytes, copy, memory));
                     results.add(result("batch norm inference", s,
-                            median(reps, () -> backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y)), 2 * bytes, copy, memory));
+                            median(reps, () -> backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, false)), 2 * bytes, copy, memory));
                     // training reads the input twice (statistics, then normalisation) and writes once
                     results.add(result("batch norm training", s,
-                            median(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv)), 3 * bytes, copy, memory));
+                            median(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, false)), 3 * bytes, copy, memory));
                     results.add(result("batch norm backward", s,
-                            median(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, bm, bv, g, z, gg, gb)), 4 * bytes, copy, memory));
+                            median(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, null, bm, bv, g, z, gg, gb, false)), 4 * bytes, copy, memory));
                     results.add(result("max pool 2x2 forward", s, median(reps, () -> backend.pool2dForward(pool, x, pooled)),
                             bytes + bytes / 4, copy, memory));
                     // training records where each maximum was (a byte per output), so its backward need not read x

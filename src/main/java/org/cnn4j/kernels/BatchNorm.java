@@ -6,6 +6,8 @@ import org.cnn4j.tensor.Tensor;
 /**
  * 2-D batch normalisation over the channels of [N, C, H, W], on the active backend; every per-channel
  * tensor (gamma, beta, statistics) is [C]. See {@link org.cnn4j.backend.Backend} for the definitions.
+ * The {@code relu} variants end in a ReLU in the same pass over the data, and their backward takes the
+ * gradient after that ReLU: one pass over the activations less forward and one less backward.
  */
 public final class BatchNorm {
     private BatchNorm() {
@@ -13,6 +15,11 @@ public final class BatchNorm {
 
     public static void trainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
                                        Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar) {
+        trainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar, false);
+    }
+
+    public static void trainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
+                                       Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu) {
         String op = "batchnorm2d";
         int c = channels(op, input, eps);
         if (!(momentum >= 0 && momentum <= 1)) {
@@ -29,23 +36,41 @@ public final class BatchNorm {
         Check.writable(op, "batch_var", batchVar);
         Check.sameShape(op, "input", input, "output", output);
         Check.writable(op, "output", output);
-        Backends.current().batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar);
+        Backends.current().batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar,
+                relu);
     }
 
     public static void inferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
+        inferenceForward(eps, input, gamma, beta, mean, var, output, false);
+    }
+
+    public static void inferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output,
+                                        boolean relu) {
         String op = "batchnorm2d (inference)";
         int c = channels(op, input, eps);
         perChannel(op, c, "gamma", gamma, "beta", beta, "mean", mean, "var", var);
         Check.sameShape(op, "input", input, "output", output);
         Check.writable(op, "output", output);
-        Backends.current().batchNormInferenceForward(eps, input, gamma, beta, mean, var, output);
+        Backends.current().batchNormInferenceForward(eps, input, gamma, beta, mean, var, output, relu);
     }
 
     public static void backward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
                                 Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) {
+        backward(eps, training, input, gamma, null, mean, var, gradOutput, gradInput, gradGamma, gradBeta, false);
+    }
+
+    /**
+     * With {@code relu}, the backward of a forward that fused a ReLU: {@code gradOutput} is the gradient
+     * after the ReLU, {@code beta} and the statistics are those the forward used.
+     */
+    public static void backward(float eps, boolean training, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
+                                Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta, boolean relu) {
         String op = "batchnorm2d backward";
         int c = channels(op, input, eps);
         perChannel(op, c, "gamma", gamma, "mean", mean, "var", var);
+        if (relu) {
+            perChannel(op, c, "beta", beta);
+        }
         Check.sameShape(op, "input", input, "grad_output", gradOutput);
         if (gradInput != null) {
             Check.sameShape(op, "input", input, "grad_input", gradInput);
@@ -55,7 +80,8 @@ public final class BatchNorm {
         Check.writable(op, "grad_gamma", gradGamma);
         Check.optionalShape(op, "grad_beta", gradBeta, c);
         Check.writable(op, "grad_beta", gradBeta);
-        Backends.current().batchNormBackward(eps, training, input, gamma, mean, var, gradOutput, gradInput, gradGamma, gradBeta);
+        Backends.current().batchNormBackward(eps, training, input, gamma, relu ? beta : null, mean, var, gradOutput, gradInput, gradGamma,
+                gradBeta, relu);
     }
 
     private static int channels(String op, Tensor input, float eps) {

@@ -36,6 +36,11 @@ public final class ActivationLayer extends Module {
         return activation;
     }
 
+    /** Whether {@code m} is a ReLU layer. */
+    static boolean isRelu(Module m) {
+        return m instanceof ActivationLayer a && a.activation.equals(Activation.RELU);
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         input = x;

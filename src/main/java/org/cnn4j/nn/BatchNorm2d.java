@@ -13,13 +13,16 @@ import org.cnn4j.tensor.Tensor;
  * A frozen batch norm (gamma and beta frozen) runs as in evaluation even in training mode, as Keras
  * does: a frozen pretrained body computes the features it learned, and {@code Trainer.fit}, which puts
  * the whole network in training mode, cannot drift its running statistics.
+ * <p>{@link #forwardRelu} is this layer and a ReLU after it in one pass over the data (each way);
+ * {@link Sequential} and {@link Graph} use it in training mode for a batch norm whose only reader is a
+ * ReLU layer.
  */
 public final class BatchNorm2d extends Module {
     private final int channels;
     private final float eps, momentum;
     private final Parameter gamma, beta;
     private final Tensor runningMean, runningVar, batchMean, batchVar;
-    private boolean forwardWasTraining;
+    private boolean forwardWasTraining, reluFused;
     private Tensor input, output, gradInput;
 
     public BatchNorm2d(int channels, float eps, float momentum) {
@@ -85,6 +88,15 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, false);
+    }
+
+    /** relu(this(x)) in one pass; the next {@link #backward} then takes the gradient with respect to the ReLU's output. */
+    public Tensor forwardRelu(Tensor x) {
+        return forward(x, true);
+    }
+
+    private Tensor forward(Tensor x, boolean relu) {
         if (x.rank() != 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): input must be [N, " + channels + ", H, W], got " + x.shape());
         }
@@ -93,10 +105,11 @@ public final class BatchNorm2d extends Module {
         // frozen batch norm normalises with its running statistics and leaves them alone, as Keras does: a frozen
         // pretrained body keeps computing the features it learned, whatever the new data's batch statistics
         forwardWasTraining = isTraining() && !isFrozen();
+        reluFused = relu;
         if (forwardWasTraining) {
-            BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar);
+            BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar, relu);
         } else {
-            BatchNorm.inferenceForward(eps, x, gamma.value(), beta.value(), runningMean, runningVar, output);
+            BatchNorm.inferenceForward(eps, x, gamma.value(), beta.value(), runningMean, runningVar, output, relu);
         }
         return output;
     }
@@ -109,7 +122,7 @@ public final class BatchNorm2d extends Module {
             return null;
         }
         Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
-        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), mean, var, gradOutput, gx, gg, gb);
+        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), beta.value(), mean, var, gradOutput, gx, gg, gb, reluFused);
         return gx;
     }
 

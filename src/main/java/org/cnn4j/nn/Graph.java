@@ -14,7 +14,9 @@ import org.cnn4j.tensor.Tensor;
  * A network as a directed acyclic graph of named nodes, like Keras' functional API: layers, residual
  * additions ({@link #add}) and channel concatenations ({@link #concat}). Nodes run in the order they
  * were added (each may only read nodes added before it), and backward runs in reverse, summing the
- * gradients of a node whose output feeds several others.
+ * gradients of a node whose output feeds several others. In training mode a batch norm whose only reader
+ * is a ReLU layer computes both in one op ({@link BatchNorm2d#forwardRelu}); its own pre-ReLU value is
+ * then not kept.
  *
  * <pre>{@code
  * Graph block = new Graph("x")
@@ -41,6 +43,8 @@ public final class Graph extends Module {
     private final Map<String, Tensor> values = new HashMap<>();
     private final Map<String, Boolean> needsGrad = new HashMap<>();
     private final Map<String, Tensor> lastGrads = new HashMap<>();
+    // batch norm node -> the ReLU node, its only reader, that it computed in the last forward (training mode)
+    private final Map<String, String> fusedRelus = new HashMap<>();
     private String outputName;
 
     public Graph(String inputName) {
@@ -179,7 +183,16 @@ public final class Graph extends Module {
         values.clear();
         values.put(inputName, x);
         needsGrad.put(inputName, needsInputGrad());
+        findFusedRelus();
+        Map<String, String> batchNormOf = new HashMap<>();
+        fusedRelus.forEach((bn, relu) -> batchNormOf.put(relu, bn));
         for (Node n : nodes.values()) {
+            String bn = batchNormOf.get(n.name);
+            if (bn != null) { // computed with its batch norm
+                values.put(n.name, values.get(bn));
+                needsGrad.put(n.name, needsGrad.get(bn));
+                continue;
+            }
             boolean upstream = n.inputs.stream().anyMatch(needsGrad::get);
             try {
                 values.put(n.name, compute(n, upstream));
@@ -191,13 +204,28 @@ public final class Graph extends Module {
         return values.get(out());
     }
 
+    /** Batch norm nodes in training mode whose only reader is a ReLU layer (and that are not the output). */
+    private void findFusedRelus() {
+        fusedRelus.clear();
+        Map<String, List<Node>> readers = new HashMap<>();
+        nodes.values().forEach(n -> n.inputs.forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n)));
+        for (Node n : nodes.values()) {
+            List<Node> r = readers.getOrDefault(n.name, List.of());
+            if (n.module instanceof BatchNorm2d bn && bn.isTraining() && !n.name.equals(out()) && r.size() == 1
+                    && r.get(0).kind == Kind.LAYER && ActivationLayer.isRelu(r.get(0).module)) {
+                fusedRelus.put(n.name, r.get(0).name);
+            }
+        }
+    }
+
     /** The output of node {@code n}; {@code upstream} says whether any of its inputs needs a gradient. */
     private Tensor compute(Node n, boolean upstream) {
         long t0 = Profiler.start();
         Tensor y = switch (n.kind) {
             case LAYER -> {
                 n.module.setNeedsInputGrad(upstream);
-                yield n.module.forward(values.get(n.inputs.get(0)));
+                Tensor in = values.get(n.inputs.get(0));
+                yield fusedRelus.containsKey(n.name) ? ((BatchNorm2d) n.module).forwardRelu(in) : n.module.forward(in);
             }
             case RESIDUAL -> {
                 Tensor shortcut = values.get(n.inputs.get(1));
@@ -256,6 +284,10 @@ public final class Graph extends Module {
             }
             switch (n.kind) {
                 case LAYER -> {
+                    if (fusedRelus.containsValue(n.name)) { // its batch norm takes the gradient after the ReLU
+                        accumulate(grads, n.inputs.get(0), g);
+                        continue;
+                    }
                     long t0 = Profiler.start();
                     Tensor gi = n.module.backward(g);
                     Profiler.stop(n.name, 1, t0);
@@ -288,17 +320,26 @@ public final class Graph extends Module {
      */
     public Tensor valueOf(String name) {
         requireNode(name);
+        requireOwnValue(name);
         return values.get(name);
     }
 
     /** The gradient of the loss with respect to node {@code name}'s output in the last backward pass. */
     public Tensor gradientOf(String name) {
         requireNode(name);
+        requireOwnValue(name);
         Tensor g = lastGrads.get(name);
         if (g == null) {
             throw new IllegalStateException("Graph: no gradient reached node '" + name + "' in the last backward pass");
         }
         return g;
+    }
+
+    private void requireOwnValue(String name) {
+        if (fusedRelus.containsKey(name)) {
+            throw new IllegalStateException("Graph: node '" + name + "' ran in one op with its ReLU '" + fusedRelus.get(name)
+                    + "' (training mode), so its own value and gradient were not kept: read '" + fusedRelus.get(name) + "' or run in eval mode");
+        }
     }
 
     /** Adds gradient {@code g} flowing into node {@code name}; a second contribution goes into an owned sum. */

@@ -1,9 +1,11 @@
 package org.cnn4j.nn;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -13,6 +15,7 @@ import org.cnn4j.tensor.Tensor;
  */
 public final class Sequential extends Module {
     private final Map<String, Module> layers = new LinkedHashMap<>();
+    private final Set<String> fusedRelus = new HashSet<>(); // ReLU layers the last forward ran inside their batch norm
 
     public Sequential(Module... modules) {
         for (Module m : modules) {
@@ -53,20 +56,31 @@ public final class Sequential extends Module {
         return layers;
     }
 
+    /**
+     * Runs the layers in order. In training mode a batch norm followed by a ReLU layer runs as one op
+     * ({@link BatchNorm2d#forwardRelu}), and the ReLU layer is skipped both ways.
+     */
     @Override
     public Tensor forward(Tensor x) {
         boolean needed = needsInputGrad();
-        for (Map.Entry<String, Module> e : layers.entrySet()) {
-            Module m = e.getValue();
+        fusedRelus.clear();
+        List<Map.Entry<String, Module>> list = new ArrayList<>(layers.entrySet());
+        for (int i = 0; i < list.size(); i++) {
+            String name = list.get(i).getKey();
+            Module m = list.get(i).getValue();
+            boolean fuse = m instanceof BatchNorm2d bn && bn.isTraining() && i + 1 < list.size() && ActivationLayer.isRelu(list.get(i + 1).getValue());
             m.setNeedsInputGrad(needed);
             needed = needed || !m.isFrozen();
             long t0 = Profiler.start();
             try {
-                x = m.forward(x);
+                x = fuse ? ((BatchNorm2d) m).forwardRelu(x) : m.forward(x);
             } catch (IllegalArgumentException ex) { // say which layer: a shape that does not fit is the usual mistake
-                throw new IllegalArgumentException("Sequential layer '" + e.getKey() + "': " + ex.getMessage(), ex);
+                throw new IllegalArgumentException("Sequential layer '" + name + "': " + ex.getMessage(), ex);
             }
-            Profiler.stop(e.getKey(), 0, t0);
+            Profiler.stop(name, 0, t0);
+            if (fuse) {
+                fusedRelus.add(list.get(++i).getKey());
+            }
         }
         return x;
     }
@@ -75,6 +89,9 @@ public final class Sequential extends Module {
     public Tensor backward(Tensor g) {
         List<String> names = new ArrayList<>(layers.keySet());
         for (int i = names.size() - 1; i >= 0 && g != null; i--) {
+            if (fusedRelus.contains(names.get(i))) {
+                continue;
+            }
             long t0 = Profiler.start();
             g = layers.get(names.get(i)).backward(g);
             Profiler.stop(names.get(i), 1, t0);

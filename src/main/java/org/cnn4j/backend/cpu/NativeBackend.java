@@ -180,41 +180,42 @@ public final class NativeBackend implements Backend {
     // --- batch normalisation -----------------------------------------------------------------------
 
     @Override
-    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta,
-                                         Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar) {
+    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
+                                         Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu) {
         int order = memoryOrder(input, output);
         if (order == MIXED) {
-            fallback.batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar);
+            fallback.batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar, relu);
             return;
         }
         NativeStatus.check(NativeKernels.cnn4j_batch_norm_training_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
                 order, eps, momentum, input.buffer(), gamma.buffer(), beta.buffer(), runningMean.buffer(), runningVar.buffer(),
-                output.buffer(), batchMean.buffer(), batchVar.buffer()), "batch norm training forward");
+                output.buffer(), batchMean.buffer(), batchVar.buffer(), relu ? 1 : 0), "batch norm training forward");
     }
 
     @Override
-    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
+    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output,
+                                          boolean relu) {
         int order = memoryOrder(input, output);
         if (order == MIXED) {
-            fallback.batchNormInferenceForward(eps, input, gamma, beta, mean, var, output);
+            fallback.batchNormInferenceForward(eps, input, gamma, beta, mean, var, output, relu);
             return;
         }
         NativeStatus.check(NativeKernels.cnn4j_batch_norm_inference_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
-                order, eps, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), output.buffer()),
+                order, eps, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), output.buffer(), relu ? 1 : 0),
                 "batch norm inference forward");
     }
 
     @Override
-    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
-                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) {
+    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
+                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta, boolean relu) {
         int order = memoryOrder(input, gradOutput, gradInput);
         if (order == MIXED) {
-            fallback.batchNormBackward(eps, training, input, gamma, mean, var, gradOutput, gradInput, gradGamma, gradBeta);
+            fallback.batchNormBackward(eps, training, input, gamma, beta, mean, var, gradOutput, gradInput, gradGamma, gradBeta, relu);
             return;
         }
         NativeStatus.check(NativeKernels.cnn4j_batch_norm_backward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3), order,
-                eps, training ? 1 : 0, input.buffer(), gamma.buffer(), mean.buffer(), var.buffer(), gradOutput.buffer(),
-                buffer(gradInput), buffer(gradGamma), buffer(gradBeta)), "batch norm backward");
+                eps, training ? 1 : 0, input.buffer(), gamma.buffer(), buffer(beta), mean.buffer(), var.buffer(), gradOutput.buffer(),
+                buffer(gradInput), buffer(gradGamma), buffer(gradBeta), relu ? 1 : 0), "batch norm backward");
     }
 
     // --- element-wise --------------------------------------------------------------------------------

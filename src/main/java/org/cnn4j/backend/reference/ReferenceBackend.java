@@ -98,31 +98,37 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta,
-                                         Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar) {
+    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
+                                         Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu) {
         int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
         double[] x = d(input);
         double[][] stats = ReferenceBatchNorm.statistics(x, n, c, hw);
-        put(output, ReferenceBatchNorm.normalize(x, n, c, hw, d(gamma), d(beta), stats[0], stats[1], eps));
         double[] rm = d(runningMean), rv = d(runningVar);
         ReferenceBatchNorm.updateRunning(rm, rv, stats[0], stats[1], n * hw, momentum);
         put(runningMean, rm);
         put(runningVar, rv);
         put(batchMean, stats[0]);
         put(batchVar, stats[1]);
+        // normalise with the statistics as stored, as the backward will see them (a fused ReLU's mask must agree)
+        put(output, ReferenceBatchNorm.normalize(x, n, c, hw, d(gamma), d(beta), d(batchMean), d(batchVar), eps, relu));
     }
 
     @Override
-    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
+    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output,
+                                          boolean relu) {
         int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
-        put(output, ReferenceBatchNorm.normalize(d(input), n, c, hw, d(gamma), d(beta), d(mean), d(var), eps));
+        put(output, ReferenceBatchNorm.normalize(d(input), n, c, hw, d(gamma), d(beta), d(mean), d(var), eps, relu));
     }
 
     @Override
-    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
-                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) {
+    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
+                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta, boolean relu) {
         int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
-        double[][] g = ReferenceBatchNorm.backward(d(input), n, c, hw, d(gamma), d(mean), d(var), d(gradOutput), eps, training);
+        double[] gy = d(gradOutput);
+        if (relu) {
+            ReferenceBatchNorm.maskByRelu(gy, d(input), n, c, hw, d(gamma), d(beta), d(mean), d(var), eps);
+        }
+        double[][] g = ReferenceBatchNorm.backward(d(input), n, c, hw, d(gamma), d(mean), d(var), gy, eps, training);
         if (gradInput != null) {
             put(gradInput, g[0]);
         }

@@ -33,19 +33,32 @@ final class ReferenceBatchNorm {
         return new double[][] {mean, var};
     }
 
+    /** y = (x - mean) / sqrt(var + eps) * gamma + beta; with {@code relu}, max(y, 0). */
     static double[] normalize(double[] x, int n, int c, int hw, double[] gamma, double[] beta, double[] mean, double[] var,
-                              double eps) {
+                              double eps, boolean relu) {
         double[] y = new double[x.length];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 double inv = 1 / Math.sqrt(var[ch] + eps);
                 for (int p = 0; p < hw; p++) {
                     int idx = (i * c + ch) * hw + p;
-                    y[idx] = (x[idx] - mean[ch]) * inv * gamma[ch] + beta[ch];
+                    double v = (x[idx] - mean[ch]) * inv * gamma[ch] + beta[ch];
+                    y[idx] = relu && !(v > 0) ? 0 : v;
                 }
             }
         }
         return y;
+    }
+
+    /** Zeroes the gradient {@code gy} after a fused ReLU where {@link #normalize} gave y <= 0 (the ReLU's backward). */
+    static void maskByRelu(double[] gy, double[] x, int n, int c, int hw, double[] gamma, double[] beta, double[] mean, double[] var,
+                           double eps) {
+        double[] y = normalize(x, n, c, hw, gamma, beta, mean, var, eps, false);
+        for (int i = 0; i < gy.length; i++) {
+            if (!(y[i] > 0)) {
+                gy[i] = 0;
+            }
+        }
     }
 
     /** running = (1 - momentum) * running + momentum * batch, with the unbiased variance (m / (m - 1)). */

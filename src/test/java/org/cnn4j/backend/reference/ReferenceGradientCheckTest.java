@@ -119,17 +119,28 @@ class ReferenceGradientCheckTest {
             double[][] g = ReferenceBatchNorm.backward(x, n, c, hw, gamma, st[0], st[1], gy, eps, true);
             Function<double[], double[]> train = v -> {
                 double[][] s = ReferenceBatchNorm.statistics(v, n, c, hw);
-                return ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, s[0], s[1], eps);
+                return ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, s[0], s[1], eps, false);
             };
             check("bn train input " + java.util.Arrays.toString(d), x, train, gy, g[0]);
-            check("bn gamma", gamma, v -> ReferenceBatchNorm.normalize(x, n, c, hw, v, beta, st[0], st[1], eps), gy, g[1]);
-            check("bn beta", beta, v -> ReferenceBatchNorm.normalize(x, n, c, hw, gamma, v, st[0], st[1], eps), gy, g[2]);
+            check("bn gamma", gamma, v -> ReferenceBatchNorm.normalize(x, n, c, hw, v, beta, st[0], st[1], eps, false), gy, g[1]);
+            check("bn beta", beta, v -> ReferenceBatchNorm.normalize(x, n, c, hw, gamma, v, st[0], st[1], eps, false), gy, g[2]);
             double[] mean = random(c), var = random(c);
             for (int i = 0; i < c; i++) {
                 var[i] = Math.abs(var[i]) + 0.1;
             }
             double[][] ge = ReferenceBatchNorm.backward(x, n, c, hw, gamma, mean, var, gy, eps, false);
-            check("bn eval input", x, v -> ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, mean, var, eps), gy, ge[0]);
+            check("bn eval input", x, v -> ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, mean, var, eps, false), gy, ge[0]);
+
+            // batch norm with a fused ReLU: the mask comes from the recomputed y
+            double[] masked = gy.clone();
+            ReferenceBatchNorm.maskByRelu(masked, x, n, c, hw, gamma, beta, st[0], st[1], eps);
+            double[][] gr = ReferenceBatchNorm.backward(x, n, c, hw, gamma, st[0], st[1], masked, eps, true);
+            Function<double[], double[]> trainRelu = v -> {
+                double[][] s = ReferenceBatchNorm.statistics(v, n, c, hw);
+                return ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, s[0], s[1], eps, true);
+            };
+            check("bn+relu train input " + java.util.Arrays.toString(d), x, trainRelu, gy, gr[0]);
+            check("bn+relu beta", beta, v -> ReferenceBatchNorm.normalize(x, n, c, hw, gamma, v, st[0], st[1], eps, true), gy, gr[2]);
         }
     }
 
