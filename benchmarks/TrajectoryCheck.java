@@ -49,9 +49,7 @@ public final class TrajectoryCheck {
             float[] y = new float[n];
             for (int i = 0; i < n; i++) {
                 int image = order[s * BATCH + i];
-                // normalised by division, as PyTorch's side does, not by DataLoader's multiplication by 1/std:
-                // that last-bit difference alone moves seed 1's loss by 4.9e-4 within 5 steps (Fashion-MNIST's
-                // max-pool ties amplify it), and this check is about the training arithmetic
+                // the batches come in PyTorch's exported order; normalised as DataLoader and PyTorch do
                 for (int p = 0; p < size; p++) {
                     x[i * size + p] = (data.pixels()[image * size + p] - FashionMnist.MEAN) / FashionMnist.STD;
                 }

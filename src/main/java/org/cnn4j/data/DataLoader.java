@@ -116,7 +116,6 @@ public final class DataLoader implements AutoCloseable {
         boolean nhwc = layout == Layout.NHWC && c > 1;
         java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer();
         float[] px = data.pixels();
-        float inv = 1f / std;
         for (int i = 0; i < n; i++) {
             int idx = order[start + i];
             float[] src = px;
@@ -130,7 +129,7 @@ public final class DataLoader implements AutoCloseable {
             }
             for (int q = 0; q < per; q++) {
                 int at = nhwc ? i * per + (q % hw) * c + q / hw : i * per + q;
-                xb.put(at, (src[from + q] - mean) * inv);
+                xb.put(at, (src[from + q] - mean) / std); // a division, as torchvision's Normalize: the same bits as PyTorch's inputs
             }
             yb.put(i, data.labels()[idx]);
         }
