@@ -9,6 +9,8 @@ import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.backend.cpu.NativeKernels;
+import org.cnn4j.nn.ActivationLayer;
+import org.cnn4j.nn.BatchNorm2d;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
@@ -102,9 +104,16 @@ public final class NetworkBenchmark {
             }
             List<LayerTime> layers = new ArrayList<>();
             Map<String, Module> children = model.children();
+            List<String> order = new ArrayList<>(children.keySet());
             passes.forEach((name, t) -> {
                 Module m = children.get(name);
-                layers.add(new LayerTime(name, m == null ? name : m.describe(), algorithm(m, mode), medianMs(t, 0), medianMs(t, 1)));
+                String what = m == null ? name : m.describe();
+                int next = order.indexOf(name) + 1; // a ReLU without a row of its own ran inside the batch norm before it
+                if (m instanceof BatchNorm2d && next < order.size() && children.get(order.get(next)) instanceof ActivationLayer
+                        && !passes.containsKey(order.get(next))) {
+                    what += " + ReLU (fused)";
+                }
+                layers.add(new LayerTime(name, what, algorithm(m, mode), medianMs(t, 0), medianMs(t, 1)));
             });
             return new Result(network, mode, mb, latencyMs, throughput, stepMs, reordered, Tensor.peakBytes(), layers);
         }
