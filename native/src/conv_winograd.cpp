@@ -9,8 +9,11 @@
 //    one chunk of as many tiles as fit, input and output transforms split across tiles and products
 //    across (t, panel) pairs, so U, which then dominates the traffic, is read once per chunk.
 // Backward-data is the same convolution from diff_dst to diff_src, with the filter flipped and its O
-// and I swapped, padded by 2 - pad (negative beyond a padding of 2). Backward-weights is not here: the
-// Java side runs im2col+GEMM for it (see the README's Winograd section for why).
+// and I swapped, padded by 2 - pad (negative beyond a padding of 2). Backward-weights is the forward's
+// adjoint in the filter (WeightGradientRun): chunks of tiles are transformed (V from the input as
+// forward, Y = A dy A^T from the output gradient) and their products summed into G over all tiles,
+// each (t, panel) slice of G owned by one thread for the whole call, so no reduction across threads;
+// then dW = G^T G G per (k, c).
 //
 // Numerical error: max |y - y_ref| / max |y_ref| against a double-precision reference, forward, inputs
 // and weights uniform in [-1, 1], 12x12 images, pad 1, K = 16, AVX-512 (NativeWinogradGoldenTest.errorTable):
@@ -185,6 +188,116 @@ class WinogradRun {
         &cnn4j::winograd_output_tile_scalar, &cnn4j::winograd_output_tile_avx2, &cnn4j::winograd_output_tile_avx512);
 };
 
+// The weight gradient (and the bias gradient when asked) of a convolution of n NHWC images
+// [in_h, in_w, c] whose output gradient is dy [out_h, out_w, k]; dw is OIHW.
+class WeightGradientRun {
+  public:
+    WeightGradientRun(const WinogradPlan &p, int n, const float *src, const float *dy, float *dw, float *db)
+        : p_(p), n_(n), src_(src), dy_(dy), dw_(dw), db_(db), per_image_((long)p.tiles_h * p.tiles_w),
+          tiles_(n * per_image_), t_count_((p.m + 2) * (p.m + 2)) {}
+
+    // Two schedules, as forward: with plenty of tiles and a G small enough for each core's L2, every
+    // thread sums whole chunks into its own copy of G (no barrier per chunk; the copies are added up
+    // at the end); else all threads share each chunk, a thread owning the same (t, panel) slices of G
+    // for the whole call.
+    void operator()() {
+        const int threads = omp_get_max_threads(), panels = p_.k_pad / cnn4j::winograd_panel, tasks = t_count_ * panels;
+        const long g_size = (long)t_count_ * p_.k_pad * p_.c_pad;
+        const bool private_chunks = tiles_ >= 64L * threads && g_size * 4 <= (4L << 20);
+        // Private chunks of up to 64 tiles, as forward; shared chunks whose V and Y take about 1 MiB (a
+        // (t, panel) task reads a rows x (c_pad + 32) slice of them, which stays in L2 while it runs).
+        const long shared_fit = std::clamp((1L << 18) / ((long)t_count_ * (p_.c_pad + p_.k_pad)), 8L, 1024L);
+        const long chunks = private_chunks ? std::max(4L * threads, (tiles_ + 63) / 64) : (tiles_ + shared_fit - 1) / shared_fit;
+        p_.rows = (tiles_ + chunks - 1) / chunks;
+        p_.v_row = (long)t_count_ * p_.c_pad + 16;
+        p_.m_row = (long)t_count_ * p_.k_pad + 16;
+        const long v_size = p_.rows * p_.v_row, y_size = p_.rows * p_.m_row;
+        const int copies = private_chunks ? threads : 1;
+        thread_local std::vector<float> v_buffer, y_buffer, g_buffer;
+        grow(v_buffer, (size_t)copies * v_size);
+        grow(y_buffer, (size_t)copies * y_size);
+        grow(g_buffer, (size_t)copies * g_size);
+        float *const v = v_buffer.data(), *const y = y_buffer.data(), *const g = g_buffer.data();
+        const long slice = (long)p_.c_pad * cnn4j::winograd_panel;  // one task's part of G
+        if (private_chunks) {
+#pragma omp parallel num_threads(threads)
+            {
+                const int me = omp_get_thread_num();
+                float *vc = v + me * v_size, *yc = y + me * y_size, *gc = g + me * g_size;
+                std::fill_n(gc, g_size, 0.f);
+#pragma omp for schedule(dynamic)
+                for (long chunk = 0; chunk < chunks; ++chunk) {
+                    const long first = tiles_ * chunk / chunks, count = tiles_ * (chunk + 1) / chunks - first;
+                    for (long i = 0; i < count; ++i) transform_tile(first + i, vc + i * p_.v_row, yc + i * p_.m_row);
+                    for (int task = 0; task < tasks; ++task) products_(p_, vc, yc, gc, task / panels, task % panels, count);
+                }
+#pragma omp for schedule(static)
+                for (long i = 0; i < g_size; ++i)
+                    for (int other = 1; other < threads; ++other) g[i] += g[other * g_size + i];
+            }
+        } else {
+#pragma omp parallel
+            {
+#pragma omp for schedule(static)
+                for (int task = 0; task < tasks; ++task) std::fill_n(g + task * slice, slice, 0.f);
+                for (long chunk = 0; chunk < chunks; ++chunk) {
+                    const long first = tiles_ * chunk / chunks, count = tiles_ * (chunk + 1) / chunks - first;
+#pragma omp for schedule(static)
+                    for (long i = 0; i < count; ++i) transform_tile(first + i, v + i * p_.v_row, y + i * p_.m_row);
+#pragma omp for schedule(static)
+                    for (int task = 0; task < tasks; ++task) products_(p_, v, y, g, task / panels, task % panels, count);
+                }
+            }
+        }
+#pragma omp parallel for schedule(static)
+        for (long pc = 0; pc < (long)panels * p_.c; ++pc) weights_(p_, g, (int)(pc / p_.c), (int)(pc % p_.c), dw_);
+        if (db_) bias_gradient();
+    }
+
+  private:
+    void transform_tile(long tile, float *v_row, float *y_row) const {
+        const long img = tile / per_image_, yx = tile % per_image_;
+        const int ty = (int)(yx / p_.tiles_w), tx = (int)(yx % p_.tiles_w);
+        input_(p_, src_ + img * p_.in_h * p_.in_w * p_.c, ty, tx, v_row);
+        gradient_(p_, dy_ + img * p_.out_h * p_.out_w * p_.k, ty, tx, y_row);
+    }
+
+    // The sum of dy over every position of every image, per output channel, in double.
+    void bias_gradient() const {
+        const long positions = (long)n_ * p_.out_h * p_.out_w;
+        const int threads = omp_get_max_threads();
+        std::vector<double> partial((size_t)threads * p_.k, 0.0);
+        double *const partials = partial.data();
+#pragma omp parallel num_threads(threads)
+        {
+            double *sum = partials + (long)omp_get_thread_num() * p_.k;
+#pragma omp for schedule(static)
+            for (long i = 0; i < positions; ++i)
+                for (int k = 0; k < p_.k; ++k) sum[k] += dy_[i * p_.k + k];
+        }
+        for (int k = 0; k < p_.k; ++k) {
+            double total = 0;
+            for (int t = 0; t < threads; ++t) total += partials[(long)t * p_.k + k];
+            db_[k] = (float)total;
+        }
+    }
+
+    WinogradPlan p_;
+    const int n_;
+    const float *src_, *dy_;
+    float *dw_, *db_;
+    const long per_image_, tiles_;
+    const int t_count_;
+    decltype(&cnn4j::winograd_input_tile_avx512) input_ = cnn4j::dispatch(
+        &cnn4j::winograd_input_tile_scalar, &cnn4j::winograd_input_tile_avx2, &cnn4j::winograd_input_tile_avx512);
+    decltype(&cnn4j::winograd_gradient_tile_avx512) gradient_ = cnn4j::dispatch(
+        &cnn4j::winograd_gradient_tile_scalar, &cnn4j::winograd_gradient_tile_avx2, &cnn4j::winograd_gradient_tile_avx512);
+    decltype(&cnn4j::winograd_weight_products_avx512) products_ = cnn4j::dispatch(
+        &cnn4j::winograd_weight_products_scalar, &cnn4j::winograd_weight_products_avx2, &cnn4j::winograd_weight_products_avx512);
+    decltype(&cnn4j::winograd_weight_gradient_avx512) weights_ = cnn4j::dispatch(
+        &cnn4j::winograd_weight_gradient_scalar, &cnn4j::winograd_weight_gradient_avx2, &cnn4j::winograd_weight_gradient_avx512);
+};
+
 }  // namespace
 
 extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
@@ -215,6 +328,22 @@ extern "C" int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv
         const cnn4j::WinogradFilterView flipped{8, 9, (long)g.c * 9, -3, -1};
         const auto u = cnn4j::winograd_filter(p, flipped, weights, (long)g.k * g.c * 9, frozen_weights_id, true);
         WinogradRun(p, g.n, diff_dst, u->data(), nullptr, nullptr, false, diff_src)();
+    });
+}
+
+extern "C" int cnn4j_conv2d_winograd_backward_weights(int tile, const int32_t *conv, const float *src,
+                                                      const float *diff_dst, float *diff_weights, float *diff_bias) {
+    return cnn4j::guarded("conv2d backward weights (winograd)", [&] {
+        const auto g = ConvGeometry::from(conv);
+        check_shape(g, tile);
+        if (!src || !diff_dst || !diff_weights) throw cnn4j::invalid_argument("null buffer");
+        if (g.n == 0) {
+            std::fill_n(diff_weights, (long)g.k * g.c * 9, 0.f);
+            if (diff_bias) std::fill_n(diff_bias, g.k, 0.f);
+            return;
+        }
+        const WinogradPlan p = plan_of(tile, g.c, g.k, g.h, g.w, g.out_h(), g.out_w(), g.pad_top, g.pad_left);
+        WeightGradientRun(p, g.n, src, diff_dst, diff_weights, diff_bias)();
     });
 }
 

@@ -62,6 +62,25 @@ void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, in
 void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                  const float *residual, bool relu, float *image);
 
+// Backward-weights, the adjoint of the forward in the filter: with V from winograd_input_tile (the
+// forward's plan) and Y = A dy A^T per output tile,
+//   Y [rows][T][k_pad]                  transformed output-gradient tiles of one chunk (rows m_row apart)
+//   G [T][k_pad/32][c_pad][32]          sum over all tiles of Y[t] (x) V[t], then dW = G^T G[.][k][c] G.
+// The Y row of output-gradient tile (ty, tx) of one NHWC image [out_h, out_w, k].
+void winograd_gradient_tile_scalar(const WinogradPlan &p, const float *image, int ty, int tx, float *y);
+void winograd_gradient_tile_avx2(const WinogradPlan &p, const float *image, int ty, int tx, float *y);
+void winograd_gradient_tile_avx512(const WinogradPlan &p, const float *image, int ty, int tx, float *y);
+
+// G[t][panel] += sum over `rows` tiles of Y[r][t][panel] (x) V[r][t].
+void winograd_weight_products_scalar(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows);
+void winograd_weight_products_avx2(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows);
+void winograd_weight_products_avx512(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows);
+
+// The OIHW weight gradient of input channel c and one panel's output channels, from G.
+void winograd_weight_gradient_scalar(const WinogradPlan &p, const float *g, int panel, int c, float *dw);
+void winograd_weight_gradient_avx2(const WinogradPlan &p, const float *g, int panel, int c, float *dw);
+void winograd_weight_gradient_avx512(const WinogradPlan &p, const float *g, int panel, int c, float *dw);
+
 // A 64-bit fingerprint of `count` floats' bits, the same on every ISA (see winograd_filter_cache.cpp).
 unsigned long long winograd_fingerprint_scalar(const float *data, long count);
 unsigned long long winograd_fingerprint_avx2(const float *data, long count);

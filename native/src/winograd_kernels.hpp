@@ -12,7 +12,8 @@
 
 namespace {
 
-// Lavin & Gray's matrices: Y = A^T [(G g G^T) . (B^T d B)] A.
+// Lavin & Gray's matrices: Y = A^T [(G g G^T) . (B^T d B)] A. The weight gradient is that map's
+// adjoint in g: dg = G^T [(A dY A^T) . (B^T d B)] G, so it also needs A (a, A^T's transpose) and G^T.
 template <int M>
 struct WinogradMatrices;
 
@@ -22,6 +23,8 @@ struct WinogradMatrices<2> {
     static constexpr float bt[4][4] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
     static constexpr float g[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
     static constexpr float at[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+    static constexpr float a[4][2] = {{1, 0}, {1, 1}, {1, -1}, {0, -1}};
+    static constexpr float gt[3][4] = {{1, 0.5f, 0.5f, 0}, {0, 0.5f, -0.5f, 0}, {0, 0.5f, 0.5f, 1}};
 };
 
 template <>
@@ -36,6 +39,10 @@ struct WinogradMatrices<4> {
                                       {1.f / 24, -1.f / 12, 1.f / 6},
                                       {0, 0, 1}};
     static constexpr float at[4][6] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+    static constexpr float a[6][4] = {{1, 0, 0, 0}, {1, 1, 1, 1}, {1, -1, 1, -1}, {1, 2, 4, 8}, {1, -2, 4, -8}, {0, 0, 0, 1}};
+    static constexpr float gt[3][6] = {{1.f / 4, -1.f / 6, -1.f / 6, 1.f / 24, 1.f / 24, 0},
+                                       {0, -1.f / 6, 1.f / 6, 1.f / 12, -1.f / 12, 0},
+                                       {0, -1.f / 6, -1.f / 6, 1.f / 6, 1.f / 6, 1}};
 };
 
 // y[i * ys] = sum_j mat[i][j] * x[j * xs] for i < Rows, j < Cols; 1 and -1 become adds and subtracts.
@@ -197,6 +204,90 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
     }
 }
 
+// Y = A dy A^T of output-gradient tile (ty, tx) of one NHWC image [out_h, out_w, k] (zero beyond its
+// edges), written as one row [T][k_pad] of the Y buffer: the weight gradient's transform of dy.
+template <typename Vec, int M>
+void gradient_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx, float *y) {
+    using W = WinogradMatrices<M>;
+    using reg = typename Vec::reg;
+    constexpr int A = W::alpha;
+    const int oy0 = ty * M, ox0 = tx * M;
+    for (int k0 = 0; k0 < p.k_pad; k0 += Vec::width) {
+        reg ad[A * M];
+        for (int j = 0; j < M; ++j) {  // A dy, a column at a time
+            reg d[M];
+            for (int i = 0; i < M; ++i)
+                d[i] = oy0 + i < p.out_h && ox0 + j < p.out_w
+                           ? load_channels<Vec>(image + ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0, p.k - k0)
+                           : Vec::zero();
+            apply<Vec>(W::a, d, 1, ad + j, M);
+        }
+        for (int i = 0; i < A; ++i) {  // (A dy) A^T, a row at a time
+            reg row[A];
+            apply<Vec>(W::a, ad + i * M, 1, row, 1);
+            for (int j = 0; j < A; ++j) Vec::store(y + (i * A + j) * p.k_pad + k0, row[j]);
+        }
+    }
+}
+
+// G[t][panel][c][0 : 32] += sum over the `rows` tiles of Y[r][t][panel's 32 k] * V[r][t][c], for every c:
+// the weight gradient's batched products, reduced over tiles. CB input channels by one 32-channel
+// panel of output channels in registers; G is [T][k_pad / 32][c_pad][32].
+template <typename Vec, int CB>
+void weight_products(const cnn4j::WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
+    using reg = typename Vec::reg;
+    constexpr int P = cnn4j::winograd_panel, NV = P / Vec::width;
+    const float *vt = v + t * p.c_pad;
+    const float *yt = y + t * p.k_pad + panel * P;
+    float *gt = g + ((long)t * (p.k_pad / P) + panel) * p.c_pad * P;
+    for (int c0 = 0; c0 < p.c_pad; c0 += CB) {
+        reg acc[CB][NV];
+        for (int i = 0; i < CB; ++i)
+            for (int q = 0; q < NV; ++q) acc[i][q] = Vec::zero();
+        for (long r = 0; r < rows; ++r) {
+            reg b[NV];
+#pragma GCC unroll 32
+            for (int q = 0; q < NV; ++q) b[q] = Vec::load(yt + r * p.m_row + q * Vec::width);
+            const float *a = vt + r * p.v_row + c0;
+#pragma GCC unroll 8
+            for (int i = 0; i < CB; ++i) {
+                const reg ai = Vec::set1(a[i]);
+#pragma GCC unroll 32
+                for (int q = 0; q < NV; ++q) acc[i][q] = Vec::fmadd(ai, b[q], acc[i][q]);
+            }
+        }
+        for (int i = 0; i < CB; ++i)
+            for (int q = 0; q < NV; ++q) {
+                float *at = gt + (long)(c0 + i) * P + q * Vec::width;
+                Vec::store(at, Vec::add(Vec::load(at), acc[i][q]));
+            }
+    }
+}
+
+// dW[k][c] = G^T G[.][k][c] G (3x3 from A x A) for input channel c and the 32 output channels of one
+// panel, written into the OIHW weight gradient [k][c][3][3].
+template <typename Vec, int M>
+void weight_gradient(const cnn4j::WinogradPlan &p, const float *g, int panel, int c, float *dw) {
+    using W = WinogradMatrices<M>;
+    using reg = typename Vec::reg;
+    constexpr int A = W::alpha, P = cnn4j::winograd_panel;
+    const long plane = (long)p.k_pad * p.c_pad;  // one t of G
+    const float *gc = g + ((long)panel * p.c_pad + c) * P;
+    for (int q = 0; q < P; q += Vec::width) {
+        reg x[A * A], gx[3 * A], w[9];
+        for (int t = 0; t < A * A; ++t) x[t] = Vec::load(gc + t * plane + q);
+        for (int j = 0; j < A; ++j) apply<Vec>(W::gt, x + j, A, gx + j, A);     // G^T x: [3][A]
+        for (int i = 0; i < 3; ++i) apply<Vec>(W::gt, gx + i * A, 1, w + i * 3, 1);  // (G^T x) G
+        alignas(64) float taps[9][Vec::width];
+        for (int tap = 0; tap < 9; ++tap) Vec::store(taps[tap], w[tap]);
+        for (int lane = 0; lane < Vec::width; ++lane) {
+            const int k = panel * P + q + lane;
+            if (k >= p.k) break;
+            for (int tap = 0; tap < 9; ++tap) dw[((long)k * p.c + c) * 9 + tap] = taps[tap][lane];
+        }
+    }
+}
+
 // The batched element-wise products as a register-blocked GEMM: Rows tiles by one 32-channel panel of
 // U, accumulated over c_pad input channels; every U row is one contiguous load of the panel.
 template <typename Vec, int Rows>
@@ -262,6 +353,14 @@ struct WinogradKernels {
                        const float *residual, bool relu, float *image) {
         if (p.m == 2) output_tile<Vec, 2>(p, m, ty, tx, bias, residual, relu, image);
         else output_tile<Vec, 4>(p, m, ty, tx, bias, residual, relu, image);
+    }
+    static void gradient(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx, float *y) {
+        if (p.m == 2) gradient_tile<Vec, 2>(p, image, ty, tx, y);
+        else gradient_tile<Vec, 4>(p, image, ty, tx, y);
+    }
+    static void weights(const cnn4j::WinogradPlan &p, const float *g, int panel, int c, float *dw) {
+        if (p.m == 2) weight_gradient<Vec, 2>(p, g, panel, c, dw);
+        else weight_gradient<Vec, 4>(p, g, panel, c, dw);
     }
 };
 

@@ -1,5 +1,6 @@
-// Winograd kernels for AVX2: 8 channels per vector; products in 2 x 32 register blocks (8 ymm
-// accumulators: 4 x 32 needs 16 plus the panel's 4, more than AVX2's 16 registers; measured 10% slower).
+// Winograd kernels for AVX2: 8 channels per vector; products (forward and weight gradient) in 2 x 32
+// register blocks (8 ymm accumulators: 4 x 32 needs 16 plus the panel's 4, more than AVX2's 16
+// registers; measured 10% slower).
 #include "vec_avx2.hpp"
 #include "winograd_kernels.hpp"
 
@@ -34,6 +35,15 @@ void winograd_products_avx2(const WinogradPlan &p, const float *v, const float *
 void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                const float *residual, bool relu, float *image) {
     Kernels::output(p, m, ty, tx, bias, residual, relu, image);
+}
+void winograd_gradient_tile_avx2(const WinogradPlan &p, const float *image, int ty, int tx, float *y) {
+    Kernels::gradient(p, image, ty, tx, y);
+}
+void winograd_weight_products_avx2(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
+    weight_products<Avx2Vec, 2>(p, v, y, g, t, panel, rows);
+}
+void winograd_weight_gradient_avx2(const WinogradPlan &p, const float *g, int panel, int c, float *dw) {
+    Kernels::weights(p, g, panel, c, dw);
 }
 unsigned long long winograd_fingerprint_avx2(const float *data, long count) { return fingerprint<Avx2Isa>(data, count); }
 }  // namespace cnn4j

@@ -1,5 +1,5 @@
-// Winograd kernels for AVX-512: 16 channels per vector; products in 8 x 32 register blocks
-// (16 zmm accumulators, like gemm_avx512.cpp).
+// Winograd kernels for AVX-512: 16 channels per vector; products (and the weight gradient's, 8 input
+// channels by 32 output channels) in 8 x 32 register blocks (16 zmm accumulators, like gemm_avx512.cpp).
 #include "vec_avx512.hpp"
 #include "winograd_kernels.hpp"
 
@@ -34,6 +34,15 @@ void winograd_products_avx512(const WinogradPlan &p, const float *v, const float
 void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                  const float *residual, bool relu, float *image) {
     Kernels::output(p, m, ty, tx, bias, residual, relu, image);
+}
+void winograd_gradient_tile_avx512(const WinogradPlan &p, const float *image, int ty, int tx, float *y) {
+    Kernels::gradient(p, image, ty, tx, y);
+}
+void winograd_weight_products_avx512(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
+    weight_products<Avx512Vec, 8>(p, v, y, g, t, panel, rows);
+}
+void winograd_weight_gradient_avx512(const WinogradPlan &p, const float *g, int panel, int c, float *dw) {
+    Kernels::weights(p, g, panel, c, dw);
 }
 unsigned long long winograd_fingerprint_avx512(const float *data, long count) { return fingerprint<Avx512Isa>(data, count); }
 }  // namespace cnn4j

@@ -33,5 +33,14 @@ void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, 
                                  const float *residual, bool relu, float *image) {
     Kernels::output(p, m, ty, tx, bias, residual, relu, image);
 }
+void winograd_gradient_tile_scalar(const WinogradPlan &p, const float *image, int ty, int tx, float *y) {
+    Kernels::gradient(p, image, ty, tx, y);
+}
+void winograd_weight_products_scalar(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
+    weight_products<ScalarVec, 2>(p, v, y, g, t, panel, rows);
+}
+void winograd_weight_gradient_scalar(const WinogradPlan &p, const float *g, int panel, int c, float *dw) {
+    Kernels::weights(p, g, panel, c, dw);
+}
 unsigned long long winograd_fingerprint_scalar(const float *data, long count) { return fingerprint<ScalarIsa>(data, count); }
 }  // namespace cnn4j

@@ -185,6 +185,10 @@ int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *sr
                                   int fuse_relu);
 int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst, const float *weights,
                                         int64_t frozen_weights_id, float *diff_src);
+/* The weight gradient (OIHW) and, when diff_bias is not null, the bias gradient of the same
+   convolutions, by the forward's adjoint in the filter: G^T [sum over tiles of (A dy A^T) . (B^T d B)] G. */
+int cnn4j_conv2d_winograd_backward_weights(int tile, const int32_t *conv, const float *src, const float *diff_dst,
+                                           float *diff_weights, float *diff_bias);
 /* How many Winograd filter transforms were computed (cache misses) since the library loaded. */
 int64_t cnn4j_winograd_filter_transforms(void);
 

@@ -23,9 +23,9 @@ public enum ConvAlgorithm {
     AUTOTUNE,
     /**
      * Winograd F(2x2,3x3) (AVX-512/AVX2/scalar): 16 multiplies for 4 outputs where direct convolution
-     * needs 36. Only 3x3 kernels with stride 1, dilation 1 and one group; forward and backward-data by
-     * Winograd, backward-weights by im2col+GEMM (see the README's Winograd section for why). About as
-     * accurate as float32 direct convolution (0.2-0.25 sqrt(C*9) 2^-24 relative to the output's scale).
+     * needs 36. Only 3x3 kernels with stride 1, dilation 1 and one group; forward, backward-data and
+     * backward-weights (the forward's adjoint in the filter). About as accurate as float32 direct
+     * convolution (0.2-0.25 sqrt(C*9) 2^-24 relative to the output's scale).
      */
     WINOGRAD_2X2_3X3,
     /**

@@ -87,8 +87,8 @@ public final class NativeConvolution {
     }
 
     /**
-     * AUTO's choice, from {@code cnn4j bench}: Winograd for forward and backward-data of 3x3 stride-1
-     * layers with at least 16 input and output channels and at least 16 output tiles of 2x2 in the batch,
+     * AUTO's choice, from {@code cnn4j bench}: Winograd for 3x3 stride-1 layers with at least 16 input
+     * and output channels (32 for backward-weights) and at least 16 output tiles of 2x2 in the batch,
      * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
      * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
      * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x), and where there are fewer than 16 tiles of 4x4:
@@ -97,6 +97,10 @@ public final class NativeConvolution {
      * with one input channel loses (0.3-0.7x).
      * Training too: the filter is transformed again after every step, and still fmnist-cnn's 32- and
      * 64-channel layers run 1.8-3.4x oneDNN forward and backward-data at batch 128, its step 131 -> 95 ms.
+     * Backward-weights by the same rule from 32 channels up (`bench --suite fmnist --mb 128 --direction
+     * backward_weights`: F(4x4) 1.7-2.0x oneDNN at 32-64 channels, 0.95x at 16, 0.14-0.30x at one input
+     * channel; ResNet-50's 3x3 layers at batch 8: F(4x4) 1.95-2.63x at 56x56-14x14, and at 7x7x512, where G
+     * is 1.2 MiB per tile, F(2x2) 1.42x and F(4x4) 0.98x).
      */
     static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
         boolean backwardData = direction.equals("backward_data");
@@ -104,8 +108,9 @@ public final class NativeConvolution {
         int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
         long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
         long smallTiles = (long) spec.n() * ((h + 1) / 2) * ((w + 1) / 2);
-        boolean winograd = ConvAlgorithm.winogradAllowed() && !direction.equals("backward_weights")
-                && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec) && spec.c() >= 16 && spec.k() >= 16 && smallTiles >= 16;
+        int fewestChannels = direction.equals("backward_weights") ? 32 : 16;
+        boolean winograd = ConvAlgorithm.winogradAllowed() && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec)
+                && spec.c() >= fewestChannels && spec.k() >= fewestChannels && smallTiles >= 16;
         if (!winograd) {
             return ConvAlgorithm.ONEDNN;
         }
@@ -185,11 +190,13 @@ public final class NativeConvolution {
         int[] geometry = NativeBackend.geometry(spec);
         switch (algo) {
             case REFERENCE -> reference.conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
-            // Winograd's weight gradient falls back to im2col+GEMM: see ConvAlgorithm.WINOGRAD_2X2_3X3.
             case IM2COL_GEMM, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
                 try (Tensor x = channelsLast(input); Tensor dy = channelsLast(gradOutput)) {
-                    NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_backward_weights(geometry, x.buffer(), dy.buffer(),
-                            gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
+                    NativeStatus.check(algo == ConvAlgorithm.IM2COL_GEMM
+                            ? NativeKernels.cnn4j_conv2d_im2col_backward_weights(geometry, x.buffer(), dy.buffer(), gradWeight.buffer(),
+                                    buffer(gradBias))
+                            : NativeKernels.cnn4j_conv2d_winograd_backward_weights(tile(algo), geometry, x.buffer(), dy.buffer(),
+                                    gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
                 }
             }
             default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_weights(geometry, nhwc(input), input.buffer(),

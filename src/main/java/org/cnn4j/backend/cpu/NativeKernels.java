@@ -142,6 +142,9 @@ public final class NativeKernels {
     public static native int cnn4j_conv2d_winograd_backward_data(int tile, int[] conv, FloatBuffer diffDst,
                                                                  FloatBuffer weights, long frozenWeightsId, FloatBuffer diffSrc);
 
+    public static native int cnn4j_conv2d_winograd_backward_weights(int tile, int[] conv, FloatBuffer src, FloatBuffer diffDst,
+                                                                    FloatBuffer diffWeights, FloatBuffer diffBias);
+
     public static native long cnn4j_winograd_filter_transforms();
 
     public static native long cnn4j_onednn_activation_copies();

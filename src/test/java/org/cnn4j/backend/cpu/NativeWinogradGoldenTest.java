@@ -23,12 +23,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Winograd F(2x2,3x3) and F(4x4,3x3) against the reference backend (double accumulation) on a seeded
  * grid of 3x3 stride-1 shapes with odd sizes, C and K not multiples of 16, batches of 1 to 3 and every
  * padding from 0 to 2 per side (plus 3, where backward-data's flipped convolution has negative
- * padding), forward with and without bias, backward-data and backward-weights, on every ISA path.
+ * padding), forward with and without bias, backward-data and backward-weights (with and without the
+ * bias gradient), on every ISA path.
  *
  * <p>Tolerance: the error is measured as max |y - ref| / max |ref|. Rounding errors of a sum of R
  * random terms (R = C*9 forward, K*9 backward-data) add up like a random walk, so the error grows as
- * sqrt(R) * 2^-24; the transforms add their own rounding, amplified by their constants (up to 8 in
- * F(4x4)'s A^T, 5 in its B^T). {@link #errorTable} (copied into conv_winograd.cpp and the README)
+ * sqrt(R) * 2^-24 (R = N*H*W, the batch's output positions, for backward-weights); the transforms add
+ * their own rounding, amplified by their constants (up to 8 in F(4x4)'s A^T, 5 in its B^T).
+ * {@link #weightGradientErrorTable} measured backward-weights within the same bounds: at R = 784..50176,
+ * 0.03-0.15 sqrt(R) 2^-24 for F(2x2), 0.29-1.93 for F(4x4), 0.03-0.21 for im2col+GEMM. {@link #errorTable} (copied into conv_winograd.cpp and the README)
  * measured, over C = 16..512, at most 0.25 sqrt(R) 2^-24 for F(2x2), 4.5 sqrt(R) 2^-24 for F(4x4) and
  * 0.52 sqrt(R) 2^-24 for float32 direct convolution (im2col+GEMM). The documented bounds are about
  * twice the worst measured, {@value #F2_BOUND} and {@value #F4_BOUND} (checked by the table's test),
@@ -147,7 +150,11 @@ class NativeWinogradGoldenTest {
     void autoUsesWinogradOnlyWhenAllowed() {
         Conv2dSpec layer = Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1);
         assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("backward_weights", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.automatic("backward_weights", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("backward_weights", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels")
+                .isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.automatic("backward_weights", Conv2dSpec.of(8, 512, 7, 7, 512, 3, 1, 1))).as("1.2 MiB of G per tile")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
         assertThat(NativeConvolution.automatic("backward_data", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 2, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 7, 7, 512, 3, 1, 1))).as("4 tiles of 4x4, 16 of 2x2")
@@ -198,6 +205,35 @@ class NativeWinogradGoldenTest {
         System.out.print("Winograd error table (max |y - ref| / max |ref|):\n" + table);
     }
 
+    /**
+     * The weight gradient's error (max |dw - ref| / max |ref|) as the reduction over the batch's output
+     * positions (R = N*H*W) grows, in units of sqrt(R) * 2^-24.
+     */
+    @Test
+    void weightGradientErrorTable() {
+        StringBuilder table = new StringBuilder(String.format("%6s %12s %12s %12s%n", "R", "F(2x2,3x3)", "F(4x4,3x3)", "im2col_gemm"));
+        for (int n = 1; n <= 64; n *= 4) {
+            Conv2dSpec s = Conv2dSpec.of(n, 32, 28, 28, 32, 3, 1, 1);
+            int terms = n * 28 * 28;
+            try (Tensor x = NativeIm2colTest.random(s.inputDims(), n).toLayout(Layout.NHWC);
+                 Tensor dy = NativeIm2colTest.random(s.outputDims(), n + 1).toLayout(Layout.NHWC);
+                 Tensor dw = Tensor.zeros(s.weightDims());
+                 Tensor dwRef = Tensor.zeros(s.weightDims())) {
+                ReferenceBackend.INSTANCE.conv2dBackwardWeights(s, x, dy, dwRef, null);
+                table.append(String.format("%6d", terms));
+                for (ConvAlgorithm a : List.of(ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.IM2COL_GEMM)) {
+                    ConvAlgorithm.use(a);
+                    NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, null);
+                    double error = relativeError(dw.toArray(), dwRef.toArray());
+                    table.append(String.format(Locale.ROOT, " %12.2e (%.2f)", error, error / (Math.sqrt(terms) * 0x1p-24)));
+                    assertThat(error).as("%s at R=%d", a, terms).isLessThanOrEqualTo(bound(a, terms));
+                }
+                table.append('\n');
+            }
+        }
+        System.out.print("Winograd weight-gradient error table (max |dw - ref| / max |ref|, in sqrt(R) 2^-24):\n" + table);
+    }
+
     private static void check(Conv2dSpec s, ConvAlgorithm algorithm, Layout layout, long seed, Isa isa) {
         boolean bias = (seed & 1) == 0;
         try (Tensor x = NativeIm2colTest.random(s.inputDims(), seed).toLayout(layout);
@@ -209,21 +245,25 @@ class NativeWinogradGoldenTest {
              Tensor dx = Tensor.zeros(Shape.of(s.inputDims()), layout);
              Tensor dxRef = Tensor.zeros(s.inputDims());
              Tensor dw = Tensor.zeros(s.weightDims());
-             Tensor dwRef = Tensor.zeros(s.weightDims())) {
+             Tensor dwRef = Tensor.zeros(s.weightDims());
+             Tensor db = Tensor.zeros(s.k());
+             Tensor dbRef = Tensor.zeros(s.k())) {
             String what = algorithm + " " + isa + " " + layout + " " + s;
             ConvAlgorithm.use(algorithm);
             NativeBackend.instance().conv2dForward(s, x, w, bias ? b : null, y);
             NativeBackend.instance().conv2dBackwardData(s, dy, w, dx);
-            NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, null);
+            NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, bias ? db : null);
             ReferenceBackend ref = ReferenceBackend.INSTANCE;
             ref.conv2dForward(s, x, w, bias ? b : null, yRef);
             ref.conv2dBackwardData(s, dy, w, dxRef);
-            ref.conv2dBackwardWeights(s, x, dy, dwRef, null);
+            ref.conv2dBackwardWeights(s, x, dy, dwRef, bias ? dbRef : null);
             assertClose(what + " forward", y.toArray(), yRef.toArray(), tolerance(algorithm, s.c() * 9 + 1));
             assertClose(what + " backward data", dx.toArray(), dxRef.toArray(), tolerance(algorithm, s.k() * 9));
-            // backward-weights runs im2col+GEMM: the direct-convolution tolerance of NativeConvolutionGoldenTest
-            NativeConvolutionGoldenTest.assertClose(what + " backward weights", dw.toArray(), dwRef.toArray(),
-                    s.n() * s.outH() * s.outW());
+            int positions = s.n() * s.outH() * s.outW(); // the weight gradient's reduction, over the batch's output positions
+            assertClose(what + " backward weights", dw.toArray(), dwRef.toArray(), tolerance(algorithm, positions));
+            if (bias) { // a plain sum of dy in double
+                NativeConvolutionGoldenTest.assertClose(what + " bias gradient", db.toArray(), dbRef.toArray(), 4);
+            }
         }
     }
 
