@@ -87,19 +87,20 @@ public final class NativeConvolution {
     }
 
     /**
-     * AUTO's choice, from {@code cnn4j bench}: Winograd for 3x3 stride-1 layers with at least 16 input
-     * and output channels (32 for backward-weights) and at least 16 output tiles of 2x2 in the batch,
+     * AUTO's choice, from {@code cnn4j bench}: Winograd for 3x3 stride-1 layers with at least 32 input
+     * and output channels and at least 16 output tiles of 2x2 in the batch,
      * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
      * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
      * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x), and where there are fewer than 16 tiles of 4x4:
      * ResNet's 7x7 layers at batch 1, where F(4x4) loses (0.86-0.92x) and F(2x2) runs 1.10-1.35x oneDNN
      * forward and 1.12-1.23x backward-data at 512 channels (1.03-1.66x at 32-256). Winograd on a layer
-     * with one input channel loses (0.3-0.7x).
+     * with one input channel loses (0.3-0.7x), and since oneDNN reads channels-last activations in place
+     * so does one with 16 (fmnist-resnet's first stage at batch 128: F(4x4) 0.97x forward, 0.82x
+     * backward-data, 0.65x backward-weights; its training step 82.7 / 92.3 -> 81.6 / 88.6 ms on oneDNN).
      * Training too: the filter is transformed again after every step, and still fmnist-cnn's 32- and
      * 64-channel layers run 1.8-3.4x oneDNN forward and backward-data at batch 128, its step 131 -> 95 ms.
-     * Backward-weights by the same rule from 32 channels up (`bench --suite fmnist --mb 128 --direction
-     * backward_weights`: F(4x4) 1.7-2.0x oneDNN at 32-64 channels, 0.95x at 16, 0.14-0.30x at one input
-     * channel; ResNet-50's 3x3 layers at batch 8: F(4x4) 1.95-2.63x at 56x56-14x14, and at 7x7x512, where G
+     * Backward-weights by the same rule (`bench --suite fmnist --mb 128 --direction backward_weights`:
+     * F(4x4) 1.7-2.0x oneDNN at 32-64 channels; ResNet-50's 3x3 layers at batch 8: F(4x4) 1.95-2.63x at 56x56-14x14, and at 7x7x512, where G
      * is 1.2 MiB per tile, F(2x2) 1.42x and F(4x4) 0.98x).
      */
     static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
@@ -108,9 +109,8 @@ public final class NativeConvolution {
         int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
         long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
         long smallTiles = (long) spec.n() * ((h + 1) / 2) * ((w + 1) / 2);
-        int fewestChannels = direction.equals("backward_weights") ? 32 : 16;
         boolean winograd = ConvAlgorithm.winogradAllowed() && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec)
-                && spec.c() >= fewestChannels && spec.k() >= fewestChannels && smallTiles >= 16;
+                && spec.c() >= 32 && spec.k() >= 32 && smallTiles >= 16;
         if (!winograd) {
             return ConvAlgorithm.ONEDNN;
         }

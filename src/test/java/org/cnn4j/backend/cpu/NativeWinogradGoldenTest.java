@@ -162,7 +162,8 @@ class NativeWinogradGoldenTest {
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 6, 6, 64, 3, 1, 1))).as("9 tiles of 2x2").isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 256, 14, 14, 256, 3, 1, 1))).as("590 KB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 14, 14, 512, 3, 1, 1))).as("2.4 MB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels").isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 32, 28, 28, 32, 3, 1, 1))).as("32 channels").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 1, 28, 28, 32, 3, 1, 1))).as("one input channel").isEqualTo(ConvAlgorithm.ONEDNN);
         ConvAlgorithm.allowWinograd(false);
         assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
