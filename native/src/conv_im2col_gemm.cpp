@@ -165,24 +165,27 @@ extern "C" int cnn4j_conv2d_im2col_backward_weights(const int32_t *conv, const f
         const Dims d = dims_of(g);
         const int threads = omp_get_max_threads();
         const size_t wsize = (size_t)g.k * d.row_len;
-        // Each thread sums its tiles' contributions into its own copy; the copies are added at the end.
+        // Copy i sums the contributions of the i-th run of tiles, in order, and the copies are added at the
+        // end: a fixed split, so the weight gradient repeats bit for bit whatever thread runs which copy.
         std::vector<float> partial(threads * wsize, 0.f);
         std::vector<float> buffers(d.pointwise ? 0 : (size_t)threads * d.tile * d.row_len);
         const long tiles = (long)g.n * g.groups * d.tiles_per_image;
-#pragma omp parallel for schedule(dynamic)
-        for (long t = 0; t < tiles; ++t) {
-            const Tile tl = tile_at(g, d, t);
-            const float *image = src + tl.n * d.hw * g.c;
-            const float *dy = diff_dst + (tl.n * d.ohw + tl.p0) * g.k + tl.group * d.kg;
-            float *dw = partial.data() + omp_get_thread_num() * wsize + (size_t)tl.group * d.kg * d.row_len;
-            if (d.pointwise) {
-                cnn4j::sgemm_serial(true, false, d.kg, d.cg, tl.p1 - tl.p0, 1.f, dy, g.k,
-                                    image + tl.p0 * g.c + tl.group * d.cg, g.c, 1.f, dw, d.cg);
-            } else {
-                float *rows = buffers.data() + (size_t)omp_get_thread_num() * d.tile * d.row_len;
-                im2col_nhwc(plan_of(g, tl.group, tl.p0, tl.p1), image, rows);
-                cnn4j::sgemm_serial(true, false, d.kg, d.row_len, tl.p1 - tl.p0, 1.f, dy, g.k, rows, d.row_len, 1.f, dw,
-                                    d.row_len);
+#pragma omp parallel for schedule(static)
+        for (int copy = 0; copy < threads; ++copy) {
+            for (long t = tiles * copy / threads; t < tiles * (copy + 1) / threads; ++t) {
+                const Tile tl = tile_at(g, d, t);
+                const float *image = src + tl.n * d.hw * g.c;
+                const float *dy = diff_dst + (tl.n * d.ohw + tl.p0) * g.k + tl.group * d.kg;
+                float *dw = partial.data() + copy * wsize + (size_t)tl.group * d.kg * d.row_len;
+                if (d.pointwise) {
+                    cnn4j::sgemm_serial(true, false, d.kg, d.cg, tl.p1 - tl.p0, 1.f, dy, g.k,
+                                        image + tl.p0 * g.c + tl.group * d.cg, g.c, 1.f, dw, d.cg);
+                } else {
+                    float *rows = buffers.data() + (size_t)copy * d.tile * d.row_len;
+                    im2col_nhwc(plan_of(g, tl.group, tl.p0, tl.p1), image, rows);
+                    cnn4j::sgemm_serial(true, false, d.kg, d.row_len, tl.p1 - tl.p0, 1.f, dy, g.k, rows, d.row_len, 1.f,
+                                        dw, d.row_len);
+                }
             }
         }
         for (int th = 1; th < threads; ++th)

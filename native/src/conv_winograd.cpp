@@ -196,10 +196,10 @@ class WeightGradientRun {
         : p_(p), n_(n), src_(src), dy_(dy), dw_(dw), db_(db), per_image_((long)p.tiles_h * p.tiles_w),
           tiles_(n * per_image_), t_count_((p.m + 2) * (p.m + 2)) {}
 
-    // Two schedules, as forward: with plenty of tiles and a G small enough for each core's L2, every
-    // thread sums whole chunks into its own copy of G (no barrier per chunk; the copies are added up
-    // at the end); else all threads share each chunk, a thread owning the same (t, panel) slices of G
-    // for the whole call.
+    // Two schedules, as forward: with plenty of tiles and a G small enough for each core's L2, one copy
+    // of G per thread, each summing a share of the chunks alone (no barrier per chunk; the copies are
+    // added up at the end); else all threads share each chunk, a thread owning the same (t, panel)
+    // slices of G for the whole call.
     void operator()() {
         const int threads = omp_get_max_threads(), panels = p_.k_pad / cnn4j::winograd_panel, tasks = t_count_ * panels;
         const long g_size = (long)t_count_ * p_.k_pad * p_.c_pad;
@@ -220,20 +220,23 @@ class WeightGradientRun {
         float *const v = v_buffer.data(), *const y = y_buffer.data(), *const g = g_buffer.data();
         const long slice = (long)p_.c_pad * cnn4j::winograd_panel;  // one task's part of G
         if (private_chunks) {
+            // Copy i of G sums the i-th run of chunks, in order: which chunks a copy sums must not depend on
+            // the team OpenMP gives us, or the weight gradient's last bits would vary from call to call.
 #pragma omp parallel num_threads(threads)
             {
-                const int me = omp_get_thread_num();
-                float *vc = v + me * v_size, *yc = y + me * y_size, *gc = g + me * g_size;
-                std::fill_n(gc, g_size, 0.f);
-#pragma omp for schedule(dynamic)
-                for (long chunk = 0; chunk < chunks; ++chunk) {
-                    const long first = tiles_ * chunk / chunks, count = tiles_ * (chunk + 1) / chunks - first;
-                    for (long i = 0; i < count; ++i) transform_tile(first + i, vc + i * p_.v_row, yc + i * p_.m_row);
-                    for (int task = 0; task < tasks; ++task) products_(p_, vc, yc, gc, task / panels, task % panels, count);
+#pragma omp for schedule(static)
+                for (int copy = 0; copy < copies; ++copy) {
+                    float *vc = v + copy * v_size, *yc = y + copy * y_size, *gc = g + copy * g_size;
+                    std::fill_n(gc, g_size, 0.f);
+                    for (long chunk = chunks * copy / copies; chunk < chunks * (copy + 1) / copies; ++chunk) {
+                        const long first = tiles_ * chunk / chunks, count = tiles_ * (chunk + 1) / chunks - first;
+                        for (long i = 0; i < count; ++i) transform_tile(first + i, vc + i * p_.v_row, yc + i * p_.m_row);
+                        for (int task = 0; task < tasks; ++task) products_(p_, vc, yc, gc, task / panels, task % panels, count);
+                    }
                 }
 #pragma omp for schedule(static)
                 for (long i = 0; i < g_size; ++i)
-                    for (int other = 1; other < threads; ++other) g[i] += g[other * g_size + i];
+                    for (int other = 1; other < copies; ++other) g[i] += g[other * g_size + i];
             }
         } else {
 #pragma omp parallel

@@ -170,6 +170,28 @@ class NativeWinogradGoldenTest {
         assertThat(NativeConvolution.eligible(layer)).noneMatch(ConvAlgorithm::isWinograd);
     }
 
+    /**
+     * Winograd and im2col+GEMM sum the weight gradient in per-thread copies: which part of the batch each
+     * copy sums must not vary between calls, or training would not repeat bit for bit (oneDNN's does too).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ConvAlgorithm.class, names = {"WINOGRAD_2X2_3X3", "WINOGRAD_4X4_3X3", "IM2COL_GEMM", "ONEDNN"})
+    void theWeightGradientRepeatsBitForBit(ConvAlgorithm algorithm) {
+        Conv2dSpec s = Conv2dSpec.of(16, 32, 28, 28, 32, 3, 1, 1); // 784 tiles of F(4x4): per-thread accumulators
+        ConvAlgorithm.use(algorithm);
+        try (Tensor x = NativeIm2colTest.random(s.inputDims(), 5).toLayout(Layout.NHWC);
+             Tensor dy = NativeIm2colTest.random(s.outputDims(), 6).toLayout(Layout.NHWC);
+             Tensor dw = Tensor.zeros(s.weightDims()); Tensor db = Tensor.zeros(s.k())) {
+            NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, db);
+            float[] first = dw.toArray(), firstBias = db.toArray();
+            for (int run = 0; run < 8; run++) {
+                NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, db);
+                assertThat(dw.toArray()).as("run %d", run).containsExactly(first);
+                assertThat(db.toArray()).as("run %d", run).containsExactly(firstBias);
+            }
+        }
+    }
+
     @Test
     void theNoWinogradOptionKeepsAutoOffWinograd() {
         assertThat(org.cnn4j.cli.Main.run("--no-winograd", "info")).isZero();
@@ -184,7 +206,7 @@ class NativeWinogradGoldenTest {
      */
     @Test
     void errorTable() {
-        StringBuilder table = new StringBuilder(String.format("%6s %12s %12s %12s%n", "C", "F(2x2,3x3)", "F(4x4,3x3)", "im2col_gemm"));
+        StringBuilder table = new StringBuilder(String.format("%6s %16s %16s %16s%n", "C", "F(2x2,3x3)", "F(4x4,3x3)", "im2col_gemm"));
         for (int c = 16; c <= 512; c *= 2) {
             Conv2dSpec s = Conv2dSpec.of(1, c, 12, 12, 16, 3, 1, 1);
             try (Tensor x = NativeIm2colTest.random(s.inputDims(), c).toLayout(Layout.NHWC);
@@ -192,15 +214,7 @@ class NativeWinogradGoldenTest {
                  Tensor y = Tensor.zeros(Shape.of(s.outputDims()), Layout.NHWC);
                  Tensor yRef = Tensor.zeros(s.outputDims())) {
                 ReferenceBackend.INSTANCE.conv2dForward(s, x, w, null, yRef);
-                table.append(String.format("%6d", c));
-                for (ConvAlgorithm a : List.of(ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.IM2COL_GEMM)) {
-                    ConvAlgorithm.use(a);
-                    NativeBackend.instance().conv2dForward(s, x, w, null, y);
-                    double error = relativeError(y.toArray(), yRef.toArray());
-                    table.append(String.format(Locale.ROOT, " %12.2e", error));
-                    assertThat(error).as("%s at C=%d", a, c).isLessThanOrEqualTo(bound(a, c * 9));
-                }
-                table.append('\n');
+                tableRow(table, c, c * 9, yRef, y, () -> NativeBackend.instance().conv2dForward(s, x, w, null, y));
             }
         }
         System.out.print("Winograd error table (max |y - ref| / max |ref|):\n" + table);
@@ -212,7 +226,7 @@ class NativeWinogradGoldenTest {
      */
     @Test
     void weightGradientErrorTable() {
-        StringBuilder table = new StringBuilder(String.format("%6s %12s %12s %12s%n", "R", "F(2x2,3x3)", "F(4x4,3x3)", "im2col_gemm"));
+        StringBuilder table = new StringBuilder(String.format("%6s %16s %16s %16s%n", "R", "F(2x2,3x3)", "F(4x4,3x3)", "im2col_gemm"));
         for (int n = 1; n <= 64; n *= 4) {
             Conv2dSpec s = Conv2dSpec.of(n, 32, 28, 28, 32, 3, 1, 1);
             int terms = n * 28 * 28;
@@ -221,18 +235,27 @@ class NativeWinogradGoldenTest {
                  Tensor dw = Tensor.zeros(s.weightDims());
                  Tensor dwRef = Tensor.zeros(s.weightDims())) {
                 ReferenceBackend.INSTANCE.conv2dBackwardWeights(s, x, dy, dwRef, null);
-                table.append(String.format("%6d", terms));
-                for (ConvAlgorithm a : List.of(ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.IM2COL_GEMM)) {
-                    ConvAlgorithm.use(a);
-                    NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, null);
-                    double error = relativeError(dw.toArray(), dwRef.toArray());
-                    table.append(String.format(Locale.ROOT, " %12.2e (%.2f)", error, error / (Math.sqrt(terms) * 0x1p-24)));
-                    assertThat(error).as("%s at R=%d", a, terms).isLessThanOrEqualTo(bound(a, terms));
-                }
-                table.append('\n');
+                tableRow(table, terms, terms, dwRef, dw, () -> NativeBackend.instance().conv2dBackwardWeights(s, x, dy, dw, null));
             }
         }
-        System.out.print("Winograd weight-gradient error table (max |dw - ref| / max |ref|, in sqrt(R) 2^-24):\n" + table);
+        System.out.print("Winograd weight-gradient error table (max |dw - ref| / max |ref|):\n" + table);
+    }
+
+    /**
+     * One row of an error table: {@code run} computes {@code actual} with each algorithm in turn, whose
+     * error against {@code expected} must be within the documented bound for a reduction of {@code terms}.
+     * Each error is followed by its size in units of sqrt(terms) 2^-24.
+     */
+    private static void tableRow(StringBuilder table, int label, int terms, Tensor expected, Tensor actual, Runnable run) {
+        table.append(String.format("%6d", label));
+        for (ConvAlgorithm a : List.of(ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.IM2COL_GEMM)) {
+            ConvAlgorithm.use(a);
+            run.run();
+            double error = relativeError(actual.toArray(), expected.toArray());
+            table.append(String.format(Locale.ROOT, " %9.2e (%4.2f)", error, error / (Math.sqrt(terms) * 0x1p-24)));
+            assertThat(error).as("%s at %d", a, label).isLessThanOrEqualTo(bound(a, terms));
+        }
+        table.append('\n');
     }
 
     private static void check(Conv2dSpec s, ConvAlgorithm algorithm, Layout layout, long seed, Isa isa) {

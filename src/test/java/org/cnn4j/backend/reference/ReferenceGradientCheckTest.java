@@ -117,11 +117,11 @@ class ReferenceGradientCheckTest {
             double[] x = random(n * c * hw), gamma = random(c), beta = random(c), gy = random(n * c * hw);
             double[][] st = ReferenceBatchNorm.statistics(x, n, c, hw);
             double[][] g = ReferenceBatchNorm.backward(x, n, c, hw, gamma, st[0], st[1], gy, eps, true);
-            Function<double[], double[]> train = v -> {
+            Function<Boolean, Function<double[], double[]>> train = relu -> v -> {
                 double[][] s = ReferenceBatchNorm.statistics(v, n, c, hw);
-                return ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, s[0], s[1], eps, false);
+                return ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, s[0], s[1], eps, relu);
             };
-            check("bn train input " + java.util.Arrays.toString(d), x, train, gy, g[0]);
+            check("bn train input " + java.util.Arrays.toString(d), x, train.apply(false), gy, g[0]);
             check("bn gamma", gamma, v -> ReferenceBatchNorm.normalize(x, n, c, hw, v, beta, st[0], st[1], eps, false), gy, g[1]);
             check("bn beta", beta, v -> ReferenceBatchNorm.normalize(x, n, c, hw, gamma, v, st[0], st[1], eps, false), gy, g[2]);
             double[] mean = random(c), var = random(c);
@@ -135,11 +135,7 @@ class ReferenceGradientCheckTest {
             double[] masked = gy.clone();
             ReferenceBatchNorm.maskByRelu(masked, x, n, c, hw, gamma, beta, st[0], st[1], eps);
             double[][] gr = ReferenceBatchNorm.backward(x, n, c, hw, gamma, st[0], st[1], masked, eps, true);
-            Function<double[], double[]> trainRelu = v -> {
-                double[][] s = ReferenceBatchNorm.statistics(v, n, c, hw);
-                return ReferenceBatchNorm.normalize(v, n, c, hw, gamma, beta, s[0], s[1], eps, true);
-            };
-            check("bn+relu train input " + java.util.Arrays.toString(d), x, trainRelu, gy, gr[0]);
+            check("bn+relu train input " + java.util.Arrays.toString(d), x, train.apply(true), gy, gr[0]);
             check("bn+relu beta", beta, v -> ReferenceBatchNorm.normalize(x, n, c, hw, gamma, v, st[0], st[1], eps, true), gy, gr[2]);
         }
     }
