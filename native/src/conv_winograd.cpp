@@ -265,22 +265,22 @@ class WeightGradientRun {
         gradient_(p_, dy_ + img * p_.out_h * p_.out_w * p_.k, ty, tx, y_row);
     }
 
-    // The sum of dy over every position of every image, per output channel, in double.
+    // The sum of dy over every position of every image, per output channel, in double: part i of the
+    // positions into partial sum i (a fixed split, as G's copies), then the parts in order.
     void bias_gradient() const {
         const long positions = (long)n_ * p_.out_h * p_.out_w;
-        const int threads = omp_get_max_threads();
-        std::vector<double> partial((size_t)threads * p_.k, 0.0);
+        const int parts = omp_get_max_threads();
+        std::vector<double> partial((size_t)parts * p_.k, 0.0);
         double *const partials = partial.data();
-#pragma omp parallel num_threads(threads)
-        {
-            double *sum = partials + (long)omp_get_thread_num() * p_.k;
-#pragma omp for schedule(static)
-            for (long i = 0; i < positions; ++i)
+#pragma omp parallel for schedule(static)
+        for (int part = 0; part < parts; ++part) {
+            double *sum = partials + (long)part * p_.k;
+            for (long i = positions * part / parts; i < positions * (part + 1) / parts; ++i)
                 for (int k = 0; k < p_.k; ++k) sum[k] += dy_[i * p_.k + k];
         }
         for (int k = 0; k < p_.k; ++k) {
             double total = 0;
-            for (int t = 0; t < threads; ++t) total += partials[(long)t * p_.k + k];
+            for (int part = 0; part < parts; ++part) total += partials[(long)part * p_.k + k];
             db_[k] = (float)total;
         }
     }
