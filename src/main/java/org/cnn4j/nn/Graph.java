@@ -43,8 +43,8 @@ public final class Graph extends Module {
     private final Map<String, Tensor> values = new HashMap<>();
     private final Map<String, Boolean> needsGrad = new HashMap<>();
     private final Map<String, Tensor> lastGrads = new HashMap<>();
-    // batch norm node -> the ReLU node, its only reader, that it computed in the last forward (training mode)
-    private final Map<String, String> fusedRelus = new HashMap<>();
+    // batch norm node -> the ReLU node, its only reader, that it computed in the last forward (training mode), and back
+    private final Map<String, String> fusedRelus = new HashMap<>(), batchNormOf = new HashMap<>();
     private String outputName;
 
     public Graph(String inputName) {
@@ -184,8 +184,6 @@ public final class Graph extends Module {
         values.put(inputName, x);
         needsGrad.put(inputName, needsInputGrad());
         findFusedRelus();
-        Map<String, String> batchNormOf = new HashMap<>();
-        fusedRelus.forEach((bn, relu) -> batchNormOf.put(relu, bn));
         for (Node n : nodes.values()) {
             String bn = batchNormOf.get(n.name);
             if (bn != null) { // computed with its batch norm
@@ -207,6 +205,7 @@ public final class Graph extends Module {
     /** Batch norm nodes in training mode whose only reader is a ReLU layer (and that are not the output). */
     private void findFusedRelus() {
         fusedRelus.clear();
+        batchNormOf.clear();
         Map<String, List<Node>> readers = new HashMap<>();
         nodes.values().forEach(n -> n.inputs.forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n)));
         for (Node n : nodes.values()) {
@@ -214,6 +213,7 @@ public final class Graph extends Module {
             if (n.module instanceof BatchNorm2d bn && bn.isTraining() && !n.name.equals(out()) && r.size() == 1
                     && r.get(0).kind == Kind.LAYER && ActivationLayer.isRelu(r.get(0).module)) {
                 fusedRelus.put(n.name, r.get(0).name);
+                batchNormOf.put(r.get(0).name, n.name);
             }
         }
     }
@@ -284,7 +284,7 @@ public final class Graph extends Module {
             }
             switch (n.kind) {
                 case LAYER -> {
-                    if (fusedRelus.containsValue(n.name)) { // its batch norm takes the gradient after the ReLU
+                    if (batchNormOf.containsKey(n.name)) { // its batch norm takes the gradient after the ReLU
                         accumulate(grads, n.inputs.get(0), g);
                         continue;
                     }

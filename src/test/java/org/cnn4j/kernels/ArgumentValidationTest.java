@@ -59,6 +59,10 @@ class ArgumentValidationTest {
             assertThatThrownBy(() -> Loss.softmaxCrossEntropy(Tensor.zeros(2, 3), Tensor.of(new float[] {0, 7}, 2), Tensor.zeros(2, 3), null))
                     .hasMessageContaining("target 1 is 7.0");
         }
+        try (Tensor in = Tensor.zeros(2, 3, 4, 4); Tensor c = Tensor.zeros(3); Tensor g = Tensor.zeros(2, 3, 4, 4)) {
+            assertThatThrownBy(() -> BatchNorm.backward(1e-5f, true, in, c, null, c, c, g, null, c, c, true))
+                    .as("the fused ReLU's mask is recomputed from beta").hasMessageContaining("batchnorm2d backward: beta is null");
+        }
     }
 
     @Test
