@@ -16,9 +16,10 @@ import org.cnn4j.zoo.Zoo;
 
 /**
  * cnn4j's side of benchmarks/trajectory_check.py: loads the weights and batch order PyTorch exported
- * to DIR (raw little-endian float32 per parameter, named like cnn4j's parameters; int32 image indices),
- * takes STEPS Adam steps on fmnist-cnn and prints each step's loss, then the test set's loss and accuracy
- * (a fraction) in eval mode.
+ * to DIR (raw little-endian float32 per parameter, named like cnn4j's parameters; int32 image indices,
+ * one permutation of the training set per epoch), takes STEPS Adam steps on fmnist-cnn (469 per epoch,
+ * the last of 96 images) and prints each step's loss, then the test set's loss and accuracy (a
+ * fraction) in eval mode.
  *
  *     java -cp "target/cnn4j.jar:$(cat target/classpath.txt)" benchmarks/TrajectoryCheck.java DIR DATA STEPS
  */
@@ -41,14 +42,15 @@ public final class TrajectoryCheck {
         ImageDataset data = FashionMnist.fromDirectory(Path.of(args[1]), true);
         Trainer trainer = new Trainer(net, new Adam(net.parameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false), null);
         net.train();
-        int size = data.imageSize();
+        int size = data.imageSize(), perEpoch = (data.size() + BATCH - 1) / BATCH;
         StringBuilder losses = new StringBuilder();
         for (int s = 0; s < steps; s++) {
-            int n = Math.min(BATCH, order.length - s * BATCH);
+            int start = s / perEpoch * data.size() + s % perEpoch * BATCH;
+            int n = Math.min(BATCH, data.size() - s % perEpoch * BATCH);
             float[] x = new float[n * size];
             float[] y = new float[n];
             for (int i = 0; i < n; i++) {
-                int image = order[s * BATCH + i];
+                int image = order[start + i];
                 // the batches come in PyTorch's exported order; normalised as DataLoader and PyTorch do
                 for (int p = 0; p < size; p++) {
                     x[i * size + p] = (data.pixels()[image * size + p] - FashionMnist.MEAN) / FashionMnist.STD;

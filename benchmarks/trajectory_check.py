@@ -9,6 +9,11 @@ it, so cnn4j is as close as it can be when it stays within that drift.
     python3 benchmarks/trajectory_check.py --steps 50 --seed 1
     python3 benchmarks/trajectory_check.py --steps 469 --seed 1
     python3 benchmarks/trajectory_check.py --steps 50 --seed 2 --no-winograd
+    python3 benchmarks/trajectory_check.py --epochs 5 --seed 1    # PyTorch on two threads only
+
+With --epochs E both train E whole epochs (E permutations, drawn as pytorch_train_fmnist.py draws them, so
+PyTorch's side is that script's run for the same seed) and only the test results and every 100th loss are
+printed.
 
 The cnn4j side is benchmarks/TrajectoryCheck.java, run from source against target/cnn4j.jar.
 """
@@ -28,8 +33,8 @@ LAYERS = {0: "conv1", 1: "bn1", 3: "conv2", 4: "bn2", 7: "conv3", 8: "bn3", 10: 
 
 
 def pytorch_losses(a, threads, out_dir):
-    """Builds the net with seed a.seed, exports its weights and batch order to out_dir, trains a.steps
-    steps; returns their losses and the test loss and accuracy in eval mode."""
+    """Builds the net with seed a.seed, exports its weights and batch order (a.epochs permutations) to
+    out_dir, trains a.steps steps; returns their losses and the test loss and accuracy in eval mode."""
     import torch
     import torch.nn as nn
     torch.set_num_threads(threads)
@@ -44,14 +49,16 @@ def pytorch_losses(a, threads, out_dir):
         for kind, t in tensors.items():
             if t is not None:
                 t.detach().numpy().astype("<f4").tofile(os.path.join(out_dir, f"{name}.{kind}.f32"))
-    order = torch.randperm(len(y))
+    order = torch.cat([torch.randperm(len(y)) for _ in range(a.epochs)])
     order.numpy().astype("<i4").tofile(os.path.join(out_dir, "order.i32"))
+    per_epoch = (len(y) + 127) // 128
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     losses = []
     for s in range(a.steps):
-        batch = order[s * 128:(s + 1) * 128]
+        start = s // per_epoch * len(y) + s % per_epoch * 128
+        batch = order[start:min(start + 128, (s // per_epoch + 1) * len(y))]
         opt.zero_grad()
         loss = loss_fn(model(x[batch]), y[batch])
         loss.backward()
@@ -68,18 +75,27 @@ def pytorch_losses(a, threads, out_dir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--epochs", type=int, default=0, help="train this many whole epochs instead of --steps")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--no-winograd", action="store_true", help="keep cnn4j's convolutions on direct algorithms")
     a = ap.parse_args()
-    a.steps = min(a.steps, 469)  # one epoch
+    if a.epochs > 0:
+        a.steps = 469 * a.epochs
+    else:
+        a.epochs = 1
+        a.steps = min(a.steps, 469)  # one epoch
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     classpath = os.path.join(root, "target", "classpath.txt")
     if not os.path.isfile(classpath):
         sys.exit("trajectory_check: no target/cnn4j.jar yet: run ./cnn4j info once to build it")
     with tempfile.TemporaryDirectory() as d:
-        one_thread, one_thread_test_loss, one_thread_acc = pytorch_losses(a, 1, d)
+        long_run = a.epochs > 1  # PyTorch on one thread too would double a run of many minutes
+        if not long_run:
+            one_thread, one_thread_test_loss, one_thread_acc = pytorch_losses(a, 1, d)
         reference, test_loss, acc = pytorch_losses(a, 2, d)  # exports the same weights and order again
+        if long_run:
+            one_thread, one_thread_test_loss, one_thread_acc = [float("nan")] * a.steps, float("nan"), float("nan")
         with open(classpath) as f:
             cp = os.path.join(root, "target", "cnn4j.jar") + os.pathsep + f.read().strip()
         flags = ["-Dcnn4j.conv.winograd=false"] if a.no_winograd else []
@@ -90,7 +106,7 @@ def main():
           f"{' (cnn4j without Winograd)' if a.no_winograd else ''}")
     print(f"{'step':>5} {'PyTorch 2 threads':>18} {'PyTorch 1 thread':>17} {'cnn4j 2 threads':>16}")
     for s in range(a.steps):
-        if s < 10 or s % 10 == 9:
+        if (s < 10 or s % 10 == 9) and (a.steps <= 469 or s % 100 == 99):
             print(f"{s + 1:5d} {reference[s]:18.6f} {one_thread[s]:17.6f} {ours[s]:16.6f}")
     for lo, hi in ((0, 5), (5, 20), (20, a.steps)):
         if lo < a.steps:
