@@ -202,20 +202,31 @@ public final class Graph extends Module {
         return values.get(out());
     }
 
-    /** Batch norm nodes in training mode whose only reader is a ReLU layer (and that are not the output). */
+    /** Batch norm nodes in training mode whose only reader is a ReLU layer. */
     private void findFusedRelus() {
         fusedRelus.clear();
         batchNormOf.clear();
-        Map<String, List<Node>> readers = new HashMap<>();
-        nodes.values().forEach(n -> n.inputs.forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n)));
         for (Node n : nodes.values()) {
-            List<Node> r = readers.getOrDefault(n.name, List.of());
-            if (n.module instanceof BatchNorm2d bn && bn.isTraining() && !n.name.equals(out()) && r.size() == 1
-                    && r.get(0).kind == Kind.LAYER && ActivationLayer.isRelu(r.get(0).module)) {
-                fusedRelus.put(n.name, r.get(0).name);
-                batchNormOf.put(r.get(0).name, n.name);
+            Node relu = n.module instanceof BatchNorm2d bn && bn.isTraining() ? onlyReader(n.name) : null;
+            if (relu != null && relu.kind == Kind.LAYER && ActivationLayer.isRelu(relu.module)) {
+                fusedRelus.put(n.name, relu.name);
+                batchNormOf.put(relu.name, n.name);
             }
         }
+    }
+
+    /** The one node reading node {@code name}'s value, or null when none or several do or it is the graph's output. */
+    Node onlyReader(String name) {
+        Node reader = null;
+        for (Node n : nodes.values()) {
+            if (n.inputs.contains(name)) {
+                if (reader != null) {
+                    return null;
+                }
+                reader = n;
+            }
+        }
+        return name.equals(out()) ? null : reader;
     }
 
     /** The output of node {@code n}; {@code upstream} says whether any of its inputs needs a gradient. */

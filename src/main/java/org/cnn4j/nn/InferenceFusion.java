@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.cnn4j.backend.Activation;
 
 /**
  * Makes an inference copy of a {@link Sequential} or {@link Graph} network: each convolution followed by
@@ -66,8 +65,8 @@ public final class InferenceFusion {
                         out.layer(n.name(), n.module(), inputs[0]);
                         break;
                     }
-                    Graph.Node bn = onlyReader(net, readers, n.name(), BatchNorm2d.class, null);
-                    Graph.Node relu = onlyReader(net, readers, bn != null ? bn.name() : n.name(), ActivationLayer.class, Activation.RELU);
+                    Graph.Node bn = onlyReader(net, n.name(), BatchNorm2d.class);
+                    Graph.Node relu = onlyReluReader(net, bn != null ? bn.name() : n.name());
                     out.layer(n.name(), conv.foldedWith(bn == null ? null : (BatchNorm2d) bn.module(), relu != null), inputs[0]);
                     for (Graph.Node gone : new Graph.Node[] {bn, relu}) {
                         if (gone != null) {
@@ -102,7 +101,7 @@ public final class InferenceFusion {
             if (add.kind() != Graph.Kind.ADD || add.inputs().size() != 2) {
                 continue;
             }
-            Graph.Node relu = onlyReader(net, readers, add.name(), ActivationLayer.class, Activation.RELU);
+            Graph.Node relu = onlyReluReader(net, add.name());
             for (int side = 0; side < 2 && relu != null; side++) {
                 Graph.Node branch = byName.get(add.inputs().get(side));
                 if (branch == null || readers.get(branch.name()) != 1 || branch.kind() != Graph.Kind.LAYER) {
@@ -119,15 +118,16 @@ public final class InferenceFusion {
         return found;
     }
 
-    /** The single node reading {@code name}, when there is one and it is a layer of {@code type} (and ReLU when asked). */
-    private static Graph.Node onlyReader(Graph net, Map<String, Integer> readers, String name, Class<?> type, Activation act) {
-        if (readers.getOrDefault(name, 0) != 1 || name.equals(net.outputName())) {
-            return null;
-        }
-        Graph.Node reader = net.nodes().stream().filter(n -> n.inputs().contains(name)).findFirst().orElseThrow();
-        boolean fits = reader.kind() == Graph.Kind.LAYER && type.isInstance(reader.module())
-                && (act == null || ((ActivationLayer) reader.module()).activation().equals(act));
-        return fits ? reader : null;
+    /** {@link Graph#onlyReader}, when it is a layer of {@code type}. */
+    private static Graph.Node onlyReader(Graph net, String name, Class<?> type) {
+        Graph.Node reader = net.onlyReader(name);
+        return reader != null && reader.kind() == Graph.Kind.LAYER && type.isInstance(reader.module()) ? reader : null;
+    }
+
+    /** {@link Graph#onlyReader}, when it is a ReLU layer. */
+    private static Graph.Node onlyReluReader(Graph net, String name) {
+        Graph.Node reader = onlyReader(net, name, ActivationLayer.class);
+        return reader != null && ActivationLayer.isRelu(reader.module()) ? reader : null;
     }
 
     public static Sequential fuse(Sequential net) {
@@ -142,8 +142,7 @@ public final class InferenceFusion {
                     bn = b;
                     next++;
                 }
-                boolean relu = next < names.size() && net.get(names.get(next)) instanceof ActivationLayer a
-                        && a.activation().equals(Activation.RELU);
+                boolean relu = next < names.size() && ActivationLayer.isRelu(net.get(names.get(next)));
                 out.add(names.get(i), conv.foldedWith(bn, relu));
                 i = relu ? next : next - 1;
             } else {
