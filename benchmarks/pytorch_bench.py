@@ -61,9 +61,14 @@ def build(name, nn):
     return {"resnet18": tvm.resnet18, "resnet50": tvm.resnet50, "vgg16": tvm.vgg16}[name](), (3, 224, 224), 1000
 
 
+WARM_UP_S = 1.0  # as cnn4j's side: at least two calls and this long before the timed ones
+
+
 def timed(fn, reps):
-    fn()
-    fn()
+    start, calls = time.perf_counter(), 0
+    while calls < 2 or time.perf_counter() - start < WARM_UP_S:
+        fn()
+        calls += 1
     times = []
     for _ in range(reps):
         t0 = time.perf_counter()

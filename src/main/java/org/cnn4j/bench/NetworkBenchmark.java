@@ -30,6 +30,12 @@ import org.cnn4j.train.Trainer;
 public final class NetworkBenchmark {
     /** Passes behind the per-layer breakdown. */
     private static final int PROFILED_PASSES = 5;
+    /**
+     * Warm-up before each timing: at least two calls and this long. Two calls were not enough for the
+     * JVM: the first round of ResNet-50 ran 42-43 ms against 34-39 ms for the later ones, its code still
+     * interpreted and the JIT compiler taking a core. PyTorch's script warms up the same way.
+     */
+    private static final long WARM_UP_NANOS = 1_000_000_000L;
 
     /** One layer's share of a pass. */
     public record LayerTime(String name, String description, String algorithm, double forwardMs, double backwardMs) {
@@ -52,7 +58,7 @@ public final class NetworkBenchmark {
         this.classes = classes;
     }
 
-    /** Median batch-1 latency (ms) over {@code reps} runs after warm-up. */
+    /** Median batch-1 latency (ms) over {@code reps} runs after a warm-up. */
     public double latencyMs(int reps) {
         model.eval();
         try (Tensor x = random(1)) {
@@ -155,8 +161,10 @@ public final class NetworkBenchmark {
     }
 
     private static double median(int reps, Runnable r) {
-        r.run();
-        r.run();
+        long start = System.nanoTime();
+        for (int calls = 0; calls < 2 || System.nanoTime() - start < WARM_UP_NANOS; calls++) {
+            r.run();
+        }
         double[] t = new double[Math.max(1, reps)];
         for (int i = 0; i < t.length; i++) {
             long t0 = System.nanoTime();
