@@ -8,16 +8,20 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.train.Trainer;
 import org.cnn4j.zoo.Zoo;
 
 /**
- * {@code cnn4j bench --network}: a zoo network timed by {@link NetworkBenchmark}, and PyTorch's figure
- * for the same network on this machine when it is installed. The two alternate for {@code rounds}
- * rounds and the ratio (cnn4j time / PyTorch time: below 1 is faster) is taken round by round, so drift
- * of the machine cancels; the medians are reported.
+ * {@code cnn4j bench --network}: a zoo network timed by {@link NetworkBenchmark} as cnn4j runs it, the
+ * same network with every convolution on oneDNN (what oneDNN's primitives alone give, the baseline of
+ * cnn4j's own kernels), and PyTorch's figure for the same network on this machine when it is installed.
+ * The three alternate for {@code rounds} rounds and each ratio (cnn4j time / the other's: below 1 is
+ * faster) is taken round by round, so drift of the machine cancels; the medians are reported.
  */
 public final class NetworkBenchRun {
     private NetworkBenchRun() {
@@ -37,9 +41,10 @@ public final class NetworkBenchRun {
                                                PyTorchRunner torch, PrintStream out, boolean training, int c, int hw, int classes)
             throws IOException {
         List<Double> ours = new ArrayList<>(), theirs = new ArrayList<>(), ratios = new ArrayList<>(), ours2 = new ArrayList<>(),
-                theirs2 = new ArrayList<>();
+                theirs2 = new ArrayList<>(), plain = new ArrayList<>(), plain2 = new ArrayList<>(), plainRatios = new ArrayList<>();
         String torchNote = torch.unavailable();
         String torchVersion = null;
+        String plainNote = Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only";
         NetworkBenchmark.Result profile;
         try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = Adam.of(built.parameters(), 1e-3f)) {
             // inference may run the BN-folded, ReLU-fused copy
@@ -53,6 +58,20 @@ public final class NetworkBenchRun {
                 ours.add(mine);
                 if (!training) {
                     ours2.add(bench.throughput(mb, Math.max(3, reps / 2)));
+                }
+                if (plainNote == null) {
+                    ConvAlgorithm chosen = ConvAlgorithm.current();
+                    ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
+                    try {
+                        double base = training ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
+                        plain.add(base);
+                        plainRatios.add(mine / base);
+                        if (!training) {
+                            plain2.add(bench.throughput(mb, Math.max(3, reps / 2)));
+                        }
+                    } finally {
+                        ConvAlgorithm.use(chosen);
+                    }
                 }
                 if (torchNote == null) {
                     JsonNode t = torch.run(network, mode, mb, reps, threads);
@@ -89,18 +108,8 @@ public final class NetworkBenchRun {
             mine.put("throughput", median(ours2));
         }
         doc.put("cnn4j", mine);
-        Map<String, Object> their = new LinkedHashMap<>();
-        if (torchNote != null || theirs.isEmpty()) {
-            their.put("unavailable", torchNote);
-        } else {
-            their.put("version", torchVersion);
-            their.put(metric, median(theirs));
-            if (!training) {
-                their.put("throughput", median(theirs2));
-            }
-            their.put("ratio_" + metric, median(ratios));
-        }
-        doc.put("pytorch", their);
+        doc.put("onednn", side(plainNote, null, metric, plain, plain2, plainRatios, training));
+        doc.put("pytorch", side(torchNote, torchVersion, metric, theirs, theirs2, ratios, training));
         doc.put("reorders_per_pass", profile.reordersPerPass());
         doc.put("peak_tensor_bytes", profile.peakBytes());
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -120,21 +129,43 @@ public final class NetworkBenchRun {
         return doc;
     }
 
+    /** One side's medians and its ratio, or why it was not measured. */
+    private static Map<String, Object> side(String note, String version, String metric, List<Double> times, List<Double> throughputs,
+                                            List<Double> ratios, boolean training) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (note != null || times.isEmpty()) {
+            m.put("unavailable", note);
+            return m;
+        }
+        if (version != null) {
+            m.put("version", version);
+        }
+        m.put(metric, median(times));
+        if (!training) {
+            m.put("throughput", median(throughputs));
+        }
+        m.put("ratio_" + metric, median(ratios));
+        return m;
+    }
+
     @SuppressWarnings("unchecked")
     private static void print(Map<String, Object> doc, boolean training, PrintStream out) {
-        Map<String, Object> mine = (Map<String, Object>) doc.get("cnn4j"), their = (Map<String, Object>) doc.get("pytorch");
+        Map<String, Object> mine = (Map<String, Object>) doc.get("cnn4j"), plain = (Map<String, Object>) doc.get("onednn"),
+                their = (Map<String, Object>) doc.get("pytorch");
         String metric = training ? "step_ms" : "latency_ms";
-        out.printf("%n%-34s %12s %12s %8s%n", "", "cnn4j", "PyTorch", "ratio");
-        String t = their.containsKey("unavailable") ? String.valueOf(their.get("unavailable")) : null;
-        out.printf("%-34s %12.2f %12s %8s%n", training ? "training step, ms (median)" : "batch-1 latency, ms (median)",
-                (Double) mine.get(metric), t == null ? String.format("%.2f", (Double) their.get(metric)) : "-",
-                t == null ? String.format("%.2fx", (Double) their.get("ratio_" + metric)) : "-");
+        out.printf("%n%-34s %10s %13s %10s %10s %11s%n", "", "cnn4j", "oneDNN convs", "PyTorch", "vs oneDNN", "vs PyTorch");
+        out.printf("%-34s %10.2f %13s %10s %10s %11s%n", training ? "training step, ms (median)" : "batch-1 latency, ms (median)",
+                (Double) mine.get(metric), figure(plain, metric, "%.2f"), figure(their, metric, "%.2f"),
+                figure(plain, "ratio_" + metric, "%.2fx"), figure(their, "ratio_" + metric, "%.2fx"));
         if (!training) {
-            out.printf("%-34s %12.1f %12s%n", "throughput at batch " + doc.get("batch") + ", images/s", (Double) mine.get("throughput"),
-                    t == null ? String.format("%.1f", (Double) their.get("throughput")) : "-");
+            out.printf("%-34s %10.1f %13s %10s%n", "throughput at batch " + doc.get("batch") + ", images/s", (Double) mine.get("throughput"),
+                    figure(plain, "throughput", "%.1f"), figure(their, "throughput", "%.1f"));
         }
-        if (t != null) {
-            out.println("PyTorch: " + t);
+        if (plain.containsKey("unavailable")) {
+            out.println("oneDNN: " + plain.get("unavailable"));
+        }
+        if (their.containsKey("unavailable")) {
+            out.println("PyTorch: " + their.get("unavailable"));
         }
         out.printf("reorders per pass: %s, peak tensor memory: %.1f MiB%n", doc.get("reorders_per_pass"),
                 ((Long) doc.get("peak_tensor_bytes")) / 1048576.0);
@@ -144,6 +175,10 @@ public final class NetworkBenchRun {
             out.printf("%-16s %-44s %-28s %9.3f %9.3f %5.1f%%%n", l.get("layer"), d.length() > 44 ? d.substring(0, 44) : d, l.get("algorithm"),
                     (Double) l.get("forward_ms"), (Double) l.get("backward_ms"), (Double) l.get("percent"));
         }
+    }
+
+    private static String figure(Map<String, Object> side, String key, String format) {
+        return side.containsKey(key) ? String.format(format, (Double) side.get(key)) : "-";
     }
 
     private static double median(List<Double> v) {

@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
                         + "on those same layers).",
                 "With --network NAME (a zoo model: fmnist-cnn, fmnist-resnet, and the ImageNet models of the zoo) it times the "
                         + "whole network instead: batch-1 latency and throughput (--mode inference) or one training step, with the "
-                        + "per-layer breakdown, reorders and peak memory, and PyTorch on the same machine when installed, "
-                        + "interleaved round by round.",
+                        + "per-layer breakdown, reorders and peak memory; beside it the same network with every convolution on oneDNN, "
+                        + "and PyTorch on the same machine when installed, interleaved round by round.",
                 "bench compare OLD.json NEW.json prints the ratios of two runs and fails on regressions."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "10", description = "Timed repetitions per round, with --network (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j and PyTorch, with --network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j, oneDNN and PyTorch, with --network (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--fuse", description = "With --network in inference: fold batch norm into convolutions and fuse ReLU.")

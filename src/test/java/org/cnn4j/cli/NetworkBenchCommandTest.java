@@ -25,6 +25,7 @@ class NetworkBenchCommandTest {
         assertThat(doc.path("layers").size()).isGreaterThan(20);
         assertThat(doc.path("layers").toString()).contains("s1b1_out").contains("onednn");
         assertThat(doc.path("reorders_per_pass").asLong()).as("channels-last from input to loss").isZero();
+        assertThat(doc.path("onednn").path("ratio_step_ms").asDouble()).as("every convolution on oneDNN, the same round").isPositive();
         assertThat(doc.path("pytorch").has("unavailable") || doc.path("pytorch").has("step_ms")).isTrue();
 
         assertThat(Main.run("bench", "compare", json.toString(), json.toString())).isZero();
