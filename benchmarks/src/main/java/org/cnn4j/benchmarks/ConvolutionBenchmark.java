@@ -22,9 +22,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Convolution forward, backward-data and backward-weights per algorithm on the layers of the bundled
- * shape suites (channels-last activations, as the native backend keeps them). Average time per call;
- * divide the layer's FLOPs (see {@code cnn4j bench}) by it for GFLOP/s.
+ * Convolution forward, backward-data and backward-weights per algorithm on 3x3 layers of the bundled
+ * shape suites (channels-last activations, as the native backend keeps them), and the fused inference
+ * op (bias, residual and ReLU in the convolution's epilogue). Average time per call; divide the layer's
+ * FLOPs (see {@code cnn4j bench}) by it for GFLOP/s. The weights are frozen, as an inference copy's are,
+ * except for backward-weights, which writes them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,12 +36,12 @@ public class ConvolutionBenchmark {
     @Param({"fmnist:fmnist_cnn:conv2", "fmnist:fmnist_cnn:conv4", "fmnist:fmnist_resnet:stage2", "resnet50:resnet_50:res3a_branch2b"})
     public String layer;
 
-    @Param({"ONEDNN", "IM2COL_GEMM"})
+    @Param({"ONEDNN", "IM2COL_GEMM", "WINOGRAD_2X2_3X3", "WINOGRAD_4X4_3X3"})
     public ConvAlgorithm algorithm;
 
     private Backend backend;
     private Conv2dSpec spec;
-    private Tensor x, w, b, y;
+    private Tensor x, w, b, y, residual, frozenW, frozenB;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -54,6 +56,9 @@ public class ConvolutionBenchmark {
         w = Tensor.zeros(spec.weightDims()).fill(0.01f);
         b = Tensor.zeros(spec.k()).fill(0.1f);
         y = Tensor.zeros(Shape.of(spec.outputDims()), Layout.NHWC).fill(0.25f);
+        residual = Tensor.zeros(Shape.of(spec.outputDims()), Layout.NHWC).fill(0.125f);
+        frozenW = w.copy().freeze();
+        frozenB = b.copy().freeze();
     }
 
     @TearDown(Level.Trial)
@@ -63,16 +68,25 @@ public class ConvolutionBenchmark {
         w.close();
         b.close();
         y.close();
+        residual.close();
+        frozenW.close();
+        frozenB.close();
     }
 
     @Benchmark
     public void forward() {
-        backend.conv2dForward(spec, x, w, b, y);
+        backend.conv2dForward(spec, x, frozenW, frozenB, y);
+    }
+
+    /** relu(conv(x) + bias + residual), the end of a fused ResNet block. */
+    @Benchmark
+    public void forwardAddRelu() {
+        backend.conv2dForwardRelu(spec, x, frozenW, frozenB, residual, y);
     }
 
     @Benchmark
     public void backwardData() {
-        backend.conv2dBackwardData(spec, y, w, x);
+        backend.conv2dBackwardData(spec, y, frozenW, x);
     }
 
     @Benchmark

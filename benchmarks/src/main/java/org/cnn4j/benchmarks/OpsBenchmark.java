@@ -8,6 +8,7 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
@@ -24,8 +25,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Every other kernel family on the activations of fmnist-cnn (channels-last, batch 128 by default):
- * pooling (with and without recorded argmax), batch norm, activations, element-wise add, linear, GEMM,
- * im2col, softmax cross-entropy and the Adam update. Average time per call.
+ * pooling (max with and without recorded argmax, global average), batch norm (training, with its ReLU
+ * fused, inference, backward), activations, element-wise add, dropout, channel concatenation, linear,
+ * GEMM (one image's convolution as im2col multiplies it; {@code -jvmArgs -Dcnn4j.gemm=own} for cnn4j's
+ * own SGEMM instead of OpenBLAS), im2col, softmax cross-entropy and the SGD and Adam updates. Average
+ * time per call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +45,7 @@ public class OpsBenchmark {
     private Backend backend;
     private Tensor x, y, g, gx, pooled, gamma, beta, mean, var, bm, bv, gg, gb;
     private Tensor fcIn, fcW, fcB, fcOut, logits, targets, probs, glogits, columns, param, grad, m, v;
+    private Tensor mask, twice, avg, filters, image;
     private Pool2dSpec pool;
     private ByteBuffer argmax;
     private Conv2dSpec conv;
@@ -80,12 +85,17 @@ public class OpsBenchmark {
         grad = Tensor.zeros(256 * 3136).fill(0.01f);
         m = Tensor.zeros(256 * 3136);
         v = Tensor.zeros(256 * 3136);
+        mask = Tensor.zeros(s, Layout.NHWC);
+        twice = Tensor.zeros(Shape.of(mb, 2 * c, hw, hw), Layout.NHWC);
+        avg = Tensor.zeros(Shape.of(mb, c, 1, 1), Layout.NHWC);
+        filters = Tensor.zeros(c, c * 9).fill(0.01f);
+        image = Tensor.zeros(c, hw * hw);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         for (Tensor t : new Tensor[] {x, y, g, gx, pooled, gamma, beta, mean, var, bm, bv, gg, gb, fcIn, fcW, fcB, fcOut, logits, targets,
-                probs, glogits, columns, param, grad, m, v}) {
+                probs, glogits, columns, param, grad, m, v, mask, twice, avg, filters, image}) {
             t.close();
         }
     }
@@ -113,13 +123,35 @@ public class OpsBenchmark {
     }
 
     @Benchmark
+    public void globalAvgPoolForward() {
+        backend.globalAvgPoolForward(x, avg);
+    }
+
+    @Benchmark
     public void batchNormTraining() {
-        backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv);
+        backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, false);
+    }
+
+    /** Batch norm with the ReLU after it in the same pass, as training runs a BN whose only reader is a ReLU. */
+    @Benchmark
+    public void batchNormTrainingRelu() {
+        backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, true);
+    }
+
+    @Benchmark
+    public void batchNormInference() {
+        backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, false);
     }
 
     @Benchmark
     public void batchNormBackward() {
-        backend.batchNormBackward(1e-5f, true, x, gamma, bm, bv, g, gx, gg, gb);
+        backend.batchNormBackward(1e-5f, true, x, gamma, beta, bm, bv, g, gx, gg, gb, false);
+    }
+
+    /** The backward of the fused batch norm + ReLU: the ReLU's mask recomputed from the input. */
+    @Benchmark
+    public void batchNormReluBackward() {
+        backend.batchNormBackward(1e-5f, true, x, gamma, beta, bm, bv, g, gx, gg, gb, true);
     }
 
     @Benchmark
@@ -138,8 +170,25 @@ public class OpsBenchmark {
     }
 
     @Benchmark
+    public void dropout() {
+        backend.dropoutForward(0.5f, 7, x, mask, y);
+    }
+
+    @Benchmark
+    public void concatChannels() {
+        backend.concatChannels(java.util.List.of(x, g), twice);
+    }
+
+    @Benchmark
     public void linearForward() {
         backend.linearForward(fcIn, fcW, fcB, fcOut);
+    }
+
+    /** One image's convolution as im2col+GEMM multiplies it: [c, 9c] x [9c, h*w]. */
+    @Benchmark
+    public void gemmOneImage() {
+        int c = filters.dim(0), pixels = columns.dim(1);
+        backend.gemm(false, false, c, pixels, 9 * c, 1f, filters, columns, 0f, image);
     }
 
     @Benchmark
@@ -150,6 +199,11 @@ public class OpsBenchmark {
     @Benchmark
     public double softmaxCrossEntropy() {
         return backend.softmaxCrossEntropy(logits, targets, probs, glogits);
+    }
+
+    @Benchmark
+    public void sgdStepFc1() {
+        backend.sgdStep(new SgdSpec(0.01f, 0.9f, 0f, 0f, false), 1, param, grad, m);
     }
 
     @Benchmark
