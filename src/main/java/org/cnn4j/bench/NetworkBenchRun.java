@@ -13,6 +13,7 @@ import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
+import org.cnn4j.tensor.Tensor;
 import org.cnn4j.train.Trainer;
 import org.cnn4j.zoo.Zoo;
 
@@ -46,11 +47,13 @@ public final class NetworkBenchRun {
         String torchVersion = null;
         String plainNote = Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only";
         NetworkBenchmark.Result profile;
-        try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = Adam.of(built.parameters(), 1e-3f)) {
+        long held;
+        try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = training ? Adam.of(built.parameters(), 1e-3f) : null) {
             // inference may run the BN-folded, ReLU-fused copy
             Module model = fuse && !training ? org.cnn4j.nn.InferenceFusion.fuse(built) : built;
             NetworkBenchmark bench = new NetworkBenchmark(network, model, c, hw, hw, classes);
-            Trainer trainer = bench.trainer(adam);
+            Trainer trainer = training ? bench.trainer(adam) : null;
+            held = Tensor.liveBytes(); // before any pass: the parameters (both copies when fused) and Adam's state
             out.printf("bench %s%s, %s, batch %d, %,d parameters, %d threads%n", network, model != built ? " (conv+BN+ReLU fused)" : "",
                     mode, training ? mb : 1, model.parameterCount(), threads);
             for (int r = 0; r < rounds; r++) {
@@ -112,6 +115,7 @@ public final class NetworkBenchRun {
         doc.put("pytorch", side(torchNote, torchVersion, metric, theirs, theirs2, ratios, training));
         doc.put("reorders_per_pass", profile.reordersPerPass());
         doc.put("peak_tensor_bytes", profile.peakBytes());
+        doc.put("model_tensor_bytes", held);
         List<Map<String, Object>> layers = new ArrayList<>();
         double total = profile.layers().stream().mapToDouble(l -> l.forwardMs() + l.backwardMs()).sum();
         for (NetworkBenchmark.LayerTime l : profile.layers()) {
@@ -167,8 +171,9 @@ public final class NetworkBenchRun {
         if (their.containsKey("unavailable")) {
             out.println("PyTorch: " + their.get("unavailable"));
         }
-        out.printf("reorders per pass: %s, peak tensor memory: %.1f MiB%n", doc.get("reorders_per_pass"),
-                ((Long) doc.get("peak_tensor_bytes")) / 1048576.0);
+        out.printf("reorders per pass: %s, peak tensor memory: %.1f MiB (%.1f MiB of it %s)%n", doc.get("reorders_per_pass"),
+                ((Long) doc.get("peak_tensor_bytes")) / 1048576.0, ((Long) doc.get("model_tensor_bytes")) / 1048576.0,
+                training ? "parameters and Adam's state" : doc.get("fused") == Boolean.TRUE ? "parameters, fused and unfused" : "parameters");
         out.printf("%n%-16s %-44s %-28s %9s %9s %6s%n", "layer", "", "algorithm", "fwd ms", "bwd ms", "%");
         for (Map<String, Object> l : (List<Map<String, Object>>) doc.get("layers")) {
             String d = String.valueOf(l.get("description"));

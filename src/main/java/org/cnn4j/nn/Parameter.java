@@ -4,18 +4,20 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * A learnable tensor of a module with its gradient. A frozen parameter gets no gradient and no update
- * (for feature extraction and fine-tuning).
+ * (for feature extraction and fine-tuning). The gradient is allocated when first asked for, so a model
+ * that only runs inference (an inference copy, a loaded model being explained) holds its weights once.
  */
 public final class Parameter implements AutoCloseable {
     private final String name;
     private final Tensor value;
-    private final Tensor grad;
+    private final int[] dims;
+    private Tensor grad;
     private boolean frozen;
 
     public Parameter(String name, int... dims) {
         this.name = name;
         this.value = Tensor.zeros(dims).detach();
-        this.grad = Tensor.zeros(dims).detach();
+        this.dims = dims.clone();
     }
 
     /** The name within its module, e.g. "weight". */
@@ -27,7 +29,12 @@ public final class Parameter implements AutoCloseable {
         return value;
     }
 
+    /** The gradient, zeros until a backward pass writes it. */
     public Tensor grad() {
+        value.checkOpen("Parameter " + name + " grad");
+        if (grad == null) {
+            grad = Tensor.zeros(dims).detach();
+        }
         return grad;
     }
 
@@ -42,6 +49,8 @@ public final class Parameter implements AutoCloseable {
     @Override
     public void close() {
         value.close();
-        grad.close();
+        if (grad != null) {
+            grad.close();
+        }
     }
 }
