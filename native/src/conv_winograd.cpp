@@ -1,6 +1,7 @@
 // Winograd convolution F(2x2,3x3) and F(4x4,3x3) on channels-last activations (see winograd.hpp for
 // the algorithm and buffers). Tiles are processed in chunks, each in three phases: input transforms,
-// the T batched products (register-blocked GEMMs over 32-channel panels of U), output transforms.
+// the T batched products (register-blocked GEMMs over panels of 32 output channels of U, 16 when there
+// are no more: half of a 32-wide panel's products would be of zero padding), output transforms.
 // Two schedules, by which traffic dominates:
 //  - private chunks, when there are plenty of tiles and U is small enough to stay in each core's L2:
 //    every thread runs whole chunks of up to 64 tiles alone, so its V and M never leave its L2 and no
@@ -58,7 +59,8 @@ WinogradPlan plan_of(int m, int c, int k, int in_h, int in_w, int out_h, int out
     p.c = c;
     p.c_pad = (int)round_up(c, 16);
     p.k = k;
-    p.k_pad = (int)round_up(k, cnn4j::winograd_panel);
+    p.panel = k <= 16 ? 16 : 32;
+    p.k_pad = (int)round_up(k, p.panel);
     p.in_h = in_h;
     p.in_w = in_w;
     p.out_h = out_h;
@@ -157,7 +159,7 @@ class WinogradRun {
     }
 
   private:
-    int panels() const { return p_.k_pad / cnn4j::winograd_panel; }
+    int panels() const { return p_.k_pad / p_.panel; }
 
     void input_tile(long tile, float *v_row) const {
         const long img = tile / per_image_, yx = tile % per_image_;
@@ -201,7 +203,7 @@ class WeightGradientRun {
     // added up at the end); else all threads share each chunk, a thread owning the same (t, panel)
     // slices of G for the whole call.
     void operator()() {
-        const int threads = omp_get_max_threads(), panels = p_.k_pad / cnn4j::winograd_panel, tasks = t_count_ * panels;
+        const int threads = omp_get_max_threads(), panels = p_.k_pad / p_.panel, tasks = t_count_ * panels;
         const long g_size = (long)t_count_ * p_.k_pad * p_.c_pad;
         const bool private_chunks = tiles_ >= 64L * threads && g_size * 4 <= (4L << 20);
         // Private chunks of up to 64 tiles, as forward; shared chunks whose V and Y take about 1 MiB (a
@@ -220,7 +222,7 @@ class WeightGradientRun {
         grow(y_buffer, (size_t)copies * y_size);
         grow(g_buffer, (size_t)copies * g_size);
         float *const v = v_buffer.data(), *const y = y_buffer.data(), *const g = g_buffer.data();
-        const long slice = (long)p_.c_pad * cnn4j::winograd_panel;  // one task's part of G
+        const long slice = (long)p_.c_pad * p_.panel;  // one task's part of G
         if (private_chunks) {
             // Copy i of G sums the i-th run of chunks, in order: which chunks a copy sums must not depend on
             // the team OpenMP gives us, or the weight gradient's last bits would vary from call to call.

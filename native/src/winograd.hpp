@@ -6,7 +6,7 @@
 //
 // Buffers (floats), all channel counts padded so that every ISA's vectors divide them:
 //   V [rows][T][c_pad]                  transformed input tiles of one chunk
-//   U [T][k_pad/32][c_pad][32]          transformed filters, output channels in panels of 32
+//   U [T][k_pad/P][c_pad][P]            transformed filters, output channels in panels of P = panel
 //   M [rows][T][k_pad]                  products, before the output transform
 // V and M are tile-major, so a transform reads or writes one contiguous block per tile; their rows lie
 // v_row and m_row floats apart, 16 more than T * c_pad (T * k_pad), and U's t planes u_plane floats
@@ -20,7 +20,8 @@ namespace cnn4j {
 // "in" and "out" are the convolution this plan computes (for backward-data: diff_dst -> diff_src).
 struct WinogradPlan {
     int m;                   // output tile size, 2 or 4
-    int c, c_pad, k, k_pad;  // input channels (c_pad: multiple of 16) and output channels (k_pad: of 32)
+    int c, c_pad, k, k_pad;  // input channels (c_pad: multiple of 16) and output channels (k_pad: of panel)
+    int panel;               // output channels per panel of U (and G): 16 when k <= 16, else 32
     int in_h, in_w, out_h, out_w;
     int pad_top, pad_left;   // may be negative: backward-data of a convolution padded by more than 2
     int tiles_h, tiles_w;
@@ -34,8 +35,6 @@ struct WinogradPlan {
 struct WinogradFilterView {
     long offset, stride_o, stride_i, stride_y, stride_x;
 };
-
-constexpr int winograd_panel = 32;
 
 // U from the weights (parallel over the threads).
 void winograd_filter_transform_scalar(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
@@ -65,7 +64,7 @@ void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, 
 // Backward-weights, the adjoint of the forward in the filter: with V from winograd_input_tile (the
 // forward's plan) and Y = A dy A^T per output tile,
 //   Y [rows][T][k_pad]                  transformed output-gradient tiles of one chunk (rows m_row apart)
-//   G [T][k_pad/32][c_pad][32]          sum over all tiles of Y[t] (x) V[t], then dW = G^T G[.][k][c] G.
+//   G [T][k_pad/P][c_pad][P]            sum over all tiles of Y[t] (x) V[t], then dW = G^T G[.][k][c] G.
 // The Y row of output-gradient tile (ty, tx) of one NHWC image [out_h, out_w, k].
 void winograd_gradient_tile_scalar(const WinogradPlan &p, const float *image, int ty, int tx, float *y);
 void winograd_gradient_tile_avx2(const WinogradPlan &p, const float *image, int ty, int tx, float *y);

@@ -109,11 +109,11 @@ inline typename Vec::reg load_channels(const float *p, int n) {
 // U is written in blocks of 8 input channels: each t plane then receives 1 KiB runs instead of 128-byte
 // pieces, and with tens of MB of U the 36 interleaved narrow write streams defeat the prefetchers
 // (measured 8x slower for 256 x 256 filters).
-template <typename Vec, int M>
+template <typename Vec, int M, int P>
 void filter_transform(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterView &w, const float *weights, float *u) {
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
-    constexpr int A = W::alpha, P = cnn4j::winograd_panel, CB = 8;
+    constexpr int A = W::alpha, CB = 8;
     const int panels = p.k_pad / P, blocks = p.c_pad / CB;
 #pragma omp parallel for schedule(static)
     for (long pb = 0; pb < (long)panels * blocks; ++pb) {
@@ -230,13 +230,13 @@ void gradient_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int
     }
 }
 
-// G[t][panel][c][0 : 32] += sum over the `rows` tiles of Y[r][t][panel's 32 k] * V[r][t][c], for every c:
-// the weight gradient's batched products, reduced over tiles. CB input channels by one 32-channel
-// panel of output channels in registers; G is [T][k_pad / 32][c_pad][32].
-template <typename Vec, int CB>
+// G[t][panel][c][0 : P] += sum over the `rows` tiles of Y[r][t][panel's P k] * V[r][t][c], for every c:
+// the weight gradient's batched products, reduced over tiles. CB input channels by one P-channel
+// panel of output channels in registers; G is [T][k_pad / P][c_pad][P].
+template <typename Vec, int CB, int P>
 void weight_products(const cnn4j::WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
     using reg = typename Vec::reg;
-    constexpr int P = cnn4j::winograd_panel, NV = P / Vec::width;
+    constexpr int NV = P / Vec::width;
     const float *vt = v + t * p.c_pad;
     const float *yt = y + t * p.k_pad + panel * P;
     float *gt = g + ((long)t * (p.k_pad / P) + panel) * p.c_pad * P;
@@ -264,13 +264,13 @@ void weight_products(const cnn4j::WinogradPlan &p, const float *v, const float *
     }
 }
 
-// dW[k][c] = G^T G[.][k][c] G (3x3 from A x A) for input channel c and the 32 output channels of one
+// dW[k][c] = G^T G[.][k][c] G (3x3 from A x A) for input channel c and the P output channels of one
 // panel, written into the OIHW weight gradient [k][c][3][3].
-template <typename Vec, int M>
+template <typename Vec, int M, int P>
 void weight_gradient(const cnn4j::WinogradPlan &p, const float *g, int panel, int c, float *dw) {
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
-    constexpr int A = W::alpha, P = cnn4j::winograd_panel;
+    constexpr int A = W::alpha;
     const long plane = (long)p.k_pad * p.c_pad;  // one t of G
     const float *gc = g + ((long)panel * p.c_pad + c) * P;
     for (int q = 0; q < P; q += Vec::width) {
@@ -288,12 +288,12 @@ void weight_gradient(const cnn4j::WinogradPlan &p, const float *g, int panel, in
     }
 }
 
-// The batched element-wise products as a register-blocked GEMM: Rows tiles by one 32-channel panel of
+// The batched element-wise products as a register-blocked GEMM: Rows tiles by one P-channel panel of
 // U, accumulated over c_pad input channels; every U row is one contiguous load of the panel.
-template <typename Vec, int Rows>
+template <typename Vec, int Rows, int P>
 void products(const cnn4j::WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
     using reg = typename Vec::reg;
-    constexpr int P = cnn4j::winograd_panel, NV = P / Vec::width;
+    constexpr int NV = P / Vec::width;
     const long cp = p.c_pad, vr = p.v_row;
     const float *vt = v + t * cp;
     const float *ut = u + t * p.u_plane + panel * cp * P;
@@ -339,15 +339,26 @@ unsigned long long fingerprint(const float *data, long count) {
     return h;
 }
 
-template <typename Vec, typename Isa>
+// The entry points of one ISA: template arguments chosen from the plan (tile size m, panel width).
+// Rows (products) and CB (weight products) are the ISA's register blocking.
+template <typename Vec, typename Isa, int Rows, int CB>
 struct WinogradKernels {
     static void filter(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterView &w, const float *weights, float *u) {
-        if (p.m == 2) filter_transform<Vec, 2>(p, w, weights, u);
-        else filter_transform<Vec, 4>(p, w, weights, u);
+        if (p.m == 2) {
+            if (p.panel == 16) filter_transform<Vec, 2, 16>(p, w, weights, u);
+            else filter_transform<Vec, 2, 32>(p, w, weights, u);
+        } else {
+            if (p.panel == 16) filter_transform<Vec, 4, 16>(p, w, weights, u);
+            else filter_transform<Vec, 4, 32>(p, w, weights, u);
+        }
     }
     static void input(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx, float *v) {
         if (p.m == 2) input_tile<Vec, 2>(p, image, ty, tx, v);
         else input_tile<Vec, 4>(p, image, ty, tx, v);
+    }
+    static void multiply(const cnn4j::WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
+        if (p.panel == 16) products<Vec, Rows, 16>(p, v, u, m, t, panel, rows);
+        else products<Vec, Rows, 32>(p, v, u, m, t, panel, rows);
     }
     static void output(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                        const float *residual, bool relu, float *image) {
@@ -358,9 +369,18 @@ struct WinogradKernels {
         if (p.m == 2) gradient_tile<Vec, 2>(p, image, ty, tx, y);
         else gradient_tile<Vec, 4>(p, image, ty, tx, y);
     }
+    static void weight_multiply(const cnn4j::WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
+        if (p.panel == 16) weight_products<Vec, CB, 16>(p, v, y, g, t, panel, rows);
+        else weight_products<Vec, CB, 32>(p, v, y, g, t, panel, rows);
+    }
     static void weights(const cnn4j::WinogradPlan &p, const float *g, int panel, int c, float *dw) {
-        if (p.m == 2) weight_gradient<Vec, 2>(p, g, panel, c, dw);
-        else weight_gradient<Vec, 4>(p, g, panel, c, dw);
+        if (p.m == 2) {
+            if (p.panel == 16) weight_gradient<Vec, 2, 16>(p, g, panel, c, dw);
+            else weight_gradient<Vec, 2, 32>(p, g, panel, c, dw);
+        } else {
+            if (p.panel == 16) weight_gradient<Vec, 4, 16>(p, g, panel, c, dw);
+            else weight_gradient<Vec, 4, 32>(p, g, panel, c, dw);
+        }
     }
 };
 

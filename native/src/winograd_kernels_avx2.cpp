@@ -18,7 +18,7 @@ struct Avx2Isa {
     }
 };
 
-using Kernels = WinogradKernels<Avx2Vec, Avx2Isa>;
+using Kernels = WinogradKernels<Avx2Vec, Avx2Isa, 2, 2>;
 
 }  // namespace
 
@@ -30,7 +30,7 @@ void winograd_input_tile_avx2(const WinogradPlan &p, const float *image, int ty,
     Kernels::input(p, image, ty, tx, v);
 }
 void winograd_products_avx2(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
-    products<Avx2Vec, 2>(p, v, u, m, t, panel, rows);
+    Kernels::multiply(p, v, u, m, t, panel, rows);
 }
 void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                const float *residual, bool relu, float *image) {
@@ -40,7 +40,7 @@ void winograd_gradient_tile_avx2(const WinogradPlan &p, const float *image, int 
     Kernels::gradient(p, image, ty, tx, y);
 }
 void winograd_weight_products_avx2(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
-    weight_products<Avx2Vec, 2>(p, v, y, g, t, panel, rows);
+    Kernels::weight_multiply(p, v, y, g, t, panel, rows);
 }
 void winograd_weight_gradient_avx2(const WinogradPlan &p, const float *g, int panel, int c, float *dw) {
     Kernels::weights(p, g, panel, c, dw);

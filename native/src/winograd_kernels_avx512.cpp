@@ -1,5 +1,6 @@
 // Winograd kernels for AVX-512: 16 channels per vector; products (and the weight gradient's, 8 input
-// channels by 32 output channels) in 8 x 32 register blocks (16 zmm accumulators, like gemm_avx512.cpp).
+// channels by a panel of output channels) in 8 x 32 register blocks (16 zmm accumulators, like
+// gemm_avx512.cpp), 8 x 16 for layers of at most 16 output channels.
 #include "vec_avx512.hpp"
 #include "winograd_kernels.hpp"
 
@@ -17,7 +18,7 @@ struct Avx512Isa {
     }
 };
 
-using Kernels = WinogradKernels<Avx512Vec, Avx512Isa>;
+using Kernels = WinogradKernels<Avx512Vec, Avx512Isa, 8, 8>;
 
 }  // namespace
 
@@ -29,7 +30,7 @@ void winograd_input_tile_avx512(const WinogradPlan &p, const float *image, int t
     Kernels::input(p, image, ty, tx, v);
 }
 void winograd_products_avx512(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
-    products<Avx512Vec, 8>(p, v, u, m, t, panel, rows);
+    Kernels::multiply(p, v, u, m, t, panel, rows);
 }
 void winograd_output_tile_avx512(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                  const float *residual, bool relu, float *image) {
@@ -39,7 +40,7 @@ void winograd_gradient_tile_avx512(const WinogradPlan &p, const float *image, in
     Kernels::gradient(p, image, ty, tx, y);
 }
 void winograd_weight_products_avx512(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
-    weight_products<Avx512Vec, 8>(p, v, y, g, t, panel, rows);
+    Kernels::weight_multiply(p, v, y, g, t, panel, rows);
 }
 void winograd_weight_gradient_avx512(const WinogradPlan &p, const float *g, int panel, int c, float *dw) {
     Kernels::weights(p, g, panel, c, dw);

@@ -15,7 +15,7 @@ struct ScalarIsa {
     }
 };
 
-using Kernels = WinogradKernels<ScalarVec, ScalarIsa>;
+using Kernels = WinogradKernels<ScalarVec, ScalarIsa, 2, 2>;
 
 }  // namespace
 
@@ -27,7 +27,7 @@ void winograd_input_tile_scalar(const WinogradPlan &p, const float *image, int t
     Kernels::input(p, image, ty, tx, v);
 }
 void winograd_products_scalar(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
-    products<ScalarVec, 2>(p, v, u, m, t, panel, rows);
+    Kernels::multiply(p, v, u, m, t, panel, rows);
 }
 void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                  const float *residual, bool relu, float *image) {
@@ -37,7 +37,7 @@ void winograd_gradient_tile_scalar(const WinogradPlan &p, const float *image, in
     Kernels::gradient(p, image, ty, tx, y);
 }
 void winograd_weight_products_scalar(const WinogradPlan &p, const float *v, const float *y, float *g, int t, int panel, long rows) {
-    weight_products<ScalarVec, 2>(p, v, y, g, t, panel, rows);
+    Kernels::weight_multiply(p, v, y, g, t, panel, rows);
 }
 void winograd_weight_gradient_scalar(const WinogradPlan &p, const float *g, int panel, int c, float *dw) {
     Kernels::weights(p, g, panel, c, dw);

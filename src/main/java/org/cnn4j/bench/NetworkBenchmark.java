@@ -135,17 +135,26 @@ public final class NetworkBenchmark {
         return v[v.length / 2] * 1e-6;
     }
 
+    /** The algorithm of a convolution; in training forward/backward-data/backward-weights, in short names. */
     private static String algorithm(Module m, String mode) {
         if (!(m instanceof Conv2d conv) || conv.lastSpec() == null || !(Backends.current() instanceof NativeBackend nb)) {
             return "";
         }
-        ConvAlgorithm fwd = nb.convolutionChoice("forward", conv.lastSpec());
-        String f = fwd == null ? "autotune" : fwd.name().toLowerCase(java.util.Locale.ROOT);
         if (!mode.equals("training")) {
-            return f;
+            ConvAlgorithm fwd = nb.convolutionChoice("forward", conv.lastSpec());
+            return fwd == null ? "autotune" : fwd.name().toLowerCase(java.util.Locale.ROOT);
         }
-        ConvAlgorithm bwd = nb.convolutionChoice("backward_data", conv.lastSpec());
-        return f + "/" + (bwd == null ? "autotune" : bwd.name().toLowerCase(java.util.Locale.ROOT));
+        return String.join("/", java.util.stream.Stream.of("forward", "backward_data", "backward_weights")
+                .map(d -> shortName(nb.convolutionChoice(d, conv.lastSpec()))).toList());
+    }
+
+    private static String shortName(ConvAlgorithm a) {
+        return a == null ? "autotune" : switch (a) {
+            case IM2COL_GEMM -> "im2col";
+            case WINOGRAD_2X2_3X3 -> "wino2x2";
+            case WINOGRAD_4X4_3X3 -> "wino4x4";
+            default -> a.name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private Tensor random(int mb) {

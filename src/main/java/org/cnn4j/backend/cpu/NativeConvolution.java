@@ -87,16 +87,18 @@ public final class NativeConvolution {
     }
 
     /**
-     * AUTO's choice, from {@code cnn4j bench}: Winograd for 3x3 stride-1 layers with at least 32 input
-     * and output channels and at least 16 output tiles of 2x2 in the batch,
-     * else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
+     * AUTO's choice, from {@code cnn4j bench}: Winograd for 3x3 stride-1 layers with at least 16 input
+     * and output channels (for backward-weights, 32 on one side) and at least 16 output tiles of 2x2 in
+     * the batch, else oneDNN. F(4x4,3x3) as a rule; F(2x2,3x3) where F(4x4)'s transformed filter (4x the weights)
      * exceeds 1 MiB per tile, because reading it then bounds the time (VGG-16's 14x14x512 layer at
      * batch 1: F(2x2) 1.3x oneDNN, F(4x4) 1.05x), and where there are fewer than 16 tiles of 4x4:
      * ResNet's 7x7 layers at batch 1, where F(4x4) loses (0.86-0.92x) and F(2x2) runs 1.10-1.35x oneDNN
      * forward and 1.12-1.23x backward-data at 512 channels (1.03-1.66x at 32-256). Winograd on a layer
-     * with one input channel loses (0.3-0.7x), and since oneDNN reads channels-last activations in place
-     * so does one with 16 (fmnist-resnet's first stage at batch 128: F(4x4) 0.97x forward, 0.82x
-     * backward-data, 0.65x backward-weights; its training step 82.7 / 92.3 -> 81.6 / 88.6 ms on oneDNN).
+     * with one input channel loses (0.3-0.7x). Layers of at most 16 output channels
+     * multiply panels of 16 (not 32, half of them zero padding): fmnist-resnet's 16-channel first stage at
+     * batch 128 runs F(4x4) 1.62x oneDNN forward and 1.64x backward-data (1.06x with 32-wide panels), but
+     * its backward-weights 0.94x, so that stays on oneDNN until one side has 32 channels (16 -> 32:
+     * 1.23-1.45x, 32 -> 16: 0.98-1.27x).
      * Training too: the filter is transformed again after every step, and still fmnist-cnn's 32- and
      * 64-channel layers run 1.8-3.4x oneDNN forward and backward-data at batch 128, its step 131 -> 95 ms.
      * Backward-weights by the same rule (`bench --suite fmnist --mb 128 --direction backward_weights`:
@@ -109,8 +111,9 @@ public final class NativeConvolution {
         int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
         long tiles = (long) spec.n() * ((h + 3) / 4) * ((w + 3) / 4);
         long smallTiles = (long) spec.n() * ((h + 1) / 2) * ((w + 1) / 2);
+        boolean wide = spec.c() >= 32 || spec.k() >= 32;
         boolean winograd = ConvAlgorithm.winogradAllowed() && supports(ConvAlgorithm.WINOGRAD_4X4_3X3, spec)
-                && spec.c() >= 32 && spec.k() >= 32 && smallTiles >= 16;
+                && spec.c() >= 16 && spec.k() >= 16 && (wide || !direction.equals("backward_weights")) && smallTiles >= 16;
         if (!winograd) {
             return ConvAlgorithm.ONEDNN;
         }

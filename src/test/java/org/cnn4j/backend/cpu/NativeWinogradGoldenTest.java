@@ -80,6 +80,7 @@ class NativeWinogradGoldenTest {
                 Conv2dSpec.of(1, 7, 3, 3, 9, 3, 1, 0),
                 Conv2dSpec.of(3, 4, 5, 6, 50, 3, 1, 3),
                 Conv2dSpec.of(3, 21, 31, 29, 35, 3, 1, 1), // 192 tiles of F(4x4): each thread runs its own chunks
+                Conv2dSpec.of(3, 13, 31, 29, 11, 3, 1, 1), // the same with 16-wide panels (K <= 16), and C <= 16 backward
                 new Conv2dSpec(1, 20, 11, 13, 24, 3, 3, 1, 1, 0, 2, 2, 1, 1, 1, 1)));
         SplittableRandom rnd = new SplittableRandom(11);
         while (specs.size() < 60) {
@@ -162,7 +163,13 @@ class NativeWinogradGoldenTest {
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 6, 6, 64, 3, 1, 1))).as("9 tiles of 2x2").isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 256, 14, 14, 256, 3, 1, 1))).as("590 KB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 14, 14, 512, 3, 1, 1))).as("2.4 MB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels").isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels, 16-wide panels")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("backward_data", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("backward_weights", Conv2dSpec.of(128, 16, 28, 28, 32, 3, 1, 1))).as("16 -> 32 channels")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 8, 28, 28, 16, 3, 1, 1))).as("8 channels").isEqualTo(ConvAlgorithm.ONEDNN);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 32, 28, 28, 32, 3, 1, 1))).as("32 channels").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
         assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 1, 28, 28, 32, 3, 1, 1))).as("one input channel").isEqualTo(ConvAlgorithm.ONEDNN);
         ConvAlgorithm.allowWinograd(false);
