@@ -149,6 +149,7 @@ public final class NetworkBenchRun {
             m.put("throughput", median(throughputs));
         }
         m.put("ratio_" + metric, median(ratios));
+        m.put("round_ratios", ratios);
         return m;
     }
 
@@ -165,6 +166,8 @@ public final class NetworkBenchRun {
             out.printf("%-34s %10.1f %13s %10s%n", "throughput at batch " + doc.get("batch") + ", images/s", (Double) mine.get("throughput"),
                     figure(plain, "throughput", "%.1f"), figure(their, "throughput", "%.1f"));
         }
+        spread("oneDNN convs", plain, out);
+        spread("PyTorch", their, out);
         if (plain.containsKey("unavailable")) {
             out.println("oneDNN: " + plain.get("unavailable"));
         }
@@ -179,6 +182,15 @@ public final class NetworkBenchRun {
             String d = String.valueOf(l.get("description"));
             out.printf("%-16s %-44s %-28s %9.3f %9.3f %5.1f%%%n", l.get("layer"), d.length() > 44 ? d.substring(0, 44) : d, l.get("algorithm"),
                     (Double) l.get("forward_ms"), (Double) l.get("backward_ms"), (Double) l.get("percent"));
+        }
+    }
+
+    /** The range of a side's per-round ratios, which the median hides. */
+    private static void spread(String name, Map<String, Object> side, PrintStream out) {
+        if (side.get("round_ratios") instanceof List<?> r && r.size() > 1) {
+            double[] v = r.stream().mapToDouble(x -> (Double) x).toArray();
+            out.printf("ratio to %s round by round: %.2f-%.2fx over %d rounds%n", name, Arrays.stream(v).min().orElseThrow(),
+                    Arrays.stream(v).max().orElseThrow(), v.length);
         }
     }
 
