@@ -34,12 +34,17 @@ public final class Backends {
     }
 
     /** Makes {@code backend} the one every op runs on from now on. */
-    public static synchronized void use(Backend backend) {
+    public static void use(Backend backend) {
+        use(backend, "chosen in code");
+    }
+
+    /** As {@link #use(Backend)}, with why, for {@link #reason()} (e.g. the command-line option that chose it). */
+    public static synchronized void use(Backend backend, String why) {
         if (backend == null) {
             throw new IllegalArgumentException("Backends.use: backend is null");
         }
         current = backend;
-        reason = "chosen in code";
+        reason = why;
     }
 
     /** Selects a backend by name ("native" or "reference"); fails if native cannot load. */

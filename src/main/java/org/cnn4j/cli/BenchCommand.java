@@ -98,8 +98,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!NativeBackend.isAvailable() || !Backends.current().name().equals("native")) {
-            throw new IllegalStateException("bench needs the native backend: " + Backends.reason());
+        if (!NativeBackend.isAvailable()) {
+            throw new IllegalStateException("bench times the native backend, and its library cannot load here: " + NativeBackend.loadError());
+        }
+        if (!Backends.current().name().equals("native")) {
+            throw new IllegalStateException("bench times the native backend, but this run uses " + Backends.current().name() + " ("
+                    + Backends.reason() + ")");
         }
         if (minTime <= 0 || mb < 0 || firstLayers < 0) {
             throw new IllegalArgumentException("--min-time must be > 0, --mb and --layers >= 0");

@@ -55,7 +55,7 @@ public final class Main implements Runnable {
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
             description = "native or reference (default: cnn4j.backend, CNN4J_BACKEND, else native when it loads).")
     void backend(String name) {
-        Backends.use(Backends.byName(name));
+        Backends.use(Backends.byName(name), "--backend " + name);
     }
 
     @Override

@@ -46,6 +46,21 @@ class InfoAndBenchCommandTest {
     }
 
     @Test
+    void benchOnTheReferenceBackendSaysWhichOptionChoseIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeLibrary.isLoaded(), "then bench reports the library instead");
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("--backend", "reference", "bench", "--layers", "1")).isNotZero();
+        } finally {
+            System.setErr(old);
+            org.cnn4j.backend.Backends.use(org.cnn4j.backend.cpu.NativeBackend.instance());
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bench times the native backend, but this run uses reference (--backend reference)");
+    }
+
+    @Test
     void benchWritesJsonWithPeakAndRatios(@TempDir Path dir) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(NativeLibrary.isLoaded(), "bench needs the native library");
         Path json = dir.resolve("bench.json");
