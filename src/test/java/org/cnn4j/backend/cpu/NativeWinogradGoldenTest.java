@@ -81,6 +81,7 @@ class NativeWinogradGoldenTest {
                 Conv2dSpec.of(3, 4, 5, 6, 50, 3, 1, 3),
                 Conv2dSpec.of(3, 21, 31, 29, 35, 3, 1, 1), // 192 tiles of F(4x4): each thread runs its own chunks
                 Conv2dSpec.of(3, 13, 31, 29, 11, 3, 1, 1), // the same with 16-wide panels (K <= 16), and C <= 16 backward
+                Conv2dSpec.of(5, 10, 22, 22, 12, 3, 1, 1), // own chunks again, 180 (F(4x4)) or 605 tiles: a last block of fewer than 8
                 new Conv2dSpec(1, 20, 11, 13, 24, 3, 3, 1, 1, 0, 2, 2, 1, 1, 1, 1)));
         SplittableRandom rnd = new SplittableRandom(11);
         while (specs.size() < 60) {
