@@ -51,8 +51,14 @@ public enum ConvAlgorithm {
         return p == null || p.isBlank() ? AUTO : parse(p);
     }
 
+    /** Sets the algorithm in force; null returns the choice to {@code cnn4j.conv.algo}, else AUTO. */
     public static void use(ConvAlgorithm algorithm) {
         chosen = algorithm;
+    }
+
+    /** What {@link #use} set, null if nothing (to restore it after a temporary change). */
+    public static ConvAlgorithm chosen() {
+        return chosen;
     }
 
     /**

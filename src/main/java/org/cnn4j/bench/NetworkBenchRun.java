@@ -63,7 +63,7 @@ public final class NetworkBenchRun {
                     ours2.add(bench.throughput(mb, Math.max(3, reps / 2)));
                 }
                 if (plainNote == null) {
-                    ConvAlgorithm chosen = ConvAlgorithm.current();
+                    ConvAlgorithm chosen = ConvAlgorithm.chosen();
                     ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
                     try {
                         double base = training ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
