@@ -102,8 +102,8 @@ Schedule schedule_of(WinogradPlan &p, int n, int threads) {
 }
 
 // The first tile and the tile count of chunk `chunk` of `chunks`: whole blocks of 8 tiles (the products'
-// row blocking) but for the last, so that no chunk multiplies padding rows beside its last block (196
-// tiles in 8 chunks of 24 or 25 multiplied 14% padding; in blocks of 8, 2%).
+// row blocking) but for the last, so that the products run in full blocks, not in their slower tails
+// (196 tiles in 8 chunks of 24 or 25 multiplied 14% padding rows when the tail was a padded block).
 struct ChunkRange {
     long first, count;
 };
@@ -140,8 +140,7 @@ class WinogradRun {
         const int threads = omp_get_max_threads();
         const Schedule s = schedule_of(p_, (int)(tiles_ / per_image_), threads);
         const long v_size = p_.rows * p_.v_row, m_size = p_.rows * p_.m_row;
-        // Allocated before the parallel region (nothing may throw inside it). Rows past the last tile of
-        // a chunk are multiplied too, whatever they hold: each M row depends on its own V row only.
+        // Allocated before the parallel region (nothing may throw inside it).
         const int copies = s.private_chunks ? threads : 1;
         thread_local std::vector<float> v_buffer, m_buffer;
         grow(v_buffer, (size_t)copies * v_size);
@@ -180,7 +179,7 @@ class WinogradRun {
     }
 
     void product(int task, const float *v, float *m, long count) const {
-        products_(p_, v, u_, m, task / panels(), task % panels(), round_up(count, 8));
+        products_(p_, v, u_, m, task / panels(), task % panels(), count);
     }
 
     void output_tile(long tile, const float *m_row) const {

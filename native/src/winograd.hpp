@@ -46,7 +46,7 @@ void winograd_input_tile_scalar(const WinogradPlan &p, const float *image, int t
 void winograd_input_tile_avx2(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
 void winograd_input_tile_avx512(const WinogradPlan &p, const float *image, int ty, int tx, float *v);
 
-// M[0 : rows][t][panel] = V[0 : rows][t] x U[t][panel] for rows a multiple of 8.
+// M[0 : rows][t][panel] = V[0 : rows][t] x U[t][panel].
 void winograd_products_scalar(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
 void winograd_products_avx2(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);
 void winograd_products_avx512(const WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows);

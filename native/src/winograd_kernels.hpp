@@ -288,35 +288,48 @@ void weight_gradient(const cnn4j::WinogradPlan &p, const float *g, int panel, in
     }
 }
 
-// The batched element-wise products as a register-blocked GEMM: Rows tiles by one P-channel panel of
-// U, accumulated over c_pad input channels; every U row is one contiguous load of the panel.
-template <typename Vec, int Rows, int P>
-void products(const cnn4j::WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
+// R rows from r0 of the batched element-wise products M[t][panel] = V[t] x U[t][panel]: R tiles by one
+// P-channel panel of U in registers, accumulated over c_pad input channels; every U row is one
+// contiguous load of the panel.
+template <typename Vec, int R, int P>
+inline void product_block(const cnn4j::WinogradPlan &p, const float *vt, const float *ut, float *mt, long r0) {
     using reg = typename Vec::reg;
     constexpr int NV = P / Vec::width;
-    const long cp = p.c_pad, vr = p.v_row;
-    const float *vt = v + t * cp;
-    const float *ut = u + t * p.u_plane + panel * cp * P;
-    float *mt = m + t * p.k_pad + panel * P;
-    for (long r0 = 0; r0 < rows; r0 += Rows) {
-        reg acc[Rows][NV];
-        for (int r = 0; r < Rows; ++r)
-            for (int q = 0; q < NV; ++q) acc[r][q] = Vec::zero();
-        const float *a = vt + r0 * vr;
-        for (long c = 0; c < cp; ++c) {
-            reg b[NV];
+    const long vr = p.v_row;
+    reg acc[R][NV];
+    for (int r = 0; r < R; ++r)
+        for (int q = 0; q < NV; ++q) acc[r][q] = Vec::zero();
+    const float *a = vt + r0 * vr;
+    for (long c = 0; c < p.c_pad; ++c) {
+        reg b[NV];
 #pragma GCC unroll 32
-            for (int q = 0; q < NV; ++q) b[q] = Vec::load(ut + c * P + q * Vec::width);
+        for (int q = 0; q < NV; ++q) b[q] = Vec::load(ut + c * P + q * Vec::width);
 #pragma GCC unroll 8
-            for (int r = 0; r < Rows; ++r) {
-                const reg ar = Vec::set1(a[r * vr + c]);
+        for (int r = 0; r < R; ++r) {
+            const reg ar = Vec::set1(a[r * vr + c]);
 #pragma GCC unroll 32
-                for (int q = 0; q < NV; ++q) acc[r][q] = Vec::fmadd(ar, b[q], acc[r][q]);
-            }
+            for (int q = 0; q < NV; ++q) acc[r][q] = Vec::fmadd(ar, b[q], acc[r][q]);
         }
-        for (int r = 0; r < Rows; ++r)
-            for (int q = 0; q < NV; ++q) Vec::store(mt + (r0 + r) * p.m_row + q * Vec::width, acc[r][q]);
     }
+    for (int r = 0; r < R; ++r)
+        for (int q = 0; q < NV; ++q) Vec::store(mt + (r0 + r) * p.m_row + q * Vec::width, acc[r][q]);
+}
+
+// The products of `rows` tiles as a register-blocked GEMM: blocks of Rows tiles, then the remainder in
+// blocks of 4, 2 and 1 rather than a padded block (49 tiles, ResNet's 28x28 layers at batch 1, would
+// multiply 56 rows).
+template <typename Vec, int Rows, int P>
+void products(const cnn4j::WinogradPlan &p, const float *v, const float *u, float *m, int t, int panel, long rows) {
+    const float *vt = v + t * p.c_pad;
+    const float *ut = u + t * p.u_plane + panel * p.c_pad * P;
+    float *mt = m + t * p.k_pad + panel * P;
+    long r0 = 0;
+    for (; r0 + Rows <= rows; r0 += Rows) product_block<Vec, Rows, P>(p, vt, ut, mt, r0);
+    if constexpr (Rows > 4)
+        if (r0 + 4 <= rows) product_block<Vec, 4, P>(p, vt, ut, mt, r0), r0 += 4;
+    if constexpr (Rows > 2)
+        if (r0 + 2 <= rows) product_block<Vec, 2, P>(p, vt, ut, mt, r0), r0 += 2;
+    if (r0 < rows) product_block<Vec, 1, P>(p, vt, ut, mt, r0);
 }
 
 // Word i of the data goes to lane i % 64, lane = lane * odd + word (mod 2^32): a change of any single
