@@ -109,16 +109,16 @@ inline typename Vec::reg load_channels(const float *p, int n) {
 // U is written in blocks of 8 input channels: each t plane then receives 1 KiB runs instead of 128-byte
 // pieces, and with tens of MB of U the 36 interleaved narrow write streams defeat the prefetchers
 // (measured 8x slower for 256 x 256 filters).
-template <typename Vec, int M, int P>
+template <typename Vec, int M>
 void filter_transform(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterView &w, const float *weights, float *u) {
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha, CB = 8;
-    const int panels = p.k_pad / P, blocks = p.c_pad / CB;
+    const int P = p.panel, panels = p.k_pad / P, blocks = p.c_pad / CB;
 #pragma omp parallel for schedule(static)
     for (long pb = 0; pb < (long)panels * blocks; ++pb) {
         const int panel = (int)(pb / blocks), c0 = (int)(pb % blocks) * CB;
-        alignas(64) float block[A * A][CB][P];
+        alignas(64) float block[A * A][CB * 32];  // [t][ci * P + q]: P <= 32
         for (int ci = 0; ci < CB; ++ci) {
             const int c = c0 + ci;
             for (int q = 0; q < P; q += Vec::width) {
@@ -136,11 +136,11 @@ void filter_transform(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterV
                 for (int tap = 0; tap < 9; ++tap) g[tap] = Vec::load(taps[tap]);
                 for (int col = 0; col < 3; ++col) apply<Vec>(W::g, g + col, 3, gt + col, 3);  // G g: [A][3]
                 for (int row = 0; row < A; ++row) apply<Vec>(W::g, gt + row * 3, 1, ut + row * A, 1);  // (G g) G^T
-                for (int t = 0; t < A * A; ++t) Vec::store(&block[t][ci][q], ut[t]);
+                for (int t = 0; t < A * A; ++t) Vec::store(&block[t][ci * P + q], ut[t]);
             }
         }
         for (int t = 0; t < A * A; ++t)
-            std::memcpy(u + t * p.u_plane + ((long)panel * p.c_pad + c0) * P, block[t], sizeof block[t]);
+            std::memcpy(u + t * p.u_plane + ((long)panel * p.c_pad + c0) * P, block[t], sizeof(float) * CB * P);
     }
 }
 
@@ -266,11 +266,12 @@ void weight_products(const cnn4j::WinogradPlan &p, const float *v, const float *
 
 // dW[k][c] = G^T G[.][k][c] G (3x3 from A x A) for input channel c and the P output channels of one
 // panel, written into the OIHW weight gradient [k][c][3][3].
-template <typename Vec, int M, int P>
+template <typename Vec, int M>
 void weight_gradient(const cnn4j::WinogradPlan &p, const float *g, int panel, int c, float *dw) {
     using W = WinogradMatrices<M>;
     using reg = typename Vec::reg;
     constexpr int A = W::alpha;
+    const int P = p.panel;
     const long plane = (long)p.k_pad * p.c_pad;  // one t of G
     const float *gc = g + ((long)panel * p.c_pad + c) * P;
     for (int q = 0; q < P; q += Vec::width) {
@@ -352,18 +353,13 @@ unsigned long long fingerprint(const float *data, long count) {
     return h;
 }
 
-// The entry points of one ISA: template arguments chosen from the plan (tile size m, panel width).
-// Rows (products) and CB (weight products) are the ISA's register blocking.
+// The entry points of one ISA: template arguments chosen from the plan (tile size m; the panel width
+// where it sizes register blocks). Rows (products) and CB (weight products) are the ISA's blocking.
 template <typename Vec, typename Isa, int Rows, int CB>
 struct WinogradKernels {
     static void filter(const cnn4j::WinogradPlan &p, const cnn4j::WinogradFilterView &w, const float *weights, float *u) {
-        if (p.m == 2) {
-            if (p.panel == 16) filter_transform<Vec, 2, 16>(p, w, weights, u);
-            else filter_transform<Vec, 2, 32>(p, w, weights, u);
-        } else {
-            if (p.panel == 16) filter_transform<Vec, 4, 16>(p, w, weights, u);
-            else filter_transform<Vec, 4, 32>(p, w, weights, u);
-        }
+        if (p.m == 2) filter_transform<Vec, 2>(p, w, weights, u);
+        else filter_transform<Vec, 4>(p, w, weights, u);
     }
     static void input(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx, float *v) {
         if (p.m == 2) input_tile<Vec, 2>(p, image, ty, tx, v);
@@ -387,13 +383,8 @@ struct WinogradKernels {
         else weight_products<Vec, CB, 32>(p, v, y, g, t, panel, rows);
     }
     static void weights(const cnn4j::WinogradPlan &p, const float *g, int panel, int c, float *dw) {
-        if (p.m == 2) {
-            if (p.panel == 16) weight_gradient<Vec, 2, 16>(p, g, panel, c, dw);
-            else weight_gradient<Vec, 2, 32>(p, g, panel, c, dw);
-        } else {
-            if (p.panel == 16) weight_gradient<Vec, 4, 16>(p, g, panel, c, dw);
-            else weight_gradient<Vec, 4, 32>(p, g, panel, c, dw);
-        }
+        if (p.m == 2) weight_gradient<Vec, 2>(p, g, panel, c, dw);
+        else weight_gradient<Vec, 4>(p, g, panel, c, dw);
     }
 };
 

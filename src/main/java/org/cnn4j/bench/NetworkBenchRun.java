@@ -41,58 +41,41 @@ public final class NetworkBenchRun {
     private static Map<String, Object> measure(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
                                                PyTorchRunner torch, PrintStream out, boolean training, int c, int hw, int classes)
             throws IOException {
-        List<Double> ours = new ArrayList<>(), theirs = new ArrayList<>(), ratios = new ArrayList<>(), ours2 = new ArrayList<>(),
-                theirs2 = new ArrayList<>(), plain = new ArrayList<>(), plain2 = new ArrayList<>(), plainRatios = new ArrayList<>();
-        String torchNote = torch.unavailable();
-        String torchVersion = null;
-        String plainNote = Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only";
-        NetworkBenchmark.Result profile;
+        Side ours = new Side(null), plain = new Side(Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only"),
+                theirs = new Side(torch.unavailable());
+        NetworkBenchmark.Profile profile;
         long held;
         try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = training ? Adam.of(built.parameters(), 1e-3f) : null) {
             // inference may run the BN-folded, ReLU-fused copy
             Module model = fuse && !training ? org.cnn4j.nn.InferenceFusion.fuse(built) : built;
-            NetworkBenchmark bench = new NetworkBenchmark(network, model, c, hw, hw, classes);
+            NetworkBenchmark bench = new NetworkBenchmark(model, c, hw, hw, classes);
             Trainer trainer = training ? bench.trainer(adam) : null;
             held = Tensor.liveBytes(); // before any pass: the parameters (both copies when fused) and Adam's state
             out.printf("bench %s%s, %s, batch %d, %,d parameters, %d threads%n", network, model != built ? " (conv+BN+ReLU fused)" : "",
                     mode, training ? mb : 1, model.parameterCount(), threads);
             for (int r = 0; r < rounds; r++) {
-                double mine = training ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
-                ours.add(mine);
-                if (!training) {
-                    ours2.add(bench.throughput(mb, Math.max(3, reps / 2)));
-                }
-                if (plainNote == null) {
+                double mine = ours.add(bench, trainer, mb, reps, Double.NaN);
+                if (plain.unavailable == null) {
                     ConvAlgorithm chosen = ConvAlgorithm.chosen();
                     ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
                     try {
-                        double base = training ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
-                        plain.add(base);
-                        plainRatios.add(mine / base);
-                        if (!training) {
-                            plain2.add(bench.throughput(mb, Math.max(3, reps / 2)));
-                        }
+                        plain.add(bench, trainer, mb, reps, mine);
                     } finally {
                         ConvAlgorithm.use(chosen);
                     }
                 }
-                if (torchNote == null) {
+                if (theirs.unavailable == null) {
                     JsonNode t = torch.run(network, mode, mb, reps, threads);
                     if (t.has("error")) {
-                        torchNote = "PyTorch cannot build " + network + ": " + t.get("error").asText();
+                        theirs.unavailable = "PyTorch cannot build " + network + ": " + t.get("error").asText();
                     } else {
-                        torchVersion = t.path("torch").asText();
-                        double their = training ? t.get("step_ms").asDouble() : t.get("latency_ms").asDouble();
-                        theirs.add(their);
-                        ratios.add(mine / their);
-                        if (!training) {
-                            theirs2.add(t.get("throughput").asDouble());
-                        }
+                        theirs.version = t.path("torch").asText();
+                        theirs.add(t.get(training ? "step_ms" : "latency_ms").asDouble(),
+                                training ? Double.NaN : t.get("throughput").asDouble(), mine);
                     }
                 }
             }
-            profile = bench.profile(mode, training ? mb : 1, median(ours), training ? Double.NaN : median(ours2),
-                    training ? median(ours) : Double.NaN, trainer);
+            profile = bench.profile(mode, training ? mb : 1, trainer);
             if (model != built) {
                 model.close(); // the folded convolutions; the layers it shares with built are closed twice, harmlessly
             }
@@ -104,15 +87,10 @@ public final class NetworkBenchRun {
         doc.put("batch", mb);
         doc.put("threads", threads);
         doc.put("fused", fuse && !training);
-        Map<String, Object> mine = new LinkedHashMap<>();
         String metric = training ? "step_ms" : "latency_ms";
-        mine.put(metric, median(ours));
-        if (!training) {
-            mine.put("throughput", median(ours2));
-        }
-        doc.put("cnn4j", mine);
-        doc.put("onednn", side(plainNote, null, metric, plain, plain2, plainRatios, training));
-        doc.put("pytorch", side(torchNote, torchVersion, metric, theirs, theirs2, ratios, training));
+        doc.put("cnn4j", ours.figures(metric, false));
+        doc.put("onednn", plain.figures(metric, true));
+        doc.put("pytorch", theirs.figures(metric, true));
         doc.put("reorders_per_pass", profile.reordersPerPass());
         doc.put("peak_tensor_bytes", profile.peakBytes());
         doc.put("model_tensor_bytes", held);
@@ -133,24 +111,50 @@ public final class NetworkBenchRun {
         return doc;
     }
 
-    /** One side's medians and its ratio, or why it was not measured. */
-    private static Map<String, Object> side(String note, String version, String metric, List<Double> times, List<Double> throughputs,
-                                            List<Double> ratios, boolean training) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (note != null || times.isEmpty()) {
-            m.put("unavailable", note);
+    /** One side's figures round by round (time, throughput in inference, cnn4j's time over its own), or why it has none. */
+    private static final class Side {
+        final List<Double> times = new ArrayList<>(), throughputs = new ArrayList<>(), ratios = new ArrayList<>();
+        String unavailable, version;
+
+        Side(String unavailable) {
+            this.unavailable = unavailable;
+        }
+
+        /** Times a round on {@code bench} (a training step with a trainer, else latency and throughput); returns the time. */
+        double add(NetworkBenchmark bench, Trainer trainer, int mb, int reps, double mine) {
+            double time = trainer != null ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
+            add(time, trainer != null ? Double.NaN : bench.throughput(mb, Math.max(3, reps / 2)), Double.isNaN(mine) ? time : mine);
+            return time;
+        }
+
+        void add(double time, double throughput, double mine) {
+            times.add(time);
+            if (!Double.isNaN(throughput)) {
+                throughputs.add(throughput);
+            }
+            ratios.add(mine / time);
+        }
+
+        /** The medians (and with {@code ratio} the ratio's median and every round's), for the JSON document. */
+        Map<String, Object> figures(String metric, boolean ratio) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (unavailable != null || times.isEmpty()) {
+                m.put("unavailable", unavailable);
+                return m;
+            }
+            if (version != null) {
+                m.put("version", version);
+            }
+            m.put(metric, median(times));
+            if (!throughputs.isEmpty()) {
+                m.put("throughput", median(throughputs));
+            }
+            if (ratio) {
+                m.put("ratio_" + metric, median(ratios));
+                m.put("round_ratios", ratios);
+            }
             return m;
         }
-        if (version != null) {
-            m.put("version", version);
-        }
-        m.put(metric, median(times));
-        if (!training) {
-            m.put("throughput", median(throughputs));
-        }
-        m.put("ratio_" + metric, median(ratios));
-        m.put("round_ratios", ratios);
-        return m;
     }
 
     @SuppressWarnings("unchecked")

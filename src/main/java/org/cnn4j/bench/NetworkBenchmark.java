@@ -41,18 +41,15 @@ public final class NetworkBenchmark {
     public record LayerTime(String name, String description, String algorithm, double forwardMs, double backwardMs) {
     }
 
-    /** The figures of one network. */
-    public record Result(String network, String mode, int batch, double latencyMs, double throughput, double stepMs,
-                         long reordersPerPass, long peakBytes, List<LayerTime> layers) {
+    /** What one pass does: its layers' times, its reorders and its peak of tensor memory. */
+    public record Profile(long reordersPerPass, long peakBytes, List<LayerTime> layers) {
     }
 
     private final Module model;
-    private final String network;
     private final int[] input;
     private final int classes;
 
-    public NetworkBenchmark(String network, Module model, int channels, int height, int width, int classes) {
-        this.network = network;
+    public NetworkBenchmark(Module model, int channels, int height, int width, int classes) {
         this.model = model;
         this.input = new int[] {channels, height, width};
         this.classes = classes;
@@ -90,7 +87,7 @@ public final class NetworkBenchmark {
      * mercy of a page fault or a preempted thread), reorders and memory peak of a pass (a step in
      * training, a forward otherwise).
      */
-    public Result profile(String mode, int mb, double latencyMs, double throughput, double stepMs, Trainer trainer) {
+    public Profile profile(String mode, int mb, Trainer trainer) {
         try (Tensor x = random(mb); Tensor y = labels(mb)) {
             Runnable pass = mode.equals("training") ? () -> trainer.step(x, y) : () -> model.forward(x);
             if (!mode.equals("training")) {
@@ -121,7 +118,7 @@ public final class NetworkBenchmark {
                 }
                 layers.add(new LayerTime(name, what, algorithm(m, mode), medianMs(t, 0), medianMs(t, 1)));
             });
-            return new Result(network, mode, mb, latencyMs, throughput, stepMs, reordered, Tensor.peakBytes(), layers);
+            return new Profile(reordered, Tensor.peakBytes(), layers);
         }
     }
 
@@ -135,17 +132,13 @@ public final class NetworkBenchmark {
         return v[v.length / 2] * 1e-6;
     }
 
-    /** The algorithm of a convolution; in training forward/backward-data/backward-weights, in short names. */
+    /** The algorithm of a convolution, in short names; in training forward/backward-data/backward-weights. */
     private static String algorithm(Module m, String mode) {
         if (!(m instanceof Conv2d conv) || conv.lastSpec() == null || !(Backends.current() instanceof NativeBackend nb)) {
             return "";
         }
-        if (!mode.equals("training")) {
-            ConvAlgorithm fwd = nb.convolutionChoice("forward", conv.lastSpec());
-            return fwd == null ? "autotune" : fwd.name().toLowerCase(java.util.Locale.ROOT);
-        }
-        return String.join("/", java.util.stream.Stream.of("forward", "backward_data", "backward_weights")
-                .map(d -> shortName(nb.convolutionChoice(d, conv.lastSpec()))).toList());
+        List<String> directions = mode.equals("training") ? List.of("forward", "backward_data", "backward_weights") : List.of("forward");
+        return String.join("/", directions.stream().map(d -> shortName(nb.convolutionChoice(d, conv.lastSpec()))).toList());
     }
 
     private static String shortName(ConvAlgorithm a) {

@@ -28,11 +28,7 @@ public final class InferenceFusion {
     }
 
     public static Graph fuse(Graph net) {
-        Map<String, Integer> readers = new HashMap<>();
-        for (Graph.Node n : net.nodes()) {
-            n.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
-        }
-        Map<String, Residual> residualAt = residualBlocks(net, readers); // by the name of the Add node they replace
+        Map<String, Residual> residualAt = residualBlocks(net); // by the name of the Add node they replace
         Set<String> deferred = new HashSet<>();
         residualAt.values().forEach(r -> deferred.addAll(r.absorbed()));
         Map<String, String> renamed = new HashMap<>(); // a folded node -> the node that now computes its value
@@ -93,7 +89,7 @@ public final class InferenceFusion {
      * The Add nodes of two inputs, followed only by a ReLU, where one input is a convolution (or a
      * convolution's BN) that feeds nothing else: each becomes one fused convolution.
      */
-    private static Map<String, Residual> residualBlocks(Graph net, Map<String, Integer> readers) {
+    private static Map<String, Residual> residualBlocks(Graph net) {
         Map<String, Graph.Node> byName = new HashMap<>();
         net.nodes().forEach(n -> byName.put(n.name(), n));
         Map<String, Residual> found = new HashMap<>();
@@ -104,12 +100,12 @@ public final class InferenceFusion {
             Graph.Node relu = onlyReluReader(net, add.name());
             for (int side = 0; side < 2 && relu != null; side++) {
                 Graph.Node branch = byName.get(add.inputs().get(side));
-                if (branch == null || readers.get(branch.name()) != 1 || branch.kind() != Graph.Kind.LAYER) {
+                if (branch == null || net.onlyReader(branch.name()) == null || branch.kind() != Graph.Kind.LAYER) {
                     continue;
                 }
                 Graph.Node bn = branch.module() instanceof BatchNorm2d ? branch : null;
                 Graph.Node conv = bn == null ? branch : byName.get(bn.inputs().get(0));
-                if (conv != null && conv.kind() == Graph.Kind.LAYER && conv.module() instanceof Conv2d && readers.get(conv.name()) == 1) {
+                if (conv != null && conv.kind() == Graph.Kind.LAYER && conv.module() instanceof Conv2d && net.onlyReader(conv.name()) != null) {
                     found.put(add.name(), new Residual(conv, bn, add.inputs().get(1 - side), relu));
                     break;
                 }

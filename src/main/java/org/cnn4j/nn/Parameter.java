@@ -10,14 +10,12 @@ import org.cnn4j.tensor.Tensor;
 public final class Parameter implements AutoCloseable {
     private final String name;
     private final Tensor value;
-    private final int[] dims;
     private Tensor grad;
     private boolean frozen;
 
     public Parameter(String name, int... dims) {
         this.name = name;
         this.value = Tensor.zeros(dims).detach();
-        this.dims = dims.clone();
     }
 
     /** The name within its module, e.g. "weight". */
@@ -33,7 +31,7 @@ public final class Parameter implements AutoCloseable {
     public Tensor grad() {
         value.checkOpen("Parameter " + name + " grad");
         if (grad == null) {
-            grad = Tensor.zeros(dims).detach();
+            grad = Tensor.zeros(value.dims()).detach();
         }
         return grad;
     }
