@@ -39,7 +39,12 @@ class TrainerTest {
                     sum += p;
                 }
                 assertThat(sum).isCloseTo(1f, within(1e-5f));
-                assertThat(b[i]).as("image %d", i).containsExactly(a[i]);
+                // Not bit for bit: an image's place in its batch moves the last bits of oneDNN's and Winograd's
+                // blockings (seen on Zen 4; scalar im2col+GEMM with our own GEMM is batch-invariant), while a wrong
+                // order would swap whole rows of probabilities.
+                for (int j = 0; j < 10; j++) {
+                    assertThat(b[i][j]).as("image %d, class %d", i, j).isCloseTo(a[i][j], within(1e-6f));
+                }
             }
         }
     }
