@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.FashionMnist;
@@ -51,7 +52,15 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!List.of("saliency", "smoothgrad", "gradcam", "occlusion").contains(method.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--method must be saliency, smoothgrad, gradcam or occlusion, got " + method);
+        }
+        Options.atLeast("--window", window, 1);
+        Options.atLeast("--stride", stride, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
+        if (cls != null) {
+            Options.between("--class", cls, 0, saved.classNames().size() - 1);
+        }
         try (Module net = saved.model(); Tensor x = ModelInput.read(image, saved.height(), saved.width(), invert)) {
             int predicted = Explanations.predictedClass(net, x);
             int target = cls == null ? predicted : cls;
@@ -60,7 +69,7 @@ final class ExplainCommand implements Callable<Integer> {
                 case "smoothgrad" -> Explanations.smoothGrad(net, x, target, 16, 0.15f, 1);
                 case "gradcam" -> Explanations.gradCam(net, layer == null ? lastConvolution(net) : layer, x, target);
                 case "occlusion" -> Explanations.occlusion(net, x, target, window, stride, -FashionMnist.MEAN / FashionMnist.STD);
-                default -> throw new IllegalArgumentException("--method must be saliency, smoothgrad, gradcam or occlusion, got " + method);
+                default -> throw new IllegalStateException("checked above: " + method);
             };
             float[] pixels = x.toArray();
             Images.writePng(Pictures.heatOverlay(pixels, map, saved.height(), saved.width(), 8), out);
