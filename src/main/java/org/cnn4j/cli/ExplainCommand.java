@@ -1,7 +1,6 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.FashionMnist;
@@ -52,9 +51,6 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("saliency", "smoothgrad", "gradcam", "occlusion").contains(method.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("--method must be saliency, smoothgrad, gradcam or occlusion, got " + method);
-        }
         Options.atLeast("--window", window, 1);
         Options.atLeast("--stride", stride, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
@@ -69,7 +65,7 @@ final class ExplainCommand implements Callable<Integer> {
                 case "smoothgrad" -> Explanations.smoothGrad(net, x, target, 16, 0.15f, 1);
                 case "gradcam" -> Explanations.gradCam(net, layer == null ? lastConvolution(net) : layer, x, target);
                 case "occlusion" -> Explanations.occlusion(net, x, target, window, stride, -FashionMnist.MEAN / FashionMnist.STD);
-                default -> throw new IllegalStateException("checked above: " + method);
+                default -> throw new IllegalArgumentException("--method must be saliency, smoothgrad, gradcam or occlusion, got " + method);
             };
             float[] pixels = x.toArray();
             Images.writePng(Pictures.heatOverlay(pixels, map, saved.height(), saved.width(), 8), out);

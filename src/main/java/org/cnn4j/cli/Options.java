@@ -10,41 +10,41 @@ final class Options {
     }
 
     /** A count of at least {@code min}, e.g. {@code atLeast("--epochs", epochs, 1)}. */
-    static int atLeast(String option, int value, int min) {
+    static void atLeast(String option, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
         }
-        return value;
     }
 
-    static int between(String option, int value, int min, int max) {
+    static void between(String option, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ", got " + value);
         }
-        return value;
     }
 
     /** A finite number > 0, e.g. a learning rate. */
-    static double positive(String option, double value) {
+    static void positive(String option, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(option + " must be a finite number > 0, got " + value);
+            throw new IllegalArgumentException(option + " must be a finite number > 0, got " + shown(value));
         }
-        return value;
     }
 
     /** A finite number >= 0, e.g. a weight decay. */
-    static double nonNegative(String option, double value) {
+    static void nonNegative(String option, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(option + " must be a finite number >= 0, got " + value);
+            throw new IllegalArgumentException(option + " must be a finite number >= 0, got " + shown(value));
         }
-        return value;
     }
 
     /** A number in [0, 1), e.g. a momentum. */
-    static double fraction(String option, double value) {
+    static void fraction(String option, double value) {
         if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException(option + " must be >= 0 and < 1, got " + value);
+            throw new IllegalArgumentException(option + " must be >= 0 and < 1, got " + shown(value));
         }
-        return value;
+    }
+
+    /** The value as the user typed it: a float option's -0.1 is not shown as -0.10000000149011612. */
+    private static String shown(double value) {
+        return (double) (float) value == value ? Float.toString((float) value) : Double.toString(value);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,7 +58,7 @@ class OptionValidationTest {
             "activations --model-file m i --max-maps 0 | --max-maps      | 0",
             "explain --model-file m i --window 0  | --window             | 0",
             "explain --model-file m i --stride -2 | --stride             | -2",
-            "explain --model-file m i --method guess | --method          | guess",
+            "explain --model-file pretrained/fmnist-cnn.cnn4j examples/sneaker.png --method guess | --method | guess",
             "explain --model-file pretrained/fmnist-cnn.cnn4j examples/sneaker.png --class 10 | --class | 10",
             "explain --model-file pretrained/fmnist-cnn.cnn4j examples/sneaker.png --class -1 | --class | -1",
             "top-patches --model-file m --top 0   | --top                | 0",
@@ -81,6 +82,18 @@ class OptionValidationTest {
             "--backend foo info                   | --backend            | foo",
     })
     void failsNamingTheOptionAndTheValue(String commandLine, String option, String value) {
+        String message = failure(commandLine);
+        assertThat(message).contains(option).contains(value).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(message.lines()).as(message).hasSize(1);
+    }
+
+    @Test
+    void aFloatOptionShowsTheValueAsTyped() {
+        assertThat(failure("train --lr -0.1")).endsWith("got -0.1");
+    }
+
+    /** The error output of a command line that must fail with exit code 2. */
+    private static String failure(String commandLine) {
         PrintStream oldErr = System.err, oldOut = System.out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
@@ -94,7 +107,6 @@ class OptionValidationTest {
         }
         String message = err.toString(StandardCharsets.UTF_8).strip();
         assertThat(code).as(message).isEqualTo(2);
-        assertThat(message).contains(option).contains(value).doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(message.lines()).as(message).hasSize(1);
+        return message;
     }
 }

@@ -123,8 +123,8 @@ public final class NativeLibrary {
     private record Settings(Isa isa, boolean ownGemm, int threads, String error) {
         static Settings read() {
             try {
-                String[] isa = setting("cnn4j.isa", "CNN4J_ISA"), gemm = setting("cnn4j.gemm", "CNN4J_GEMM");
-                String[] threads = setting("cnn4j.threads", "CNN4J_THREADS");
+                Setting isa = setting("cnn4j.isa", "CNN4J_ISA"), gemm = setting("cnn4j.gemm", "CNN4J_GEMM");
+                Setting threads = setting("cnn4j.threads", "CNN4J_THREADS");
                 return new Settings(isa == null ? Isa.AVX512 : isa(isa), gemm != null && ownGemm(gemm),
                         threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), NativeThreads.MAX) : threads(threads), null);
             } catch (IllegalArgumentException | IllegalStateException e) {
@@ -132,41 +132,49 @@ public final class NativeLibrary {
             }
         }
 
-        private static Isa isa(String[] setting) {
+        private static Isa isa(Setting setting) {
             try {
-                return Isa.parse(setting[1]);
+                return Isa.parse(setting.value());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(setting[0] + "=" + setting[1] + ": unknown instruction set (expected avx512, avx2 or scalar)");
+                throw new IllegalStateException(setting + ": unknown instruction set (expected avx512, avx2 or scalar)");
             }
         }
 
-        private static boolean ownGemm(String[] setting) {
-            String v = setting[1].trim();
+        private static boolean ownGemm(Setting setting) {
+            String v = setting.value().trim();
             if (!v.equalsIgnoreCase("own") && !v.equalsIgnoreCase("openblas")) {
-                throw new IllegalStateException(setting[0] + "=" + setting[1] + ": unknown GEMM (expected own or openblas)");
+                throw new IllegalStateException(setting + ": unknown GEMM (expected own or openblas)");
             }
             return v.equalsIgnoreCase("own");
         }
 
-        private static int threads(String[] setting) {
+        private static int threads(Setting setting) {
             long n;
             try {
-                n = Long.parseLong(setting[1].trim());
+                n = Long.parseLong(setting.value().trim());
             } catch (NumberFormatException e) {
-                throw new IllegalStateException(setting[0] + "=" + setting[1] + ": not a whole number of threads (expected 1 to "
+                throw new IllegalStateException(setting + ": not a whole number of threads (expected 1 to "
                         + NativeThreads.MAX + ")");
             }
-            return NativeThreads.check(setting[0], n);
+            return NativeThreads.check(setting.name(), n);
         }
     }
 
-    /** {name, value} of the system property, else of the environment variable, or null when neither is set. */
-    private static String[] setting(String property, String env) {
+    /** A setting as given: the system property's or environment variable's name and value. */
+    private record Setting(String name, String value) {
+        @Override
+        public String toString() {
+            return name + "=" + value;
+        }
+    }
+
+    /** The system property, else the environment variable, or null when neither is set. */
+    private static Setting setting(String property, String env) {
         String v = System.getProperty(property);
         if (v != null && !v.isBlank()) {
-            return new String[] {property, v};
+            return new Setting(property, v);
         }
         v = System.getenv(env);
-        return v == null || v.isBlank() ? null : new String[] {env, v};
+        return v == null || v.isBlank() ? null : new Setting(env, v);
     }
 }
