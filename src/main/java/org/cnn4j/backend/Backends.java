@@ -52,6 +52,9 @@ public final class Backends {
 
     /** Selects a backend by name ("native" or "reference"); fails if native cannot load. */
     public static Backend byName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("unknown backend null (expected native or reference)");
+        }
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "reference", "java" -> ReferenceBackend.INSTANCE;
             case "native", "cpu" -> {
