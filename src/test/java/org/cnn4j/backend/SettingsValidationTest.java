@@ -2,6 +2,7 @@ package org.cnn4j.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cnn4j.backend.cpu.NativeLibrary;
+import org.cnn4j.backend.cpu.NativeThreads;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A bad setting is the user's error: the run fails with a message naming the variable and its value,
@@ -40,6 +43,17 @@ class SettingsValidationTest {
     void theThreadsOptionWinsOverABadVariable() throws Exception {
         Run r = cnn4j("CNN4J_THREADS", "abc", "--threads", "1", "info");
         assertThat(r.code).as(r.output).isZero();
+    }
+
+    @Test
+    void theJavaApiBoundsTheThreadsToo() {
+        assumeTrue(NativeLibrary.isLoaded(), "native library");
+        int before = NativeLibrary.threads();
+        for (int bad : new int[] {0, -1, NativeThreads.MAX + 1, 7000}) {
+            assertThatThrownBy(() -> NativeLibrary.useThreads(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("between 1 and 1024").hasMessageContaining("got " + bad);
+        }
+        assertThat(NativeLibrary.threads()).isEqualTo(before);
     }
 
     @Test
