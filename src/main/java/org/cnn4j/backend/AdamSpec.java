@@ -7,8 +7,9 @@ package org.cnn4j.backend;
  */
 public record AdamSpec(float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
     public AdamSpec {
-        if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("adam: need lr >= 0, 0 <= betas < 1, eps >= 0, weight_decay >= 0; got lr=" + lr
+        if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)
+                || Float.isInfinite(lr) || Float.isInfinite(eps) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("adam: need finite lr >= 0, 0 <= betas < 1, finite eps >= 0 and weight_decay >= 0; got lr=" + lr
                     + " betas=(" + beta1 + ", " + beta2 + ") eps=" + eps + " weight_decay=" + weightDecay);
         }
     }

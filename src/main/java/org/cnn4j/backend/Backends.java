@@ -3,13 +3,16 @@ package org.cnn4j.backend;
 import java.util.Locale;
 import java.util.logging.Logger;
 import org.cnn4j.backend.cpu.NativeBackend;
+import org.cnn4j.backend.cpu.NativeLibrary;
 import org.cnn4j.backend.reference.ReferenceBackend;
 
 /**
  * Chooses the backend every op runs on. Order: {@link #use(Backend)} from code, else the system
  * property {@code cnn4j.backend} or environment variable {@code CNN4J_BACKEND} ("native" or
  * "reference"), else native when the native library loads here, else the reference backend. When
- * native was wanted but cannot load, one log line says why and the reference backend takes over.
+ * native was wanted but cannot load, one log line says why and the reference backend takes over; an
+ * invalid setting (an unknown backend name, a bad CNN4J_THREADS, CNN4J_ISA or CNN4J_GEMM) is the user's
+ * error instead: {@link #current()} throws an {@link IllegalStateException} naming it and its value.
  */
 public final class Backends {
     private static final Logger LOG = Logger.getLogger(Backends.class.getName());
@@ -49,15 +52,18 @@ public final class Backends {
 
     /** Selects a backend by name ("native" or "reference"); fails if native cannot load. */
     public static Backend byName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("unknown backend null (expected native or reference)");
+        }
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "reference", "java" -> ReferenceBackend.INSTANCE;
             case "native", "cpu" -> {
                 if (!NativeBackend.isAvailable()) {
-                    throw new IllegalStateException("backend: the native library cannot load here: " + NativeBackend.loadError());
+                    throw new IllegalStateException("the native library cannot load here: " + NativeBackend.loadError());
                 }
                 yield NativeBackend.instance();
             }
-            default -> throw new IllegalArgumentException("backend: unknown backend '" + name + "' (expected native or reference)");
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (expected native or reference)");
         };
     }
 
@@ -68,16 +74,19 @@ public final class Backends {
     }
 
     private static Backend choose() {
-        String wanted = System.getProperty("cnn4j.backend", System.getenv("CNN4J_BACKEND"));
+        String property = System.getProperty("cnn4j.backend");
+        String setting = property != null && !property.isBlank() ? "cnn4j.backend" : "CNN4J_BACKEND";
+        String wanted = property != null && !property.isBlank() ? property : System.getenv("CNN4J_BACKEND");
         if (wanted != null && !wanted.isBlank()) {
             if (wanted.equalsIgnoreCase("reference") || wanted.equalsIgnoreCase("java")) {
-                reason = "forced by cnn4j.backend/CNN4J_BACKEND=" + wanted;
+                reason = "forced by " + setting + "=" + wanted;
                 return ReferenceBackend.INSTANCE;
             }
             if (!wanted.equalsIgnoreCase("native") && !wanted.equalsIgnoreCase("cpu")) {
-                LOG.warning("cnn4j: unknown backend '" + wanted + "' in cnn4j.backend/CNN4J_BACKEND; choosing automatically");
+                throw new IllegalStateException(setting + "=" + wanted + ": unknown backend (expected native or reference)");
             }
         }
+        NativeLibrary.checkSettings();
         if (NativeBackend.isAvailable()) {
             reason = "native library loaded";
             return NativeBackend.instance();

@@ -48,7 +48,14 @@ public enum ConvAlgorithm {
             return c;
         }
         String p = System.getProperty("cnn4j.conv.algo");
-        return p == null || p.isBlank() ? AUTO : parse(p);
+        if (p == null || p.isBlank()) {
+            return AUTO;
+        }
+        try {
+            return parse(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("system property cnn4j.conv.algo=" + p + ": " + e.getMessage(), e);
+        }
     }
 
     /** Sets the algorithm in force; null returns the choice to {@code cnn4j.conv.algo}, else AUTO. */
@@ -81,7 +88,14 @@ public enum ConvAlgorithm {
      */
     public static boolean winogradAllowed() {
         Boolean w = winograd;
-        return w != null ? w : !"false".equalsIgnoreCase(System.getProperty("cnn4j.conv.winograd", "true").trim());
+        if (w != null) {
+            return w;
+        }
+        String p = System.getProperty("cnn4j.conv.winograd", "true").trim();
+        if (!p.equalsIgnoreCase("true") && !p.equalsIgnoreCase("false")) {
+            throw new IllegalStateException("system property cnn4j.conv.winograd=" + p + ": expected true or false");
+        }
+        return p.equalsIgnoreCase("true");
     }
 
     /** Allows or forbids Winograd for AUTO and AUTOTUNE; {@code null} returns to the system property. */

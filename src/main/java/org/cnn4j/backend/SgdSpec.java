@@ -7,8 +7,9 @@ package org.cnn4j.backend;
  */
 public record SgdSpec(float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
     public SgdSpec {
-        if (!(lr >= 0) || !(momentum >= 0) || !(weightDecay >= 0) || !Float.isFinite(dampening)) {
-            throw new IllegalArgumentException("sgd: lr, momentum and weight_decay must be >= 0, got lr=" + lr
+        if (!(lr >= 0) || !(momentum >= 0) || !(weightDecay >= 0) || !Float.isFinite(dampening)
+                || Float.isInfinite(lr) || Float.isInfinite(momentum) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("sgd: lr, momentum and weight_decay must be finite and >= 0, got lr=" + lr
                     + " momentum=" + momentum + " weight_decay=" + weightDecay + " dampening=" + dampening);
         }
         if (nesterov && (momentum <= 0 || dampening != 0)) {

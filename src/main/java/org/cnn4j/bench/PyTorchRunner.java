@@ -33,7 +33,8 @@ public final class PyTorchRunner {
                 }
             }
             if (found == null) {
-                why = "PyTorch not installed (Debian package python3-torch)";
+                String env = System.getenv("CNN4J_PYTHON");
+                why = env != null ? "CNN4J_PYTHON=" + env + " cannot import torch" : "PyTorch not installed (Debian package python3-torch)";
             }
         }
         this.python = found;

@@ -41,6 +41,7 @@ final class ActivationsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.atLeast("--max-maps", maxMaps, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         try (Module net = saved.model(); Tensor x = ModelInput.read(image, saved.height(), saved.width(), invert)) {
             String name = layer != null ? layer : net.children().entrySet().stream().filter(e -> e.getValue() instanceof Conv2d)

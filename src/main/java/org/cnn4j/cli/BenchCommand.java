@@ -96,6 +96,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "The PyTorch side of --network (default: ${DEFAULT-VALUE}); needs a python3 with torch (CNN4J_PYTHON).")
     Path pytorchScript;
 
+    /** The --direction as directions, or an error naming the option. */
+    private List<Direction> directions() {
+        if (direction.equalsIgnoreCase("all")) {
+            return List.of(Direction.values());
+        }
+        try {
+            return List.of(Direction.valueOf(direction.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--direction must be forward, backward_data, backward_weights or all, got " + direction);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (!NativeBackend.isAvailable()) {
@@ -105,9 +117,12 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException("bench times the native backend, but this run uses " + Backends.current().name() + " ("
                     + Backends.reason() + ")");
         }
-        if (minTime <= 0 || mb < 0 || firstLayers < 0) {
-            throw new IllegalArgumentException("--min-time must be > 0, --mb and --layers >= 0");
-        }
+        Options.positive("--min-time", minTime);
+        Options.atLeast("--mb", mb, 0);
+        Options.atLeast("--layers", firstLayers, 0);
+        Options.atLeast("--reps", reps, 1);
+        Options.atLeast("--rounds", rounds, 1);
+        List<Direction> directions = directions();
         if (gemm != null) {
             if (!gemm.equals("own") && !gemm.equals("openblas")) {
                 throw new IllegalArgumentException("--gemm must be own or openblas, got " + gemm);
@@ -124,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
         List<ConvLayer> layers = firstLayers > 0 ? shapes.layers().subList(0, Math.min(firstLayers, shapes.layers().size())) : shapes.layers();
         List<ConvAlgorithm> algos = new ArrayList<>(List.of(ConvAlgorithm.ONEDNN));
         for (String a : algorithms) {
-            ConvAlgorithm algo = ConvAlgorithm.parse(a);
+            ConvAlgorithm algo = GoldenCommand.algorithm(a);
             if (algo == ConvAlgorithm.AUTO || algo == ConvAlgorithm.REFERENCE) {
                 throw new IllegalArgumentException("--algo: " + a + " is not benchmarked (choose concrete native algorithms)");
             }
@@ -132,8 +147,6 @@ final class BenchCommand implements Callable<Integer> {
                 algos.add(algo);
             }
         }
-        List<Direction> directions = direction.equalsIgnoreCase("all") ? List.of(Direction.values())
-                : List.of(Direction.valueOf(direction.trim().toUpperCase(Locale.ROOT)));
 
         double peak = FmaPeak.measure(0.5);
         System.out.printf("cnn4j bench: suite %s, %d layers, %d threads, isa %s, gemm %s, FMA peak %.1f GFLOP/s (measured)%n",
@@ -231,9 +244,6 @@ final class BenchCommand implements Callable<Integer> {
     private int networkBench() throws IOException {
         if (!mode.equals("inference") && !mode.equals("training")) {
             throw new IllegalArgumentException("--mode must be inference or training, got " + mode);
-        }
-        if (reps <= 0 || rounds <= 0) {
-            throw new IllegalArgumentException("--reps and --rounds must be > 0");
         }
         int batch = mb > 0 ? mb : mode.equals("training") ? 128 : 16;
         Map<String, Object> doc = org.cnn4j.bench.NetworkBenchRun.run(network, mode, batch, reps, rounds, NativeLibrary.threads(), fuse,

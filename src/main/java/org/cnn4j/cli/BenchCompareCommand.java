@@ -27,6 +27,7 @@ final class BenchCompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.positive("--threshold", threshold);
         Map<String, Double> old = times(before), now = times(after);
         int regressions = 0, compared = 0;
         System.out.printf("%-60s %10s %10s %8s%n", "", "old ms", "new ms", "new/old");

@@ -38,9 +38,8 @@ final class DataOptions {
 
     /** A split; images of an image folder are resized to height x width, gray (1 channel) or RGB (3). */
     ImageDataset load(boolean train, int channels, int height, int width) throws IOException {
-        if (limit < 0 || trainLimit < 0) {
-            throw new IllegalArgumentException("--limit and --train-limit must be >= 0, got " + limit + " and " + trainLimit);
-        }
+        Options.atLeast("--limit", limit, 0);
+        Options.atLeast("--train-limit", trainLimit, 0);
         ImageDataset d;
         if (dir == null) {
             d = FashionMnist.sample(train);

@@ -44,6 +44,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.atLeast("--epochs", epochs, 1);
         boolean nativeBackend = Backends.current() instanceof NativeBackend;
         System.out.printf("cnn4j demo on the %s backend (%s)%s%n", Backends.current().name(), Backends.reason(),
                 nativeBackend ? ", isa " + NativeLibrary.activeIsa().label() + ", " + NativeLibrary.threads() + " threads" : "");

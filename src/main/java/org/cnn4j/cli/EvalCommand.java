@@ -28,6 +28,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.atLeast("--batch", batch, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         try (var net = saved.model()) {
             ImageDataset test = data.load(false, saved.channels(), saved.height(), saved.width());

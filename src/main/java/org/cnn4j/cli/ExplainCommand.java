@@ -51,7 +51,12 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.atLeast("--window", window, 1);
+        Options.atLeast("--stride", stride, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
+        if (cls != null) {
+            Options.between("--class", cls, 0, saved.classNames().size() - 1);
+        }
         try (Module net = saved.model(); Tensor x = ModelInput.read(image, saved.height(), saved.width(), invert)) {
             int predicted = Explanations.predictedClass(net, x);
             int target = cls == null ? predicted : cls;

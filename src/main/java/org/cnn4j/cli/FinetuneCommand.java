@@ -63,8 +63,12 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         training.validate();
-        if (!(bodyLrScale >= 0)) {
-            throw new IllegalArgumentException("--body-lr-scale must be >= 0, got " + bodyLrScale);
+        Options.nonNegative("--body-lr-scale", bodyLrScale);
+        if (newClasses != null) {
+            Options.atLeast("--new-classes", newClasses, 1);
+        }
+        if (freezing.first != null) {
+            Options.atLeast("--freeze-first", freezing.first, 0);
         }
         ModelFile.Saved source = ModelFile.read(from);
         Module net = source.model();

@@ -31,13 +31,23 @@ final class GoldenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.nonNegative("--relative-tolerance", relative);
         if (algo != null) {
-            ConvAlgorithm.use(ConvAlgorithm.parse(algo));
+            ConvAlgorithm.use(algorithm(algo));
             ConvAlgorithm.fallBackToAuto(true); // e.g. Winograd on a strided case: that convolution runs with AUTO
         }
         System.out.printf("golden cases in %s on the %s backend, convolution algorithm %s%n", dir, Backends.current().name(),
                 ConvAlgorithm.current().name().toLowerCase(java.util.Locale.ROOT));
         GoldenRunner.Summary s = new GoldenRunner(System.out, relative).run(dir);
         return s.failed() == 0 ? 0 : 1;
+    }
+
+    /** The --algo name as an algorithm, or an error naming the option. */
+    static ConvAlgorithm algorithm(String name) {
+        try {
+            return ConvAlgorithm.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--algo: " + e.getMessage(), e);
+        }
     }
 }

@@ -3,10 +3,14 @@ package org.cnn4j.cli;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeLibrary;
+import org.cnn4j.backend.cpu.NativeThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The {@code cnn4j} command line: one sub-command per job. */
 @Command(name = "cnn4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -33,16 +37,20 @@ import picocli.CommandLine.ScopeType;
         })
 public final class Main implements Runnable {
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
-            description = "Threads for native kernels (default: cnn4j.threads, CNN4J_THREADS, else all processors).")
-    void threads(int n) {
-        if (n <= 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be > 0, got " + n);
-        }
-        System.setProperty("cnn4j.threads", Integer.toString(n));
-        if (NativeLibrary.isLoaded()) {
-            NativeLibrary.useThreads(n);
-        }
+            description = "Threads for native kernels, 1 to " + NativeThreads.MAX
+                    + " (default: cnn4j.threads, CNN4J_THREADS, else all processors).")
+    void threads(long n) {
+        usage("", () -> {
+            // set before NativeLibrary reads its settings, so that --threads wins over CNN4J_THREADS
+            System.setProperty("cnn4j.threads", Integer.toString(NativeThreads.check("--threads", n)));
+            if (NativeLibrary.isLoaded()) {
+                NativeLibrary.useThreads((int) n);
+            }
+        });
     }
 
     @Option(names = "--no-winograd", scope = ScopeType.INHERIT,
@@ -55,7 +63,16 @@ public final class Main implements Runnable {
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
             description = "native or reference (default: cnn4j.backend, CNN4J_BACKEND, else native when it loads).")
     void backend(String name) {
-        Backends.use(Backends.byName(name), "--backend " + name);
+        usage("--backend: ", () -> Backends.use(Backends.byName(name), "--backend " + name));
+    }
+
+    /** Runs an option's setter, turning its complaint into a usage error (picocli would show reflection text). */
+    private void usage(String prefix, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), prefix + e.getMessage());
+        }
     }
 
     @Override

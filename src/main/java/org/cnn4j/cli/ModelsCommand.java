@@ -65,12 +65,13 @@ final class ModelsCommand implements Callable<Integer> {
         String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
         try {
             int[] d = Arrays.stream(p).mapToInt(Integer::parseInt).toArray();
-            if (d.length == 3 && Arrays.stream(d).allMatch(v -> v > 0)) {
+            // 4096 per side: larger sizes make the zoo's layer arithmetic overflow rather than describe a network
+            if (d.length == 3 && Arrays.stream(d).allMatch(v -> v > 0 && v <= 4096)) {
                 return d;
             }
         } catch (NumberFormatException ignored) {
             // reported below with the expected form
         }
-        throw new IllegalArgumentException("models: --input must be CxHxW with positive sizes, e.g. 3x224x224; got '" + s + "'");
+        throw new IllegalArgumentException("models: --input must be CxHxW with sizes 1 to 4096, e.g. 3x224x224; got '" + s + "'");
     }
 }

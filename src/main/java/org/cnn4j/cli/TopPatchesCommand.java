@@ -47,6 +47,7 @@ final class TopPatchesCommand implements Callable<Integer> {
         if (filters <= 0 || (scale != null && scale <= 0)) {
             throw new IllegalArgumentException("--filters and --scale must be > 0, got " + filters + " and " + scale);
         }
+        Options.atLeast("--top", top, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         ImageDataset test = data.load(false);
         try (Module net = saved.model()) {

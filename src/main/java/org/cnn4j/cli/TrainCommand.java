@@ -38,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--image-size", defaultValue = "28", paramLabel = "N",
-            description = "For an image folder (--data): resize images to N x N (default: ${DEFAULT-VALUE}).")
+            description = "For an image folder (--data): resize images to N x N, 4 to 1024 (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
     @Option(names = "--rgb", description = "For an image folder (--data): keep colour (3 channels) instead of grayscale.")
@@ -53,9 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         training.validate();
-        if (imageSize < 4) {
-            throw new IllegalArgumentException("--image-size must be >= 4, got " + imageSize);
-        }
+        // 1024 x 1024 x 3 floats are 12 MB an image: larger ones would not fit a training set in memory
+        Options.between("--image-size", imageSize, 4, 1024);
         if (resume && !Files.exists(out)) {
             throw new IllegalArgumentException("--resume: no checkpoint at " + out + " (train once without --resume, or point --out at it)");
         }

@@ -72,9 +72,18 @@ final class TrainingOptions {
 
     /** Fails fast on bad values, before any data is read. */
     void validate() {
-        if (epochs <= 0 || batch <= 0) {
-            throw new IllegalArgumentException("--epochs and --batch must be > 0");
+        Options.atLeast("--epochs", epochs, 1);
+        Options.atLeast("--batch", batch, 1);
+        Options.positive("--lr", lr);
+        Options.fraction("--momentum", momentum);
+        if (weightDecay != null) {
+            Options.nonNegative("--weight-decay", weightDecay);
         }
+        Options.nonNegative("--warmup", warmup);
+        if (clipNorm != null) {
+            Options.positive("--clip-norm", clipNorm);
+        }
+        Options.atLeast("--early-stopping", patience, 0);
         optimizerKind();
         schedule();
         pipeline();

@@ -65,7 +65,7 @@ public final class DataLoader implements AutoCloseable {
     }
 
     public int numBatches() {
-        return (data.size() + batchSize - 1) / batchSize;
+        return (int) ((data.size() + (long) batchSize - 1) / batchSize); // long: a batch size near 2^31 would wrap to 0 batches
     }
 
     public ImageDataset dataset() {

@@ -68,7 +68,7 @@ public final class Explanations {
 
     public static float[] smoothGrad(Module model, Tensor image, int cls, int samples, float noise, long seed) {
         checkImage(image);
-        if (samples <= 0 || !(noise >= 0)) {
+        if (samples <= 0 || !(noise >= 0) || Float.isInfinite(noise)) {
             throw new IllegalArgumentException("smoothgrad: samples must be > 0 and noise >= 0, got " + samples + " and " + noise);
         }
         float[] x = image.toArray(), sum = new float[image.dim(2) * image.dim(3)];
@@ -122,7 +122,9 @@ public final class Explanations {
             throw new IllegalArgumentException("occlusion: window must be in 1.." + Math.min(h, w) + " and stride > 0, got "
                     + window + " and " + stride);
         }
-        float base = probabilities(model, image)[cls];
+        float[] unoccluded = probabilities(model, image);
+        checkClass(cls, unoccluded.length);
+        float base = unoccluded[cls];
         List<int[]> corners = new ArrayList<>();
         for (int y0 = 0; y0 + window <= h; y0 += stride) {
             for (int x0 = 0; x0 + window <= w; x0 += stride) {

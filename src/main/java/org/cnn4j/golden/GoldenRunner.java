@@ -26,6 +26,9 @@ public final class GoldenRunner {
     private final double relative;
 
     public GoldenRunner(PrintStream out, double relative) {
+        if (!(relative >= 0) || Double.isInfinite(relative)) { // NaN would pass every comparison: nothing could fail
+            throw new IllegalArgumentException("golden: relative tolerance must be finite and >= 0, got " + relative);
+        }
         this.out = out;
         this.relative = relative;
     }

@@ -51,6 +51,7 @@ public final class ActivationLayer extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(input != null);
         if (!needsInputGrad()) {
             return null;
         }

@@ -116,6 +116,7 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(input != null);
         Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.layout(), input.dims())) : null;
         Tensor gg = gamma.isFrozen() ? null : gamma.grad(), gb = beta.isFrozen() ? null : beta.grad();
         if (gx == null && gg == null && gb == null) {

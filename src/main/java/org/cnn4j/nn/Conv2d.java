@@ -196,6 +196,7 @@ public final class Conv2d extends Module {
         if (fusedRelu) {
             throw new UnsupportedOperationException(describe() + ": a fused inference layer has no backward pass");
         }
+        requireForward(input != null);
         Tensor gradBias = bias == null || bias.isFrozen() ? null : bias.grad();
         if (!weight.isFrozen()) {
             Convolution.backwardWeights(spec, input, gradOutput, weight.grad(), gradBias);

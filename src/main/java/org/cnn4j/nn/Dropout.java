@@ -19,7 +19,7 @@ public final class Dropout extends Module {
     private final long seed;
     private final Tensor calls = Tensor.zeros(2).detach();
     private Tensor mask, output, gradInput;
-    private boolean applied;
+    private boolean forwarded, applied;
 
     public Dropout(float p, long seed) {
         if (!(p >= 0 && p < 1)) {
@@ -39,6 +39,7 @@ public final class Dropout extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        forwarded = true;
         applied = isTraining() && p > 0;
         if (!applied) {
             return x;
@@ -64,6 +65,7 @@ public final class Dropout extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(forwarded);
         if (!needsInputGrad()) {
             return null;
         }

@@ -28,6 +28,7 @@ public final class Flatten extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(inputDims != null);
         if (!needsInputGrad()) {
             return null;
         }

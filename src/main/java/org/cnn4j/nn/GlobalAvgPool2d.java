@@ -20,6 +20,7 @@ public final class GlobalAvgPool2d extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(input != null);
         if (!needsInputGrad()) {
             return null;
         }

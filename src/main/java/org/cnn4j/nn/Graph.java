@@ -284,6 +284,7 @@ public final class Graph extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(!values.isEmpty());
         Map<String, Tensor> grads = new HashMap<>();
         grads.put(out(), gradOutput);
         List<Node> order = new ArrayList<>(nodes.values());

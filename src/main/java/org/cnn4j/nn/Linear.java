@@ -65,6 +65,7 @@ public final class Linear extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(input != null);
         Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.dims())) : null;
         Tensor gw = weight.isFrozen() ? null : weight.grad(), gb = bias == null || bias.isFrozen() ? null : bias.grad();
         if (gx != null || gw != null || gb != null) {

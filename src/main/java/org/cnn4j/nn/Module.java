@@ -109,6 +109,17 @@ public abstract class Module implements AutoCloseable {
         needsInputGrad = needed;
     }
 
+    /**
+     * The guard at the top of every {@link #backward}: {@code forwarded} says whether a forward pass has
+     * kept what the backward pass reads; without one, the error names the module instead of a
+     * NullPointerException deep inside it.
+     */
+    protected final void requireForward(boolean forwarded) {
+        if (!forwarded) {
+            throw new IllegalStateException(describe() + ": backward before forward");
+        }
+    }
+
     /** A one-line description, e.g. "Conv2d(1->32, 3x3, stride 1, pad 1)". */
     public abstract String describe();
 

@@ -90,6 +90,7 @@ public final class Pool2d extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        requireForward(input != null);
         if (!needsInputGrad()) {
             return null;
         }

@@ -23,9 +23,7 @@ public abstract class Optimizer implements AutoCloseable {
     private final float[] rateScales;
 
     protected Optimizer(List<Parameter> params, float lr) {
-        if (!(lr >= 0)) {
-            throw new IllegalArgumentException("optimizer: learning rate must be >= 0, got " + lr);
-        }
+        checkLearningRate(lr);
         this.params = List.copyOf(params);
         this.lr = lr;
         this.parameterSteps = new int[this.params.size()];
@@ -97,10 +95,15 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     public void setLearningRate(float lr) {
-        if (!(lr >= 0)) {
-            throw new IllegalArgumentException("optimizer: learning rate must be >= 0, got " + lr);
-        }
+        checkLearningRate(lr);
         this.lr = lr;
+    }
+
+    /** 0 is allowed (no updates, e.g. to evaluate through a trainer); NaN and infinities would ruin the weights. */
+    private static void checkLearningRate(float lr) {
+        if (!(lr >= 0) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("optimizer: learning rate must be finite and >= 0, got " + lr);
+        }
     }
 
     public int stepCount() {
@@ -109,6 +112,9 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Scales every trainable gradient by min(1, maxNorm / norm) and returns the norm before clipping. */
     public double clipGradNorm(double maxNorm) {
+        if (!(maxNorm > 0)) { // a negative one would turn descent into ascent
+            throw new IllegalArgumentException("optimizer: max gradient norm must be > 0, got " + maxNorm);
+        }
         double sq = 0;
         for (Parameter p : params) {
             if (!p.isFrozen()) {

@@ -16,6 +16,9 @@ public final class EarlyStopping implements Callback {
         if (patience < 1) {
             throw new IllegalArgumentException("early stopping: patience must be >= 1, got " + patience);
         }
+        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+            throw new IllegalArgumentException("early stopping: min delta must be finite and >= 0, got " + minDelta);
+        }
         this.patience = patience;
         this.minDelta = minDelta;
     }

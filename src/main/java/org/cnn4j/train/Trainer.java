@@ -48,8 +48,11 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
-    /** Clips the global gradient norm to {@code maxNorm} before every update. */
+    /** Clips the global gradient norm to {@code maxNorm} (> 0; infinity: no clipping) before every update. */
     public Trainer clipGradNorm(double maxNorm) {
+        if (!(maxNorm > 0)) { // a negative one would turn descent into ascent
+            throw new IllegalArgumentException("trainer: max gradient norm must be > 0, got " + maxNorm);
+        }
         clipNorm = maxNorm;
         return this;
     }
@@ -74,6 +77,9 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains up to epoch {@code epochs} (counting resumed ones); {@code validation} may be null. */
     public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) throws IOException {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("trainer: epochs must be >= 0, got " + epochs);
+        }
         int classes = train.dataset().numClasses();
         for (int epoch = history.size(); epoch < epochs; epoch++) {
             model.train();

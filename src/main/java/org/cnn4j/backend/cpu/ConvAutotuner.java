@@ -19,24 +19,38 @@ import org.cnn4j.io.AtomicFiles;
  * for a key runs every candidate once on the real arguments (each overwrites the outputs, so any of
  * them leaves a correct result) and keeps the fastest. With the system property
  * {@code cnn4j.autotune.file} the choices are read at start and written back (atomically) when a new
- * one is made, so a second run skips the timing.
+ * one is made, so a second run skips the timing. The file is read on first use, so a bad one fails the
+ * convolution that needs it with an exception naming the file, not the backend's class initialisation.
  */
 final class ConvAutotuner {
     private final Map<String, ConvAlgorithm> winners = new ConcurrentHashMap<>();
     private final Path file;
+    private volatile boolean fileRead;
 
     ConvAutotuner() {
         String f = System.getProperty("cnn4j.autotune.file");
         file = f == null || f.isBlank() ? null : Path.of(f);
-        if (file != null && Files.isRegularFile(file)) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("autotune: cannot read " + file + ": " + e.getMessage(), e);
-            }
-            p.forEach((k, v) -> winners.put((String) k, ConvAlgorithm.parse((String) v)));
+    }
+
+    /** Reads the choices of {@code cnn4j.autotune.file} once, when there is one. */
+    private synchronized void readFile() {
+        if (fileRead || file == null || !Files.isRegularFile(file)) {
+            return;
         }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: a malformed unicode escape
+            throw new IllegalStateException("autotune: cannot read cnn4j.autotune.file " + file + ": " + e.getMessage(), e);
+        }
+        for (String key : p.stringPropertyNames()) {
+            try {
+                winners.put(key, ConvAlgorithm.parse(p.getProperty(key)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("autotune: cnn4j.autotune.file " + file + ", entry '" + key + "': " + e.getMessage(), e);
+            }
+        }
+        fileRead = true;
     }
 
     /**
@@ -44,6 +58,7 @@ final class ConvAutotuner {
      * {@code op} with each) and remembers the fastest.
      */
     void run(String direction, Conv2dSpec spec, List<ConvAlgorithm> candidates, Consumer<ConvAlgorithm> op) {
+        readFile();
         String key = key(direction, spec);
         ConvAlgorithm known = winners.get(key);
         if (known != null && candidates.contains(known)) {
@@ -67,6 +82,7 @@ final class ConvAutotuner {
 
     /** The remembered winner for this direction and shape, or null before the first call. */
     ConvAlgorithm winner(String direction, Conv2dSpec spec) {
+        readFile();
         return winners.get(key(direction, spec));
     }
 
@@ -76,6 +92,7 @@ final class ConvAutotuner {
 
     /** The remembered choices, for tests and reports. */
     Map<String, ConvAlgorithm> winners() {
+        readFile();
         return Map.copyOf(winners);
     }
 

@@ -35,11 +35,15 @@ public final class NativeBackend implements Backend {
         return NativeLibrary.loadError();
     }
 
-    /** The native backend; throws {@link IllegalStateException} when the library cannot load. */
+    /**
+     * The native backend; throws {@link IllegalStateException} when the library cannot load or
+     * one of its settings (CNN4J_THREADS, ...) is invalid.
+     */
     public static NativeBackend instance() {
         if (!isAvailable()) {
             throw new IllegalStateException("native backend: library not loaded: " + loadError());
         }
+        NativeLibrary.checkSettings();
         return INSTANCE;
     }
 

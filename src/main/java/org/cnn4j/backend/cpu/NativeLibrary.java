@@ -5,13 +5,24 @@ import org.bytedeco.javacpp.Loader;
 /**
  * Loads the native library once: JavaCPP's Loader first loads oneDNN, the libgomp that ships with it
  * (the process's one OpenMP runtime) and OpenBLAS from their preset jars, then our
- * {@code libjnicnn4j.so} from this jar. Also applies {@code cnn4j.gemm}/{@code CNN4J_GEMM} (own|openblas).
- * Any failure is kept as a one-line reason instead of an
- * {@link UnsatisfiedLinkError} at the user. Applies {@code cnn4j.isa}/{@code CNN4J_ISA} and
- * {@code cnn4j.threads}/{@code CNN4J_THREADS} after loading.
+ * {@code libjnicnn4j.so} from this jar. A failure to load is kept as a one-line reason instead of an
+ * {@link UnsatisfiedLinkError} at the user (the reference backend then takes over). The settings
+ * {@code cnn4j.isa}/{@code CNN4J_ISA} (avx512|avx2|scalar), {@code cnn4j.gemm}/{@code CNN4J_GEMM}
+ * (own|openblas) and {@code cnn4j.threads}/{@code CNN4J_THREADS} (1 to {@link NativeThreads#MAX}) are read
+ * once and applied after loading; a bad one is the user's error, not a reason to fall back: every use of
+ * the library then throws an {@link IllegalStateException} naming the variable and its value.
  */
 public final class NativeLibrary {
     private static final String ERROR = load();
+    private static final Settings SETTINGS = Settings.read();
+
+    static {
+        if (ERROR == null && SETTINGS.error() == null) {
+            NativeKernels.cnn4j_set_isa(SETTINGS.isa().ordinal());
+            NativeKernels.cnn4j_set_gemm(SETTINGS.ownGemm() ? 1 : 0);
+            NativeKernels.cnn4j_set_threads(SETTINGS.threads()); // in range: cannot fail
+        }
+    }
 
     private NativeLibrary() {
     }
@@ -53,13 +64,17 @@ public final class NativeLibrary {
         return Isa.values()[NativeKernels.cnn4j_active_isa()];
     }
 
-    /** Sets the number of threads of OpenMP regions, oneDNN and OpenBLAS. */
+    /** Sets the number of threads of OpenMP regions, oneDNN and OpenBLAS: 1 to {@link NativeThreads#MAX}. */
     public static void useThreads(int threads) {
         requireLoaded();
-        if (threads <= 0) {
-            throw new IllegalArgumentException("threads: must be > 0, got " + threads);
+        NativeStatus.check(NativeKernels.cnn4j_set_threads(NativeThreads.check("threads", threads)), "threads");
+    }
+
+    /** Throws when a setting (CNN4J_ISA, CNN4J_GEMM, CNN4J_THREADS or their system properties) is invalid. */
+    public static void checkSettings() {
+        if (SETTINGS.error() != null) {
+            throw new IllegalStateException(SETTINGS.error());
         }
-        NativeStatus.check(NativeKernels.cnn4j_set_threads(threads), "threads");
     }
 
     public static int threads() {
@@ -86,6 +101,7 @@ public final class NativeLibrary {
         if (ERROR != null) {
             throw new IllegalStateException("native library not loaded: " + ERROR);
         }
+        checkSettings();
     }
 
     private static String load() {
@@ -100,31 +116,65 @@ public final class NativeLibrary {
             String msg = t.getMessage() == null ? t.toString() : t.getMessage();
             return t.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse(msg);
         }
-        try {
-            String isa = setting("cnn4j.isa", "CNN4J_ISA");
-            NativeKernels.cnn4j_set_isa((isa == null ? Isa.AVX512 : Isa.parse(isa)).ordinal());
-            String gemm = setting("cnn4j.gemm", "CNN4J_GEMM");
-            if (gemm != null && !gemm.equalsIgnoreCase("own") && !gemm.equalsIgnoreCase("openblas")) {
-                throw new IllegalArgumentException("gemm: cnn4j.gemm/CNN4J_GEMM must be own or openblas, got " + gemm);
-            }
-            NativeKernels.cnn4j_set_gemm(gemm != null && gemm.equalsIgnoreCase("own") ? 1 : 0);
-            String threads = setting("cnn4j.threads", "CNN4J_THREADS");
-            int n = threads == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads.trim());
-            if (n <= 0) {
-                throw new IllegalArgumentException("threads: cnn4j.threads/CNN4J_THREADS must be > 0, got " + n);
-            }
-            NativeStatus.check(NativeKernels.cnn4j_set_threads(n), "threads");
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
         return null;
     }
 
-    private static String setting(String property, String env) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(env);
+    /** The settings read once from system properties (first) and environment variables, or why one is invalid. */
+    private record Settings(Isa isa, boolean ownGemm, int threads, String error) {
+        static Settings read() {
+            try {
+                Setting isa = setting("cnn4j.isa", "CNN4J_ISA"), gemm = setting("cnn4j.gemm", "CNN4J_GEMM");
+                Setting threads = setting("cnn4j.threads", "CNN4J_THREADS");
+                return new Settings(isa == null ? Isa.AVX512 : isa(isa), gemm != null && ownGemm(gemm),
+                        threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), NativeThreads.MAX) : threads(threads), null);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return new Settings(null, false, 0, e.getMessage());
+            }
         }
-        return v == null || v.isBlank() ? null : v;
+
+        private static Isa isa(Setting setting) {
+            try {
+                return Isa.parse(setting.value());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(setting + ": unknown instruction set (expected avx512, avx2 or scalar)");
+            }
+        }
+
+        private static boolean ownGemm(Setting setting) {
+            String v = setting.value().trim();
+            if (!v.equalsIgnoreCase("own") && !v.equalsIgnoreCase("openblas")) {
+                throw new IllegalStateException(setting + ": unknown GEMM (expected own or openblas)");
+            }
+            return v.equalsIgnoreCase("own");
+        }
+
+        private static int threads(Setting setting) {
+            long n;
+            try {
+                n = Long.parseLong(setting.value().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException(setting + ": not a whole number of threads (expected 1 to "
+                        + NativeThreads.MAX + ")");
+            }
+            return NativeThreads.check(setting.name(), n);
+        }
+    }
+
+    /** A setting as given: the system property's or environment variable's name and value. */
+    private record Setting(String name, String value) {
+        @Override
+        public String toString() {
+            return name + "=" + value;
+        }
+    }
+
+    /** The system property, else the environment variable, or null when neither is set. */
+    private static Setting setting(String property, String env) {
+        String v = System.getProperty(property);
+        if (v != null && !v.isBlank()) {
+            return new Setting(property, v);
+        }
+        v = System.getenv(env);
+        return v == null || v.isBlank() ? null : new Setting(env, v);
     }
 }

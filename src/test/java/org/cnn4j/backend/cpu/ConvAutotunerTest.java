@@ -1,6 +1,7 @@
 package org.cnn4j.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,21 @@ class ConvAutotunerTest {
             calls.clear();
             new ConvAutotuner().run("forward", spec, candidates, calls::add);
             assertThat(calls).as("a new tuner reads the file").containsExactly(ConvAlgorithm.IM2COL_GEMM);
+        } finally {
+            System.clearProperty("cnn4j.autotune.file");
+        }
+    }
+
+    @Test
+    void aBadFileFailsTheConvolutionNamingTheFileAndTheEntry(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("autotune.properties");
+        Files.writeString(file, "some-shape=FASTEST\n");
+        System.setProperty("cnn4j.autotune.file", file.toString());
+        try {
+            ConvAutotuner tuner = new ConvAutotuner(); // creating it reads nothing: a bad file never breaks class initialisation
+            assertThatThrownBy(() -> tuner.run("forward", Conv2dSpec.of(1, 4, 8, 8, 4, 3, 1, 1), List.of(ConvAlgorithm.ONEDNN), a -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("some-shape").hasMessageContaining("FASTEST");
         } finally {
             System.clearProperty("cnn4j.autotune.file");
         }
