@@ -2,6 +2,7 @@ package org.cnn4j.kernels;
 
 import org.cnn4j.backend.Backends;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /**
  * 2-D batch normalisation over the channels of [N, C, H, W], on the active backend; every per-channel
@@ -9,6 +10,7 @@ import org.cnn4j.tensor.Tensor;
  * The {@code relu} variants end in a ReLU in the same pass over the data, and their backward takes the
  * gradient after that ReLU: one pass over the activations less forward and one less backward.
  */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class BatchNorm {
     private BatchNorm() {
     }
@@ -36,8 +38,10 @@ public final class BatchNorm {
         Check.writable(op, "batch_var", batchVar);
         Check.sameShape(op, "input", input, "output", output);
         Check.writable(op, "output", output);
-        Backends.current().batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar,
-                relu);
+        try (TensorUse use = TensorUse.of(op, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar)) {
+            Backends.current().batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar,
+                    relu);
+        }
     }
 
     public static void inferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output) {
@@ -51,7 +55,9 @@ public final class BatchNorm {
         perChannel(op, c, "gamma", gamma, "beta", beta, "mean", mean, "var", var);
         Check.sameShape(op, "input", input, "output", output);
         Check.writable(op, "output", output);
-        Backends.current().batchNormInferenceForward(eps, input, gamma, beta, mean, var, output, relu);
+        try (TensorUse use = TensorUse.of(op, input, gamma, beta, mean, var, output)) {
+            Backends.current().batchNormInferenceForward(eps, input, gamma, beta, mean, var, output, relu);
+        }
     }
 
     public static void backward(float eps, boolean training, Tensor input, Tensor gamma, Tensor mean, Tensor var,
@@ -80,8 +86,10 @@ public final class BatchNorm {
         Check.writable(op, "grad_gamma", gradGamma);
         Check.optionalShape(op, "grad_beta", gradBeta, c);
         Check.writable(op, "grad_beta", gradBeta);
-        Backends.current().batchNormBackward(eps, training, input, gamma, relu ? beta : null, mean, var, gradOutput, gradInput, gradGamma,
-                gradBeta, relu);
+        try (TensorUse use = TensorUse.of(op, input, gamma, beta, mean, var, gradOutput, gradInput, gradGamma, gradBeta)) {
+            Backends.current().batchNormBackward(eps, training, input, gamma, relu ? beta : null, mean, var, gradOutput, gradInput, gradGamma,
+                    gradBeta, relu);
+        }
     }
 
     private static int channels(String op, Tensor input, float eps) {

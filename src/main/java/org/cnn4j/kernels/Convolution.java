@@ -3,12 +3,14 @@ package org.cnn4j.kernels;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /**
  * 2-D convolution, forward and backward, on the active backend. Shapes: input [N, C, H, W], weight
  * [K, C/groups, kh, kw], bias [K] (optional), output [N, K, outH, outW]; activations may be NCHW or
  * NHWC. The algorithm is {@link org.cnn4j.backend.ConvAlgorithm#current()}.
  */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Convolution {
     private Convolution() {
     }
@@ -20,7 +22,9 @@ public final class Convolution {
         Check.optionalShape("conv2d", "bias", bias, spec.k());
         Check.shape("conv2d", "output", output, spec.outputDims());
         Check.writable("conv2d", "output", output);
-        Backends.current().conv2dForward(spec, input, weight, bias, output);
+        try (TensorUse use = TensorUse.of("conv2d", input, weight, bias, output)) {
+            Backends.current().conv2dForward(spec, input, weight, bias, output);
+        }
     }
 
     /**
@@ -38,7 +42,9 @@ public final class Convolution {
         }
         Check.shape(op, "output", output, spec.outputDims());
         Check.writable(op, "output", output);
-        Backends.current().conv2dForwardRelu(spec, input, weight, bias, residual, output);
+        try (TensorUse use = TensorUse.of(op, input, weight, bias, residual, output)) {
+            Backends.current().conv2dForwardRelu(spec, input, weight, bias, residual, output);
+        }
     }
 
     public static void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
@@ -47,7 +53,9 @@ public final class Convolution {
         Check.shape("conv2d backward data", "weight", weight, spec.weightDims());
         Check.shape("conv2d backward data", "grad_input", gradInput, spec.inputDims());
         Check.writable("conv2d backward data", "grad_input", gradInput);
-        Backends.current().conv2dBackwardData(spec, gradOutput, weight, gradInput);
+        try (TensorUse use = TensorUse.of("conv2d backward data", gradOutput, weight, gradInput)) {
+            Backends.current().conv2dBackwardData(spec, gradOutput, weight, gradInput);
+        }
     }
 
     public static void backwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias) {
@@ -58,7 +66,9 @@ public final class Convolution {
         Check.writable("conv2d backward weights", "grad_weight", gradWeight);
         Check.optionalShape("conv2d backward weights", "grad_bias", gradBias, spec.k());
         Check.writable("conv2d backward weights", "grad_bias", gradBias);
-        Backends.current().conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
+        try (TensorUse use = TensorUse.of("conv2d backward weights", input, gradOutput, gradWeight, gradBias)) {
+            Backends.current().conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
+        }
     }
 
     private static void check(Conv2dSpec spec) {

@@ -3,8 +3,10 @@ package org.cnn4j.kernels;
 import java.util.List;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /** Element-wise add and multiply, dropout, and channel concatenation/splitting, on the active backend. */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Elementwise {
     private Elementwise() {
     }
@@ -13,14 +15,18 @@ public final class Elementwise {
         Check.sameShape("add", "a", a, "b", b);
         Check.sameShape("add", "a", a, "out", out);
         Check.writable("add", "out", out);
-        Backends.current().add(a, b, out);
+        try (TensorUse use = TensorUse.of("add", a, b, out)) {
+            Backends.current().add(a, b, out);
+        }
     }
 
     public static void multiply(Tensor a, Tensor b, Tensor out) {
         Check.sameShape("multiply", "a", a, "b", b);
         Check.sameShape("multiply", "a", a, "out", out);
         Check.writable("multiply", "out", out);
-        Backends.current().multiply(a, b, out);
+        try (TensorUse use = TensorUse.of("multiply", a, b, out)) {
+            Backends.current().multiply(a, b, out);
+        }
     }
 
     /** Inverted dropout with drop probability {@code p} in [0, 1); the mask is a function of (seed, element index). */
@@ -32,13 +38,17 @@ public final class Elementwise {
         Check.writable("dropout", "mask", mask);
         Check.sameShape("dropout", "input", input, "output", output);
         Check.writable("dropout", "output", output);
-        Backends.current().dropoutForward(p, seed, input, mask, output);
+        try (TensorUse use = TensorUse.of("dropout", input, mask, output)) {
+            Backends.current().dropoutForward(p, seed, input, mask, output);
+        }
     }
 
     public static void concatChannels(List<Tensor> inputs, Tensor output) {
         checkParts("concat", inputs, output);
         Check.writable("concat", "whole tensor", output);
-        Backends.current().concatChannels(inputs, output);
+        try (TensorUse use = TensorUse.of("concat", inputs, output)) {
+            Backends.current().concatChannels(inputs, output);
+        }
     }
 
     public static void splitChannels(Tensor gradOutput, List<Tensor> gradInputs) {
@@ -46,7 +56,9 @@ public final class Elementwise {
         for (int i = 0; i < gradInputs.size(); i++) {
             Check.writable("split", "part " + i, gradInputs.get(i));
         }
-        Backends.current().splitChannels(gradOutput, gradInputs);
+        try (TensorUse use = TensorUse.of("split", gradInputs, gradOutput)) {
+            Backends.current().splitChannels(gradOutput, gradInputs);
+        }
     }
 
     private static void checkParts(String op, List<Tensor> parts, Tensor whole) {

@@ -2,8 +2,10 @@ package org.cnn4j.kernels;
 
 import org.cnn4j.backend.Backends;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /** Row-major matrix product C = alpha * op(A) op(B) + beta * C on the active backend (see Backend#gemm). */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Gemm {
     private Gemm() {
     }
@@ -18,7 +20,9 @@ public final class Gemm {
         size("b", Check.open("gemm", "b", b), (long) k * n);
         size("c", Check.open("gemm", "c", c), (long) m * n);
         Check.writable("gemm", "c", c);
-        Backends.current().gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+        try (TensorUse use = TensorUse.of("gemm", a, b, c)) {
+            Backends.current().gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+        }
     }
 
     private static void size(String arg, Tensor t, long need) {

@@ -2,8 +2,10 @@ package org.cnn4j.kernels;
 
 import org.cnn4j.backend.Backends;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /** The fully connected layer y = x W^T + b with x [N, in], W [out, in], b [out], on the active backend. */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Linear {
     private Linear() {
     }
@@ -16,7 +18,9 @@ public final class Linear {
         Check.optionalShape("linear", "bias", bias, out);
         Check.shape("linear", "output", output, input.dim(0), out);
         Check.writable("linear", "output", output);
-        Backends.current().linearForward(input, weight, bias, output);
+        try (TensorUse use = TensorUse.of("linear", input, weight, bias, output)) {
+            Backends.current().linearForward(input, weight, bias, output);
+        }
     }
 
     public static void backward(Tensor input, Tensor weight, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
@@ -32,6 +36,8 @@ public final class Linear {
         Check.writable("linear backward", "grad_weight", gradWeight);
         Check.optionalShape("linear backward", "grad_bias", gradBias, out);
         Check.writable("linear backward", "grad_bias", gradBias);
-        Backends.current().linearBackward(input, weight, gradOutput, gradInput, gradWeight, gradBias);
+        try (TensorUse use = TensorUse.of("linear backward", input, weight, gradOutput, gradInput, gradWeight, gradBias)) {
+            Backends.current().linearBackward(input, weight, gradOutput, gradInput, gradWeight, gradBias);
+        }
     }
 }

@@ -2,8 +2,10 @@ package org.cnn4j.kernels;
 
 import org.cnn4j.backend.Backends;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /** Softmax and softmax cross-entropy over logits [N, K], on the active backend. */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Loss {
     private Loss() {
     }
@@ -12,7 +14,9 @@ public final class Loss {
         Check.rank("softmax", "logits", logits, 2);
         Check.sameShape("softmax", "logits", logits, "probs", probs);
         Check.writable("softmax", "probs", probs);
-        Backends.current().softmax(logits, probs);
+        try (TensorUse use = TensorUse.of("softmax", logits, probs)) {
+            Backends.current().softmax(logits, probs);
+        }
     }
 
     /**
@@ -37,6 +41,8 @@ public final class Loss {
                 throw new IllegalArgumentException(op + ": target " + i + " is " + v + ", expected a class index in [0, " + k + ")");
             }
         }
-        return Backends.current().softmaxCrossEntropy(logits, targets, probs, gradLogits);
+        try (TensorUse use = TensorUse.of(op, logits, targets, probs, gradLogits)) {
+            return Backends.current().softmaxCrossEntropy(logits, targets, probs, gradLogits);
+        }
     }
 }

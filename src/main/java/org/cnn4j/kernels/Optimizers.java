@@ -4,8 +4,10 @@ import org.cnn4j.backend.AdamSpec;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /** In-place optimiser updates of one parameter tensor (SGD with momentum/Nesterov, Adam, AdamW). */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Optimizers {
     private Optimizers() {
     }
@@ -20,7 +22,9 @@ public final class Optimizers {
             Check.sameShape("sgd", "param", param, "momentum_buffer", momentumBuffer);
             Check.writable("sgd", "momentum_buffer", momentumBuffer);
         }
-        Backends.current().sgdStep(spec, step, param, grad, spec.momentum() != 0 ? momentumBuffer : null);
+        try (TensorUse use = TensorUse.of("sgd", param, grad, momentumBuffer)) {
+            Backends.current().sgdStep(spec, step, param, grad, spec.momentum() != 0 ? momentumBuffer : null);
+        }
     }
 
     public static void adamStep(AdamSpec spec, int step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
@@ -33,6 +37,8 @@ public final class Optimizers {
         Check.writable("adam", "exp_avg", expAvg);
         Check.sameShape("adam", "param", param, "exp_avg_sq", expAvgSq);
         Check.writable("adam", "exp_avg_sq", expAvgSq);
-        Backends.current().adamStep(spec, step, param, grad, expAvg, expAvgSq);
+        try (TensorUse use = TensorUse.of("adam", param, grad, expAvg, expAvgSq)) {
+            Backends.current().adamStep(spec, step, param, grad, expAvg, expAvgSq);
+        }
     }
 }

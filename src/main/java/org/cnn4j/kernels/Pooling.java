@@ -4,21 +4,27 @@ import java.nio.ByteBuffer;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.tensor.TensorUse;
 
 /** Max, average and global average pooling, forward and backward, on the active backend. */
+@SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Pooling {
     private Pooling() {
     }
 
     public static void forward(Pool2dSpec spec, Tensor input, Tensor output) {
         checkForward("pool2d", spec, input, output);
-        Backends.current().pool2dForward(spec, input, output);
+        try (TensorUse use = TensorUse.of("pool2d", input, output)) {
+            Backends.current().pool2dForward(spec, input, output);
+        }
     }
 
     public static void backward(Pool2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
         checkBackward("pool2d backward", spec, gradOutput, gradInput);
         Check.shape("pool2d backward", "input", input, spec.inputDims());
-        Backends.current().pool2dBackward(spec, input, gradOutput, gradInput);
+        try (TensorUse use = TensorUse.of("pool2d backward", input, gradOutput, gradInput)) {
+            Backends.current().pool2dBackward(spec, input, gradOutput, gradInput);
+        }
     }
 
     /** Whether {@link #maxForward} can record {@code spec}'s positions: max pooling, windows of at most 256 elements. */
@@ -34,14 +40,18 @@ public final class Pooling {
     public static void maxForward(Pool2dSpec spec, Tensor input, Tensor output, ByteBuffer argmax) {
         checkForward("max pool2d", spec, input, output);
         checkArgmax("max pool2d", spec, argmax);
-        Backends.current().maxPool2dForward(spec, input, output, argmax);
+        try (TensorUse use = TensorUse.of("max pool2d", input, output)) {
+            Backends.current().maxPool2dForward(spec, input, output, argmax);
+        }
     }
 
     /** The max-pool backward from the positions {@link #maxForward} wrote for an output in {@code gradOutput}'s layout. */
     public static void maxBackward(Pool2dSpec spec, ByteBuffer argmax, Tensor gradOutput, Tensor gradInput) {
         checkBackward("max pool2d backward", spec, gradOutput, gradInput);
         checkArgmax("max pool2d backward", spec, argmax);
-        Backends.current().maxPool2dBackward(spec, argmax, gradOutput, gradInput);
+        try (TensorUse use = TensorUse.of("max pool2d backward", gradOutput, gradInput)) {
+            Backends.current().maxPool2dBackward(spec, argmax, gradOutput, gradInput);
+        }
     }
 
     private static void checkForward(String op, Pool2dSpec spec, Tensor input, Tensor output) {
@@ -81,14 +91,18 @@ public final class Pooling {
         if (input.dim(2) * input.dim(3) == 0) {
             throw new IllegalArgumentException("global_avgpool2d: input " + input.shape() + " has no pixels");
         }
-        Backends.current().globalAvgPoolForward(input, output);
+        try (TensorUse use = TensorUse.of("global_avgpool2d", input, output)) {
+            Backends.current().globalAvgPoolForward(input, output);
+        }
     }
 
     public static void globalAvgBackward(Tensor gradOutput, Tensor gradInput) {
         Check.rank("global_avgpool2d backward", "grad_input", gradInput, 4);
         Check.writable("global_avgpool2d backward", "grad_input", gradInput);
         Check.shape("global_avgpool2d backward", "grad_output", gradOutput, gradInput.dim(0), gradInput.dim(1), 1, 1);
-        Backends.current().globalAvgPoolBackward(gradOutput, gradInput);
+        try (TensorUse use = TensorUse.of("global_avgpool2d backward", gradOutput, gradInput)) {
+            Backends.current().globalAvgPoolBackward(gradOutput, gradInput);
+        }
     }
 
     private static void check(Pool2dSpec spec) {

@@ -61,6 +61,11 @@ public final class ActivationLayer extends Module {
     }
 
     @Override
+    protected Module newReplica() {
+        return new ActivationLayer(activation);
+    }
+
+    @Override
     public String describe() {
         return switch (activation.kind()) {
             case RELU -> "ReLU";

@@ -41,6 +41,22 @@ public final class BatchNorm2d extends Module {
         batchVar = Tensor.zeros(channels).detach();
     }
 
+    /**
+     * A replica of {@code of}: its configuration, parameters and running statistics themselves, and
+     * batch statistics of its own ({@link Module#newReplica}).
+     */
+    private BatchNorm2d(BatchNorm2d of) {
+        channels = of.channels;
+        eps = of.eps;
+        momentum = of.momentum;
+        gamma = of.gamma;
+        beta = of.beta;
+        runningMean = of.runningMean;
+        runningVar = of.runningVar;
+        batchMean = Tensor.zeros(channels).detach();
+        batchVar = Tensor.zeros(channels).detach();
+    }
+
     public BatchNorm2d(int channels) {
         this(channels, 1e-5f, 0.1f);
     }
@@ -125,6 +141,11 @@ public final class BatchNorm2d extends Module {
         Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
         BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), beta.value(), mean, var, gradOutput, gx, gg, gb, reluFused);
         return gx;
+    }
+
+    @Override
+    protected Module newReplica() {
+        return new BatchNorm2d(this);
     }
 
     @Override

@@ -43,6 +43,20 @@ public final class Conv2d extends Module {
         }
     }
 
+    /** A replica of {@code of}: its configuration and its parameters themselves ({@link Module#newReplica}). */
+    private Conv2d(Conv2d of) {
+        in = of.in;
+        out = of.out;
+        kernel = of.kernel;
+        stride = of.stride;
+        padding = of.padding;
+        dilation = of.dilation;
+        groups = of.groups;
+        weight = of.weight;
+        bias = of.bias;
+        fusedRelu = of.fusedRelu;
+    }
+
     /** Stride 1, no dilation, one group, with bias. */
     public Conv2d(int in, int out, int kernel, int padding) {
         this(in, out, kernel, 1, padding, 1, 1, true);
@@ -224,6 +238,11 @@ public final class Conv2d extends Module {
         for (int c = 0; c < k; c++) {
             b.put(c, (float) sum[c]);
         }
+    }
+
+    @Override
+    protected Module newReplica() {
+        return new Conv2d(this);
     }
 
     @Override

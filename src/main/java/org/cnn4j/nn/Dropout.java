@@ -17,7 +17,7 @@ public final class Dropout extends Module {
 
     private final float p;
     private final long seed;
-    private final Tensor calls = Tensor.zeros(2).detach();
+    private final Tensor calls;
     private Tensor mask, output, gradInput;
     private boolean forwarded, applied;
 
@@ -27,6 +27,14 @@ public final class Dropout extends Module {
         }
         this.p = p;
         this.seed = seed;
+        this.calls = Tensor.zeros(2).detach();
+    }
+
+    /** A replica of {@code of}, with its call counter itself ({@link Module#newReplica}). */
+    private Dropout(Dropout of) {
+        p = of.p;
+        seed = of.seed;
+        calls = of.calls;
     }
 
     public float probability() {
@@ -75,6 +83,11 @@ public final class Dropout extends Module {
         gradInput = ensure(gradInput, gradOutput.layout(), gradOutput.dims());
         Elementwise.multiply(gradOutput, mask, gradInput);
         return gradInput;
+    }
+
+    @Override
+    protected Module newReplica() {
+        return new Dropout(this);
     }
 
     @Override

@@ -42,6 +42,11 @@ public final class Flatten extends Module {
     }
 
     @Override
+    protected Module newReplica() {
+        return new Flatten();
+    }
+
+    @Override
     public String describe() {
         return "Flatten";
     }

@@ -30,6 +30,11 @@ public final class GlobalAvgPool2d extends Module {
     }
 
     @Override
+    protected Module newReplica() {
+        return new GlobalAvgPool2d();
+    }
+
+    @Override
     public String describe() {
         return "GlobalAvgPool2d";
     }

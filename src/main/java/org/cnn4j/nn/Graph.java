@@ -180,6 +180,15 @@ public final class Graph extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        enter("forward");
+        try {
+            return run(x);
+        } finally {
+            leave();
+        }
+    }
+
+    private Tensor run(Tensor x) {
         values.clear();
         values.put(inputName, x);
         needsGrad.put(inputName, needsInputGrad());
@@ -284,6 +293,15 @@ public final class Graph extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        enter("backward");
+        try {
+            return runBackward(gradOutput);
+        } finally {
+            leave();
+        }
+    }
+
+    private Tensor runBackward(Tensor gradOutput) {
         requireForward(!values.isEmpty());
         Map<String, Tensor> grads = new HashMap<>();
         grads.put(out(), gradOutput);
@@ -376,6 +394,15 @@ public final class Graph extends Module {
         Tensor t = ensure(owned.get(key), layout, dims);
         owned.put(key, t);
         return t;
+    }
+
+    @Override
+    protected Module newReplica() {
+        Graph r = new Graph(inputName);
+        for (Node n : nodes.values()) {
+            r.node(new Node(n.name, n.kind, n.module == null ? null : n.module.replica(), n.inputs));
+        }
+        return outputName == null ? r : r.output(outputName);
     }
 
     @Override

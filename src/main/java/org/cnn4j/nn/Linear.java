@@ -27,6 +27,14 @@ public final class Linear extends Module {
         }
     }
 
+    /** A replica of {@code of}: its configuration and its parameters themselves ({@link Module#newReplica}). */
+    private Linear(Linear of) {
+        in = of.in;
+        out = of.out;
+        weight = of.weight;
+        bias = of.bias;
+    }
+
     public Linear(int in, int out) {
         this(in, out, true);
     }
@@ -72,6 +80,11 @@ public final class Linear extends Module {
             org.cnn4j.kernels.Linear.backward(input, weight.value(), gradOutput, gx, gw, gb);
         }
         return gx;
+    }
+
+    @Override
+    protected Module newReplica() {
+        return new Linear(this);
     }
 
     @Override

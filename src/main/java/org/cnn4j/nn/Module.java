@@ -15,10 +15,17 @@ import org.cnn4j.tensor.Tensor;
  * writing the gradients of its parameters (overwriting them: there is nothing to zero between steps,
  * and a frozen parameter's gradient is left alone). Parameters are named ({@code layer.weight}) and listable;
  * {@link #train()} / {@link #eval()} switch modes; {@link #freeze()} stops gradients and updates.
+ * <p><b>Threads.</b> A module keeps its activations (and a container its intermediate values) from one
+ * call to the next, so it serves one thread at a time; {@link Sequential} and {@link Graph} throw
+ * {@link IllegalStateException} when a second thread calls them while the first is inside. To run one
+ * model from many threads, give each thread a {@link Predictor} (or share a {@link PredictorPool}):
+ * a replica of the network with its own activations and the model's weights, shared, not copied.
  */
 public abstract class Module implements AutoCloseable {
     private boolean training = true;
     private boolean needsInputGrad = true;
+    private boolean replica; // shares its parameters and buffers with the module it replicates: closing it leaves them alone
+    private final CallGuard guard = new CallGuard();
 
     public abstract Tensor forward(Tensor input);
 
@@ -123,11 +130,53 @@ public abstract class Module implements AutoCloseable {
     /** A one-line description, e.g. "Conv2d(1->32, 3x3, stride 1, pad 1)". */
     public abstract String describe();
 
-    /** Frees parameters, buffers and owned activations. */
+    /**
+     * A module of the same configuration, in evaluation mode, whose parameters and buffers are this
+     * module's (the same objects and tensors: no copy of the weights) and whose activations are its own,
+     * for a {@link Predictor}. Closing the replica frees only its activations.
+     */
+    final Module replica() {
+        Module r = newReplica();
+        r.replica = true;
+        r.training = false;
+        return r;
+    }
+
+    /**
+     * A new module like this one that uses this module's {@link Parameter}s and buffers themselves, and
+     * its children's {@code replica()}s: what {@link Predictor} needs. A module of your own overrides it
+     * to be used through a predictor.
+     */
+    protected Module newReplica() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot be replicated for a Predictor: override Module.newReplica()");
+    }
+
+    /**
+     * Marks the start of a {@code call} ("forward", "backward") on this module by the calling thread,
+     * and throws {@link IllegalStateException} naming the module when another thread is inside one;
+     * each {@code enter} is followed by {@link #leave()} in a {@code finally}. Containers call it.
+     */
+    protected final void enter(String call) {
+        guard.enter(() -> label() + " " + call);
+    }
+
+    protected final void leave() {
+        guard.leave();
+    }
+
+    /** The module in a few words for messages: a layer's description, or a container's type and size. */
+    String label() {
+        String d = describe();
+        return d.indexOf('\n') < 0 ? d : getClass().getSimpleName() + " of " + children().size() + " layers";
+    }
+
+    /** Frees parameters, buffers and owned activations (a replica's parameters and buffers belong to its model). */
     @Override
     public void close() {
-        ownParameters().forEach(Parameter::close);
-        ownBuffers().values().forEach(Tensor::close);
+        if (!replica) {
+            ownParameters().forEach(Parameter::close);
+            ownBuffers().values().forEach(Tensor::close);
+        }
         children().values().forEach(Module::close);
     }
 

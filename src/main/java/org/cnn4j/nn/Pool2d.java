@@ -104,6 +104,11 @@ public final class Pool2d extends Module {
     }
 
     @Override
+    protected Module newReplica() {
+        return new Pool2d(kind, kernel, stride, padding, ceilMode, countIncludePad);
+    }
+
+    @Override
     public String describe() {
         return (kind == Pool2dSpec.Kind.MAX ? "MaxPool2d(" : "AvgPool2d(") + kernel + "x" + kernel + ", stride " + stride
                 + (padding > 0 ? ", pad " + padding : "") + ")";

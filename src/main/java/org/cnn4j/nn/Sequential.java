@@ -62,6 +62,15 @@ public final class Sequential extends Module {
      */
     @Override
     public Tensor forward(Tensor x) {
+        enter("forward");
+        try {
+            return run(x);
+        } finally {
+            leave();
+        }
+    }
+
+    private Tensor run(Tensor x) {
         boolean needed = needsInputGrad();
         fusedRelus.clear();
         List<Map.Entry<String, Module>> list = new ArrayList<>(layers.entrySet());
@@ -87,6 +96,15 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor backward(Tensor g) {
+        enter("backward");
+        try {
+            return runBackward(g);
+        } finally {
+            leave();
+        }
+    }
+
+    private Tensor runBackward(Tensor g) {
         List<String> names = new ArrayList<>(layers.keySet());
         for (int i = names.size() - 1; i >= 0 && g != null; i--) {
             if (fusedRelus.contains(names.get(i))) {
@@ -97,6 +115,13 @@ public final class Sequential extends Module {
             Profiler.stop(names.get(i), 1, t0);
         }
         return needsInputGrad() ? g : null;
+    }
+
+    @Override
+    protected Module newReplica() {
+        Sequential r = new Sequential();
+        layers.forEach((name, m) -> r.add(name, m.replica()));
+        return r;
     }
 
     @Override

@@ -4,11 +4,16 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A block of off-heap memory, 64-byte aligned, shared by a tensor and its views. Freed
  * deterministically on {@link #free()} (not when the garbage collector gets round to it), so that a
- * training loop's memory does not depend on GC timing.
+ * training loop's memory does not depend on GC timing. An op holds the memory with {@link #acquire()}
+ * / {@link #release()} while it reads or writes it (see {@link TensorUse}): a {@link #free()} that
+ * comes meanwhile, from another thread, marks the storage closed at once and frees the memory when
+ * the last op releases it, instead of pulling it from under native code (a SIGSEGV).
  */
 final class Storage {
     private static final int ALIGNMENT = 64;
@@ -20,7 +25,9 @@ final class Storage {
 
     private ByteBuffer raw;
     private final FloatBuffer floats;
-    private volatile boolean freed;
+    private final AtomicInteger uses = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean freed; // closed: no new use; the memory goes when the last use ends
     private volatile long frozenId;
 
     Storage(long floatCount) {
@@ -54,11 +61,39 @@ final class Storage {
         return freed;
     }
 
-    void free() {
+    /**
+     * Holds the memory for an op; false (and nothing held) when the storage is already freed. The
+     * count goes up before {@code freed} is read, and {@link #free()} sets {@code freed} before it
+     * reads the count, so one of the two always sees the other.
+     */
+    boolean acquire() {
+        uses.incrementAndGet();
         if (freed) {
+            release();
+            return false;
+        }
+        return true;
+    }
+
+    /** Ends a use begun by {@link #acquire()}; the last use of a storage freed meanwhile frees the memory. */
+    void release() {
+        if (uses.decrementAndGet() == 0 && freed) {
+            releaseMemory();
+        }
+    }
+
+    /** Closes the storage; its memory is released now, or by the last op still using it. */
+    void free() {
+        freed = true;
+        if (uses.get() == 0) {
+            releaseMemory();
+        }
+    }
+
+    private void releaseMemory() {
+        if (!released.compareAndSet(false, true)) {
             return;
         }
-        freed = true;
         ByteBuffer r = raw;
         raw = null;
         if (r != null) {

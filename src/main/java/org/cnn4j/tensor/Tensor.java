@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * base and do not own it. Element access from Java goes through {@link #buffer()}, a direct
  * {@link FloatBuffer} over the same memory. A {@linkplain #freeze() frozen} tensor is read-only for
  * good, which lets kernels cache what they derive from it (reordered or transformed weights).
+ * Closing a tensor while an op on another thread reads or writes it is safe: the memory is freed when
+ * that op ends ({@link TensorUse}).
  */
 public final class Tensor implements AutoCloseable {
     private static final AtomicLong REORDERS = new AtomicLong();
@@ -323,6 +325,11 @@ public final class Tensor implements AutoCloseable {
             owner = null;
         }
         return this;
+    }
+
+    /** The memory this tensor (and its base and views) reads and writes, for {@link TensorUse}. */
+    Storage storage() {
+        return storage;
     }
 
     /** Throws {@link IllegalStateException} naming {@code op} if this tensor has been closed. */
