@@ -5,21 +5,39 @@
 
 #include <oneapi/dnnl/dnnl.h>
 
+#include <atomic>
 #include <string>
 
 #include "status.hpp"
+
+namespace {
+std::atomic<int> configured_threads{0};  // 0: never set, OpenMP's default stands
+thread_local int applied_threads = 0;
+}  // namespace
+
+void cnn4j::apply_threads() {
+    const int n = configured_threads.load(std::memory_order_relaxed);
+    if (n != applied_threads) {
+        omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
+        applied_threads = n;
+    }
+}
 
 extern "C" {
 
 int cnn4j_set_threads(int threads) {
     return cnn4j::guarded("set_threads", [&] {
         if (threads <= 0) throw cnn4j::invalid_argument("threads must be > 0, got " + std::to_string(threads));
-        omp_set_num_threads(threads);
+        configured_threads.store(threads);
+        cnn4j::apply_threads();
         openblas_set_num_threads(1);  // OpenBLAS runs inside our OpenMP threads (see gemm.hpp)
     });
 }
 
-int cnn4j_threads(void) { return omp_get_max_threads(); }
+int cnn4j_threads(void) {
+    cnn4j::apply_threads();
+    return omp_get_max_threads();
+}
 
 const char *cnn4j_onednn_version(void) {
     static const std::string text = [] {

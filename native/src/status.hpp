@@ -12,6 +12,11 @@ namespace cnn4j {
 
 void set_last_error(const std::string &message);
 
+// Gives the calling thread the thread count of cnn4j_set_threads: omp_set_num_threads sets it for the
+// calling thread only (an ICV of its own task), so a Java thread other than the one that set it would
+// run every OpenMP region on all processors. Cheap: a thread-local compare per native call.
+void apply_threads();
+
 // Thrown by kernels for arguments the Java side should have rejected.
 struct invalid_argument : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
@@ -25,6 +30,7 @@ struct unimplemented : std::runtime_error {
 template <typename F>
 int guarded(const char *op, F &&body) noexcept {
     try {
+        apply_threads();
         body();
         return CNN4J_OK;
     } catch (const invalid_argument &e) {
