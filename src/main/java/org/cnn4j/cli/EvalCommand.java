@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.ImageDataset;
@@ -54,10 +55,10 @@ final class EvalCommand implements Callable<Integer> {
 
     /** A model saved after training diverged answers NaN for every image: say so before the NaN report. */
     private void warnOfNonFiniteWeights(Module net) {
-        for (Parameter p : net.parameters()) {
-            for (float v : p.value().toArray()) {
+        for (Map.Entry<String, Parameter> p : net.namedParameters().entrySet()) {
+            for (float v : p.getValue().value().toArray()) {
                 if (!Float.isFinite(v)) {
-                    System.err.printf("warning: %s: parameter %s holds %s: its predictions are NaN%n", modelFile, p.name(), v);
+                    System.err.printf("warning: %s: parameter %s holds %s: its predictions are NaN%n", modelFile, p.getKey(), v);
                     return;
                 }
             }
