@@ -1,10 +1,16 @@
-// ReLU, leaky ReLU, sigmoid and tanh, forward and backward, through oneDNN's eltwise primitives:
-// their JIT kernels (with oneDNN's vectorised exp/tanh) are as fast as memory allows, which our own
-// would only match. The buffer is described as one NHWC image with `count` channels, a dense layout
-// oneDNN's JIT kernels take whatever the tensor's real layout (never plain NCHW, which sends oneDNN
-// to its slow reference kernels). oneDNN picks its own ISA, independent of cnn4j_set_isa.
+// Sigmoid and tanh, forward and backward, through oneDNN's eltwise primitives: their JIT kernels
+// (with oneDNN's vectorised exp/tanh) are as fast as memory allows, which our own would only match.
+// The buffer is described as one NHWC image with `count` channels, a dense layout oneDNN's JIT
+// kernels take whatever the tensor's real layout (never plain NCHW, which sends oneDNN to its slow
+// reference kernels). oneDNN picks its own ISA, independent of cnn4j_set_isa.
+// ReLU and leaky ReLU run our own kernels (eltwise_walk.hpp): oneDNN's JIT ReLU with alpha 0 is
+// `vmaxps x, x, 0` (src/cpu/x64/injectors/jit_uni_eltwise_injector.cpp,
+// relu_zero_ns_compute_vector_fwd, unchanged up to v3.11), which returns 0 for a NaN x where PyTorch
+// keeps the NaN, and its leaky ReLU backward passes the whole gradient of a NaN where PyTorch passes
+// alpha times it. (oneDNN fixed the same for RV64 only, uxlfoundation/oneDNN PR 5370.)
 #include <string>
 
+#include "eltwise.hpp"
 #include "onednn_context.hpp"
 #include "status.hpp"
 
@@ -17,8 +23,6 @@ enum ActivationKind { RELU = 0, LEAKY_RELU = 1, SIGMOID = 2, TANH = 3 };
 // Sigmoid and tanh backward from the forward output, ReLU from the input (as Java's Backend says).
 algorithm algorithm_of(int kind) {
     switch (kind) {
-        case RELU:
-        case LEAKY_RELU: return algorithm::eltwise_relu;
         case SIGMOID: return algorithm::eltwise_logistic_use_dst_for_bwd;
         case TANH: return algorithm::eltwise_tanh_use_dst_for_bwd;
         default: throw cnn4j::invalid_argument("unknown activation kind " + std::to_string(kind));
@@ -33,13 +37,16 @@ void *mut(const float *p) { return const_cast<float *>(p); }
 
 extern "C" int cnn4j_activation_forward(int kind, float alpha, int64_t count, const float *src, float *dst) {
     return cnn4j::guarded("activation forward", [&] {
-        const algorithm algo = algorithm_of(kind);
         if (count < 0) throw cnn4j::invalid_argument("negative element count");
         if (!src || !dst) throw cnn4j::invalid_argument("null buffer");
+        if (kind == RELU || kind == LEAKY_RELU) {
+            cnn4j::eltwise_relu(kind == RELU ? cnn4j::RELU_FORWARD : cnn4j::LEAKY_RELU_FORWARD, alpha, count, src, nullptr, dst);
+            return;
+        }
+        const algorithm algo = algorithm_of(kind);
         if (count == 0) return;
         const memory::desc md = flat_md(count);
-        const eltwise_forward::primitive_desc pd(cnn4j::onednn_engine(), prop_kind::forward_inference, algo, md, md,
-                                                 kind == LEAKY_RELU ? alpha : 0.f);
+        const eltwise_forward::primitive_desc pd(cnn4j::onednn_engine(), prop_kind::forward_inference, algo, md, md, 0.f);
         memory src_mem(md, cnn4j::onednn_engine(), mut(src));
         memory dst_mem(md, cnn4j::onednn_engine(), dst);
         eltwise_forward(pd).execute(cnn4j::onednn_stream(), {{DNNL_ARG_SRC, src_mem}, {DNNL_ARG_DST, dst_mem}});
@@ -50,19 +57,23 @@ extern "C" int cnn4j_activation_forward(int kind, float alpha, int64_t count, co
 extern "C" int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float *src, const float *dst,
                                          const float *diff_dst, float *diff_src) {
     return cnn4j::guarded("activation backward", [&] {
-        const algorithm algo = algorithm_of(kind);
-        const bool uses_dst = kind == SIGMOID || kind == TANH;
+        const bool relu = kind == RELU || kind == LEAKY_RELU;
         if (count < 0) throw cnn4j::invalid_argument("negative element count");
-        if ((uses_dst ? !dst : !src) || !diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
+        if ((relu ? !src : !dst) || !diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
+        if (relu) {
+            cnn4j::eltwise_relu(kind == RELU ? cnn4j::RELU_BACKWARD : cnn4j::LEAKY_RELU_BACKWARD, alpha, count, src, diff_dst,
+                                diff_src);
+            return;
+        }
+        const algorithm algo = algorithm_of(kind);
         if (count == 0) return;
         const memory::desc md = flat_md(count);
-        const float a = kind == LEAKY_RELU ? alpha : 0.f;
-        const eltwise_forward::primitive_desc hint(cnn4j::onednn_engine(), prop_kind::forward_training, algo, md, md, a);
-        const eltwise_backward::primitive_desc pd(cnn4j::onednn_engine(), algo, md, md, md, a, hint);
-        memory data(md, cnn4j::onednn_engine(), mut(uses_dst ? dst : src));
+        const eltwise_forward::primitive_desc hint(cnn4j::onednn_engine(), prop_kind::forward_training, algo, md, md, 0.f);
+        const eltwise_backward::primitive_desc pd(cnn4j::onednn_engine(), algo, md, md, md, 0.f, hint);
+        memory data(md, cnn4j::onednn_engine(), mut(dst));
         memory dd(md, cnn4j::onednn_engine(), mut(diff_dst));
         memory ds(md, cnn4j::onednn_engine(), diff_src);
-        eltwise_backward(pd).execute(cnn4j::onednn_stream(), {{uses_dst ? DNNL_ARG_DST : DNNL_ARG_SRC, data},
+        eltwise_backward(pd).execute(cnn4j::onednn_stream(), {{DNNL_ARG_DST, data},
                                                               {DNNL_ARG_DIFF_DST, dd},
                                                               {DNNL_ARG_DIFF_SRC, ds}});
         cnn4j::onednn_stream().wait();

@@ -75,7 +75,8 @@ extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc,
         const ChannelSums second = channel_sums(l, src, center.data(), nullptr);
         for (int ch = 0; ch < c; ++ch) {
             const double offset = second.s1[ch] / m, mean = center[ch] + offset;
-            const double var = std::fmax(0.0, second.s2[ch] / m - offset * offset);
+            const double raw = second.s2[ch] / m - offset * offset;
+            const double var = raw < 0 ? 0.0 : raw;  // rounding below zero clipped; a NaN kept (fmax would drop it)
             batch_mean[ch] = (float)mean;
             batch_var[ch] = (float)var;
             const double unbiased = m > 1 ? var * m / (m - 1) : var;
@@ -121,6 +122,8 @@ extern "C" int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float e
             a[ch] = training && m > 0 ? (float)(-k * inv * inv * sums.s2[ch] / m) : 0.f;
             d[ch] = training && m > 0 ? (float)(-k * sums.s1[ch] / m) : 0.f;
         }
-        if (diff_src) channel_affine(l, src, mean, a.data(), diff_dst, b.data(), d.data(), gate, false, diff_src);
+        // without the x term when it is 0 (inference): dx = k * dy even where x is NaN, as in PyTorch
+        const float *x_term = training && m > 0 ? a.data() : nullptr;
+        if (diff_src) channel_affine(l, src, mean, x_term, diff_dst, b.data(), d.data(), gate, false, diff_src);
     });
 }

@@ -31,8 +31,8 @@ void channel_sums_avx2(const ChannelLayout &l, const float *x, const float *cent
 void channel_sums_avx512(const ChannelLayout &l, const float *x, const float *center, const float *w, const ReluGate &g,
                          int threads, double *partials, float *scratch);
 
-// out = a[c] * (x - center[c]) + b[c] * w' + d[c], w' = w gated by g; center and w (with b) may be null;
-// relu clamps out at 0.
+// out = a[c] * (x - center[c]) + b[c] * w' + d[c], w' = w gated by g; center, a (no x term, so that a
+// NaN x does not reach out through 0 * NaN) and w (with b) may be null; relu clamps out at 0.
 void channel_affine_scalar(const ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,
                            const float *b, const float *d, const ReluGate &g, bool relu, float *out);
 void channel_affine_avx2(const ChannelLayout &l, const float *x, const float *center, const float *a, const float *w,

@@ -17,12 +17,13 @@ inline typename V::reg centered(const float *x, const float *center, int n) {
     return center ? V::sub(v, V::load(center, n)) : v;
 }
 
-// w where the gate's y = scale * d + shift is > 0, else 0: a fused ReLU's mask, recomputed by the
-// same operations channel_affine_walk used to compute the forward's output.
+// 0 where the gate's y = scale * d + shift is <= 0, else w: a fused ReLU's mask (PyTorch's
+// threshold_backward, which passes the gradient of a NaN), recomputed by the same operations
+// channel_affine_walk used to compute the forward's output.
 template <typename V>
 inline typename V::reg gated(typename V::reg w, typename V::reg d, const ReluGate &g, const typename V::reg &scale,
                              const typename V::reg &shift) {
-    return g.scale ? V::select_gt(V::fmadd(scale, d, shift), V::zero(), w, V::zero()) : w;
+    return g.scale ? V::select_le(V::fmadd(scale, d, shift), V::zero(), V::zero(), w) : w;
 }
 
 template <typename V>
@@ -114,7 +115,7 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
 
 template <typename V>
 inline typename V::reg clamped(typename V::reg y, bool relu) {
-    return relu ? V::select_gt(y, V::zero(), y, V::zero()) : y;
+    return relu ? V::max(V::zero(), y) : y;  // zero() first: a NaN stays NaN, as in PyTorch
 }
 
 template <typename V>
@@ -127,7 +128,7 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
             for (int c = 0; c < C; c += V::width) {
                 const int n = C - c < V::width ? C - c : V::width;
                 const typename V::reg xc = centered<V>(x + r * C + c, center ? center + c : nullptr, n);
-                typename V::reg y = V::fmadd(V::load(a + c, n), xc, V::load(d + c, n));
+                typename V::reg y = a ? V::fmadd(V::load(a + c, n), xc, V::load(d + c, n)) : V::load(d + c, n);
                 if (w) {
                     const typename V::reg gw = gated<V>(V::load(w + r * C + c, n), xc, g, load_or_zero<V>(g.scale ? g.scale + c : nullptr, n),
                                                         load_or_zero<V>(g.shift ? g.shift + c : nullptr, n));
@@ -141,7 +142,7 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
 #pragma omp parallel for schedule(static)
     for (long plane = 0; plane < l.outer * C; ++plane) {
         const int c = (int)(plane % C);
-        const typename V::reg va = V::set1(a[c]), vd = V::set1(d[c]), vb = V::set1(w ? b[c] : 0.f);
+        const typename V::reg va = V::set1(a ? a[c] : 0.f), vd = V::set1(d[c]), vb = V::set1(w ? b[c] : 0.f);
         const typename V::reg mid = V::set1(center ? center[c] : 0.f);
         const typename V::reg gs = V::set1(g.scale ? g.scale[c] : 0.f), gt = V::set1(g.shift ? g.shift[c] : 0.f);
         const float *xs = x + plane * l.inner;
@@ -150,7 +151,7 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
         for (long i = 0; i < l.inner; i += V::width) {
             const int n = l.inner - i < V::width ? (int)(l.inner - i) : V::width;
             const typename V::reg xc = V::sub(V::load(xs + i, n), mid);
-            typename V::reg y = V::fmadd(va, xc, vd);
+            typename V::reg y = a ? V::fmadd(va, xc, vd) : vd;
             if (ws) y = V::fmadd(vb, gated<V>(V::load(ws + i, n), xc, g, gs, gt), y);
             V::store(ys + i, clamped<V>(y, relu), n);
         }

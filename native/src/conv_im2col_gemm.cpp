@@ -122,7 +122,7 @@ extern "C" int cnn4j_conv2d_im2col_forward(const int32_t *conv, const float *src
                 for (long p = 0; p < pixels; ++p)
                     for (int k = 0; k < d.kg; ++k) {
                         const float v = out[p * g.k + k] + (bias ? bias[tl.group * d.kg + k] : 0.f);
-                        out[p * g.k + k] = fuse_relu ? std::max(v, 0.f) : v;
+                        out[p * g.k + k] = fuse_relu && v < 0.f ? 0.f : v;  // a NaN stays NaN, as in PyTorch
                     }
         }
     });

@@ -1,5 +1,5 @@
-// Convolution through oneDNN primitives: forward (optionally adding a residual and applying ReLU inside
-// the primitive, as post-ops), backward-data and backward-weights. Channels-last activations are taken
+// Convolution through oneDNN primitives: forward (optionally adding a residual inside the primitive, as
+// a post-op, and applying ReLU after it), backward-data and backward-weights. Channels-last activations are taken
 // as they are; for NCHW ones and for weights (OIHW) oneDNN picks its own layout (format_tag::any) and
 // the buffers are reordered in and out only when it differs. Primitive descriptors are cached by shape,
 // layouts and epilogue; reordered weights by weight array, redone only when the weights change (checked
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conv_geometry.hpp"
+#include "eltwise.hpp"
 #include "onednn_context.hpp"
 #include "weights_fingerprint.hpp"
 #include "status.hpp"
@@ -68,7 +69,9 @@ struct CachedWeights {
 // What a call asks of a convolution beyond its shape: the layouts of the activations it hands over,
 // and the forward's epilogue. `sum` adds what dst holds before the call (the residual) to the result
 // (oneDNN's binary-add post-op would read the residual from its own buffer, but it made ResNet-50's
-// residual convolutions 0.1-0.3 ms slower each, more than the copy into dst costs); `relu` then clamps.
+// residual convolutions 0.1-0.3 ms slower each, more than the copy into dst costs); `relu` then clamps,
+// in our own pass over dst rather than oneDNN's eltwise post-op, which maps NaN to 0 (see
+// activation_onednn.cpp) where PyTorch keeps it.
 struct Variant {
     bool bias = false, sum = false, relu = false, src_nhwc = false, dst_nhwc = false;
 };
@@ -107,7 +110,6 @@ ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
     primitive_attr attr;
     post_ops ops;
     if (v.sum) ops.append_sum(1.f);
-    if (v.relu) ops.append_eltwise(algorithm::eltwise_relu, 0.f, 0.f);
     attr.set_post_ops(ops);
     const bool inference = v.sum || v.relu;
     auto p = std::make_unique<ConvPrimitives>();
@@ -215,6 +217,7 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
         p.forward_prim.execute(st, args);
         out.write_back(st);
         st.wait();
+        if (v.relu) cnn4j::eltwise_relu(cnn4j::RELU_FORWARD, 0.f, (long)g.n * g.k * g.out_h() * g.out_w(), dst, nullptr, dst);
     });
 }
 

@@ -1,5 +1,5 @@
 // C ABI for element-wise add and multiply (residual connections, dropout's backward): the active
-// ISA's kernel over the whole buffer, whatever its layout.
+// ISA's kernel over the whole buffer, whatever its layout; and the dispatch of the ReLU kernels.
 #include "eltwise.hpp"
 #include "isa.hpp"
 #include "status.hpp"
@@ -16,6 +16,11 @@ int binary(const char *name, int op, int64_t count, const float *a, const float 
 }
 
 }  // namespace
+
+void cnn4j::eltwise_relu(int op, float alpha, long count, const float *x, const float *dy, float *out) {
+    cnn4j::dispatch(&cnn4j::eltwise_relu_scalar, &cnn4j::eltwise_relu_avx2, &cnn4j::eltwise_relu_avx512)(op, alpha, count, x, dy,
+                                                                                                    out);
+}
 
 extern "C" int cnn4j_add(int64_t count, const float *a, const float *b, float *out) {
     return binary("add", cnn4j::ELTWISE_ADD, count, a, b, out);

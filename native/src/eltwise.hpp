@@ -1,5 +1,6 @@
-// Element-wise binary ops over contiguous floats, one implementation per ISA (eltwise_<isa>.cpp).
-// Layout does not matter to them as long as all operands share it (the Java side checks).
+// Element-wise ops over contiguous floats, one implementation per ISA (eltwise_<isa>.cpp): binary
+// add and multiply, and (leaky) ReLU forward and backward. Layout does not matter to them as long as
+// all operands share it (the Java side checks).
 #pragma once
 
 namespace cnn4j {
@@ -9,5 +10,18 @@ enum EltwiseBinary { ELTWISE_ADD = 0, ELTWISE_MULTIPLY = 1 };
 void eltwise_binary_scalar(int op, long count, const float *a, const float *b, float *out);
 void eltwise_binary_avx2(int op, long count, const float *a, const float *b, float *out);
 void eltwise_binary_avx512(int op, long count, const float *a, const float *b, float *out);
+
+// PyTorch's definitions, NaN included (oneDNN's ReLU maps NaN to 0, see activation_onednn.cpp):
+// RELU_FORWARD out = x < 0 ? 0 : x; LEAKY_RELU_FORWARD out = x > 0 ? x : alpha * x;
+// RELU_BACKWARD out = x <= 0 ? 0 : dy; LEAKY_RELU_BACKWARD out = x > 0 ? dy : alpha * dy.
+// dy is not read by the forward ops; out may be x.
+enum EltwiseRelu { RELU_FORWARD = 0, LEAKY_RELU_FORWARD = 1, RELU_BACKWARD = 2, LEAKY_RELU_BACKWARD = 3 };
+
+void eltwise_relu_scalar(int op, float alpha, long count, const float *x, const float *dy, float *out);
+void eltwise_relu_avx2(int op, float alpha, long count, const float *x, const float *dy, float *out);
+void eltwise_relu_avx512(int op, float alpha, long count, const float *x, const float *dy, float *out);
+
+// The active ISA's eltwise_relu_<isa> (baseline code, eltwise.cpp).
+void eltwise_relu(int op, float alpha, long count, const float *x, const float *dy, float *out);
 
 }  // namespace cnn4j

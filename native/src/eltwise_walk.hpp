@@ -1,4 +1,4 @@
-// The loop shared by every ISA's element-wise kernels: blocks of the buffers across OpenMP threads,
+// The loops shared by every ISA's element-wise kernels: blocks of the buffers across OpenMP threads,
 // `V` (vec_<isa>.hpp, from the ISA file's anonymous namespace) inside a block.
 #pragma once
 
@@ -30,6 +30,25 @@ void eltwise_binary_walk(int op, long count, const float *a, const float *b, flo
         eltwise_binary_blocks<V>(count, a, b, out, [](typename V::reg x, typename V::reg y) { return V::add(x, y); });
     } else {
         eltwise_binary_blocks<V>(count, a, b, out, [](typename V::reg x, typename V::reg y) { return V::mul(x, y); });
+    }
+}
+
+template <typename V>
+void eltwise_relu_walk(int op, float alpha, long count, const float *x, const float *dy, float *out) {
+    using reg = typename V::reg;
+    const reg a = V::set1(alpha), zero = V::zero();
+    switch (op) {
+        case RELU_FORWARD:  // zero() first: VMAXPS returns its second operand when one is NaN
+            eltwise_binary_blocks<V>(count, x, x, out, [zero](reg v, reg) { return V::max(zero, v); });
+            break;
+        case LEAKY_RELU_FORWARD:
+            eltwise_binary_blocks<V>(count, x, x, out, [a, zero](reg v, reg) { return V::select_gt(v, zero, v, V::mul(a, v)); });
+            break;
+        case RELU_BACKWARD:
+            eltwise_binary_blocks<V>(count, x, dy, out, [zero](reg v, reg g) { return V::select_le(v, zero, zero, g); });
+            break;
+        default:
+            eltwise_binary_blocks<V>(count, x, dy, out, [a, zero](reg v, reg g) { return V::select_gt(v, zero, g, V::mul(a, g)); });
     }
 }
 

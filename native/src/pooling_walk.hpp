@@ -30,8 +30,9 @@ inline PoolWindow pool_window(const PoolPlan &p, int oh, int ow) {
 }
 
 // Per lane, the position (row-major in the window clipped to the input) of the window's first maximum,
-// and in `best` that maximum: a strict comparison keeps the first of equal values. An empty window
-// gives position 0 and -infinity.
+// and in `best` that maximum: a strict comparison keeps the first of equal values. As in PyTorch's
+// max pooling (`val > maxval || isnan(val)`), a NaN beats everything before it, so a window with NaN
+// gives its last NaN and the gradient goes there. An empty window gives position 0 and -infinity.
 template <typename V>
 inline typename V::reg window_argmax(const PoolPlan &p, const float *img, const PoolWindow &win, int c, int n,
                                      typename V::reg &best) {
@@ -43,8 +44,8 @@ inline typename V::reg window_argmax(const PoolPlan &p, const float *img, const 
     for (int i = win.h0; i < win.h1; ++i) {
         for (int j = win.w0; j < win.w1; ++j, k = V::add(k, one)) {
             const typename V::reg v = V::load(img + ((long)i * p.w + j) * p.channels + c, n);
-            where = V::select_gt(v, best, k, where);
-            best = V::select_gt(v, best, v, best);
+            where = V::select_gt_or_nan(v, best, k, where);
+            best = V::select_gt_or_nan(v, best, v, best);
         }
     }
     return where;
@@ -83,16 +84,14 @@ void max_pool_2x2_forward_walk(const PoolPlan &p, const float *x, float *y, uint
                 const int n = C - c < V::width ? C - c : V::width;
                 const reg v[4] = {V::load(window + c, n), V::load(window + C + c, n), V::load(window + in_row + c, n),
                                   V::load(window + in_row + C + c, n)};
-                if (!argmax) {
-                    reg best = V::set1(-__builtin_inff());
-                    for (int k = 0; k < 4; ++k) best = V::max(best, v[k]);
-                    V::store(y + at + c, best, n);
-                    continue;
-                }
                 reg best = v[0], where = V::zero();
                 for (int k = 1; k < 4; ++k) {
-                    where = V::select_gt(v[k], best, V::set1((float)k), where);
-                    best = V::select_gt(v[k], best, v[k], best);
+                    if (argmax) where = V::select_gt_or_nan(v[k], best, V::set1((float)k), where);
+                    best = V::select_gt_or_nan(v[k], best, v[k], best);
+                }
+                if (!argmax) {
+                    V::store(y + at + c, best, n);
+                    continue;
                 }
                 V::store(y + at + c, best, n);
                 V::store_bytes(argmax + at + c, where, n);
@@ -129,7 +128,7 @@ void pool_forward_walk(const PoolPlan &p, const float *x, float *y, uint8_t *arg
                 for (int i = win.h0; i < win.h1; ++i) {
                     for (int j = win.w0; j < win.w1; ++j) {
                         const typename V::reg v = V::load(img + ((long)i * p.w + j) * p.channels + c, n);
-                        acc = p.average ? V::add(acc, v) : V::max(acc, v);
+                        acc = p.average ? V::add(acc, v) : V::select_gt_or_nan(v, acc, v, acc);
                     }
                 }
                 V::store(y + at + c, p.average ? V::div(acc, V::set1(win.divisor)) : acc, n);

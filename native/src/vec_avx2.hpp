@@ -49,8 +49,13 @@ struct Avx2Vec {
     static reg div(reg a, reg b) { return _mm256_div_ps(a, b); }
     static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
     static reg sqrt(reg a) { return _mm256_sqrt_ps(a); }
+    // a > b ? a : b, as VMAXPS: b when either is NaN (see vec_avx512.hpp)
     static reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
     static reg select_gt(reg a, reg b, reg x, reg y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
+    static reg select_gt_or_nan(reg a, reg b, reg x, reg y) {
+        return _mm256_blendv_ps(y, x, _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ), _mm256_cmp_ps(a, a, _CMP_UNORD_Q)));
+    }
+    static reg select_le(reg a, reg b, reg x, reg y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LE_OQ)); }
     // a == b ? x : 0, lane by lane
     static reg where_equal(reg a, float b, reg x) { return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_EQ_OQ), x); }
     static float sum(reg a) {

@@ -32,9 +32,16 @@ struct Avx512Vec {
     static reg div(reg a, reg b) { return _mm512_div_ps(a, b); }
     static reg fmadd(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
     static reg sqrt(reg a) { return _mm512_sqrt_ps(a); }
+    // a > b ? a : b, as VMAXPS: b when either is NaN, so max(zero(), x) keeps a NaN x (PyTorch's ReLU)
     static reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
     // a > b ? x : y, lane by lane
     static reg select_gt(reg a, reg b, reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ), y, x); }
+    // a > b or a is NaN ? x : y: PyTorch's max-pooling step, where a NaN wins over everything before it
+    static reg select_gt_or_nan(reg a, reg b, reg x, reg y) {
+        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ) | _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q), y, x);
+    }
+    // a <= b ? x : y, lane by lane (false for NaN)
+    static reg select_le(reg a, reg b, reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LE_OQ), y, x); }
     // a == b ? x : 0, lane by lane
     static reg where_equal(reg a, float b, reg x) { return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(b), _CMP_EQ_OQ), x); }
     static float sum(reg a) {  // by shuffles: GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized

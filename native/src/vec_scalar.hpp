@@ -29,8 +29,10 @@ struct ScalarVec {
     static reg div(reg a, reg b) { return a / b; }
     static reg fmadd(reg a, reg b, reg c) { return a * b + c; }  // no FMA unit on baseline x86-64
     static reg sqrt(reg a) { return std::sqrt(a); }
-    static reg max(reg a, reg b) { return a > b ? a : b; }
+    static reg max(reg a, reg b) { return a > b ? a : b; }  // b when either is NaN, as VMAXPS
     static reg select_gt(reg a, reg b, reg x, reg y) { return a > b ? x : y; }
+    static reg select_gt_or_nan(reg a, reg b, reg x, reg y) { return a > b || a != a ? x : y; }
+    static reg select_le(reg a, reg b, reg x, reg y) { return a <= b ? x : y; }
     // a == b ? x : 0, lane by lane
     static reg where_equal(reg a, float b, reg x) { return a == b ? x : 0.f; }
     static float sum(reg a) { return a; }

@@ -197,7 +197,7 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
                 const long at = ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0;
                 reg out = Vec::add(y[i * M + j], b);
                 if (residual) out = Vec::add(out, load_channels<Vec>(residual + at, lanes));
-                if (relu) out = Vec::max(out, Vec::zero());
+                if (relu) out = Vec::max(Vec::zero(), out);  // zero() first: a NaN stays NaN
                 if (full) Vec::store(image + at, out);
                 else Vec::store(image + at, out, lanes);
             }

@@ -1,11 +1,13 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.ImageDataset;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Parameter;
 import org.cnn4j.optim.Sgd;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -47,7 +49,20 @@ final class EvalCommand implements Callable<Integer> {
              DataLoader loader = new DataLoader(test, batch, false, 0, saved.mean(), saved.std())) {
             System.out.printf("%s (%s, %,d parameters) on %s, %d images%n", modelFile, saved.architecture(), net.parameterCount(),
                     data.describe(), test.size());
+            warnOfNonFiniteWeights(net);
             System.out.print(trainer.evaluate(loader).report(saved.classNames()));
+        }
+    }
+
+    /** A model saved after training diverged answers NaN for every image: say so before the NaN report. */
+    private void warnOfNonFiniteWeights(Module net) {
+        for (Map.Entry<String, Parameter> p : net.namedParameters().entrySet()) {
+            for (float v : p.getValue().value().toArray()) {
+                if (!Float.isFinite(v)) {
+                    System.err.printf("warning: %s: parameter %s holds %s: its predictions are NaN%n", modelFile, p.getKey(), v);
+                    return;
+                }
+            }
         }
     }
 }

@@ -129,11 +129,23 @@ public final class DataLoader implements AutoCloseable {
             }
             for (int q = 0; q < per; q++) {
                 int at = nhwc ? i * per + (q % hw) * c + q / hw : i * per + q;
-                xb.put(at, (src[from + q] - mean) / std); // a division, as torchvision's Normalize: the same bits as PyTorch's inputs
+                float v = (src[from + q] - mean) / std; // a division, as torchvision's Normalize: the same bits as PyTorch's inputs
+                if (!Float.isFinite(v)) {
+                    throw nonFinite(idx, q, src[from + q], v);
+                }
+                xb.put(at, v);
             }
             yb.put(i, data.labels()[idx]);
         }
         return new Tensor[] {x, y};
+    }
+
+    /** A NaN or infinity in an image would spread through every weight at the first step: named here, where it enters. */
+    private IllegalArgumentException nonFinite(int image, int q, float raw, float normalised) {
+        int hw = data.height() * data.width();
+        String value = Float.isFinite(raw) ? raw + ", " + normalised + " once normalised with mean " + mean + " and std " + std : raw + "";
+        return new IllegalArgumentException(String.format("data loader: image %d of the dataset%s holds %s at channel %d, row %d, "
+                + "column %d", image, augmentation == null ? "" : " (augmented)", value, q / hw, q % hw / data.width(), q % data.width()));
     }
 
     /** The dataset index of position {@code i} of batch {@code b} in the current epoch. */

@@ -88,20 +88,31 @@ public final class ModelFile {
         write(file, m, null);
     }
 
-    /** Writes a model and, when {@code optimizer} is not null, its state: a checkpoint to resume from. */
+    /**
+     * Writes a model and, when {@code optimizer} is not null, its state: a checkpoint to resume from.
+     * A tensor holding a NaN or an infinity is refused with an {@link IllegalArgumentException} naming it,
+     * and nothing is written: such a model only answers NaN (see {@link #writeAllowingNonFinite}).
+     */
     public static void write(Path file, Saved m, Optimizer optimizer) throws IOException {
-        write(file, m, optimizer, false);
+        writeFile(file, m, optimizer, false, false);
+    }
+
+    /** {@link #write(Path, Saved)} even when a tensor holds a NaN or an infinity (to keep a diverged run for study). */
+    public static void writeAllowingNonFinite(Path file, Saved m) throws IOException {
+        writeFile(file, m, null, false, true);
     }
 
     /**
      * Writes a model with its weights and statistics in float16: half the size, for shipping a trained
      * model (predictions barely change: relative rounding error 2^-11 per weight). No optimizer state.
+     * Refuses non-finite tensors as {@link #write(Path, Saved, Optimizer)} does, and values beyond
+     * float16's range (65504), which would become infinities.
      */
     public static void writeFloat16(Path file, Saved m) throws IOException {
-        write(file, m, null, true);
+        writeFile(file, m, null, true, false);
     }
 
-    private static void write(Path file, Saved m, Optimizer optimizer, boolean half) throws IOException {
+    private static void writeFile(Path file, Saved m, Optimizer optimizer, boolean half, boolean allowNonFinite) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.put("architecture", m.architecture());
         header.set("network", NetworkDescription.describe(m.model()));
@@ -130,10 +141,17 @@ public final class ModelFile {
         out.writeInt(VERSION);
         out.writeInt(head.length);
         out.write(head);
-        for (Tensor t : all.values()) {
-            float[] v = t.toArray();
+        for (Map.Entry<String, Tensor> e : all.entrySet()) {
+            float[] v = e.getValue().toArray();
             ByteBuffer b = ByteBuffer.allocate((half ? 2 : 4) * v.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (float f : v) {
+            for (int i = 0; i < v.length; i++) {
+                float f = v[i];
+                float stored = half ? Float16.toFloat(Float16.fromFloat(f)) : f;
+                if (!allowNonFinite && !Float.isFinite(stored)) {
+                    throw new IllegalArgumentException("model file " + file + ": not written: tensor '" + e.getKey() + "' holds " + f
+                            + " at element " + i + (Float.isFinite(f) ? ", beyond float16's range" : "")
+                            + " (a diverged model only answers NaN; ModelFile.writeAllowingNonFinite writes it anyway)");
+                }
                 if (half) {
                     b.putShort(Float16.fromFloat(f));
                 } else {

@@ -110,7 +110,31 @@ public abstract class Optimizer implements AutoCloseable {
         return steps;
     }
 
-    /** Scales every trainable gradient by min(1, maxNorm / norm) and returns the norm before clipping. */
+    /**
+     * The first trainable parameter whose gradient holds a NaN or an infinity, or null: one pass over
+     * the gradients (a sum in double is finite exactly when every float added is).
+     */
+    public Parameter nonFiniteGradient() {
+        for (Parameter p : params) {
+            if (!p.isFrozen()) {
+                FloatBuffer g = p.grad().buffer();
+                double sum = 0;
+                for (int i = 0; i < g.limit(); i++) {
+                    sum += g.get(i);
+                }
+                if (!Double.isFinite(sum)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Scales every trainable gradient by min(1, maxNorm / norm) and returns the norm before clipping. A
+     * norm that is not finite leaves the gradients as they are (scaling by maxNorm / infinity would zero
+     * them and hide the fault): see {@link #nonFiniteGradient}.
+     */
     public double clipGradNorm(double maxNorm) {
         if (!(maxNorm > 0)) { // a negative one would turn descent into ascent
             throw new IllegalArgumentException("optimizer: max gradient norm must be > 0, got " + maxNorm);
@@ -125,7 +149,7 @@ public abstract class Optimizer implements AutoCloseable {
             }
         }
         double norm = Math.sqrt(sq);
-        if (norm > maxNorm && norm > 0) {
+        if (norm > maxNorm && Double.isFinite(norm)) {
             float scale = (float) (maxNorm / norm);
             for (Parameter p : params) {
                 if (!p.isFrozen()) {

@@ -6,13 +6,15 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * Classification metrics accumulated over batches: mean loss, accuracy, top-k accuracy, per-class
- * accuracy and the confusion matrix (rows: true class, columns: predicted class).
+ * accuracy and the confusion matrix (rows: true class, columns: predicted class). An image whose
+ * scores hold a NaN has no prediction: it counts as wrong (top-1 and top-k), stays out of the
+ * confusion matrix and is counted by {@link #unscored}.
  */
 public final class Metrics {
     private final int classes, topK;
     private final long[][] confusion;
     private double lossSum;
-    private long count, topKHits;
+    private long count, topKHits, unscored;
 
     public Metrics(int classes, int topK) {
         if (classes <= 0 || topK <= 0) {
@@ -30,14 +32,20 @@ public final class Metrics {
         for (int i = 0; i < n; i++) {
             int truth = (int) y.get(i), best = 0, better = 0;
             float truthScore = s.get(i * classes + truth);
+            boolean nan = false;
             for (int k = 0; k < classes; k++) {
                 float v = s.get(i * classes + k);
+                nan |= Float.isNaN(v);
                 if (v > s.get(i * classes + best)) {
                     best = k;
                 }
                 if (v > truthScore) {
                     better++;
                 }
+            }
+            if (nan) { // every comparison with NaN is false: it would rank the true class first
+                unscored++;
+                continue;
             }
             confusion[truth][best]++;
             if (better < topK) {
@@ -50,6 +58,11 @@ public final class Metrics {
 
     public long count() {
         return count;
+    }
+
+    /** Images whose scores held a NaN (counted as wrong). */
+    public long unscored() {
+        return unscored;
     }
 
     public double loss() {
@@ -95,8 +108,8 @@ public final class Metrics {
 
     /** A printable report with the per-class accuracies and the confusion matrix. */
     public String report(List<String> classNames) {
-        StringBuilder sb = new StringBuilder(String.format("loss %.4f, accuracy %.2f%%, top-%d %.2f%% (%d images)%n",
-                loss(), 100 * accuracy(), topK, 100 * topKAccuracy(), count));
+        StringBuilder sb = new StringBuilder(String.format("loss %.4f, accuracy %.2f%%, top-%d %.2f%% (%d images%s)%n",
+                loss(), 100 * accuracy(), topK, 100 * topKAccuracy(), count, unscored == 0 ? "" : ", " + unscored + " with NaN scores"));
         double[] per = perClassAccuracy();
         sb.append("per-class accuracy:\n");
         for (int k = 0; k < classes; k++) {

@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -13,6 +14,7 @@ import org.cnn4j.data.DataLoader;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.CrossEntropyLoss;
 import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Parameter;
 import org.cnn4j.optim.LrSchedule;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.tensor.Tensor;
@@ -92,11 +94,7 @@ public final class Trainer implements AutoCloseable {
                 for (int b = 0; b < batches; b++) {
                     optimizer.setLearningRate(schedule.at(epoch, (double) b / batches));
                     Tensor[] xy = train.batch(b);
-                    double l = step(xy[0], xy[1]);
-                    if (!Double.isFinite(l)) { // the weights are ruined from here on: stop rather than train on NaNs
-                        throw new IllegalStateException(String.format("training diverged in epoch %d, batch %d of %d: the loss is %s "
-                                + "(try a lower learning rate or gradient clipping)", epoch + 1, b + 1, batches, l));
-                    }
+                    double l = step(xy[0], xy[1], String.format("epoch %d, batch %d of %d", epoch + 1, b + 1, batches));
                     m.add(l, loss.probabilities(), xy[1]);
                     if (bar != null) {
                         double secs = (System.nanoTime() - start) * 1e-9;
@@ -125,13 +123,30 @@ public final class Trainer implements AutoCloseable {
         return history();
     }
 
-    /** One optimisation step on a batch; returns its mean loss. */
+    /**
+     * One optimisation step on a batch; returns its mean loss. Throws {@link NonFiniteException}, before
+     * any weight changes, when the loss or a gradient is NaN or infinite.
+     */
     public double step(Tensor images, Tensor labels) {
+        return step(images, labels, "step " + (optimizer.stepCount() + 1));
+    }
+
+    /** {@link #step(Tensor, Tensor)}, naming the step {@code where} in its error. */
+    private double step(Tensor images, Tensor labels, String where) {
         Tensor logits = model.forward(images);
         double l = loss.forward(logits, labels);
+        if (!Double.isFinite(l)) {
+            throw new NonFiniteException(where, "the loss is " + l);
+        }
         model.backward(loss.gradient());
-        if (Double.isFinite(clipNorm)) {
-            optimizer.clipGradNorm(clipNorm);
+        // with clipping the norm is computed anyway, and only a norm that is not finite needs the search
+        boolean clip = Double.isFinite(clipNorm);
+        double norm = clip ? optimizer.clipGradNorm(clipNorm) : Double.NaN;
+        Parameter bad = clip && Double.isFinite(norm) ? null : optimizer.nonFiniteGradient();
+        if (bad != null) {
+            String name = model.namedParameters().entrySet().stream().filter(e -> e.getValue() == bad).map(Map.Entry::getKey)
+                    .findFirst().orElse(bad.name());
+            throw new NonFiniteException(where, "the gradient of " + name + " is not finite" + (clip ? " (gradient norm " + norm + ")" : ""));
         }
         optimizer.step();
         return l;

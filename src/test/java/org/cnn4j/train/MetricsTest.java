@@ -32,6 +32,22 @@ class MetricsTest {
         }
     }
 
+    /** Every comparison with NaN is false: unchecked, a NaN row would rank its true class first. */
+    @Test
+    void nanScoresAreNeverCorrect() {
+        float nan = Float.NaN;
+        float[] scores = {nan, nan, nan, 0.2f, nan, 0.3f, 0.7f, 0.2f, 0.1f};
+        try (Tensor s = Tensor.of(scores, 3, 3); Tensor y = Tensor.of(new float[] {0, 2, 0}, 3)) {
+            Metrics m = new Metrics(3, 3);
+            m.add(Double.NaN, s, y);
+            assertThat(m.topKAccuracy()).isEqualTo(1.0 / 3);
+            assertThat(m.accuracy()).isEqualTo(1.0 / 3);
+            assertThat(m.unscored()).isEqualTo(2);
+            assertThat(m.loss()).isNaN();
+            assertThat(m.report(List.of("a", "b", "c"))).contains("loss NaN", "top-3 33.33%", "3 images, 2 with NaN scores");
+        }
+    }
+
     @Test
     void earlyStoppingWatchesTheTrainingLossWithoutValidationData() {
         EarlyStopping stop = new EarlyStopping(1, 0.01);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
@@ -14,13 +15,15 @@ import org.cnn4j.nn.Flatten;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Parameter;
 import org.cnn4j.nn.Sequential;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.optim.Sgd;
+import org.cnn4j.tensor.Tensor;
 import org.cnn4j.zoo.Zoo;
 import org.junit.jupiter.api.Test;
 
-/** Predictions in dataset order, and a run whose loss turns NaN stops and says so. */
+/** Predictions in dataset order, and a run whose loss or gradient turns NaN stops before the update and says where. */
 class TrainerTest {
 
     @Test
@@ -56,9 +59,64 @@ class TrainerTest {
              Sgd sgd = new Sgd(net.parameters(), 0.1f, 0f); Trainer t = new Trainer(net, sgd, null);
              DataLoader loader = new DataLoader(data, 4, false, 0, 0.5f, 0.5f)) {
             fc.weight().value().set(Float.NaN, 3, 100);
+            float[] before = fc.weight().value().toArray();
             t.console(new PrintStream(OutputStream.nullOutputStream()), false);
-            assertThatThrownBy(() -> t.fit(loader, null, 1)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("diverged in epoch 1, batch 1 of 2: the loss is NaN");
+            assertThatThrownBy(() -> t.fit(loader, null, 1)).isInstanceOf(NonFiniteException.class)
+                    .hasMessageStartingWith("training stopped at epoch 1, batch 1 of 2: the loss is NaN");
+            assertThat(sgd.stepCount()).as("no update").isZero();
+            assertThat(fc.weight().value().toArray()).containsExactly(before);
+        }
+    }
+
+    /** A gradient that is not finite under a finite loss stops the step before the update, naming the parameter. */
+    @Test
+    void aNonFiniteGradientStopsTheRunNamingTheParameter() throws IOException {
+        ImageDataset data = FashionMnist.sample(false).limit(8);
+        for (boolean clip : new boolean[] {false, true}) {
+            try (Linear fc = new Linear(784, 10); Sequential net = new Sequential().add("flat", new Flatten()).add("fc", fc)
+                    .add("poison", new PoisonedGradient()); Sgd sgd = new Sgd(net.parameters(), 0.1f, 0f);
+                 Trainer t = new Trainer(net, sgd, null); DataLoader loader = new DataLoader(data, 4, false, 0, 0.5f, 0.5f)) {
+                float[] before = fc.weight().value().toArray();
+                t.console(new PrintStream(OutputStream.nullOutputStream()), false);
+                if (clip) {
+                    t.clipGradNorm(1);
+                }
+                assertThatThrownBy(() -> t.fit(loader, null, 1)).isInstanceOf(NonFiniteException.class)
+                        .hasMessageStartingWith("training stopped at epoch 1, batch 1 of 2: the gradient of poison.scale is not finite"
+                                + (clip ? " (gradient norm NaN)" : " ("));
+                assertThat(fc.weight().value().toArray()).as("clip %b: no update", clip).containsExactly(before);
+            }
+        }
+    }
+
+    /** The identity, with a parameter whose gradient its backward sets to NaN. */
+    private static final class PoisonedGradient extends Module {
+        private final Parameter scale = new Parameter("scale", 1);
+
+        @Override
+        public Tensor forward(Tensor input) {
+            return input;
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput) {
+            scale.grad().fill(Float.NaN);
+            return gradOutput;
+        }
+
+        @Override
+        protected List<Parameter> ownParameters() {
+            return List.of(scale);
+        }
+
+        @Override
+        public String describe() {
+            return "PoisonedGradient";
+        }
+
+        @Override
+        public void close() {
+            scale.close();
         }
     }
 }

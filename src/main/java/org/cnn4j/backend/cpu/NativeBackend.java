@@ -51,7 +51,7 @@ public final class NativeBackend implements Backend {
     public static List<String> nativeOps() {
         return List.of("conv2d forward/backward (oneDNN, im2col+GEMM)", "gemm (OpenBLAS)", "im2col", "col2im",
                 "max/avg pool2d forward/backward", "global avg pool forward/backward",
-                "batch norm training/inference forward, backward", "relu/leaky-relu/sigmoid/tanh forward/backward (oneDNN)",
+                "batch norm training/inference forward, backward", "relu/leaky-relu forward/backward", "sigmoid/tanh forward/backward (oneDNN)",
                 "add", "multiply", "dropout", "concat/split channels", "linear forward/backward (OpenBLAS)",
                 "softmax", "softmax cross-entropy", "sgd/momentum/nesterov step", "adam/adamw step");
     }

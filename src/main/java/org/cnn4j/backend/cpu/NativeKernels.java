@@ -55,8 +55,6 @@ public final class NativeKernels {
     public static native int cnn4j_sgemm(int transA, int transB, int m, int n, int k, float alpha,
                                          FloatBuffer a, FloatBuffer b, float beta, FloatBuffer c);
 
-    public static native int cnn4j_relu_forward(long count, float negativeSlope, FloatBuffer src, FloatBuffer dst);
-
     public static native int cnn4j_conv2d_onednn_forward(int[] conv, int srcNhwc, FloatBuffer src, FloatBuffer weights,
                                                          long frozenWeightsId, FloatBuffer bias, int residualNhwc,
                                                          FloatBuffer residual, int dstNhwc, FloatBuffer dst, int fuseRelu);

@@ -2,14 +2,28 @@ package org.cnn4j.backend.reference;
 
 import org.cnn4j.backend.Activation;
 
-/** Element-wise activations and their derivatives, straight from the definitions. */
+/**
+ * Element-wise activations and their derivatives, straight from the definitions, with PyTorch's NaN
+ * rules: ReLU keeps a NaN (clamp_min) and passes its gradient (threshold_backward zeroes only x <= 0);
+ * leaky ReLU gives a NaN alpha * NaN and its gradient alpha.
+ */
 final class ReferenceActivations {
     private ReferenceActivations() {
     }
 
+    /** max(x, 0) that keeps a NaN (and -0, as PyTorch's clamp_min). */
+    static double relu(double x) {
+        return x < 0 ? 0 : x;
+    }
+
+    /** Whether ReLU's backward passes the gradient at x (or at its output): everywhere but x <= 0. */
+    static boolean reluPasses(double x) {
+        return !(x <= 0);
+    }
+
     static double apply(Activation a, double x) {
         return switch (a.kind()) {
-            case RELU -> x > 0 ? x : 0;
+            case RELU -> relu(x);
             case LEAKY_RELU -> x > 0 ? x : a.alpha() * x;
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case TANH -> Math.tanh(x);
@@ -19,7 +33,7 @@ final class ReferenceActivations {
     /** dy/dx at input x with output y (sigmoid and tanh are cheapest in terms of y). */
     static double derivative(Activation a, double x, double y) {
         return switch (a.kind()) {
-            case RELU -> x > 0 ? 1 : 0;
+            case RELU -> reluPasses(x) ? 1 : 0;
             case LEAKY_RELU -> x > 0 ? 1 : a.alpha();
             case SIGMOID -> y * (1 - y);
             case TANH -> 1 - y * y;

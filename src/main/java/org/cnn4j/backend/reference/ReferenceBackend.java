@@ -38,7 +38,7 @@ public final class ReferenceBackend implements Backend {
         double[] y = ReferenceConvolution.forward(spec, d(input), d(weight), bias == null ? null : d(bias));
         double[] r = residual == null ? null : d(residual);
         for (int i = 0; i < y.length; i++) {
-            y[i] = Math.max(y[i] + (r == null ? 0 : r[i]), 0);
+            y[i] = ReferenceActivations.relu(y[i] + (r == null ? 0 : r[i]));
         }
         put(output, y);
     }

@@ -33,7 +33,7 @@ final class ReferenceBatchNorm {
         return new double[][] {mean, var};
     }
 
-    /** y = (x - mean) / sqrt(var + eps) * gamma + beta; with {@code relu}, max(y, 0). */
+    /** y = (x - mean) / sqrt(var + eps) * gamma + beta; with {@code relu}, ReLU(y). */
     static double[] normalize(double[] x, int n, int c, int hw, double[] gamma, double[] beta, double[] mean, double[] var,
                               double eps, boolean relu) {
         double[] y = new double[x.length];
@@ -43,7 +43,7 @@ final class ReferenceBatchNorm {
                 for (int p = 0; p < hw; p++) {
                     int idx = (i * c + ch) * hw + p;
                     double v = (x[idx] - mean[ch]) * inv * gamma[ch] + beta[ch];
-                    y[idx] = relu && !(v > 0) ? 0 : v;
+                    y[idx] = relu ? ReferenceActivations.relu(v) : v;
                 }
             }
         }
@@ -55,7 +55,7 @@ final class ReferenceBatchNorm {
                            double eps) {
         double[] y = normalize(x, n, c, hw, gamma, beta, mean, var, eps, false);
         for (int i = 0; i < gy.length; i++) {
-            if (!(y[i] > 0)) {
+            if (!ReferenceActivations.reluPasses(y[i])) {
                 gy[i] = 0;
             }
         }

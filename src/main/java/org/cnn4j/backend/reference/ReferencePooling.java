@@ -5,8 +5,8 @@ import org.cnn4j.backend.Pool2dSpec;
 /**
  * Max and average pooling with PyTorch's definitions, in plain loops on NCHW arrays. A window covers
  * rows [i*stride - pad, i*stride - pad + kernel) clipped to the padded input; max pooling ignores the
- * padding, average pooling divides by the window size within the padded input (count_include_pad) or
- * by the number of real input elements.
+ * padding and propagates NaN as PyTorch does, average pooling divides by the window size within the
+ * padded input (count_include_pad) or by the number of real input elements.
  */
 final class ReferencePooling {
     private ReferencePooling() {
@@ -24,7 +24,10 @@ final class ReferencePooling {
                         v = Double.NEGATIVE_INFINITY;
                         for (int r = win.h0; r < win.h1; r++) {
                             for (int q = win.w0; q < win.w1; q++) {
-                                v = Math.max(v, x[(p * s.h() + r) * s.w() + q]);
+                                double here = x[(p * s.h() + r) * s.w() + q];
+                                if (beats(here, v)) {
+                                    v = here;
+                                }
                             }
                         }
                     } else {
@@ -48,8 +51,16 @@ final class ReferencePooling {
     }
 
     /**
-     * Per output (NCHW order), the position of its window's first maximum, row-major in the window
-     * clipped to the input: the strict comparison keeps the first of equal values (0 for an empty window).
+     * Whether a window element replaces the maximum so far: PyTorch's {@code val > maxval || isnan(val)},
+     * so equal values keep the first and a NaN beats everything before it (the window's last NaN wins).
+     */
+    private static boolean beats(double here, double best) {
+        return here > best || Double.isNaN(here);
+    }
+
+    /**
+     * Per output (NCHW order), the position of its window's maximum as {@link #beats} picks it, row-major
+     * in the window clipped to the input (0 for an empty window).
      */
     static int[] argmax(Pool2dSpec s, double[] x) {
         int oh = s.outH(), ow = s.outW();
@@ -63,7 +74,7 @@ final class ReferencePooling {
                     for (int r = win.h0; r < win.h1; r++) {
                         for (int q = win.w0; q < win.w1; q++, k++) {
                             double here = x[(p * s.h() + r) * s.w() + q];
-                            if (k == 0 || here > v) {
+                            if (k == 0 || beats(here, v)) {
                                 best = k;
                                 v = here;
                             }
