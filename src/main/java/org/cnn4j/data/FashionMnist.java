@@ -43,9 +43,10 @@ public final class FashionMnist {
     private static ImageDataset build(InputStream imageStream, InputStream labelStream, String source) throws IOException {
         int[] dims = new int[3];
         byte[] raw = IdxReader.readImages(imageStream, source, dims);
-        int[] labels = IdxReader.readLabels(labelStream, source.replace("images", "labels"));
+        String labelSource = source.replace("images", "labels");
+        int[] labels = IdxReader.readLabels(labelStream, labelSource);
         if (labels.length != dims[0]) {
-            throw new IOException(source + ": " + dims[0] + " images but " + labels.length + " labels");
+            throw new IOException(source + ": " + dims[0] + " images but " + labels.length + " labels in " + labelSource);
         }
         float[] pixels = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
