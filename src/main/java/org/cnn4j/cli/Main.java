@@ -80,6 +80,19 @@ public final class Main implements Runnable {
             cmd.getErr().println(cmd.getColorScheme().errorText("cnn4j " + cmd.getCommandName() + ": " + ex.getMessage()));
             return 2;
         });
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) { // a last resort: sizes are checked before allocating, so this is a missed check
+                CommandLine.ParseResult last = parseResult;
+                while (last.hasSubcommand()) {
+                    last = last.subcommand();
+                }
+                cli.getErr().println(cli.getColorScheme().errorText("cnn4j " + last.commandSpec().name() + ": out of memory ("
+                        + e.getMessage() + ") with a Java heap of " + Runtime.getRuntime().maxMemory() / 1_000_000 + " MB (-Xmx)"));
+                return 1;
+            }
+        });
         return cli.execute(args);
     }
 }
