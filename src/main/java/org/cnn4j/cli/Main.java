@@ -77,7 +77,7 @@ public final class Main implements Runnable {
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("cnn4j " + cmd.getCommandName() + ": " + ex.getMessage()));
+            cmd.getErr().println(cmd.getColorScheme().errorText("cnn4j " + cmd.getCommandName() + ": " + ErrorText.of(ex)));
             return 2;
         });
         cli.setExecutionStrategy(parseResult -> {

@@ -48,8 +48,12 @@ public final class ImageFolder {
                 }
             }
             Path file = root.resolve(data.classNames().get(data.labels()[i])).resolve(String.format(Locale.ROOT, "%05d.png", i + 1));
-            if (!ImageIO.write(img, "png", file.toFile())) {
-                throw new IOException("image folder: no PNG writer available");
+            try {
+                if (!ImageIO.write(img, "png", file.toFile())) {
+                    throw new IOException("no PNG writer available");
+                }
+            } catch (IOException e) {
+                throw new IOException("image folder: cannot write " + file + " (" + e.getMessage() + ")", e);
             }
         }
     }

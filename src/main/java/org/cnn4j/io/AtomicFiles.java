@@ -47,8 +47,19 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes what {@code content} produces to {@code target} atomically; on failure the target is untouched. */
+    /**
+     * Writes what {@code content} produces to {@code target} atomically; on failure the target is untouched.
+     * A file-system error names the target and the reason; {@code content}'s own exceptions pass unchanged.
+     */
     public static void write(Path target, Content content) throws IOException {
+        try {
+            writeAtomically(target, content);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("cannot write " + target + ": " + FileErrors.reason(e), e);
+        }
+    }
+
+    private static void writeAtomically(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);

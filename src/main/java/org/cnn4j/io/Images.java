@@ -97,7 +97,7 @@ public final class Images {
     public static void writePng(BufferedImage image, Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", bytes)) {
-            throw new IOException("image: no PNG writer available");
+            throw new IOException("image " + file + ": no PNG writer available");
         }
         AtomicFiles.write(file, bytes.toByteArray());
     }

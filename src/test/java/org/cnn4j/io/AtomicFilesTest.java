@@ -58,4 +58,12 @@ class AtomicFilesTest {
         AtomicFiles.write(dir.resolve("sub/dir/new.json"), new byte[] {'{', '}'});
         assertThat(names(dir.resolve("sub/dir"))).containsExactly("new.json");
     }
+
+    @Test
+    void aFileSystemErrorNamesTheTargetAndTheReason(@TempDir Path dir) throws IOException {
+        Path under = dir.resolve("model.cnn4j/report.html"); // a directory where a file is
+        Files.write(dir.resolve("model.cnn4j"), new byte[1]);
+        assertThatThrownBy(() -> AtomicFiles.write(under, new byte[1])).isInstanceOf(IOException.class)
+                .hasMessage("cannot write " + under + ": already exists");
+    }
 }
