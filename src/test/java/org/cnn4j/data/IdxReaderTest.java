@@ -114,7 +114,7 @@ class IdxReaderTest {
         Files.write(dir.resolve("train-images-idx3-ubyte"), images(3, 28, 28, 3 * 784));
         Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(ByteBuffer.allocate(10).putInt(0x801).putInt(2).array()));
         assertThatThrownBy(() -> FashionMnist.fromDirectory(dir, true)).isInstanceOf(IOException.class)
-                .hasMessageContaining("3 images but 2 labels");
+                .hasMessageContaining("3 images but 2 labels in " + dir.resolve("train-labels-idx1-ubyte.gz"));
         assertThatThrownBy(() -> FashionMnist.fromDirectory(dir, false)).isInstanceOf(IOException.class)
                 .hasMessageContaining("t10k-images-idx3-ubyte");
     }
