@@ -47,6 +47,8 @@ final class TopPatchesCommand implements Callable<Integer> {
         if (filters <= 0 || (scale != null && scale <= 0)) {
             throw new IllegalArgumentException("--filters and --scale must be > 0, got " + filters + " and " + scale);
         }
+        // the filter indices and a heap of --top patches per filter, before the layer's channel count is known
+        HeapBudget.require((double) filters * (Integer.BYTES + 64.0 * top), "--filters " + filters + " with --top " + top);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         ImageDataset test = data.load(false);
         try (Module net = saved.model()) {

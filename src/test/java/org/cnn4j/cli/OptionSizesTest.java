@@ -51,6 +51,8 @@ class OptionSizesTest {
         assertThat(fails("top-patches", "--model-file", model.toString(), "--layer", "conv1", "--limit", "10", "--scale", "100000",
                 "--out", dir.resolve("p.png").toString()))
                 .contains("--scale 100000 with --filters 8 and --top 9 would need").contains("MB Java heap (-Xmx)");
+        assertThat(fails("top-patches", "--model-file", model.toString(), "--filters", "2000000000", "--out", dir.resolve("p.png").toString()))
+                .contains("--filters 2000000000 with --top 9 would need");
         assertThat(dir.resolve("p.png")).doesNotExist();
     }
 }
