@@ -182,16 +182,25 @@ public final class NetworkDescription {
             // sizes as the constructors allocate them (which reject what is not positive)
             case "Conv2d" -> {
                 long k = size(d, "kernel", type), o = size(d, "out", type);
-                out.put(at, o * (size(d, "in", type) / Math.max(1, size(d, "groups", type))) * k * k + (bool(d, "bias", type) ? o : 0));
+                out.put(at, product(o, size(d, "in", type) / Math.max(1, size(d, "groups", type)), k, k) + (bool(d, "bias", type) ? o : 0));
             }
             case "Linear" -> {
                 long o = size(d, "out", type);
-                out.put(at, o * size(d, "in", type) + (bool(d, "bias", type) ? o : 0));
+                out.put(at, product(o, size(d, "in", type)) + (bool(d, "bias", type) ? o : 0));
             }
             case "BatchNorm2d" -> out.put(at, 4 * size(d, "channels", type));
             default -> {
             }
         }
+    }
+
+    /** The product of sizes below 2^31, saturating at 2^62 (four of them could wrap a long). */
+    private static long product(long... sizes) {
+        long p = 1;
+        for (long s : sizes) {
+            p = s == 0 || p <= (1L << 62) / s ? p * s : 1L << 62;
+        }
+        return Math.min(p, 1L << 62);
     }
 
     private static String child(String path, String name) {

@@ -150,6 +150,14 @@ class ModelFileTest {
         assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
                 .hasMessageContaining("layer 'fc1' of the network description needs 400000000 floats of weights but the file's tensors hold 0");
 
+        ObjectNode conv = linearLayers(1, 4, 0);
+        ((ObjectNode) conv.get("network").get("layers").get(0).get("layer")).removeAll().put("type", "Conv2d").put("in", Integer.MAX_VALUE)
+                .put("out", Integer.MAX_VALUE).put("kernel", Integer.MAX_VALUE).put("stride", 1).put("padding", 0).put("dilation", 1)
+                .put("groups", 1).put("bias", false);
+        craft(f, conv, new byte[0]);
+        assertThatThrownBy(() -> ModelFile.read(f)).as("(2^31-1)^4 floats, counted without wrapping").isInstanceOf(IOException.class)
+                .hasMessageContaining("layer 'fc1' of the network description needs 4611686018427387904 floats");
+
         ObjectNode wide = linearLayers(1, 4, 1);
         wide.putArray("input").add(1).add(30000).add(30000);
         craft(f, wide, new byte[64]);
