@@ -54,7 +54,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         try {
             doc = new ObjectMapper().readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new java.io.IOException(file + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw new java.io.IOException("bench compare: " + file + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
         Map<String, Double> out = new LinkedHashMap<>();
         if ("network".equals(doc.path("kind").asText())) {
