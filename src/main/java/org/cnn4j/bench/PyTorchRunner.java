@@ -56,11 +56,11 @@ public final class PyTorchRunner {
         try {
             if (!p.waitFor(30, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IOException("pytorch benchmark timed out");
+                throw new IOException("pytorch benchmark " + script + " --network " + network + " timed out after 30 minutes");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw new IOException("pytorch benchmark " + script + ": interrupted while waiting for it", e);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (out.isEmpty()) {

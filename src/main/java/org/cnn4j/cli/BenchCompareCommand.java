@@ -51,7 +51,12 @@ final class BenchCompareCommand implements Callable<Integer> {
 
     /** Times (ms, lower is better) by a key naming what was measured. */
     private static Map<String, Double> times(Path file) throws java.io.IOException {
-        JsonNode doc = new ObjectMapper().readTree(file.toFile());
+        JsonNode doc;
+        try {
+            doc = new ObjectMapper().readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.IOException("bench compare: " + file + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
         Map<String, Double> out = new LinkedHashMap<>();
         if ("network".equals(doc.path("kind").asText())) {
             String n = doc.path("network").asText() + " " + doc.path("mode").asText();

@@ -46,6 +46,7 @@ final class DataOptions {
         } else if (Files.isDirectory(dir.resolve("train")) && !Files.isDirectory(dir.resolve("test"))) {
             throw new IOException(dir + ": an image folder needs a test/ folder next to train/ (both of class sub-folders)");
         } else if (isImageFolder()) {
+            ImageFolder.checkSameClasses(dir.resolve("train"), dir.resolve("test"));
             d = ImageFolder.load(dir.resolve(train ? "train" : "test"), channels, height, width);
         } else {
             d = FashionMnist.fromDirectory(dir, train);

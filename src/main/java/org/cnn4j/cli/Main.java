@@ -94,8 +94,21 @@ public final class Main implements Runnable {
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("cnn4j " + cmd.getCommandName() + ": " + ex.getMessage()));
+            cmd.getErr().println(cmd.getColorScheme().errorText("cnn4j " + cmd.getCommandName() + ": " + ErrorText.of(ex)));
             return 2;
+        });
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) { // a last resort: sizes are checked before allocating, so this is a missed check
+                CommandLine.ParseResult last = parseResult;
+                while (last.hasSubcommand()) {
+                    last = last.subcommand();
+                }
+                cli.getErr().println(cli.getColorScheme().errorText("cnn4j " + last.commandSpec().name() + ": out of memory ("
+                        + e.getMessage() + ") with a Java heap of " + Runtime.getRuntime().maxMemory() / 1_000_000 + " MB (-Xmx)"));
+                return 1;
+            }
         });
         return cli.execute(args);
     }

@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
                 + "image folder (DIR/train/<class>/*.png, DIR/test/<class>/*.png) that train --data reads.",
                 "Example: cnn4j simulate --kind shapes --count 5000 --out /tmp/shapes"})
 final class SimulateCommand implements Callable<Integer> {
+    /** Images no larger than {@link org.cnn4j.io.Images#MAX_PIXELS}, so that train --data reads them back. */
+    private static final int MAX_SIZE = (int) Math.sqrt(org.cnn4j.io.Images.MAX_PIXELS);
+
     @Option(names = "--kind", defaultValue = "shapes", description = "shapes or glyphs (default: ${DEFAULT-VALUE}).")
     String kind;
 
@@ -45,6 +48,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (count <= 0 || tests <= 0 || size < 8) {
             throw new IllegalArgumentException("--count and --test-count must be > 0 and --size >= 8, got " + count + ", " + tests + ", " + size);
         }
+        if (size > MAX_SIZE) {
+            throw new IllegalArgumentException("--size " + size + " is more than the " + MAX_SIZE + " pixels a side cnn4j decodes");
+        }
+        // the pixels of both splits as floats, and the same again while they are saved as PNGs
+        HeapBudget.require(2.0 * ((double) count + tests) * size * size * Float.BYTES,
+                "--count " + count + " and --test-count " + tests + " of --size " + size);
         if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
             throw new IllegalArgumentException(out + " already exists and is not an empty folder: choose a new --out");
         }

@@ -48,6 +48,8 @@ final class TopPatchesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--filters and --scale must be > 0, got " + filters + " and " + scale);
         }
         Options.atLeast("--top", top, 1);
+        // the filter indices and a heap of --top patches per filter, before the layer's channel count is known
+        HeapBudget.require((double) filters * (Integer.BYTES + 64.0 * top), "--filters " + filters + " with --top " + top);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         ImageDataset test = data.load(false);
         try (Module net = saved.model()) {
@@ -55,6 +57,9 @@ final class TopPatchesCommand implements Callable<Integer> {
             TopPatches patches = TopPatches.find(net, name, test, FashionMnist.MEAN, FashionMnist.STD,
                     IntStream.range(0, filters).toArray(), top);
             int zoom = scale != null ? scale : Math.max(2, 56 / patches.receptiveField().width());
+            // filters x top tiles of RGB ints, drawn once as tiles and again in the grid
+            HeapBudget.require(2.0 * filters * top * patches.receptiveField().height() * zoom * patches.receptiveField().width() * zoom * 4,
+                    "--scale " + zoom + " with --filters " + filters + " and --top " + top);
             Images.writePng(patches.picture(test, zoom), out);
             System.out.printf("top %d of %d images for filters 0..%d of %s (each sees %dx%d pixels) written to %s%n", top, test.size(),
                     filters - 1, name, patches.receptiveField().height(), patches.receptiveField().width(), out);

@@ -27,7 +27,7 @@ public final class FashionMnist {
         String prefix = "fashion-mnist/" + (train ? "train" : "t10k");
         try (InputStream images = resource(prefix + "-images-idx3-ubyte.gz");
              InputStream labels = resource(prefix + "-labels-idx1-ubyte.gz")) {
-            return build(images, labels, "embedded sample " + prefix);
+            return build(images, labels, "embedded sample " + prefix + "-images", "embedded sample " + prefix + "-labels");
         }
     }
 
@@ -36,16 +36,16 @@ public final class FashionMnist {
         String prefix = train ? "train" : "t10k";
         Path images = find(dir, prefix + "-images-idx3-ubyte"), labels = find(dir, prefix + "-labels-idx1-ubyte");
         try (InputStream i = Files.newInputStream(images); InputStream l = Files.newInputStream(labels)) {
-            return build(i, l, images.toString());
+            return build(i, l, images.toString(), labels.toString());
         }
     }
 
-    private static ImageDataset build(InputStream imageStream, InputStream labelStream, String source) throws IOException {
+    private static ImageDataset build(InputStream imageStream, InputStream labelStream, String source, String labelSource) throws IOException {
         int[] dims = new int[3];
         byte[] raw = IdxReader.readImages(imageStream, source, dims);
-        int[] labels = IdxReader.readLabels(labelStream, source.replace("images", "labels"));
+        int[] labels = IdxReader.readLabels(labelStream, labelSource);
         if (labels.length != dims[0]) {
-            throw new IOException(source + ": " + dims[0] + " images but " + labels.length + " labels");
+            throw new IOException(source + ": " + dims[0] + " images but " + labels.length + " labels in " + labelSource);
         }
         float[] pixels = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {

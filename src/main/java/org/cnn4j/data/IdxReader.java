@@ -11,8 +11,10 @@ import java.util.zip.ZipException;
 /**
  * Reads the IDX format of MNIST-style datasets: a magic number (0x0803 for images, 0x0801 for
  * labels), big-endian dimension sizes, then unsigned bytes. Gzipped files are recognised by their
- * header, so {@code .gz} and raw files both work. Anything malformed is an {@link IOException} that
- * says what is wrong with which source.
+ * header, so {@code .gz} and raw files both work; they are read to the end, so that the gzip trailer's
+ * CRC-32 and length are checked. Memory grows with the data actually read, never with what a header
+ * claims. Anything malformed (no images, a count the data does not hold, bytes after the data) is an
+ * {@link IOException} that says what is wrong with which source.
  */
 public final class IdxReader {
     private static final int UBYTE_IMAGES = 0x00000803, UBYTE_LABELS = 0x00000801;
@@ -28,12 +30,14 @@ public final class IdxReader {
                 throw new IOException(source + ": not an IDX image file (magic 0x" + Integer.toHexString(magic) + ", expected 0x803)");
             }
             int n = size(data, source), rows = size(data, source), cols = size(data, source);
+            if (n == 0 || rows == 0 || cols == 0) {
+                throw new IOException(source + ": the IDX header declares " + n + " images of " + rows + "x" + cols + ", no data");
+            }
             long total = (long) n * rows * cols;
             if (total > Integer.MAX_VALUE - 8) {
                 throw new IOException(source + ": " + n + " images of " + rows + "x" + cols + " are too many to hold");
             }
-            byte[] pixels = new byte[(int) total];
-            readFully(data, pixels, source);
+            byte[] pixels = readData(data, (int) total, n + " images of " + rows + "x" + cols, source);
             dims[0] = n;
             dims[1] = rows;
             dims[2] = cols;
@@ -49,8 +53,10 @@ public final class IdxReader {
                 throw new IOException(source + ": not an IDX label file (magic 0x" + Integer.toHexString(magic) + ", expected 0x801)");
             }
             int n = size(data, source);
-            byte[] raw = new byte[n];
-            readFully(data, raw, source);
+            if (n == 0) {
+                throw new IOException(source + ": the IDX header declares 0 labels");
+            }
+            byte[] raw = readData(data, n, n + " labels", source);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = raw[i] & 0xff;
@@ -114,11 +120,25 @@ public final class IdxReader {
         }
     }
 
-    private static void readFully(DataInputStream data, byte[] into, String source) throws IOException {
+    /**
+     * The {@code length} data bytes the header declares, and then the end of the file: readNBytes grows its
+     * buffer with the bytes that arrive, so a header claiming 2^31-1 labels over 100 bytes costs 100 bytes,
+     * and reading on to the end makes a gzip stream check its trailer.
+     */
+    private static byte[] readData(DataInputStream data, int length, String what, String source) throws IOException {
+        byte[] bytes;
         try {
-            data.readFully(into);
+            bytes = data.readNBytes(length);
+            if (bytes.length < length) {
+                throw new IOException(source + ": IDX file is truncated: its header declares " + what + " (" + length
+                        + " data bytes), the data ends after " + bytes.length);
+            }
+            if (data.read() != -1) {
+                throw new IOException(source + ": IDX file has more data than the " + what + " its header declares");
+            }
         } catch (EOFException e) {
-            throw new IOException(source + ": IDX file is truncated (expected " + into.length + " data bytes)", e);
+            throw new IOException(source + ": gzip data is truncated (" + e.getMessage() + ")", e);
         }
+        return bytes;
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.cnn4j.io.Images;
 
 /**
  * A dataset stored as one sub-folder per class, like torchvision's ImageFolder:
@@ -47,8 +48,12 @@ public final class ImageFolder {
                 }
             }
             Path file = root.resolve(data.classNames().get(data.labels()[i])).resolve(String.format(Locale.ROOT, "%05d.png", i + 1));
-            if (!ImageIO.write(img, "png", file.toFile())) {
-                throw new IOException("image folder: no PNG writer available");
+            try {
+                if (!ImageIO.write(img, "png", file.toFile())) {
+                    throw new IOException("no PNG writer available");
+                }
+            } catch (IOException e) {
+                throw new IOException("image folder: cannot write " + file + " (" + e.getMessage() + ")", e);
             }
         }
     }
@@ -61,6 +66,38 @@ public final class ImageFolder {
         if (height <= 0 || width <= 0) {
             throw new IllegalArgumentException("image folder: image size must be > 0, got " + height + "x" + width);
         }
+        List<Path> classDirs = classFolders(root);
+        List<String> classNames = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (Path dir : classDirs) {
+            List<Path> images;
+            try (Stream<Path> s = Files.list(dir)) {
+                images = s.filter(ImageFolder::isImage).sorted().toList();
+            }
+            if (images.isEmpty()) {
+                throw new IOException("image folder " + root + ": class folder " + dir.getFileName() + " holds no .png, .jpg or .jpeg files");
+            }
+            for (Path f : images) {
+                files.add(f);
+                labels.add(classNames.size());
+            }
+            classNames.add(dir.getFileName().toString());
+        }
+        long per = (long) channels * height * width;
+        if (per * files.size() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("image folder " + root + ": " + files.size() + " images of " + channels + "x" + height + "x"
+                    + width + " are more values than one array holds");
+        }
+        float[] pixels = new float[(int) (files.size() * per)];
+        for (int i = 0; i < files.size(); i++) {
+            readInto(files.get(i), channels, height, width, pixels, (int) (i * per));
+        }
+        return new ImageDataset(pixels, labels.stream().mapToInt(Integer::intValue).toArray(), channels, height, width, classNames);
+    }
+
+    /** The class sub-folders of {@code root}, sorted: their names are the class names. */
+    private static List<Path> classFolders(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("image folder " + root + ": no such directory");
         }
@@ -71,29 +108,16 @@ public final class ImageFolder {
         if (classDirs.isEmpty()) {
             throw new IOException("image folder " + root + ": no class sub-folders (expected root/CLASS/IMAGE.png)");
         }
-        List<String> classNames = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (Path dir : classDirs) {
-            List<Path> images;
-            try (Stream<Path> s = Files.list(dir)) {
-                images = s.filter(ImageFolder::isImage).sorted().toList();
-            }
-            for (Path f : images) {
-                files.add(f);
-                labels.add(classNames.size());
-            }
-            classNames.add(dir.getFileName().toString());
+        return classDirs;
+    }
+
+    /** Checks that a training and a test split have the same class folders, so a label means the same class in both. */
+    public static void checkSameClasses(Path train, Path test) throws IOException {
+        List<String> a = classFolders(train).stream().map(p -> p.getFileName().toString()).toList();
+        List<String> b = classFolders(test).stream().map(p -> p.getFileName().toString()).toList();
+        if (!a.equals(b)) {
+            throw new IOException("image folder: " + train + " has classes " + a + " but " + test + " has " + b);
         }
-        if (files.isEmpty()) {
-            throw new IOException("image folder " + root + ": no .png, .jpg or .jpeg files in its " + classDirs.size() + " class folders");
-        }
-        int per = channels * height * width;
-        float[] pixels = new float[files.size() * per];
-        for (int i = 0; i < files.size(); i++) {
-            readInto(files.get(i), channels, height, width, pixels, i * per);
-        }
-        return new ImageDataset(pixels, labels.stream().mapToInt(Integer::intValue).toArray(), channels, height, width, classNames);
     }
 
     private static boolean isImage(Path p) {
@@ -109,9 +133,6 @@ public final class ImageFolder {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("image: channels must be 1 or 3, got " + channels);
         }
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("image: no such file " + file);
-        }
         float[] out = new float[channels * height * width];
         readInto(file, channels, height, width, out, 0);
         return out;
@@ -119,15 +140,7 @@ public final class ImageFolder {
 
     /** Decodes, resizes and writes one image as [channels, height, width] floats at {@code offset}. */
     private static void readInto(Path file, int channels, int height, int width, float[] out, int offset) throws IOException {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new IOException("image " + file + ": cannot decode it (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException("image " + file + ": not a PNG or JPEG image");
-        }
+        BufferedImage img = Images.decode(file);
         BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sized.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

@@ -51,6 +51,9 @@ public final class Simulator {
         if (count <= 0 || size < 8) {
             throw new IllegalArgumentException("simulator: count must be > 0 and size >= 8, got count " + count + ", size " + size);
         }
+        if ((long) count * size * size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("simulator: " + count + " images of " + size + "x" + size + " are more pixels than one array holds");
+        }
         List<String> classes = kind == Kind.SHAPES ? SimulatedShapes.CLASSES : digits();
         float[] pixels = new float[count * size * size];
         int[] labels = new int[count];

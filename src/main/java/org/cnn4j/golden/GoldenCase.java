@@ -31,9 +31,13 @@ public final class GoldenCase {
     public static GoldenCase read(String name, Path dir) throws IOException {
         Path file = dir.resolve("case.json");
         if (!Files.isRegularFile(file)) {
-            throw new IOException("missing " + file);
+            throw new IOException("golden case " + name + ": no such file " + file);
         }
-        return new GoldenCase(name, dir, new ObjectMapper().readTree(file.toFile()));
+        try {
+            return new GoldenCase(name, dir, new ObjectMapper().readTree(file.toFile()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("golden case " + name + ": " + file + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
     }
 
     public String name() {
@@ -111,11 +115,11 @@ public final class GoldenCase {
         int[] dims = shape(tensorName);
         Path file = dir.resolve(tensorName + ".f32");
         if (!Files.isRegularFile(file)) {
-            throw new IOException("missing " + file.getFileName());
+            throw new IOException("golden case " + name + ": no such file " + file);
         }
         byte[] bytes = Files.readAllBytes(file);
         if (bytes.length != 4L * shapeSize(dims)) {
-            throw new IOException(file.getFileName() + " has " + bytes.length + " bytes but shape " + java.util.Arrays.toString(dims)
+            throw new IOException("golden case " + name + ": " + file + " has " + bytes.length + " bytes but shape " + java.util.Arrays.toString(dims)
                     + " needs " + 4L * shapeSize(dims));
         }
         Tensor t = Tensor.zeros(dims);

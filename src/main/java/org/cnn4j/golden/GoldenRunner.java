@@ -42,7 +42,12 @@ public final class GoldenRunner {
         if (!Files.isRegularFile(index)) {
             throw new IOException("golden: no index.json in " + dir);
         }
-        JsonNode cases = new ObjectMapper().readTree(index.toFile());
+        JsonNode cases;
+        try {
+            cases = new ObjectMapper().readTree(index.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("golden: " + index + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
         int passed = 0, failed = 0;
         for (JsonNode entry : cases) {
             String name = entry.path("case").asText();

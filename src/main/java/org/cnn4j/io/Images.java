@@ -5,23 +5,65 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.cnn4j.tensor.Tensor;
 
 /** Reading images into tensors and writing tensors as pictures (PNG), with javax.imageio. */
 public final class Images {
+    /**
+     * The most pixels an image file may have, 8192 x 8192 (256 MB decoded): a PNG of 40000 x 40000 pixels
+     * compresses to 1.5 MB but decodes to gigabytes, and one of 20000 x 20000 takes 20 s.
+     */
+    public static final long MAX_PIXELS = 1L << 26;
+
     private Images() {
+    }
+
+    /**
+     * Decodes a PNG/JPEG/BMP/GIF file, after reading its size from its header and refusing one of more
+     * than {@link #MAX_PIXELS} pixels; every error names the file and the reason.
+     */
+    public static BufferedImage decode(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("image " + file + ": no such file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("image " + file + ": not an image javax.imageio can read (PNG, JPEG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w * h > MAX_PIXELS) {
+                    throw new ImageTooLarge("image " + file + ": " + w + "x" + h + " pixels is more than the " + MAX_PIXELS
+                            + " (8192x8192) cnn4j decodes");
+                }
+                return reader.read(0);
+            } catch (ImageTooLarge e) {
+                throw e;
+            } catch (IOException | RuntimeException e) { // decoders throw unchecked exceptions on some corrupt files
+                throw new IOException("image " + file + ": cannot decode it (" + (e.getMessage() != null ? e.getMessage() : e) + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** An image refused for its size, before decoding, not to be reported as a decoding error. */
+    private static final class ImageTooLarge extends IOException {
+        ImageTooLarge(String message) {
+            super(message);
+        }
     }
 
     /** A PNG/JPEG/BMP/GIF file as a grayscale tensor [1, 1, H, W] with values in [0, 1]. */
     public static Tensor readGray(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("image: no such file " + file);
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new IOException("image: " + file + " is not an image javax.imageio can read (PNG, JPEG, BMP, GIF)");
-        }
+        BufferedImage img = decode(file);
         int h = img.getHeight(), w = img.getWidth();
         float[] v = new float[h * w];
         for (int y = 0; y < h; y++) {
@@ -55,7 +97,7 @@ public final class Images {
     public static void writePng(BufferedImage image, Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", bytes)) {
-            throw new IOException("image: no PNG writer available");
+            throw new IOException("image " + file + ": no PNG writer available");
         }
         AtomicFiles.write(file, bytes.toByteArray());
     }

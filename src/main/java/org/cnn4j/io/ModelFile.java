@@ -44,8 +44,12 @@ import org.cnn4j.zoo.Zoo;
  *   ...       the data of those tensors in that order: the model's, then the optimizer's (always float32)
  *   8 bytes   CRC-32 of everything before it
  * </pre>
- * Files are written to a temporary file and renamed, so a crash never leaves half a model; reading
- * checks the magic, version, checksum, header, names and shapes, and names the file and what is wrong.
+ * Files are written with {@link AtomicFiles}, so a crash never leaves half a model. Reading checks the
+ * magic, version, checksum and header, and before allocating anything that the listed tensors (each
+ * name once, int dimensions) exactly fill the data in the declared precision, that the described
+ * network's layers need no more weights than that, that the input shape is at most
+ * {@link #MAX_INPUT_VALUES} values and that a network ending in a linear layer has one output per
+ * class name; errors name the file and what is wrong.
  * A checkpoint ({@link #write(Path, Saved, Optimizer)}) also holds the optimiser's state (momentum,
  * Adam's moments and step counts), which {@link #restoreOptimizer} copies back so a resumed run
  * continues exactly where it stopped.
@@ -69,13 +73,34 @@ public final class ModelFile {
         }
     }
 
-    /** A checked file: its parsed header and its tensor data (model tensors first, then any optimizer state). */
-    private record Contents(Path file, JsonNode header, ByteBuffer data) {
+    /**
+     * The most values one input image may have (e.g. 3x4096x4096): 256 MB as floats, so that a header
+     * cannot make a reader allocate an input buffer of gigabytes.
+     */
+    public static final long MAX_INPUT_VALUES = 1L << 26;
+
+    /** A tensor as the header lists it, with a shape checked to fit int dimensions and a long element count. */
+    private record Listed(String name, int[] dims, long numel) {
+    }
+
+    /**
+     * A checked file: its parsed header, the tensors it lists (each name once, their data exactly filling
+     * the file) and its tensor data (model tensors first, then any optimizer state).
+     */
+    private record Contents(Path file, JsonNode header, List<Listed> tensors, List<Listed> optimizerTensors, ByteBuffer data) {
         boolean halfWeights() {
+            return halfWeights(header);
+        }
+
+        static boolean halfWeights(JsonNode header) {
             return header.path("weights").asText("float32").equals("float16");
         }
 
         IOException error(String what) {
+            return error(file, what);
+        }
+
+        static IOException error(Path file, String what) {
             return new IOException("model file " + file + ": " + what);
         }
     }
@@ -172,12 +197,12 @@ public final class ModelFile {
         Contents c = load(file);
         JsonNode header = c.header();
         String arch = header.path("architecture").asText();
-        JsonNode input = header.path("input");
-        int ch = input.path(0).asInt(), h = input.path(1).asInt(), w = input.path(2).asInt();
+        int[] input = inputShape(c);
+        int ch = input[0], h = input[1], w = input[2];
         List<String> classes = new ArrayList<>();
         header.path("classes").forEach(n -> classes.add(n.asText()));
-        if (ch <= 0 || h <= 0 || w <= 0 || classes.isEmpty()) {
-            throw c.error("header lacks the input shape or the class names");
+        if (classes.isEmpty()) {
+            throw c.error("header lacks the class names");
         }
         JsonNode norm = header.path("normalization");
         float mean = norm.has("mean") ? (float) norm.path("mean").asDouble() : FashionMnist.MEAN;
@@ -187,6 +212,9 @@ public final class ModelFile {
         }
         Module model;
         try {
+            if (header.has("network")) {
+                checkNetwork(c, header.get("network"), classes.size());
+            }
             // every weight is overwritten from the file below, so none is drawn first
             model = org.cnn4j.nn.Init.withoutRandomValues(() -> header.has("network") ? NetworkDescription.build(header.get("network"))
                     : Zoo.build(arch, ch, h, w, classes.size()));
@@ -194,12 +222,55 @@ public final class ModelFile {
             throw c.error(e.getMessage());
         }
         try {
-            copyInto(c, header.path("tensors"), tensorsOf(model), "architecture " + arch, c.halfWeights());
+            c.data().position(0);
+            copyInto(c, c.tensors(), tensorsOf(model), "architecture " + arch, c.halfWeights());
             List<EpochResult> history = Arrays.asList(JSON.convertValue(header.path("history"), EpochResult[].class));
             return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history), mean, std);
         } catch (IOException | IllegalArgumentException e) {
             model.close();
             throw e instanceof IOException io ? io : c.error("unreadable training history (" + e.getMessage() + ")");
+        }
+    }
+
+    /** [channels, height, width] from the header: positive ints whose product is at most {@link #MAX_INPUT_VALUES}. */
+    private static int[] inputShape(Contents c) throws IOException {
+        JsonNode input = c.header().path("input");
+        int[] shape = new int[3];
+        long values = 1;
+        for (int i = 0; i < 3; i++) {
+            JsonNode d = input.path(i);
+            if (input.size() != 3 || !d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() <= 0) {
+                throw c.error("header's input shape " + input + " is not [channels, height, width] of positive integers");
+            }
+            shape[i] = d.asInt();
+            values *= shape[i];
+        }
+        if (values > MAX_INPUT_VALUES) {
+            throw c.error("header's input shape " + input + " has " + values + " values per image, more than the "
+                    + MAX_INPUT_VALUES + " cnn4j accepts");
+        }
+        return shape;
+    }
+
+    /**
+     * Checks, before anything is allocated, that the described network's weights fit in what the file
+     * holds, and that a network ending in a linear layer has one output per class.
+     */
+    private static void checkNetwork(Contents c, JsonNode network, int classes) throws IOException {
+        long listed = c.tensors().stream().mapToLong(Listed::numel).sum(), needed = 0;
+        for (Map.Entry<String, Long> layer : NetworkDescription.weightFloats(network).entrySet()) {
+            if (layer.getValue() > listed) {
+                throw c.error("layer '" + layer.getKey() + "' of the network description needs " + layer.getValue()
+                        + " floats of weights but the file's tensors hold " + listed + " in all");
+            }
+            needed += layer.getValue();
+        }
+        if (needed > listed) {
+            throw c.error("the network description's layers need " + needed + " floats of weights but the file's tensors hold " + listed);
+        }
+        java.util.OptionalInt outputs = NetworkDescription.outputs(network);
+        if (outputs.isPresent() && outputs.getAsInt() != classes) {
+            throw c.error("the network has " + outputs.getAsInt() + " outputs but the header names " + classes + " classes");
         }
     }
 
@@ -217,12 +288,9 @@ public final class ModelFile {
         if (!opt.path("kind").asText().equals(optimizer.kind())) {
             throw c.error("its optimizer state is " + opt.path("kind").asText() + "'s, not " + optimizer.kind() + "'s");
         }
-        long skip = 0;
-        for (JsonNode e : c.header().path("tensors")) {
-            skip += numel(c, e) * (c.halfWeights() ? 2 : 4);
-        }
+        long skip = c.tensors().stream().mapToLong(Listed::numel).sum() * (c.halfWeights() ? 2 : 4);
         c.data().position(Math.toIntExact(skip));
-        copyInto(c, opt.path("tensors"), optimizer.state(), optimizer.kind() + " optimizer", false);
+        copyInto(c, c.optimizerTensors(), optimizer.state(), optimizer.kind() + " optimizer", false);
         int[] steps = JSON.convertValue(opt.path("steps"), int[].class);
         try {
             optimizer.restoreStepCounts(steps == null ? new int[0] : steps);
@@ -232,10 +300,14 @@ public final class ModelFile {
         return true;
     }
 
-    /** Reads and checks everything but the tensors: size, magic, checksum, version, header. */
+    /** Reads and checks everything but the tensor values: size, magic, checksum, version, header, the tensor lists against the data. */
     private static Contents load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file " + file + ": no such file");
+        }
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw Contents.error(file, size + " bytes is more than the 2 GB a model file may have");
         }
         byte[] all = Files.readAllBytes(file);
         ByteBuffer in = ByteBuffer.wrap(all);
@@ -276,54 +348,98 @@ public final class ModelFile {
         in.position(in.position() + headLength);
         ByteBuffer body = in.slice().order(ByteOrder.LITTLE_ENDIAN);
         body.limit(body.limit() - 8);
-        return new Contents(file, header, body);
+        JsonNode opt = header.path("optimizer");
+        List<Listed> tensors = listed(file, header.path("tensors"), "tensors");
+        List<Listed> optimizerTensors = opt.isMissingNode() ? List.of() : listed(file, opt.path("tensors"), "optimizer tensors");
+        checkDataLength(file, tensors, optimizerTensors, Contents.halfWeights(header), body.remaining());
+        return new Contents(file, header, tensors, optimizerTensors, body);
     }
 
-    /** Copies the tensors listed in {@code list} (float16 when {@code half}) from the data's current position into {@code targets}, checking names and shapes. */
-    private static void copyInto(Contents c, JsonNode list, Map<String, Tensor> targets, String owner, boolean half) throws IOException {
-        if (!list.isArray() || list.size() != targets.size()) {
-            throw c.error("holds " + list.size() + " tensors, the " + owner + " has " + targets.size());
+    /** The tensors of a header list, each named once, with int dimensions (no wrap-around) and a long element count. */
+    private static List<Listed> listed(Path file, JsonNode list, String what) throws IOException {
+        if (!list.isArray()) {
+            throw Contents.error(file, "the header has no list of " + what);
         }
+        List<Listed> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (JsonNode e : list) {
             String name = e.path("name").asText();
-            Tensor t = targets.get(name);
-            long n = numel(c, e);
-            if (t == null || n != t.numel() || !Arrays.equals(t.dims(), shape(e))) {
-                throw c.error("tensor " + name + " " + e.path("shape") + " does not match the " + owner
+            JsonNode shape = e.path("shape");
+            if (name.isEmpty() || !shape.isArray()) {
+                throw Contents.error(file, "an entry of the header's " + what + " lacks a name or a shape: " + e);
+            }
+            if (!names.add(name)) {
+                throw Contents.error(file, "tensor '" + name + "' is listed twice in the header's " + what);
+            }
+            int[] dims = new int[shape.size()];
+            long numel = 1;
+            for (int i = 0; i < dims.length; i++) {
+                JsonNode d = shape.get(i);
+                if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 0) {
+                    throw Contents.error(file, "tensor '" + name + "' has shape " + shape + ": dimension " + d
+                            + " is not an integer in 0.." + Integer.MAX_VALUE);
+                }
+                dims[i] = d.asInt();
+                numel = dims[i] == 0 || numel <= Long.MAX_VALUE / dims[i] ? numel * dims[i] : Long.MAX_VALUE;
+            }
+            out.add(new Listed(name, dims, numel));
+        }
+        return out;
+    }
+
+    /**
+     * Checks that the listed tensors exactly fill the data (model tensors in float16 when {@code half}, optimizer
+     * state in float32) before any of them is allocated.
+     */
+    private static void checkDataLength(Path file, List<Listed> tensors, List<Listed> optimizerTensors, boolean half, long data)
+            throws IOException {
+        long left = take(file, tensors, half ? 2 : 4, data);
+        left = take(file, optimizerTensors, 4, left);
+        if (left != 0) {
+            long listed = data - left;
+            String hint = half && data == 2 * listed ? " (float32 data under a header that says float16?)" : "";
+            throw Contents.error(file, "the header's tensors take " + listed + " bytes but the file holds " + data
+                    + " bytes of tensor data" + hint);
+        }
+    }
+
+    /** The bytes left after the data of {@code list}, stored {@code width} bytes a value; fails naming the first that does not fit. */
+    private static long take(Path file, List<Listed> list, int width, long left) throws IOException {
+        for (Listed t : list) {
+            if (t.numel() > left / width) {
+                throw Contents.error(file, "tensor '" + t.name() + "' " + Arrays.toString(t.dims()) + " declares " + t.numel() + " "
+                        + (width == 2 ? "float16" : "float32") + " values but the file has " + left + " bytes left");
+            }
+            left -= t.numel() * width;
+        }
+        return left;
+    }
+
+    /**
+     * Copies the tensors listed in {@code list} (float16 when {@code half}) from the data's current position into
+     * {@code targets}, checking that each target is there once with its shape.
+     */
+    private static void copyInto(Contents c, List<Listed> list, Map<String, Tensor> targets, String owner, boolean half) throws IOException {
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>(targets.keySet());
+        for (Listed e : list) {
+            Tensor t = targets.get(e.name());
+            if (t == null || !Arrays.equals(t.dims(), e.dims())) {
+                throw c.error("tensor " + e.name() + " " + Arrays.toString(e.dims()).replace(" ", "") + " does not match the " + owner
                         + (t == null ? " (no such tensor)" : " (expects " + Arrays.toString(t.dims()) + ")"));
             }
-            if (c.data().remaining() < n * (half ? 2 : 4)) {
-                throw c.error("data of " + name + " is cut short");
-            }
+            missing.remove(e.name());
+        }
+        if (!missing.isEmpty()) {
+            throw c.error("the " + owner + " has " + targets.size() + " tensors, the file lacks " + missing);
+        }
+        for (Listed e : list) {
+            Tensor t = targets.get(e.name());
             float[] values = new float[t.numel()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = half ? Float16.toFloat(c.data().getShort()) : c.data().getFloat();
             }
             t.copyFrom(values);
         }
-    }
-
-    private static long numel(Contents c, JsonNode entry) throws IOException {
-        long n = 1;
-        for (int d : shape(entry)) {
-            if (d < 0) {
-                throw c.error("tensor " + entry.path("name").asText() + " has a negative dimension");
-            }
-            n *= d;
-        }
-        if (n > Integer.MAX_VALUE) {
-            throw c.error("tensor " + entry.path("name").asText() + " is too large");
-        }
-        return n;
-    }
-
-    private static int[] shape(JsonNode entry) {
-        JsonNode s = entry.path("shape");
-        int[] dims = new int[s.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = s.get(i).asInt(-1);
-        }
-        return dims;
     }
 
     private static ArrayNode list(Map<String, Tensor> tensors) {

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.nn.ActivationLayer;
@@ -148,6 +151,103 @@ public final class NetworkDescription {
             }
             default -> throw new IllegalArgumentException("network description: unknown layer type '" + type + "'");
         };
+    }
+
+    /**
+     * The floats of weights and statistics each convolution, linear and batch-norm layer of {@code d} would
+     * allocate, by dotted layer path, counted without building anything: a model file compares them with
+     * the data it holds before a header of a few bytes can make it allocate gigabytes.
+     */
+    public static Map<String, Long> weightFloats(JsonNode d) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        weightFloats(d, "", out);
+        return out;
+    }
+
+    private static void weightFloats(JsonNode d, String path, Map<String, Long> out) {
+        String type = text(d, "type", "layer"), at = path.isEmpty() ? "the network" : path;
+        switch (type) {
+            case "Sequential" -> {
+                for (JsonNode entry : array(d, "layers", type)) {
+                    weightFloats(entry.path("layer"), child(path, text(entry, "name", type + " layer")), out);
+                }
+            }
+            case "Graph" -> {
+                for (JsonNode n : array(d, "nodes", type)) {
+                    if (n.has("layer")) {
+                        weightFloats(n.get("layer"), child(path, text(n, "name", "Graph node")), out);
+                    }
+                }
+            }
+            // sizes as the constructors allocate them (which reject what is not positive)
+            case "Conv2d" -> {
+                long k = size(d, "kernel", type), o = size(d, "out", type);
+                out.put(at, product(o, size(d, "in", type) / Math.max(1, size(d, "groups", type)), k, k) + (bool(d, "bias", type) ? o : 0));
+            }
+            case "Linear" -> {
+                long o = size(d, "out", type);
+                out.put(at, product(o, size(d, "in", type)) + (bool(d, "bias", type) ? o : 0));
+            }
+            case "BatchNorm2d" -> out.put(at, 4 * size(d, "channels", type));
+            default -> {
+            }
+        }
+    }
+
+    /** The product of sizes below 2^31, saturating at 2^62 (four of them could wrap a long). */
+    private static long product(long... sizes) {
+        long p = 1;
+        for (long s : sizes) {
+            p = s == 0 || p <= (1L << 62) / s ? p * s : 1L << 62;
+        }
+        return Math.min(p, 1L << 62);
+    }
+
+    private static String child(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private static long size(JsonNode d, String field, String where) {
+        return Math.max(0, integer(d, field, where));
+    }
+
+    /**
+     * How many outputs the network {@code d} ends in, when it ends in a linear layer (then perhaps
+     * activations, dropout or flatten); empty when the description does not say without running it.
+     */
+    public static OptionalInt outputs(JsonNode d) {
+        switch (d.path("type").asText()) {
+            case "Linear" -> {
+                return OptionalInt.of(integer(d, "out", "Linear"));
+            }
+            case "Sequential" -> {
+                JsonNode layers = array(d, "layers", "Sequential");
+                for (int i = layers.size() - 1; i >= 0; i--) {
+                    JsonNode layer = layers.get(i).path("layer");
+                    switch (layer.path("type").asText()) {
+                        case "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Dropout", "Flatten" -> {
+                        }
+                        default -> {
+                            return outputs(layer);
+                        }
+                    }
+                }
+                return OptionalInt.empty();
+            }
+            case "Graph" -> {
+                JsonNode nodes = array(d, "nodes", "Graph");
+                String output = d.path("output").asText(nodes.isEmpty() ? "" : nodes.get(nodes.size() - 1).path("name").asText());
+                for (JsonNode n : nodes) {
+                    if (n.path("name").asText().equals(output) && n.has("layer")) {
+                        return outputs(n.get("layer"));
+                    }
+                }
+                return OptionalInt.empty();
+            }
+            default -> {
+                return OptionalInt.empty();
+            }
+        }
     }
 
     private static Graph graph(JsonNode d) {

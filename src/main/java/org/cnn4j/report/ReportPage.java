@@ -93,7 +93,7 @@ public final class ReportPage {
                 throw new IllegalStateException("report: no PNG writer available");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("report: encoding a picture as PNG", e);
+            throw new UncheckedIOException("report: encoding a picture as PNG failed (" + e.getMessage() + ")", e);
         }
         return bytes.toByteArray();
     }

@@ -69,12 +69,52 @@ class IdxReaderTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("stub.gz");
     }
 
+    /** Gzip with stored (uncompressed) deflate blocks: a changed data byte still inflates, only the CRC-32 in the trailer tells. */
+    private static byte[] gzipStored(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+            }
+        }) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theGzipTrailerIsChecked() throws IOException {
+        byte[] gz = gzipStored(images(4, 8, 8, 256));
+        assertThat(IdxReader.readImages(new ByteArrayInputStream(gz), "good.gz", new int[3])).hasSize(256);
+        byte[] flipped = gz.clone();
+        flipped[gz.length / 2] ^= 1;
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(flipped), "flipped.gz", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("flipped.gz").hasMessageContaining("corrupt gzip data");
+        byte[] noTrailer = java.util.Arrays.copyOf(gz, gz.length - 6);
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(noTrailer), "cut-trailer.gz", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("cut-trailer.gz").hasMessageContaining("truncated");
+    }
+
+    @Test
+    void countsTheDataDoesNotHoldAreRefusedWithoutAllocatingThem() {
+        byte[] labels = ByteBuffer.allocate(108).putInt(0x801).putInt(Integer.MAX_VALUE).array();
+        assertThatThrownBy(() -> IdxReader.readLabels(new ByteArrayInputStream(labels), "labels.idx"))
+                .isInstanceOf(IOException.class).hasMessageContaining("labels.idx")
+                .hasMessageContaining("declares 2147483647 labels (2147483647 data bytes), the data ends after 100");
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(images(0, 28, 28, 0)), "none.idx", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("none.idx").hasMessageContaining("declares 0 images");
+        assertThatThrownBy(() -> IdxReader.readLabels(new ByteArrayInputStream(ByteBuffer.allocate(8).putInt(0x801).array()), "none.idx"))
+                .isInstanceOf(IOException.class).hasMessageContaining("declares 0 labels");
+        assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(images(1, 2, 2, 5)), "long.idx", new int[3]))
+                .isInstanceOf(IOException.class).hasMessageContaining("long.idx").hasMessageContaining("more data than the 1 images of 2x2");
+    }
+
     @Test
     void aDirectoryWithMismatchedImagesAndLabelsIsRejected(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte"), images(3, 28, 28, 3 * 784));
         Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(ByteBuffer.allocate(10).putInt(0x801).putInt(2).array()));
         assertThatThrownBy(() -> FashionMnist.fromDirectory(dir, true)).isInstanceOf(IOException.class)
-                .hasMessageContaining("3 images but 2 labels");
+                .hasMessageContaining("3 images but 2 labels in " + dir.resolve("train-labels-idx1-ubyte.gz"));
         assertThatThrownBy(() -> FashionMnist.fromDirectory(dir, false)).isInstanceOf(IOException.class)
                 .hasMessageContaining("t10k-images-idx3-ubyte");
     }

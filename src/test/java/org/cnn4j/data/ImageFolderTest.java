@@ -72,4 +72,45 @@ class ImageFolderTest {
         assertThatThrownBy(() -> ImageFolder.load(root, 1, 8, 8)).isInstanceOf(IOException.class).hasMessageContaining("broken.png");
         assertThatThrownBy(() -> ImageFolder.load(root, 2, 8, 8)).hasMessageContaining("channels must be 1 or 3");
     }
+
+    /** The first 33 bytes of a PNG: signature and an IHDR chunk declaring {@code w} x {@code h} 8-bit gray, then IEND. */
+    private static byte[] pngHeader(int w, int h) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        return java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4 + 12).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue())
+                .putInt(0).put("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0xae426082).array();
+    }
+
+    @Test
+    void aHugeImageIsRefusedFromItsHeaderAndDecodeErrorsNameTheFile(@TempDir Path root) throws IOException {
+        Path huge = Files.write(Files.createDirectories(root.resolve("big")).resolve("huge.png"), pngHeader(40000, 40000));
+        assertThatThrownBy(() -> ImageFolder.load(root, 1, 8, 8)).isInstanceOf(IOException.class).hasMessageContaining(huge.toString())
+                .hasMessageContaining("40000x40000 pixels is more than the 67108864 (8192x8192) cnn4j decodes");
+        assertThatThrownBy(() -> org.cnn4j.io.Images.readGray(huge)).isInstanceOf(IOException.class).hasMessageContaining(huge.toString())
+                .hasMessageContaining("more than the 67108864");
+
+        Path noData = Files.write(root.resolve("big/huge.png"), pngHeader(4, 4));
+        assertThatThrownBy(() -> ImageFolder.readImage(noData, 1, 8, 8)).isInstanceOf(IOException.class)
+                .hasMessageContaining("image " + noData + ": cannot decode it (");
+        Path text = Files.writeString(root.resolve("big/notes.png"), "no picture");
+        assertThatThrownBy(() -> org.cnn4j.io.Images.readGray(text)).isInstanceOf(IOException.class)
+                .hasMessageContaining("image " + text + ": not an image");
+    }
+
+    @Test
+    void emptyClassFoldersAndSplitsWithOtherClassesAreRefused(@TempDir Path root) throws IOException {
+        picture(root.resolve("train/cat/1.png"), 4, 4, Color.WHITE, "png");
+        picture(root.resolve("train/dog/1.png"), 4, 4, Color.BLACK, "png");
+        picture(root.resolve("test/cat/1.png"), 4, 4, Color.WHITE, "png");
+        Files.createDirectories(root.resolve("test/dog"));
+        assertThatThrownBy(() -> ImageFolder.load(root.resolve("test"), 1, 4, 4)).isInstanceOf(IOException.class)
+                .hasMessageContaining("class folder dog holds no .png, .jpg or .jpeg files");
+        Files.delete(root.resolve("test/dog"));
+        picture(root.resolve("test/bird/1.png"), 4, 4, Color.BLACK, "png");
+        assertThatThrownBy(() -> ImageFolder.checkSameClasses(root.resolve("train"), root.resolve("test"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("has classes [cat, dog] but " + root.resolve("test") + " has [bird, cat]");
+    }
 }

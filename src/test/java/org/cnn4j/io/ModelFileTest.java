@@ -101,18 +101,117 @@ class ModelFileTest {
 
     /** Rewrites the JSON header of a model file with {@code edit}, keeping the data and fixing the checksum. */
     private static void rewriteHeader(Path f, Consumer<ObjectNode> edit) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         byte[] all = Files.readAllBytes(f);
         int headLength = ByteBuffer.wrap(all).getInt(12);
-        ObjectNode header = (ObjectNode) json.readTree(Arrays.copyOfRange(all, 16, 16 + headLength));
+        ObjectNode header = (ObjectNode) JSON.readTree(Arrays.copyOfRange(all, 16, 16 + headLength));
         edit.accept(header);
-        byte[] head = json.writeValueAsBytes(header);
-        ByteBuffer out = ByteBuffer.allocate(all.length - headLength + head.length);
-        out.put(all, 0, 12).putInt(head.length).put(head).put(all, 16 + headLength, all.length - 8 - 16 - headLength);
+        craft(f, header, Arrays.copyOfRange(all, 16 + headLength, all.length - 8));
+    }
+
+    /** Writes a model file of {@code header} and tensor {@code data} with a valid magic, version and checksum. */
+    private static void craft(Path f, ObjectNode header, byte[] data) throws IOException {
+        byte[] head = JSON.writeValueAsBytes(header);
+        ByteBuffer out = ByteBuffer.allocate(16 + head.length + data.length + 8);
+        out.put("CNN4JMDL".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(1).putInt(head.length).put(head).put(data);
         CRC32 crc = new CRC32();
         crc.update(out.array(), 0, out.position());
         out.putLong(crc.getValue());
         Files.write(f, out.array());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A header of a Sequential of {@code layers} Linear layers of {@code size} x {@code size}, listing {@code listed} of their tensors. */
+    private static ObjectNode linearLayers(int layers, int size, int listed) {
+        ObjectNode h = JSON.createObjectNode().put("architecture", "huge");
+        h.putArray("input").add(1).add(1).add(size);
+        h.putArray("classes").add("a").add("b");
+        h.putArray("history");
+        com.fasterxml.jackson.databind.node.ArrayNode list = h.putObject("network").put("type", "Sequential").putArray("layers");
+        com.fasterxml.jackson.databind.node.ArrayNode tensors = h.putArray("tensors");
+        for (int i = 1; i <= layers; i++) {
+            list.addObject().put("name", "fc" + i).putObject("layer").put("type", "Linear").put("in", size).put("out", i < layers ? size : 2)
+                    .put("bias", false);
+            if (i <= listed) {
+                tensors.addObject().put("name", "fc" + i + ".weight").putArray("shape").add(size).add(size);
+            }
+        }
+        return h;
+    }
+
+    @Test
+    void aTinyHeaderDeclaringHugeLayersIsRefusedBeforeAnythingIsAllocated(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("huge.cnn4j");
+        craft(f, linearLayers(4, 20000, 4), new byte[64]);
+        assertThat(Files.size(f)).isLessThan(2048);
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("tensor 'fc1.weight' [20000, 20000] declares 400000000 float32 values but the file has 64 bytes left");
+        craft(f, linearLayers(4, 20000, 0), new byte[0]);
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("layer 'fc1' of the network description needs 400000000 floats of weights but the file's tensors hold 0");
+
+        ObjectNode conv = linearLayers(1, 4, 0);
+        ((ObjectNode) conv.get("network").get("layers").get(0).get("layer")).removeAll().put("type", "Conv2d").put("in", Integer.MAX_VALUE)
+                .put("out", Integer.MAX_VALUE).put("kernel", Integer.MAX_VALUE).put("stride", 1).put("padding", 0).put("dilation", 1)
+                .put("groups", 1).put("bias", false);
+        craft(f, conv, new byte[0]);
+        assertThatThrownBy(() -> ModelFile.read(f)).as("(2^31-1)^4 floats, counted without wrapping").isInstanceOf(IOException.class)
+                .hasMessageContaining("layer 'fc1' of the network description needs 4611686018427387904 floats");
+
+        ObjectNode wide = linearLayers(1, 4, 1);
+        wide.putArray("input").add(1).add(30000).add(30000);
+        craft(f, wide, new byte[64]);
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("input shape [1,30000,30000] has 900000000 values per image, more than the 67108864");
+    }
+
+    @Test
+    void aHeaderThatDoesNotDescribeItsDataIsRefused(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("m.cnn4j");
+        ModelFile.Saved m = model();
+        ModelFile.write(f, m);
+        m.model().close();
+        byte[] good = Files.readAllBytes(f);
+
+        rewriteHeader(f, h -> ((ObjectNode) h.get("tensors").get(1)).put("name", h.get("tensors").get(2).get("name").asText()));
+        assertThatThrownBy(() -> ModelFile.read(f)).as("bn1.gamma missing, bn1.beta (the same shape) twice").isInstanceOf(IOException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("tensor 'bn1.beta' is listed twice");
+
+        Files.write(f, good);
+        rewriteHeader(f, h -> h.put("weights", "float16"));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("float32 data under a header that says float16");
+
+        Files.write(f, good);
+        // 2^32 + 8 wraps to 8, conv1's real output channels
+        rewriteHeader(f, h -> ((ObjectNode) h.get("tensors").get(0)).putArray("shape").add(4294967304L).add(1).add(3).add(3));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("dimension 4294967304 is not an integer in 0..2147483647");
+
+        Files.write(f, good);
+        rewriteHeader(f, h -> h.putArray("classes").add("cat").add("dog").add("bird"));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("the network has 10 outputs but the header names 3 classes");
+
+        Files.write(f, good);
+        rewriteHeader(f, h -> ((com.fasterxml.jackson.databind.node.ArrayNode) h.get("tensors")).remove(h.get("tensors").size() - 1));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("the header's tensors take");
+
+        int headLength = ByteBuffer.wrap(good).getInt(12);
+        ObjectNode header = (ObjectNode) JSON.readTree(Arrays.copyOfRange(good, 16, 16 + headLength));
+        com.fasterxml.jackson.databind.node.ArrayNode tensors = (com.fasterxml.jackson.databind.node.ArrayNode) header.get("tensors");
+        String last = tensors.get(tensors.size() - 1).get("name").asText();
+        int lastBytes = 4 * tensors.get(tensors.size() - 1).get("shape").get(0).asInt();
+        tensors.remove(tensors.size() - 1);
+        byte[] shorter = Arrays.copyOfRange(good, 16 + headLength, good.length - 8 - lastBytes);
+        craft(f, header, shorter);
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("the network description's layers need 55186 floats of weights but the file's tensors hold 55170");
+        header.remove("network");
+        craft(f, header, shorter);
+        assertThatThrownBy(() -> ModelFile.read(f)).as("rebuilt from the zoo").isInstanceOf(IOException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("the file lacks [" + last + "]");
     }
 
     @Test
@@ -135,9 +234,13 @@ class ModelFileTest {
         ModelFile.write(f, m);
         m.model().close();
         byte[] good = Files.readAllBytes(f);
+        rewriteHeader(f, h -> ((ObjectNode) h.get("tensors").get(0)).putArray("shape").add(1).add(2).add(36));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("tensor conv1.weight [1,2,36] does not match");
+        Files.write(f, good);
         rewriteHeader(f, h -> ((ObjectNode) h.get("tensors").get(0)).putArray("shape").add(1).add(2).add(3));
         assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
-                .hasMessageContaining("tensor conv1.weight [1,2,3] does not match");
+                .hasMessageContaining("the header's tensors take");
         Files.write(f, good);
         rewriteHeader(f, h -> ((ObjectNode) h.get("network")).put("type", "Conv3d"));
         assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
