@@ -155,6 +155,23 @@ class Bound {
 
 void *mut(const float *p) { return const_cast<float *>(p); }
 
+// oneDNN issue 6035 (open upstream: "1x1 convolution backward_weights writes past the rtus workspace (nhwc,
+// IC < ic_block)"). For a strided 1x1 layer, oneDNN's jit 1x1 backward-weights first copies the source to unit
+// stride ("rtus") into a workspace of ic_block channels a pixel, but indexes it by IC when the source is
+// channels-last, so with fewer channels than a block (16 on AVX-512, 8 on AVX2) it writes past the workspace.
+// Seen here with oneDNN 3.11: malloc aborts and SIGSEGVs on 2 threads, gradients off by 15-19 on 1 thread.
+// The rule is rtus_prepare's condition (jit_uni_1x1_conv_utils.hpp, alike in the releases read): 1x1, a
+// stride above 1, no top or left padding, input sizes exactly stride times the output's (so 28x28 at stride 3
+// and padded layers are fine, 27x27 at stride 3 is not, as measured); grouped layers count by channels per
+// group, although oneDNN 3.x reduces only ungrouped ones. Forward and backward-data are not affected. Such
+// calls run on oneDNN's own blocked layout instead (as NCHW callers do), reordered from NHWC inside the call.
+bool hits_onednn_issue_6035(const cnn4j::ConvGeometry &g, bool src_nhwc) {
+    return src_nhwc && g.kh == 1 && g.kw == 1 && (g.stride_h > 1 || g.stride_w > 1) && g.pad_top == 0
+           && g.pad_left == 0 && (long)g.out_h() * g.stride_h == g.h && (long)g.out_w() * g.stride_w == g.w
+           && g.c / g.groups < 16;
+}
+
+
 // The weights as the primitive wants them: the user's buffer itself when the layouts agree, else the
 // cached reorder of this array (redone when its contents changed). Call with cache.in_use held.
 memory weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user, const float *weights,
@@ -267,8 +284,9 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
         // The backward-weights primitive is created with a bias gradient whenever one is asked for.
         Variant v;
         v.bias = diff_bias != nullptr;
-        v.src_nhwc = src_nhwc != 0;
-        v.dst_nhwc = diff_dst_nhwc != 0;
+        const bool as_given = !hits_onednn_issue_6035(g, src_nhwc != 0);
+        v.src_nhwc = as_given && src_nhwc != 0;
+        v.dst_nhwc = as_given && diff_dst_nhwc != 0;
         ConvPrimitives &p = primitives_for(g, v);
         {
             std::lock_guard<std::mutex> lock(p.lazy);
@@ -277,6 +295,10 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
                     cnn4j::onednn_engine(), algorithm::convolution_direct, activations_md(s.src, v.src_nhwc),
                     any_md(s.weights), diff_bias ? any_md(s.bias) : memory::desc(), activations_md(s.dst, v.dst_nhwc),
                     s.strides, s.dilates, s.pad_l, s.pad_r, p.forward);
+                // a oneDNN that chose channels-last itself would corrupt the heap: refuse instead
+                if (!as_given && p.backward_weights_pd.src_desc() == activation_md(s.src, true))
+                    throw cnn4j::unimplemented("oneDNN picked a channels-last source for a layer that oneDNN issue "
+                                               "6035 corrupts; use another algorithm");
                 p.backward_weights = std::make_unique<convolution_backward_weights>(p.backward_weights_pd);
             }
         }
