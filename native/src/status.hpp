@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cnn4j/cnn4j.h"
+#include "threads.hpp"
 
 namespace cnn4j {
 
@@ -21,10 +22,12 @@ struct unimplemented : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Runs `body`, turning any exception into a status code and a message for cnn4j_last_error().
+// Runs `body` with the chosen thread count (threads.hpp), turning any exception into a status code and a
+// message for cnn4j_last_error().
 template <typename F>
 int guarded(const char *op, F &&body) noexcept {
     try {
+        adopt_thread_count();
         body();
         return CNN4J_OK;
     } catch (const invalid_argument &e) {
