@@ -180,7 +180,6 @@ bool hits_onednn_issue_6035(const cnn4j::ConvGeometry &g, bool src_nhwc) {
            && g.c / g.groups < 16;
 }
 
-
 // The weights as the primitive wants them: the user's buffer itself when the layouts agree, else the
 // cached reorder of this array (redone when its contents changed), held for as long as the caller keeps it.
 std::shared_ptr<memory> weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user,
