@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "cnn4j/cnn4j.h"
 #include "status.hpp"
@@ -21,15 +22,25 @@ struct ConvGeometry {
                        f[CNN4J_CONV_GROUPS]};
         if (g.n < 0 || g.c <= 0 || g.h <= 0 || g.w <= 0 || g.k <= 0 || g.kh <= 0 || g.kw <= 0 || g.stride_h <= 0
             || g.stride_w <= 0 || g.pad_top < 0 || g.pad_bottom < 0 || g.pad_left < 0 || g.pad_right < 0
-            || g.dilation_h <= 0 || g.dilation_w <= 0 || g.groups <= 0 || g.c % g.groups || g.k % g.groups
-            || g.out_h() <= 0 || g.out_w() <= 0) {
+            || g.dilation_h <= 0 || g.dilation_w <= 0 || g.groups <= 0 || g.c % g.groups || g.k % g.groups) {
             throw invalid_argument("invalid convolution geometry");
+        }
+        // in 64 bits, as Java's Conv2dSpec: then every index the kernels compute fits an int
+        if (g.padded_h() > INT32_MAX || g.padded_w() > INT32_MAX || g.padded_h() < g.span_h() || g.padded_w() < g.span_w()) {
+            throw invalid_argument("invalid convolution geometry: kernel spanning " + std::to_string(g.span_h()) + "x"
+                                   + std::to_string(g.span_w()) + " does not fit the padded input "
+                                   + std::to_string(g.padded_h()) + "x" + std::to_string(g.padded_w())
+                                   + ", or that exceeds 2^31-1");
         }
         return g;
     }
 
-    int out_h() const { return (h + pad_top + pad_bottom - (kh - 1) * dilation_h - 1) / stride_h + 1; }
-    int out_w() const { return (w + pad_left + pad_right - (kw - 1) * dilation_w - 1) / stride_w + 1; }
+    int64_t padded_h() const { return (int64_t)h + pad_top + pad_bottom; }
+    int64_t padded_w() const { return (int64_t)w + pad_left + pad_right; }
+    int64_t span_h() const { return (int64_t)(kh - 1) * dilation_h + 1; }
+    int64_t span_w() const { return (int64_t)(kw - 1) * dilation_w + 1; }
+    int out_h() const { return (int)((padded_h() - span_h()) / stride_h + 1); }
+    int out_w() const { return (int)((padded_w() - span_w()) / stride_w + 1); }
 };
 
 }  // namespace cnn4j

@@ -49,19 +49,28 @@ memory::desc activation_md(const memory::dims &d, bool nhwc) { return {d, dt::f3
 memory::desc weights_md(const ConvShapes &s) { return {s.weights, dt::f32, s.grouped ? tag::goihw : tag::oihw}; }
 memory::desc any_md(const memory::dims &d) { return {d, dt::f32, tag::any}; }
 
+// Every cached primitive takes its scratchpad from the call (add_scratchpad): see onednn_scratchpad.
+primitive_attr user_scratchpad() {
+    primitive_attr attr;
+    attr.set_scratchpad_mode(scratchpad_mode::user);
+    return attr;
+}
+
 // Weights in the layout a primitive wants, one reorder per weight array (layers of the same shape,
 // like ResNet's repeated blocks, each keep their own), redone only when the array's contents changed
-// (checked by its stamp on every call: see weights_fingerprint.hpp). At most `slots` arrays per primitive; the least recently
-// used goes first. `in_use` serialises the callers of one primitive.
+// (checked by its stamp on every call: see weights_fingerprint.hpp). At most `slots` arrays per primitive;
+// the least recently used goes first. Callers on several threads share entries: each holds a reference to
+// the reordered weights it runs with, and a reorder that finds other holders writes a fresh buffer, so a
+// call never sees its weights change under it and only the look-up and a reorder hold `lock`.
 struct CachedWeights {
     static constexpr size_t slots = 64;
     struct Entry {
         const float *source;
         cnn4j::WeightsStamp stamp;
-        dnnl::memory reordered;
+        std::shared_ptr<memory> reordered;
         unsigned long long last_use;
     };
-    std::mutex in_use;
+    std::mutex lock;
     std::vector<Entry> entries;
     unsigned long long clock = 0;
 };
@@ -107,7 +116,7 @@ ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
     auto it = cache.find(key);
     if (it != cache.end()) return *it->second;
     const ConvShapes s = shapes_of(g);
-    primitive_attr attr;
+    primitive_attr attr = user_scratchpad();
     post_ops ops;
     if (v.sum) ops.append_sum(1.f);
     attr.set_post_ops(ops);
@@ -157,30 +166,55 @@ class Bound {
 
 void *mut(const float *p) { return const_cast<float *>(p); }
 
+// oneDNN issue 6035 (open upstream: "1x1 convolution backward_weights writes past the rtus workspace (nhwc,
+// IC < ic_block)"). For a strided 1x1 layer, oneDNN's jit 1x1 backward-weights first copies the source to unit
+// stride ("rtus") into a workspace of ic_block channels a pixel, but indexes it by IC when the source is
+// channels-last, so with fewer channels than a block (16 on AVX-512, 8 on AVX2) it writes past the workspace.
+// Seen here with oneDNN 3.11: malloc aborts and SIGSEGVs on 2 threads, gradients off by 15-19 on 1 thread.
+// The rule is rtus_prepare's condition (jit_uni_1x1_conv_utils.hpp, alike in the releases read): 1x1, a
+// stride above 1, no top or left padding, input sizes exactly stride times the output's (so 28x28 at stride 3
+// and padded layers are fine, 27x27 at stride 3 is not, as measured); grouped layers count by channels per
+// group, although oneDNN 3.x reduces only ungrouped ones. Forward and backward-data are not affected. Such
+// calls run on oneDNN's own blocked layout instead (as NCHW callers do), reordered from NHWC inside the call.
+bool hits_onednn_issue_6035(const cnn4j::ConvGeometry &g, bool src_nhwc) {
+    return src_nhwc && g.kh == 1 && g.kw == 1 && (g.stride_h > 1 || g.stride_w > 1) && g.pad_top == 0
+           && g.pad_left == 0 && (long)g.out_h() * g.stride_h == g.h && (long)g.out_w() * g.stride_w == g.w
+           && g.c / g.groups < 16;
+}
+
 // The weights as the primitive wants them: the user's buffer itself when the layouts agree, else the
-// cached reorder of this array (redone when its contents changed). Call with cache.in_use held.
-memory weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user, const float *weights,
-                   int64_t frozen_id, stream &st) {
-    memory user_mem(user, cnn4j::onednn_engine(), mut(weights));
+// cached reorder of this array (redone when its contents changed), held for as long as the caller keeps it.
+std::shared_ptr<memory> weights_for(CachedWeights &cache, const memory::desc &want, const memory::desc &user,
+                                    const float *weights, int64_t frozen_id, stream &st) {
+    auto user_mem = std::make_shared<memory>(user, cnn4j::onednn_engine(), mut(weights));
     if (want == user) return user_mem;
     const cnn4j::WeightsStamp stamp = cnn4j::weights_stamp(weights, (long)(user.get_size() / sizeof(float)), frozen_id);
+    std::lock_guard<std::mutex> hold(cache.lock);
     auto &entries = cache.entries;
     auto e = std::find_if(entries.begin(), entries.end(), [&](const CachedWeights::Entry &x) { return x.source == weights; });
     bool stale = e == entries.end() || e->stamp != stamp;
     if (e == entries.end()) {
         if (entries.size() < CachedWeights::slots) {
-            e = entries.insert(entries.end(), {weights, stamp, memory(want, cnn4j::onednn_engine()), 0});
+            e = entries.insert(entries.end(), {weights, stamp, nullptr, 0});
         } else {
             e = std::min_element(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.last_use < b.last_use; });
             e->source = weights;
         }
     }
     if (stale) {
-        reorder(user_mem, e->reordered).execute(st, user_mem, e->reordered);
+        // in place only when no other call holds the buffer (holders are counted under this lock)
+        if (!e->reordered || e->reordered.use_count() > 1) e->reordered = std::make_shared<memory>(want, cnn4j::onednn_engine());
+        reorder(*user_mem, *e->reordered).execute(st, *user_mem, *e->reordered);
+        st.wait();
         e->stamp = stamp;
     }
     e->last_use = ++cache.clock;
     return e->reordered;
+}
+
+// oneDNN's scratchpad in the calling thread's buffer (see onednn_scratchpad), for primitives made with user_scratchpad().
+void add_scratchpad(std::unordered_map<int, memory> &args, const memory::desc &md) {
+    if (md.get_size() > 0) args[DNNL_ARG_SCRATCHPAD] = cnn4j::onednn_scratchpad(md);
 }
 
 }  // namespace
@@ -210,10 +244,10 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
             reorder(res, dst_mem).execute(st, res, dst_mem);
             ++activation_copies;
         }
-        std::lock_guard<std::mutex> hold(p.forward_weights.in_use);
-        memory w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
-        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst_mem}};
+        const auto w = weights_for(p.forward_weights, p.forward.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
+        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_WEIGHTS, *w}, {DNNL_ARG_DST, dst_mem}};
         if (bias) args[DNNL_ARG_BIAS] = memory(p.forward.bias_desc(), cnn4j::onednn_engine(), mut(bias));
+        add_scratchpad(args, p.forward.scratchpad_desc());
         p.forward_prim.execute(st, args);
         out.write_back(st);
         st.wait();
@@ -239,7 +273,7 @@ extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_d
                 p.backward_data_pd = convolution_backward_data::primitive_desc(
                     cnn4j::onednn_engine(), algorithm::convolution_direct, activations_md(s.src, v.src_nhwc),
                     any_md(s.weights), activations_md(s.dst, v.dst_nhwc), s.strides, s.dilates, s.pad_l, s.pad_r,
-                    p.forward);
+                    p.forward, user_scratchpad());
                 p.backward_data = std::make_unique<convolution_backward_data>(p.backward_data_pd);
             }
         }
@@ -247,9 +281,10 @@ extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_d
         stream &st = cnn4j::onednn_stream();
         Bound dd(pd.diff_dst_desc(), activation_md(s.dst, diff_dst_nhwc), mut(diff_dst));
         Bound ds(pd.diff_src_desc(), activation_md(s.src, diff_src_nhwc), diff_src);
-        std::lock_guard<std::mutex> hold(p.backward_data_weights.in_use);
-        memory w = weights_for(p.backward_data_weights, pd.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
-        p.backward_data->execute(st, {{DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, ds.out()}});
+        const auto w = weights_for(p.backward_data_weights, pd.weights_desc(), weights_md(s), weights, frozen_weights_id, st);
+        std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_WEIGHTS, *w}, {DNNL_ARG_DIFF_SRC, ds.out()}};
+        add_scratchpad(args, pd.scratchpad_desc());
+        p.backward_data->execute(st, args);
         ds.write_back(st);
         st.wait();
     });
@@ -270,8 +305,9 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
         // The backward-weights primitive is created with a bias gradient whenever one is asked for.
         Variant v;
         v.bias = diff_bias != nullptr;
-        v.src_nhwc = src_nhwc != 0;
-        v.dst_nhwc = diff_dst_nhwc != 0;
+        const bool as_given = !hits_onednn_issue_6035(g, src_nhwc != 0);
+        v.src_nhwc = as_given && src_nhwc != 0;
+        v.dst_nhwc = as_given && diff_dst_nhwc != 0;
         ConvPrimitives &p = primitives_for(g, v);
         {
             std::lock_guard<std::mutex> lock(p.lazy);
@@ -279,7 +315,11 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
                 p.backward_weights_pd = convolution_backward_weights::primitive_desc(
                     cnn4j::onednn_engine(), algorithm::convolution_direct, activations_md(s.src, v.src_nhwc),
                     any_md(s.weights), diff_bias ? any_md(s.bias) : memory::desc(), activations_md(s.dst, v.dst_nhwc),
-                    s.strides, s.dilates, s.pad_l, s.pad_r, p.forward);
+                    s.strides, s.dilates, s.pad_l, s.pad_r, p.forward, user_scratchpad());
+                // a oneDNN that chose channels-last itself would corrupt the heap: refuse instead
+                if (!as_given && p.backward_weights_pd.src_desc() == activation_md(s.src, true))
+                    throw cnn4j::unimplemented("oneDNN picked a channels-last source for a layer that oneDNN issue "
+                                               "6035 corrupts; use another algorithm");
                 p.backward_weights = std::make_unique<convolution_backward_weights>(p.backward_weights_pd);
             }
         }
@@ -291,6 +331,7 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
         std::unordered_map<int, memory> args{
             {DNNL_ARG_SRC, in.in(st)}, {DNNL_ARG_DIFF_DST, dd.in(st)}, {DNNL_ARG_DIFF_WEIGHTS, dw.out()}};
         if (diff_bias) args[DNNL_ARG_DIFF_BIAS] = memory(pd.diff_bias_desc(), cnn4j::onednn_engine(), diff_bias);
+        add_scratchpad(args, pd.scratchpad_desc());
         p.backward_weights->execute(st, args);
         dw.write_back(st);
         st.wait();

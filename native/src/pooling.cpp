@@ -27,7 +27,13 @@ cnn4j::PoolPlan plan_of(const int32_t *f, int nhwc, bool argmax) {
         || p.out_h == 0 || p.out_w == 0) {
         throw cnn4j::invalid_argument("zero size in geometry");
     }
-    if (2 * p.pad_h > p.kh || 2 * p.pad_w > p.kw) throw cnn4j::invalid_argument("padding over half the kernel");
+    if (2L * p.pad_h > p.kh || 2L * p.pad_w > p.kw) throw cnn4j::invalid_argument("padding over half the kernel");
+    const long padded_h = p.h + 2L * p.pad_h, padded_w = p.w + 2L * p.pad_w;  // as Java's Pool2dSpec, in long
+    if (padded_h > INT32_MAX || padded_w > INT32_MAX || padded_h < p.kh || padded_w < p.kw) {
+        throw cnn4j::invalid_argument("invalid pooling geometry: kernel " + std::to_string(p.kh) + "x" + std::to_string(p.kw)
+                                      + " does not fit the padded input " + std::to_string(padded_h) + "x"
+                                      + std::to_string(padded_w) + ", or that exceeds 2^31-1");
+    }
     if (argmax && (p.average || (long)p.kh * p.kw > 256)) {
         throw cnn4j::invalid_argument("argmax needs max pooling with windows of at most 256 elements");
     }

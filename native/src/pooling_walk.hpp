@@ -20,11 +20,12 @@ struct PoolWindow {
 
 template <typename V>
 inline PoolWindow pool_window(const PoolPlan &p, int oh, int ow) {
-    const int hs = oh * p.stride_h - p.pad_h, ws = ow * p.stride_w - p.pad_w;
-    const int he = hs + p.kh < p.h + p.pad_h ? hs + p.kh : p.h + p.pad_h;
-    const int we = ws + p.kw < p.w + p.pad_w ? ws + p.kw : p.w + p.pad_w;
-    PoolWindow win{hs > 0 ? hs : 0, he < p.h ? he : p.h, ws > 0 ? ws : 0, we < p.w ? we : p.w, 1.f};
-    const int count = p.count_include_pad ? (he - hs) * (we - ws) : (win.h1 - win.h0) * (win.w1 - win.w0);
+    // in long: a window may reach past 2^31-1 (a huge kernel over a large input); its clipped ends fit an int
+    const long hs = (long)oh * p.stride_h - p.pad_h, ws = (long)ow * p.stride_w - p.pad_w;
+    const long he = hs + p.kh < (long)p.h + p.pad_h ? hs + p.kh : (long)p.h + p.pad_h;
+    const long we = ws + p.kw < (long)p.w + p.pad_w ? ws + p.kw : (long)p.w + p.pad_w;
+    PoolWindow win{hs > 0 ? (int)hs : 0, he < p.h ? (int)he : p.h, ws > 0 ? (int)ws : 0, we < p.w ? (int)we : p.w, 1.f};
+    const long count = p.count_include_pad ? (he - hs) * (we - ws) : (long)(win.h1 - win.h0) * (win.w1 - win.w0);
     win.divisor = count > 0 ? (float)count : 1.f;
     return win;
 }
@@ -142,7 +143,7 @@ template <typename V>
 inline std::vector<char> pool_coverage(int size, int out, int kernel, int stride, int pad) {
     std::vector<char> covered(size, 0);
     for (int o = 0; o < out; ++o) {
-        for (int i = o * stride - pad; i < o * stride - pad + kernel; ++i) {
+        for (long i = (long)o * stride - pad; i < (long)o * stride - pad + kernel; ++i) {
             if (i >= 0 && i < size) covered[i] = 1;
         }
     }

@@ -1,4 +1,4 @@
-// Threads and version information for `cnn4j info`.
+// The thread count every calling thread uses (threads.hpp), and version information for `cnn4j info`.
 #include <cblas.h>
 #include <dlfcn.h>
 #include <omp.h>
@@ -9,33 +9,38 @@
 #include <string>
 
 #include "status.hpp"
+#include "threads.hpp"
 
 namespace {
-std::atomic<int> configured_threads{0};  // 0: never set, OpenMP's default stands
-thread_local int applied_threads = 0;
-}  // namespace
+std::atomic<int> chosen_threads{0};  // 0 until cnn4j_set_threads: OpenMP's default
+}
 
-void cnn4j::apply_threads() {
-    const int n = configured_threads.load(std::memory_order_relaxed);
-    if (n != applied_threads) {
-        omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
-        applied_threads = n;
+namespace cnn4j {
+
+void adopt_thread_count() {
+    thread_local int adopted = 0;
+    const int chosen = chosen_threads.load(std::memory_order_relaxed);
+    if (chosen != adopted && chosen > 0) {
+        omp_set_num_threads(chosen);
+        adopted = chosen;
     }
 }
+
+}  // namespace cnn4j
 
 extern "C" {
 
 int cnn4j_set_threads(int threads) {
     return cnn4j::guarded("set_threads", [&] {
         if (threads <= 0) throw cnn4j::invalid_argument("threads must be > 0, got " + std::to_string(threads));
-        configured_threads.store(threads);
-        cnn4j::apply_threads();
+        chosen_threads.store(threads);
+        cnn4j::adopt_thread_count();
         openblas_set_num_threads(1);  // OpenBLAS runs inside our OpenMP threads (see gemm.hpp)
     });
 }
 
 int cnn4j_threads(void) {
-    cnn4j::apply_threads();
+    cnn4j::adopt_thread_count();
     return omp_get_max_threads();
 }
 

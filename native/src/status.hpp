@@ -7,15 +7,11 @@
 #include <string>
 
 #include "cnn4j/cnn4j.h"
+#include "threads.hpp"
 
 namespace cnn4j {
 
 void set_last_error(const std::string &message);
-
-// Gives the calling thread the thread count of cnn4j_set_threads: omp_set_num_threads sets it for the
-// calling thread only (an ICV of its own task), so a Java thread other than the one that set it would
-// run every OpenMP region on all processors. Cheap: a thread-local compare per native call.
-void apply_threads();
 
 // Thrown by kernels for arguments the Java side should have rejected.
 struct invalid_argument : std::invalid_argument {
@@ -26,11 +22,12 @@ struct unimplemented : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Runs `body`, turning any exception into a status code and a message for cnn4j_last_error().
+// Runs `body` with the chosen thread count (threads.hpp), turning any exception into a status code and a
+// message for cnn4j_last_error().
 template <typename F>
 int guarded(const char *op, F &&body) noexcept {
     try {
-        apply_threads();
+        adopt_thread_count();
         body();
         return CNN4J_OK;
     } catch (const invalid_argument &e) {

@@ -31,11 +31,32 @@ public record Conv2dSpec(int n, int c, int h, int w, int k, int kh, int kw,
             throw new IllegalArgumentException("conv2d: groups=" + groups + " must divide both in_channels=" + c
                     + " and out_channels=" + k);
         }
-        int effH = (kh - 1) * dilationH + 1, effW = (kw - 1) * dilationW + 1;
-        if (h + padTop + padBottom < effH || w + padLeft + padRight < effW) {
-            throw new IllegalArgumentException("conv2d: kernel " + kh + "x" + kw + " (dilation " + dilationH + "x" + dilationW
-                    + ") is larger than the padded input " + (h + padTop + padBottom) + "x" + (w + padLeft + padRight));
+        // in long: sizes that pass the checks above can still overflow int (a 5-tap kernel with dilation 2^30 spans 2^32 + 1)
+        long paddedH = (long) h + padTop + padBottom, paddedW = (long) w + padLeft + padRight;
+        if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d: padded input " + paddedH + "x" + paddedW + " (h=" + h + " + padding "
+                    + padTop + "+" + padBottom + ", w=" + w + " + padding " + padLeft + "+" + padRight + ") exceeds 2^31-1");
         }
+        if (paddedH < span(kh, dilationH) || paddedW < span(kw, dilationW)) {
+            throw new IllegalArgumentException("conv2d: kernel " + kh + "x" + kw + " (dilation " + dilationH + "x" + dilationW
+                    + ", spanning " + span(kh, dilationH) + "x" + span(kw, dilationW) + ") is larger than the padded input "
+                    + paddedH + "x" + paddedW);
+        }
+        TensorSize.requireFits("conv2d", "input", n, c, h, w);
+        TensorSize.requireFits("conv2d", "weight", k, c / groups, kh, kw);
+        // the accessors read fields, which a compact constructor assigns only when it ends
+        TensorSize.requireFits("conv2d", "output", n, k, outSize(paddedH, kh, dilationH, strideH),
+                outSize(paddedW, kw, dilationW, strideW));
+    }
+
+    /** At least 1 and an int once the constructor checked that the kernel fits the padded size, which fits an int. */
+    private static int outSize(long padded, int taps, int dilation, int stride) {
+        return (int) ((padded - span(taps, dilation)) / stride + 1);
+    }
+
+    /** The extent of a kernel of {@code taps} taps with this dilation, in long. */
+    private static long span(int taps, int dilation) {
+        return (taps - 1L) * dilation + 1;
     }
 
     /** The common case: square kernel, same stride and padding on every side, no dilation, one group. */
@@ -55,11 +76,11 @@ public record Conv2dSpec(int n, int c, int h, int w, int k, int kh, int kw,
     }
 
     public int outH() {
-        return (h + padTop + padBottom - (kh - 1) * dilationH - 1) / strideH + 1;
+        return outSize((long) h + padTop + padBottom, kh, dilationH, strideH);
     }
 
     public int outW() {
-        return (w + padLeft + padRight - (kw - 1) * dilationW - 1) / strideW + 1;
+        return outSize((long) w + padLeft + padRight, kw, dilationW, strideW);
     }
 
     public int[] inputDims() {

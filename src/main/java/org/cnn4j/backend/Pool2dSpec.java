@@ -21,14 +21,23 @@ public record Pool2dSpec(Kind kind, int n, int c, int h, int w, int kh, int kw, 
         if (kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0) {
             throw new IllegalArgumentException("pool2d: kernel and stride must be > 0, got kernel " + kh + "x" + kw + " stride " + strideH + "x" + strideW);
         }
-        if (padH < 0 || padW < 0 || 2 * padH > kh || 2 * padW > kw) {
+        if (padH < 0 || padW < 0 || 2L * padH > kh || 2L * padW > kw) {
             throw new IllegalArgumentException("pool2d: padding must be between 0 and half the kernel, got pad " + padH + "x" + padW
                     + " for kernel " + kh + "x" + kw);
         }
-        if (h + 2 * padH < kh || w + 2 * padW < kw) {
-            throw new IllegalArgumentException("pool2d: kernel " + kh + "x" + kw + " is larger than the padded input "
-                    + (h + 2 * padH) + "x" + (w + 2 * padW));
+        // in long: h + 2 * pad, and ceil mode's rounding, can overflow int for sizes that pass the checks above
+        long paddedH = h + 2L * padH, paddedW = w + 2L * padW;
+        if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pool2d: padded input " + paddedH + "x" + paddedW + " (input " + h + "x" + w
+                    + ", padding " + padH + "x" + padW + ") exceeds 2^31-1");
         }
+        if (paddedH < kh || paddedW < kw) {
+            throw new IllegalArgumentException("pool2d: kernel " + kh + "x" + kw + " is larger than the padded input "
+                    + paddedH + "x" + paddedW);
+        }
+        TensorSize.requireFits("pool2d", "input", n, c, h, w);
+        // the accessors read fields, which a compact constructor assigns only when it ends
+        TensorSize.requireFits("pool2d", "output", n, c, outSize(h, kh, strideH, padH, ceilMode), outSize(w, kw, strideW, padW, ceilMode));
     }
 
     /** Square window, stride and padding; floor mode; padded zeros not counted. */
@@ -41,11 +50,11 @@ public record Pool2dSpec(Kind kind, int n, int c, int h, int w, int kh, int kw, 
     }
 
     public int outH() {
-        return outSize(h, kh, strideH, padH);
+        return outSize(h, kh, strideH, padH, ceilMode);
     }
 
     public int outW() {
-        return outSize(w, kw, strideW, padW);
+        return outSize(w, kw, strideW, padW, ceilMode);
     }
 
     public int[] inputDims() {
@@ -56,12 +65,13 @@ public record Pool2dSpec(Kind kind, int n, int c, int h, int w, int kh, int kw, 
         return new int[] {n, c, outH(), outW()};
     }
 
-    private int outSize(int size, int k, int s, int p) {
-        int span = size + 2 * p - k;
-        int out = (ceilMode ? (span + s - 1) / s : span / s) + 1;
-        if (ceilMode && (out - 1) * s >= size + p) {
+    /** In long, then at most the padded input size, which the constructor checked fits an int. */
+    private static int outSize(int size, int k, int s, int p, boolean ceilMode) {
+        long span = size + 2L * p - k;
+        long out = (ceilMode ? (span + s - 1) / s : span / s) + 1;
+        if (ceilMode && (out - 1) * s >= (long) size + p) {
             out--; // the last window would start in the padding
         }
-        return out;
+        return (int) out;
     }
 }

@@ -57,22 +57,6 @@ class SettingsValidationTest {
     }
 
     @Test
-    void theThreadCountHoldsOnEveryJavaThread() throws Exception {
-        assumeTrue(NativeLibrary.isLoaded(), "native library");
-        int before = NativeLibrary.threads();
-        try {
-            NativeLibrary.useThreads(1);
-            int[] seen = new int[1];
-            Thread request = new Thread(() -> seen[0] = NativeLibrary.threads(), "request-1");
-            request.start();
-            request.join();
-            assertThat(seen[0]).as("threads on a thread that did not set them").isEqualTo(1);
-        } finally {
-            NativeLibrary.useThreads(before);
-        }
-    }
-
-    @Test
     void aBadConvolutionAlgorithmPropertyIsNamed() {
         System.setProperty("cnn4j.conv.algo", "fastest");
         try {

@@ -1,5 +1,6 @@
 package org.cnn4j.kernels;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -45,6 +46,27 @@ class ArgumentValidationTest {
         assertThatThrownBy(() -> new SgdSpec(-1f, 0, 0, 0, false)).hasMessageContaining("sgd").hasMessageContaining("lr=-1.0");
         assertThatThrownBy(() -> Gemm.gemm(false, false, -1, 2, 2, 1f, Tensor.zeros(4), Tensor.zeros(4), 0f, Tensor.zeros(4)))
                 .hasMessageContaining("gemm").hasMessageContaining("m=-1");
+    }
+
+    @Test
+    void geometriesThatOverflowAnIntAreRejected() {
+        // 4 gaps of 2^30 wrapped to 0 in int, so this 5-tap kernel fit the 8x8 input and the reference returned numbers
+        assertThatThrownBy(() -> new Conv2dSpec(1, 1, 8, 8, 1, 5, 1, 1, 1, 0, 0, 0, 0, 1 << 30, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d: kernel 5x1 (dilation 1073741824x1, spanning 4294967297x1) is larger than the padded input 8x8");
+        assertThatThrownBy(() -> Conv2dSpec.of(1, 1, 8, 8, 1, 3, 1, 1 << 30)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d: padded input 2147483656x2147483656 (h=8 + padding 1073741824+1073741824");
+        assertThatThrownBy(() -> Conv2dSpec.of(1, 1, 1, 1, 1, 1, 1, 30000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d: output [1, 1, 60001, 60001] has more than 2^31-1 elements");
+        // twice 2^30 + 1 wrapped negative in int, so the padding passed as at most half the kernel
+        assertThatThrownBy(() -> new Pool2dSpec(Pool2dSpec.Kind.MAX, 1, 1, 8, 8, 3, 3, 1, 1, (1 << 30) + 1, 0, false, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pool2d: padding must be between 0 and half the kernel");
+        assertThatThrownBy(() -> new Pool2dSpec(Pool2dSpec.Kind.MAX, 1, 1, 8, 8, Integer.MAX_VALUE - 1, 1, 1, 1, (1 << 30) - 1, 0, false, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pool2d: padded input 2147483654x8");
+        assertThatThrownBy(() -> Pool2dSpec.of(Pool2dSpec.Kind.MAX, 1, 1, 46340, 46340, 2, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pool2d: output [1, 1, 46341, 46341] has more than 2^31-1 elements");
+        // ceil mode rounded 2^31-2 + 2^30-1 in int: an output height of 0 instead of PyTorch's 2
+        assertThat(new Pool2dSpec(Pool2dSpec.Kind.MAX, 1, 1, Integer.MAX_VALUE, 1, 1, 1, 1 << 30, 1, 0, 0, true, false).outH()).isEqualTo(2);
     }
 
     @Test

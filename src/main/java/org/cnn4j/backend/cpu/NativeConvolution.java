@@ -16,7 +16,11 @@ import org.cnn4j.tensor.Tensor;
  * avoids by passing NHWC tensors). AUTO picks Winograd for forward and backward-data of
  * the 3x3 stride-1 layers where it beat oneDNN in {@code cnn4j bench} (unless
  * {@link ConvAlgorithm#winogradAllowed()} is false), else oneDNN, whose direct kernels beat
- * im2col+GEMM on all but a few 1x1 layers; AUTOTUNE measures.
+ * im2col+GEMM on all but a few 1x1 layers; AUTOTUNE measures. oneDNN's backward-weights of a strided 1x1
+ * layer with a channels-last source of fewer than 16 channels corrupts the heap (oneDNN issue 6035): such
+ * calls, whether AUTO's, AUTOTUNE's or an explicit ONEDNN request, still run oneDNN, which then reads the
+ * buffers through its own blocked layout (conv_onednn.cpp, {@code hits_onednn_issue_6035}), so reports that
+ * name oneDNN name what ran.
  */
 public final class NativeConvolution {
     private final Backend reference;

@@ -138,15 +138,16 @@ final class ReferencePooling {
     }
 
     /** The input rows/columns a window reads, and its average-pooling divisor. */
-    private record Window(int h0, int h1, int w0, int w1, int divisor) {
+    private record Window(int h0, int h1, int w0, int w1, long divisor) {
     }
 
+    /** In long: a window may reach past 2^31-1 (a huge kernel over a large input); its clipped ends fit an int. */
     private static Window window(Pool2dSpec s, int i, int j) {
-        int hs = i * s.strideH() - s.padH(), ws = j * s.strideW() - s.padW();
-        int he = Math.min(hs + s.kh(), s.h() + s.padH()), we = Math.min(ws + s.kw(), s.w() + s.padW());
-        int padded = (he - hs) * (we - ws);
-        int h0 = Math.max(hs, 0), w0 = Math.max(ws, 0), h1 = Math.min(he, s.h()), w1 = Math.min(we, s.w());
-        int divisor = s.countIncludePad() ? padded : (h1 - h0) * (w1 - w0);
+        long hs = (long) i * s.strideH() - s.padH(), ws = (long) j * s.strideW() - s.padW();
+        long he = Math.min(hs + s.kh(), (long) s.h() + s.padH()), we = Math.min(ws + s.kw(), (long) s.w() + s.padW());
+        long padded = (he - hs) * (we - ws);
+        int h0 = (int) Math.max(hs, 0), w0 = (int) Math.max(ws, 0), h1 = (int) Math.min(he, s.h()), w1 = (int) Math.min(we, s.w());
+        long divisor = s.countIncludePad() ? padded : (long) (h1 - h0) * (w1 - w0);
         return new Window(h0, h1, w0, w1, Math.max(divisor, 1));
     }
 }

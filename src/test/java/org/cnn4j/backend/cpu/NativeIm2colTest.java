@@ -99,6 +99,20 @@ class NativeIm2colTest {
         }
     }
 
+    @Test
+    void aGeometryThatOverflowsAnIntIsAnErrorNotNumbers() {
+        // Conv2dSpec rejects it, and so does the native side on its own: 4 gaps of 2^30 wrapped to 0 in 32 bits
+        int[] wrapped = NativeBackend.geometry(Conv2dSpec.of(1, 1, 8, 8, 1, 1, 1, 0));
+        wrapped[5] = 5; // kh
+        wrapped[13] = 1 << 30; // dilation_h
+        try (Tensor x = Tensor.zeros(64); Tensor w = Tensor.zeros(5); Tensor y = Tensor.zeros(64)) {
+            assertThatThrownBy(() -> NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_forward(wrapped, x.buffer(), w.buffer(),
+                    null, null, y.buffer(), 0), "conv2d")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("conv2d forward (im2col_gemm)")
+                    .hasMessageContaining("kernel spanning 4294967297x1 does not fit the padded input 8x8");
+        }
+    }
+
     static Tensor random(int[] dims, long seed) {
         Tensor t = Tensor.zeros(dims);
         SplittableRandom r = new SplittableRandom(seed);

@@ -203,6 +203,22 @@ class NativePoolingGoldenTest {
         }
     }
 
+    /** A 65536x65536 window counting its padding covers 2^32 cells, which an int count wrapped to 0 (divisor 1). */
+    @Test
+    void averageDivisorsBeyondAnIntAreExact() {
+        Pool2dSpec spec = new Pool2dSpec(Kind.AVG, 1, 1, 1, 1, 65536, 65536, 1, 1, 32768, 32768, false, true);
+        float share = (float) Math.scalb(1.0, -32);
+        for (var backend : List.of(ReferenceBackend.INSTANCE, NativeBackend.instance())) {
+            try (Tensor x = Tensor.of(new float[] {1}, 1, 1, 1, 1); Tensor y = Tensor.zeros(1, 1, 2, 2);
+                 Tensor dy = Tensor.of(new float[] {1, 1, 1, 1}, 1, 1, 2, 2); Tensor dx = Tensor.zeros(1, 1, 1, 1)) {
+                backend.pool2dForward(spec, x, y);
+                backend.pool2dBackward(spec, x, dy, dx);
+                assertThat(y.toArray()).as(backend.name()).containsOnly(share);
+                assertThat(dx.toArray()).as(backend.name()).containsOnly(4 * share);
+            }
+        }
+    }
+
     @Test
     void aGeometryThatDoesNotFitIsAnErrorNotACrash() {
         int[] bad = NativeBackend.pool(Pool2dSpec.of(Kind.MAX, 1, 1, 4, 4, 2, 2, 0));
@@ -215,6 +231,14 @@ class NativePoolingGoldenTest {
             ByteBuffer at = ByteBuffer.allocateDirect(4);
             assertThatThrownBy(() -> NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(average, 0, x.buffer(), y.buffer(), at), "pool2d"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("argmax needs max pooling");
+        }
+        int[] wide = NativeBackend.pool(Pool2dSpec.of(Kind.MAX, 1, 1, 8, 8, 1, 1, 0));
+        wide[4] = Integer.MAX_VALUE - 1; // kh
+        wide[8] = (1 << 30) - 1; // pad_h: the padded height 2^31 + 6 overflows an int
+        wide[10] = 1; // out_h
+        try (Tensor x = Tensor.zeros(64); Tensor y = Tensor.zeros(8)) {
+            assertThatThrownBy(() -> NativeStatus.check(NativeKernels.cnn4j_pool2d_forward(wide, 0, x.buffer(), y.buffer(), null), "pool2d"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit the padded input 2147483654x8");
         }
         Pool2dSpec avg = Pool2dSpec.of(Kind.AVG, 1, 1, 4, 4, 2, 2, 0), max = Pool2dSpec.of(Kind.MAX, 1, 1, 4, 4, 2, 2, 0);
         try (Tensor x = Tensor.zeros(1, 1, 4, 4); Tensor y = Tensor.zeros(1, 1, 2, 2)) {
