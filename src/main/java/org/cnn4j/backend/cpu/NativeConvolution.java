@@ -48,6 +48,15 @@ public final class NativeConvolution {
      * sum and ReLU post-ops, or the epilogue of Winograd's output transform and of im2col's GEMM tiles.
      */
     void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
+        boolean timing = ConvAlgorithm.current() == ConvAlgorithm.AUTOTUNE && autotuner.winner("forward", spec) == null;
+        if (timing && residual != null && residual.sharesMemoryWith(output)) {
+            // every timed candidate writes the output, so the ones after the first would add a residual the
+            // first one had already overwritten: they read a copy
+            try (Tensor kept = residual.copy()) {
+                execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, kept, true, output));
+            }
+            return;
+        }
         execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, residual, true, output));
     }
 
