@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
                 BenchCommand.class,
                 DemoCommand.class,
                 GoldenCommand.class,
+                SelftestCommand.class,
                 ConvolveCommand.class,
                 ModelsCommand.class,
                 TrainCommand.class,
