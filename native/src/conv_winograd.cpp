@@ -230,7 +230,12 @@ class WeightGradientRun {
         const long v_size = p_.rows * p_.v_row, y_size = p_.rows * p_.m_row;
         const int copies = private_chunks ? threads : 1;
         thread_local std::vector<float> v_buffer, y_buffer, g_buffer;
-        grow(v_buffer, (size_t)copies * v_size);
+        // One spare V row: GCC 12.2 (-O2/-O3) compiles the scalar weight products' two loads a[0], a[1] of
+        // tile row r as movq + movhps, the movhps reading the same place of row r + 1 (unused), so the last
+        // row of a chunk reads up to one row past it: past the buffer's end for the last copy, a SIGSEGV
+        // when that is a page boundary (found by the differential fuzz; valgrind: "Invalid read of size 8,
+        // 0 bytes after a block").
+        grow(v_buffer, (size_t)copies * v_size + p_.v_row);
         grow(y_buffer, (size_t)copies * y_size);
         grow(g_buffer, (size_t)copies * g_size);
         float *const v = v_buffer.data(), *const y = y_buffer.data(), *const g = g_buffer.data();

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
                 BenchCommand.class,
                 DemoCommand.class,
                 GoldenCommand.class,
+                SelftestCommand.class,
                 ConvolveCommand.class,
                 ModelsCommand.class,
                 TrainCommand.class,

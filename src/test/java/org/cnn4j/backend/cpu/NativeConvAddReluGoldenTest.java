@@ -54,6 +54,22 @@ class NativeConvAddReluGoldenTest {
         }
     }
 
+    /**
+     * A dilation on a one-tap kernel dimension changes nothing, and oneDNN is not given it: its fused forward
+     * crashed the JVM on a dilated 1x1 kernel with stride 2 and padding (found by the differential fuzz).
+     */
+    @Test
+    void aDilatedOneByOneKernelWithAFusedReluRunsAsTheUndilatedOne() {
+        NativeTestSupport.requireNative();
+        Backend reference = Backends.byName("reference");
+        Conv2dSpec spec = new Conv2dSpec(1, 4, 12, 1, 4, 1, 1, 2, 2, 1, 1, 1, 1, 2, 2, 1);
+        for (Layout layout : List.of(Layout.NHWC, Layout.NCHW)) {
+            for (Residual residual : Residual.values()) {
+                check(reference, spec, ConvAlgorithm.ONEDNN, layout, residual);
+            }
+        }
+    }
+
     /** conv + ReLU alone; with a residual in its own tensor; with the residual in the output (ResNet's in-place add). */
     private enum Residual { NONE, SEPARATE, IN_PLACE }
 

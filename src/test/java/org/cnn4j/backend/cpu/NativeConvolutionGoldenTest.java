@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.reference.ReferenceBackend;
+import org.cnn4j.selftest.Tolerance;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -23,9 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>Tolerance: both algorithms accumulate in float32 (the reference in double), over R =
  * (C/groups)*kh*kw terms for forward, K/groups*kh*kw for backward-data and N*outH*outW for
- * backward-weights, with inputs in [-1, 1]. The rounding error of such a sum is bounded by about
- * R * 2^-24 * sum|terms|; we allow 4 * R * 2^-24 * (sum|terms| bound = R) relative to the largest
- * output, i.e. an error relative to the output scale of 2.4e-7 * R, floored at 1e-5.
+ * backward-weights, with inputs in [-1, 1]: {@link Tolerance#sum}, 2.4e-7 * R relative to the output
+ * scale, floored at 1e-5 (the reason is given there).
  */
 class NativeConvolutionGoldenTest {
 
@@ -217,17 +217,8 @@ class NativeConvolutionGoldenTest {
         }
     }
 
+    /** Within {@link Tolerance#sum} for a reduction of {@code reductionLength} terms. */
     static void assertClose(String what, float[] actual, float[] expected, int reductionLength) {
-        double scale = 1e-30;
-        for (float e : expected) {
-            scale = Math.max(scale, Math.abs(e));
-        }
-        double tol = Math.max(1e-5, 2.4e-7 * reductionLength) * Math.max(scale, 1.0);
-        for (int i = 0; i < expected.length; i++) {
-            if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]
-                        + " (tolerance " + tol + ")");
-            }
-        }
+        NativeGoldenSupport.assertWithin(what, actual, expected, Tolerance.sum(reductionLength));
     }
 }

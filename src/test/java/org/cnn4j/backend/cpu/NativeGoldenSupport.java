@@ -1,6 +1,7 @@
 package org.cnn4j.backend.cpu;
 
 import java.util.SplittableRandom;
+import org.cnn4j.selftest.Tolerance;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
@@ -32,36 +33,27 @@ final class NativeGoldenSupport {
         return dims.length == 4 ? Tensor.zeros(Shape.of(dims), layout) : Tensor.zeros(dims);
     }
 
+    /** Each element within {@code tolerance} of the reference's (the rules and their reasons are in {@link Tolerance}). */
+    static void assertWithin(String what, float[] actual, float[] expected, Tolerance tolerance) {
+        Tolerance.Comparison c = tolerance.compare(actual, expected);
+        if (!c.ok()) {
+            throw new AssertionError(what + ": " + c);
+        }
+    }
+
     /** Elements may differ by {@code tol} (absolute). */
     static void assertWithin(String what, float[] actual, float[] expected, double tol) {
-        if (actual.length != expected.length) {
-            throw new AssertionError(what + ": " + actual.length + " elements, reference " + expected.length);
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]
-                        + " (tolerance " + tol + ")");
-            }
-        }
+        assertWithin(what, actual, expected, Tolerance.absolute(tol));
     }
 
     /** Elements may differ by {@code ulps} units in the last place of the reference (and by 1e-30 near 0). */
     static void assertUlps(String what, float[] actual, float[] expected, int ulps) {
-        for (int i = 0; i < expected.length; i++) {
-            if (!(Math.abs(actual[i] - expected[i]) <= ulps * Math.ulp(expected[i]) + 1e-30)) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]
-                        + " (" + ulps + " ulps)");
-            }
-        }
+        assertWithin(what, actual, expected, Tolerance.ulps(ulps));
     }
 
     /** Bit-for-bit equal (so 0.0 and -0.0 differ). */
     static void assertExact(String what, float[] actual, float[] expected) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(actual[i]) != Float.floatToIntBits(expected[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]);
-            }
-        }
+        assertWithin(what, actual, expected, Tolerance.exact());
     }
 
     static double maxAbs(float[] values) {
