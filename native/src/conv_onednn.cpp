@@ -112,6 +112,33 @@ std::string key_of(const cnn4j::ConvGeometry &g, const Variant &v) {
 // fmnist-cnn's 80 ms training step). NCHW is left to oneDNN (`any`): its blocked kernels beat its NCHW ones.
 memory::desc activations_md(const memory::dims &d, bool nhwc) { return nhwc ? activation_md(d, true) : any_md(d); }
 
+// oneDNN issue 5942 ("Convolution segfaults in a corner case", fixed by PR 5944 after 3.11): the brgemm
+// forward convolution creates its post-work kernels (bias, post-ops) from the kernel-width range of each
+// output block, and for an output column whose every tap falls in the padding that range is empty, so at
+// run time perform_outwork calls a null kernel. Seen here with oneDNN 3.11 (differential fuzz, seed 2026
+// cases 6101 and 8615: a 3x2 kernel on a 1-wide input padded 2 on the right; a 3x1 kernel at stride 2 whose
+// last column reads only the right padding): SIGSEGV every run with a bias, NHWC or blocked; fully padded
+// rows, a forward without bias and both backward directions are fine. Such shapes skip the brgemm
+// implementations for the next one oneDNN offers.
+bool hits_onednn_issue_5942(const cnn4j::ConvGeometry &g) {
+    for (int64_t ow = 0; ow < g.out_w(); ++ow) {
+        bool reads_input = false;
+        for (int64_t x = 0; x < g.kw && !reads_input; ++x) {
+            const int64_t iw = ow * g.stride_w - g.pad_left + x * g.dilation_w;
+            reads_input = iw >= 0 && iw < g.w;
+        }
+        if (!reads_input) return true;
+    }
+    return false;
+}
+
+void skip_brgemm(convolution_forward::primitive_desc &pd) {
+    while (std::string(pd.impl_info_str()).rfind("brg", 0) == 0) {
+        if (!pd.next_impl()) throw cnn4j::unimplemented("oneDNN has only brgemm convolutions for this shape, which "
+                                                        "oneDNN issue 5942 crashes; use another algorithm");
+    }
+}
+
 ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
     static std::mutex mutex;
     static std::unordered_map<std::string, std::unique_ptr<ConvPrimitives>> cache;
@@ -131,6 +158,7 @@ ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
         algorithm::convolution_direct, activations_md(s.src, v.src_nhwc), any_md(s.weights),
         v.bias ? any_md(s.bias) : memory::desc(), activations_md(s.dst, v.dst_nhwc), s.strides, s.dilates, s.pad_l,
         s.pad_r, attr);
+    if (hits_onednn_issue_5942(g)) skip_brgemm(p->forward);
     p->forward_prim = convolution_forward(p->forward);
     return *cache.emplace(key, std::move(p)).first->second;
 }
