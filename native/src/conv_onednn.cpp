@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -139,20 +140,46 @@ void skip_brgemm(convolution_forward::primitive_desc &pd) {
     }
 }
 
-ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
-    static std::mutex mutex;
-    static std::unordered_map<std::string, std::unique_ptr<ConvPrimitives>> cache;
-    const std::string key = key_of(g, v);
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = cache.find(key);
-    if (it != cache.end()) return *it->second;
+// The primitives of the last `capacity` shapes and variants used, the least recently used dropped first: a
+// network has tens, while a differential fuzz or a server fed every input size would otherwise keep one set
+// of primitives and reordered weights per shape (3.6 GB after 10,000 fuzz cases). A caller holds what it runs
+// with, so a dropped entry lives until its last call ends.
+class PrimitiveCache {
+  public:
+    static constexpr size_t capacity = 512;
+
+    template <typename Make>
+    std::shared_ptr<ConvPrimitives> get(const std::string &key, Make &&make) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = entries_.find(key);
+        if (it != entries_.end()) {
+            order_.splice(order_.begin(), order_, it->second.second);
+            return it->second.first;
+        }
+        std::shared_ptr<ConvPrimitives> p = make();
+        order_.push_front(key);
+        entries_.emplace(key, std::make_pair(p, order_.begin()));
+        if (entries_.size() > capacity) {
+            entries_.erase(order_.back());
+            order_.pop_back();
+        }
+        return p;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::list<std::string> order_;  // most recently used first
+    std::unordered_map<std::string, std::pair<std::shared_ptr<ConvPrimitives>, std::list<std::string>::iterator>> entries_;
+};
+
+std::shared_ptr<ConvPrimitives> make_primitives(const cnn4j::ConvGeometry &g, const Variant &v) {
     const ConvShapes s = shapes_of(g);
     primitive_attr attr = user_scratchpad();
     post_ops ops;
     if (v.sum) ops.append_sum(1.f);
     attr.set_post_ops(ops);
     const bool inference = v.sum || v.relu;
-    auto p = std::make_unique<ConvPrimitives>();
+    auto p = std::make_shared<ConvPrimitives>();
     p->forward = convolution_forward::primitive_desc(
         cnn4j::onednn_engine(), inference ? prop_kind::forward_inference : prop_kind::forward_training,
         algorithm::convolution_direct, activations_md(s.src, v.src_nhwc), any_md(s.weights),
@@ -160,7 +187,12 @@ ConvPrimitives &primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
         s.pad_r, attr);
     if (hits_onednn_issue_5942(g)) skip_brgemm(p->forward);
     p->forward_prim = convolution_forward(p->forward);
-    return *cache.emplace(key, std::move(p)).first->second;
+    return p;
+}
+
+std::shared_ptr<ConvPrimitives> primitives_for(const cnn4j::ConvGeometry &g, const Variant &v) {
+    static PrimitiveCache cache;
+    return cache.get(key_of(g, v), [&] { return make_primitives(g, v); });
 }
 
 // Copies of activations the calls below made: into or out of oneDNN's own layout, or a residual into dst.
@@ -265,7 +297,8 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
         v.relu = fuse_relu != 0;
         v.src_nhwc = src_nhwc != 0;
         v.dst_nhwc = dst_nhwc != 0;
-        ConvPrimitives &p = primitives_for(g, v);
+        const std::shared_ptr<ConvPrimitives> held = primitives_for(g, v);
+        ConvPrimitives &p = *held;
         stream &st = cnn4j::onednn_stream();
         Bound in(p.forward.src_desc(), activation_md(s.src, src_nhwc), mut(src));
         Bound out(p.forward.dst_desc(), activation_md(s.dst, dst_nhwc), dst);
@@ -298,7 +331,8 @@ extern "C" int cnn4j_conv2d_onednn_backward_data(const int32_t *conv, int diff_d
         Variant v;
         v.src_nhwc = diff_src_nhwc != 0;
         v.dst_nhwc = diff_dst_nhwc != 0;
-        ConvPrimitives &p = primitives_for(g, v);
+        const std::shared_ptr<ConvPrimitives> held = primitives_for(g, v);
+        ConvPrimitives &p = *held;
         {
             std::lock_guard<std::mutex> lock(p.lazy);
             if (!p.backward_data) {
@@ -340,7 +374,8 @@ extern "C" int cnn4j_conv2d_onednn_backward_weights(const int32_t *conv, int src
         const bool as_given = !hits_onednn_issue_6035(g, src_nhwc != 0);
         v.src_nhwc = as_given && src_nhwc != 0;
         v.dst_nhwc = as_given && diff_dst_nhwc != 0;
-        ConvPrimitives &p = primitives_for(g, v);
+        const std::shared_ptr<ConvPrimitives> held = primitives_for(g, v);
+        ConvPrimitives &p = *held;
         {
             std::lock_guard<std::mutex> lock(p.lazy);
             if (!p.backward_weights) {
