@@ -13,13 +13,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * oneDNN issue 5942: its brgemm forward convolution calls a null post-work kernel (the bias) for an output
- * column that reads only padding, and the JVM died on every run. Such shapes now skip the brgemm
- * implementations (conv_onednn.cpp, hits_onednn_issue_5942); here the shapes the differential fuzz found
- * (seed 2026, cases 6101 and 8615) and one padded on the left run with a bias, fused or not, in both layouts
- * on 2 threads, and match the reference.
+ * Two faults of oneDNN's brgemm forward convolution that the differential fuzz found, whose shapes now skip
+ * the brgemm implementations (conv_onednn.cpp): issue 5942, a null post-work kernel (the bias) called for an
+ * output column that reads only padding, which killed the JVM on every run (seed 2026, cases 6101 and 8615,
+ * and one padded on the left); and a one-channel channels-last source whose width-strided output has one
+ * column, computed wrong (seed 42, cases 8231 and 34824). Each runs with a bias, fused or not, in both
+ * layouts on 2 threads, and matches the reference.
  */
-class OnednnIssue5942Test {
+class OnednnBrgemmForwardTest {
     private int threadsBefore;
 
     @BeforeEach
@@ -39,7 +40,9 @@ class OnednnIssue5942Test {
     static List<Conv2dSpec> affected() {
         return List.of(new Conv2dSpec(1, 29, 3, 1, 8, 3, 2, 1, 1, 0, 0, 0, 2, 1, 1, 1),
                 new Conv2dSpec(1, 12, 1, 4, 1, 3, 1, 3, 2, 2, 2, 0, 1, 1, 1, 1),
-                new Conv2dSpec(2, 16, 5, 2, 16, 3, 2, 1, 1, 1, 1, 3, 0, 1, 1, 1));
+                new Conv2dSpec(2, 16, 5, 2, 16, 3, 2, 1, 1, 1, 1, 3, 0, 1, 1, 1),
+                new Conv2dSpec(3, 1, 17, 8, 3, 7, 7, 1, 4, 3, 0, 2, 0, 1, 1, 1),
+                new Conv2dSpec(3, 1, 12, 2, 14, 3, 3, 1, 2, 2, 1, 2, 0, 1, 1, 1));
     }
 
     @ParameterizedTest
