@@ -180,12 +180,7 @@ public final class Graph extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        enter("forward");
-        try {
-            return run(x);
-        } finally {
-            leave();
-        }
+        return confined("forward", () -> run(x));
     }
 
     private Tensor run(Tensor x) {
@@ -293,12 +288,7 @@ public final class Graph extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
-        enter("backward");
-        try {
-            return runBackward(gradOutput);
-        } finally {
-            leave();
-        }
+        return confined("backward", () -> runBackward(gradOutput));
     }
 
     private Tensor runBackward(Tensor gradOutput) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
@@ -152,16 +153,17 @@ public abstract class Module implements AutoCloseable {
     }
 
     /**
-     * Marks the start of a {@code call} ("forward", "backward") on this module by the calling thread,
-     * and throws {@link IllegalStateException} naming the module when another thread is inside one;
-     * each {@code enter} is followed by {@link #leave()} in a {@code finally}. Containers call it.
+     * Runs {@code body} as a {@code call} ("forward", "backward") of this module by the calling thread, and
+     * throws {@link IllegalStateException} naming the module when another thread is inside one. Containers
+     * run their forward and backward through it.
      */
-    protected final void enter(String call) {
+    protected final Tensor confined(String call, Supplier<Tensor> body) {
         guard.enter(() -> label() + " " + call);
-    }
-
-    protected final void leave() {
-        guard.leave();
+        try {
+            return body.get();
+        } finally {
+            guard.leave();
+        }
     }
 
     /** The module in a few words for messages: a layer's description, or a container's type and size. */

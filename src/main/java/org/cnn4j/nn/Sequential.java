@@ -62,12 +62,7 @@ public final class Sequential extends Module {
      */
     @Override
     public Tensor forward(Tensor x) {
-        enter("forward");
-        try {
-            return run(x);
-        } finally {
-            leave();
-        }
+        return confined("forward", () -> run(x));
     }
 
     private Tensor run(Tensor x) {
@@ -96,12 +91,7 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor backward(Tensor g) {
-        enter("backward");
-        try {
-            return runBackward(g);
-        } finally {
-            leave();
-        }
+        return confined("backward", () -> runBackward(g));
     }
 
     private Tensor runBackward(Tensor g) {
