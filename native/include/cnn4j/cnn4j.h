@@ -147,6 +147,8 @@ int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float 
 
 int cnn4j_add(int64_t count, const float *a, const float *b, float *out);
 int cnn4j_multiply(int64_t count, const float *a, const float *b, float *out);
+/* How many of `count` floats are NaN or infinite, into *result. */
+int cnn4j_count_nonfinite(int64_t count, const float *x, long long *result);
 
 /* Inverted dropout with Java's DropoutMask hash of (seed, logical NCHW index): mask = 0 or 1/(1-p). */
 int cnn4j_dropout_forward(int n, int c, int hw, int nhwc, float p, int64_t seed, const float *src, float *mask,

@@ -106,6 +106,9 @@ public interface Backend {
     /** out = a * b element-wise (same shapes); dropout's backward is this with the mask. */
     void multiply(Tensor a, Tensor b, Tensor out);
 
+    /** How many elements of {@code x} are NaN or infinite. */
+    long countNonFinite(Tensor x);
+
     /**
      * Inverted dropout: {@code mask[i]} = 0 with probability p, else 1/(1-p), decided by
      * {@link DropoutMask#keep(long, long, float)} so that every backend and thread count draws the same

@@ -29,6 +29,13 @@ public final class Elementwise {
         }
     }
 
+    /** How many elements of {@code x} are NaN or infinite. */
+    public static long countNonFinite(Tensor x) {
+        try (TensorUse use = TensorUse.of("count non-finite", x)) {
+            return Backends.current().countNonFinite(x);
+        }
+    }
+
     /** Inverted dropout with drop probability {@code p} in [0, 1); the mask is a function of (seed, element index). */
     public static void dropout(float p, long seed, Tensor input, Tensor mask, Tensor output) {
         if (!(p >= 0 && p < 1)) {

@@ -3,6 +3,7 @@ package org.cnn4j.optim;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.nn.Parameter;
 import org.cnn4j.tensor.Tensor;
 
@@ -110,21 +111,11 @@ public abstract class Optimizer implements AutoCloseable {
         return steps;
     }
 
-    /**
-     * The first trainable parameter whose gradient holds a NaN or an infinity, or null: one pass over
-     * the gradients (a sum in double is finite exactly when every float added is).
-     */
+    /** The first trainable parameter whose gradient holds a NaN or an infinity, or null: one native pass. */
     public Parameter nonFiniteGradient() {
         for (Parameter p : params) {
-            if (!p.isFrozen()) {
-                FloatBuffer g = p.grad().buffer();
-                double sum = 0;
-                for (int i = 0; i < g.limit(); i++) {
-                    sum += g.get(i);
-                }
-                if (!Double.isFinite(sum)) {
-                    return p;
-                }
+            if (!p.isFrozen() && Elementwise.countNonFinite(p.grad()) > 0) {
+                return p;
             }
         }
         return null;

@@ -254,6 +254,13 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public long countNonFinite(Tensor x) {
+        long[] count = new long[1];
+        NativeStatus.check(NativeKernels.cnn4j_count_nonfinite(x.numel(), x.buffer(), count), "count non-finite");
+        return count[0];
+    }
+
+    @Override
     public void multiply(Tensor a, Tensor b, Tensor out) {
         if (memoryOrder(a, b, out) == MIXED) {
             fallback.multiply(a, b, out);

@@ -108,6 +108,8 @@ public final class NativeKernels {
 
     public static native int cnn4j_multiply(long count, FloatBuffer a, FloatBuffer b, FloatBuffer out);
 
+    public static native int cnn4j_count_nonfinite(long count, FloatBuffer x, long[] result);
+
     public static native int cnn4j_dropout_forward(int n, int c, int hw, int nhwc, float p, long seed, FloatBuffer src,
                                                    FloatBuffer mask, FloatBuffer dst);
 

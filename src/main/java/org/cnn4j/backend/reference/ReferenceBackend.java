@@ -1,6 +1,7 @@
 package org.cnn4j.backend.reference;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
@@ -156,6 +157,16 @@ public final class ReferenceBackend implements Backend {
             g[i] *= ReferenceActivations.derivative(activation, x[i], y[i]);
         }
         put(gradInput, g);
+    }
+
+    @Override
+    public long countNonFinite(Tensor x) {
+        FloatBuffer b = x.buffer();
+        long count = 0;
+        for (int i = 0; i < b.limit(); i++) {
+            count += Float.isFinite(b.get(i)) ? 0 : 1;
+        }
+        return count;
     }
 
     @Override

@@ -41,6 +41,26 @@ class NativeNanPropagationTest {
         NativeLibrary.useIsa(Isa.AVX512);
     }
 
+    /** The trainer's gradient check: NaN, both infinities, but not the largest float, subnormals or -0; buffers on both sides of the threaded size. */
+    @Test
+    void countNonFiniteFindsEveryNanAndInfinity() {
+        for (int n : new int[] {1, 17, 100_003}) {
+            float[] v = new float[n];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(n);
+            int bad = 0;
+            for (int i = 0; i < n; i++) {
+                float[] kinds = {(float) r.nextGaussian(), Float.MAX_VALUE, -Float.MIN_VALUE, -0f, Float.NaN, Float.POSITIVE_INFINITY,
+                        Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0x7fc00001)};
+                v[i] = kinds[r.nextInt(i == 0 ? kinds.length - 4 : kinds.length)];
+                bad += Float.isFinite(v[i]) ? 0 : 1;
+            }
+            try (Tensor t = Tensor.of(v, n)) {
+                assertThat(NativeBackend.instance().countNonFinite(t)).as("native, %d floats", n).isEqualTo(bad);
+                assertThat(ReferenceBackend.INSTANCE.countNonFinite(t)).as("reference, %d floats", n).isEqualTo(bad);
+            }
+        }
+    }
+
     @Test
     void reluAndLeakyReluTreatNanAsPyTorchDoes() {
         float[] dy = new float[VALUES.length];
