@@ -32,7 +32,7 @@ public enum ConvAlgorithm {
      * Winograd F(4x4,3x3): 36 multiplies for 16 outputs where direct convolution needs 144, so it can
      * run faster than the machine's FMA peak in direct-convolution FLOPs. Same shapes and directions as
      * {@link #WINOGRAD_2X2_3X3}; its error, 2.6-4.5 sqrt(C*9) 2^-24 relative to the output's scale, is 8-45x
-     * that of float32 direct convolution (the README's table), which is why {@link #allowWinograd} can keep
+     * that of float32 direct convolution (docs/winograd.md's table), which is why {@link #allowWinograd} can keep
      * {@link #AUTO} away from it.
      */
     WINOGRAD_4X4_3X3;

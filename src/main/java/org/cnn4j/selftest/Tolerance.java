@@ -17,7 +17,7 @@ public record Tolerance(double relative, double scaleFloor, double absolute, int
      * output's scale, R the reduction length. Rounding errors of a sum of R random terms add up like a
      * random walk, so the error grows as sqrt(R) 2^-24; Winograd's transforms add their own rounding,
      * amplified by their constants (up to 8 in F(4x4)'s A^T, 5 in its B^T). Measured over C = 16..512
-     * forward (NativeWinogradGoldenTest's error tables, copied into conv_winograd.cpp and the README):
+     * forward (NativeWinogradGoldenTest's error tables, copied into conv_winograd.cpp and docs/winograd.md):
      * at most 0.25 for F(2x2), 4.5 for F(4x4) and 0.52 for float32 direct convolution (im2col+GEMM);
      * backward-weights at R = 784..50176: 0.03-0.15 for F(2x2), 0.29-1.93 for F(4x4), 0.03-0.21 for
      * im2col+GEMM. The bounds are about twice the worst measured.

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Every JMH benchmark method of {@code benchmarks/} runs once for every combination of its default
- * {@code @Param} values, with its setup and teardown, as JMH would call them: the README's JMH commands
+ * {@code @Param} values, with its setup and teardown, as JMH would call them: docs/performance.md's JMH commands
  * keep working as the API changes (an earlier change of the batch-norm API broke their compilation
  * unnoticed). Timing is JMH's business, not this test's.
  */

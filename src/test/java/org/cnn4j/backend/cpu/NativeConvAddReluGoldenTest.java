@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * its GEMM) and both layouts, without a residual, with a separate one and with the output itself as the
  * residual, against the reference backend. Tolerance:
  * the convolution's (1e-4 of the largest output for the direct algorithms and F(2x2), whose error is
- * that of a direct convolution; 2e-3 for F(4x4): the README's error table), since the add and the ReLU
+ * that of a direct convolution; 2e-3 for F(4x4): docs/winograd.md's error table), since the add and the ReLU
  * are exact in float.
  */
 class NativeConvAddReluGoldenTest {
