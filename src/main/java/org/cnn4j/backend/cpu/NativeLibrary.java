@@ -13,6 +13,7 @@ import org.bytedeco.javacpp.Loader;
  * the library then throws an {@link IllegalStateException} naming the variable and its value.
  */
 public final class NativeLibrary {
+    private static final long LOADER_STACK = 16L << 20;
     private static final String ERROR = load();
     private static final Settings SETTINGS = Settings.read();
 
@@ -110,13 +111,39 @@ public final class NativeLibrary {
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             return "no native build for " + os + "/" + arch + " (only linux-x86_64)";
         }
+        // oneDNN's static initialisers take about 500 KB of the loading thread's stack: loaded from a thread
+        // of -Xss512k they overflowed it (SIGSEGV in dl_init, no JVM error report), so the loading happens on
+        // a thread of its own with a stack of LOADER_STACK; the kernels then run on 128 KB stacks. (Not a
+        // lambda: that would be a method of this class, whose initialisation the loading thread would wait for.)
+        Loading loading = new Loading();
+        Thread loader = new Thread(null, loading, "cnn4j-native-loader", LOADER_STACK);
+        loader.start();
         try {
-            Loader.load(NativeKernels.class);
-        } catch (Throwable t) {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while loading the native library";
+        }
+        Throwable t = loading.failure;
+        if (t != null) {
             String msg = t.getMessage() == null ? t.toString() : t.getMessage();
             return t.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse(msg);
         }
         return null;
+    }
+
+    /** Loads the libraries, keeping what went wrong. */
+    private static final class Loading implements Runnable {
+        Throwable failure;
+
+        @Override
+        public void run() {
+            try {
+                Loader.load(NativeKernels.class);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
     }
 
     /** The settings read once from system properties (first) and environment variables, or why one is invalid. */
