@@ -19,9 +19,9 @@ import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,19 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cached primitives (created by one thread, run by others) and reordered weights, the Winograd filter
  * cache, per-thread scratch buffers, and OpenMP regions started by several threads at once.
  */
+@ExtendWith(RestoresNativeThreads.class)
 class NativeConcurrencyTest {
     private static final int THREADS = 4, ROUNDS = 40;
-    private int threadsBefore;
-
     @BeforeEach
     void load() {
         NativeTestSupport.requireNative();
-        threadsBefore = NativeLibrary.threads();
-    }
-
-    @AfterEach
-    void restore() {
-        NativeLibrary.useThreads(threadsBefore);
     }
 
     /** Batch sizes 1-4 (each thread its own oneDNN primitives, made by another thread), or one size (shared primitives). */

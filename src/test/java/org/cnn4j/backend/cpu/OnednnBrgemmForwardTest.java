@@ -9,6 +9,7 @@ import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,13 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * column, computed wrong (seed 42, cases 8231 and 34824). Each runs with a bias, fused or not, in both
  * layouts on 2 threads, and matches the reference.
  */
+@ExtendWith(RestoresNativeThreads.class)
 class OnednnBrgemmForwardTest {
-    private int threadsBefore;
-
     @BeforeEach
     void load() {
         NativeTestSupport.requireNative();
-        threadsBefore = NativeLibrary.threads();
         NativeLibrary.useThreads(2);
         ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
     }
@@ -34,7 +33,6 @@ class OnednnBrgemmForwardTest {
     @AfterEach
     void reset() {
         ConvAlgorithm.use(null);
-        NativeLibrary.useThreads(threadsBefore);
     }
 
     static List<Conv2dSpec> affected() {

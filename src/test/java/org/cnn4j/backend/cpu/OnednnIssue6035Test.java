@@ -11,6 +11,7 @@ import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,19 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * calls now run on oneDNN's blocked layout (conv_onednn.cpp, hits_onednn_issue_6035); here each affected shape
  * runs many times, asked for as oneDNN and as AUTO, and matches the reference every time.
  */
+@ExtendWith(RestoresNativeThreads.class)
 class OnednnIssue6035Test {
-    private int threadsBefore;
-
     @BeforeEach
     void load() {
         NativeTestSupport.requireNative();
-        threadsBefore = NativeLibrary.threads();
     }
 
     @AfterEach
     void reset() {
         ConvAlgorithm.use(null);
-        NativeLibrary.useThreads(threadsBefore);
     }
 
     /** The issue's shapes: n=1, 28x28, stride 2, C 1-15; 27x27 at stride 3; a stride in one direction only. */
