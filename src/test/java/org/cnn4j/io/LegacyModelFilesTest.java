@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.reference.ReferenceBackend;
+import org.cnn4j.nn.Module;
+import org.cnn4j.selftest.Tolerance;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,38 +33,26 @@ class LegacyModelFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fmnist-cnn-small", "fmnist-resnet", "inception-small"})
-    void predictsBitForBitWhatTheOldCodePredictedOnTheReferenceBackend(String name, @TempDir Path dir) throws IOException {
+    void predictsBitForBitWhatTheOldCodePredictedOnTheReferenceBackend(String name) throws Exception {
         Backends.use(ReferenceBackend.INSTANCE);
-        assertThat(logits(name, dir)).containsExactly(expected(name));
+        assertThat(logits(name)).containsExactly(expected(name));
     }
 
     /**
-     * The native backend sums in other orders (oneDNN, Winograd, OpenBLAS), so its logits match to
-     * float32 rounding scaled by the network's depth: within 1e-5 of the largest logit, 30x the 3e-7
-     * seen between the two backends on these nets (Xeon, AVX-512), far below what a changed weight moves.
+     * The native backend sums in other orders (oneDNN, Winograd, OpenBLAS), so its logits match to float32
+     * rounding scaled by the network's depth: within 1e-5 of the largest logit (floored at 1), 30x the
+     * 3e-7 measured between the two backends on these nets (Intel Xeon, AVX-512), far below what a changed
+     * weight or a misread statistic moves.
      */
     @ParameterizedTest
     @ValueSource(strings = {"fmnist-cnn-small", "fmnist-resnet", "inception-small"})
-    void predictsTheSameClassesWithTheCurrentBackend(String name, @TempDir Path dir) throws IOException {
-        float[] got = logits(name, dir), want = expected(name);
-        double scale = 0;
-        for (float v : want) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < want.length; i++) {
-            assertThat((double) got[i]).as("logit %d of %s", i, name).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-5 * scale));
-        }
-        assertThat(argmax(got, 0)).isEqualTo(argmax(want, 0));
-        assertThat(argmax(got, 10)).isEqualTo(argmax(want, 10));
+    void predictsTheSameLogitsWithTheCurrentBackend(String name) throws Exception {
+        Tolerance.Comparison c = Tolerance.relative(1e-5).compare(logits(name), expected(name));
+        assertThat(c.ok()).as("%s: %s", name, c).isTrue();
     }
 
-    private static float[] logits(String name, Path dir) throws IOException {
-        Path file = dir.resolve(name + ".cnn4j");
-        try (InputStream in = LegacyModelFilesTest.class.getResourceAsStream("/legacy-models/" + name + ".cnn4j")) {
-            Files.copy(in, file);
-        }
-        ModelFile.Saved saved = ModelFile.read(file);
-        org.cnn4j.nn.Module model = saved.model();
+    private static float[] logits(String name) throws Exception {
+        Module model = ModelFile.read(Path.of(LegacyModelFilesTest.class.getResource("/legacy-models/" + name + ".cnn4j").toURI())).model();
         try (model; Tensor x = input()) {
             model.eval();
             return model.forward(x).toArray();
@@ -92,13 +80,5 @@ class LegacyModelFilesTest {
             x[28 * 28 + i] = ((i % 28 / 4 + i / 28 / 4) % 2) * 2 - 1;
         }
         return Tensor.of(x, 2, 1, 28, 28);
-    }
-
-    private static int argmax(float[] v, int from) {
-        int best = from;
-        for (int i = from; i < from + 10; i++) {
-            best = v[i] > v[best] ? i : best;
-        }
-        return best - from;
     }
 }
