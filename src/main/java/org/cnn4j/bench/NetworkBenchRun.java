@@ -31,28 +31,22 @@ public final class NetworkBenchRun {
     /** Runs the benchmark, prints the report and returns it as a JSON-ready map. */
     public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
                                           PyTorchRunner torch, PrintStream out) throws IOException {
-        boolean fmnist = network.startsWith("fmnist");
-        int c = fmnist ? 1 : 3, hw = fmnist ? 28 : 224, classes = fmnist ? 10 : 1000;
+        Zoo.Entry design = Zoo.entry(network);
         NetworkBenchmark.seed();
         boolean training = mode.equals("training");
-        return measure(network, mode, mb, reps, rounds, threads, fuse, torch, out, training, c, hw, classes);
-    }
-
-    private static Map<String, Object> measure(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
-                                               PyTorchRunner torch, PrintStream out, boolean training, int c, int hw, int classes)
-            throws IOException {
         Side ours = new Side(null), plain = new Side(Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only"),
                 theirs = new Side(torch.unavailable());
         NetworkBenchmark.Profile profile;
         long held;
-        try (Module built = Zoo.build(network, c, hw, hw, classes); Adam adam = training ? Adam.of(built.parameters(), 1e-3f) : null) {
+        try (Module built = design.build(); Adam adam = training ? Adam.of(built.parameters(), 1e-3f) : null) {
             // inference may run the BN-folded, ReLU-fused copy
             Module model = fuse && !training ? org.cnn4j.nn.InferenceFusion.fuse(built) : built;
-            NetworkBenchmark bench = new NetworkBenchmark(model, c, hw, hw, classes);
+            NetworkBenchmark bench = new NetworkBenchmark(model, design);
             Trainer trainer = training ? bench.trainer(adam) : null;
             held = Tensor.liveBytes(); // before any pass: the parameters (both copies when fused) and Adam's state
-            out.printf("bench %s%s, %s, batch %d, %,d parameters, %d threads%n", network, model != built ? " (conv+BN+ReLU fused)" : "",
-                    mode, training ? mb : 1, model.parameterCount(), threads);
+            out.printf("bench %s%s, %s, batch %d, input %dx%dx%d, %d classes, %,d parameters, %d threads%n", network,
+                    model != built ? " (conv+BN+ReLU fused)" : "", mode, training ? mb : 1, design.channels(), design.height(),
+                    design.width(), design.classes(), model.parameterCount(), threads);
             for (int r = 0; r < rounds; r++) {
                 double mine = ours.add(bench, trainer, mb, reps, Double.NaN);
                 if (plain.unavailable == null) {

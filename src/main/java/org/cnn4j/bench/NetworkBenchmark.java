@@ -19,13 +19,15 @@ import org.cnn4j.optim.Adam;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.train.Trainer;
+import org.cnn4j.zoo.Zoo;
 
 /**
  * Times a whole zoo network on random data: inference latency at batch 1 and throughput at batch mb,
  * or the time of one training step (forward, cross-entropy, backward, Adam) at batch mb; plus the
  * per-layer breakdown of one pass (which convolution algorithm ran, ms, % of the total), the NCHW/NHWC
  * reorders of one pass (also those inside oneDNN calls), and the peak of off-heap tensor memory. Inputs
- * are channels-last on the native backend, as the data loader makes them.
+ * have the shape and labels the class count of the network's zoo entry, and are channels-last on the
+ * native backend, as the data loader makes them.
  */
 public final class NetworkBenchmark {
     /** Passes behind the per-layer breakdown. */
@@ -46,13 +48,22 @@ public final class NetworkBenchmark {
     }
 
     private final Module model;
-    private final int[] input;
-    private final int classes;
+    private final Zoo.Entry design;
 
-    public NetworkBenchmark(Module model, int channels, int height, int width, int classes) {
+    /** Times {@code model} (built from {@code design}, perhaps fused since) on the input and classes {@code design} names. */
+    public NetworkBenchmark(Module model, Zoo.Entry design) {
         this.model = model;
-        this.input = new int[] {channels, height, width};
-        this.classes = classes;
+        this.design = design;
+    }
+
+    /** The shape of a batch of {@code mb} inputs. */
+    public Shape inputShape(int mb) {
+        return Shape.of(mb, design.channels(), design.height(), design.width());
+    }
+
+    /** How many classes the labels of a training step range over. */
+    public int classes() {
+        return design.classes();
     }
 
     /** Median batch-1 latency (ms) over {@code reps} runs after a warm-up. */
@@ -151,13 +162,13 @@ public final class NetworkBenchmark {
     }
 
     private Tensor random(int mb) {
-        return RandomTensors.uniform(Shape.of(mb, input[0], input[1], input[2]), Backends.current().activationLayout(), mb);
+        return RandomTensors.uniform(inputShape(mb), Backends.current().activationLayout(), mb);
     }
 
     private Tensor labels(int mb) {
         float[] v = new float[mb];
         for (int i = 0; i < mb; i++) {
-            v[i] = i % classes;
+            v[i] = i % classes();
         }
         return Tensor.of(v, mb);
     }

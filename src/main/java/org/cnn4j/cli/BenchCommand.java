@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
                         + "GFLOP/s, counted as direct-convolution FLOPs, may exceed the FMA peak; layers an algorithm cannot "
                         + "compute show '-', and its suite total covers only the layers it ran (its vs1DNN ratio against oneDNN "
                         + "on those same layers).",
-                "With --network NAME (a zoo model: fmnist-cnn, fmnist-resnet, and the ImageNet models of the zoo) it times the "
-                        + "whole network instead: batch-1 latency and throughput (--mode inference) or one training step, with the "
+                "With --network NAME (a zoo model, on the input shape and class count its zoo entry names: cnn4j models) it times "
+                        + "the whole network instead: batch-1 latency and throughput (--mode inference) or one training step, with the "
                         + "per-layer breakdown, reorders and peak memory; beside it the same network with every convolution on oneDNN, "
                         + "and PyTorch on the same machine when installed, interleaved round by round.",
                 "bench compare OLD.json NEW.json prints the ratios of two runs and fails on regressions."})
@@ -77,7 +77,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ops", description = "Time the memory-bound ops (ReLU, add, batch norm, pooling) in GB/s against a copy probe.")
     boolean ops;
 
-    @Option(names = "--network", description = "Time a whole zoo network instead of a layer suite.")
+    @Option(names = "--network", completionCandidates = ZooNames.class,
+            description = "Time a whole zoo network instead of a layer suite: ${COMPLETION-CANDIDATES}.")
     String network;
 
     @Option(names = "--mode", defaultValue = "inference", description = "inference or training, with --network (default: ${DEFAULT-VALUE}).")
