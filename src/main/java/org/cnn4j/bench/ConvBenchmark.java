@@ -1,7 +1,6 @@
 package org.cnn4j.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
@@ -9,12 +8,14 @@ import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Times convolution algorithms on one layer. Algorithms run interleaved (A, B, A, B, ...) after a
- * warm-up call each, so drift of the machine (clocks, the other core's load) hits every algorithm
+ * Times convolution algorithms on one layer. Algorithms run interleaved (A, B, A, B, ...) after
+ * {@link Timing}'s warm-up, so drift of the machine (clocks, the other core's load) hits every algorithm
  * alike, and the median of the rounds is reported. Activations are channels-last, the layout the
  * native backend keeps between layers.
  */
 public final class ConvBenchmark {
+    /** Bounds on the timed rounds per layer, whatever the minimum time asks. */
+    private static final int MIN_ROUNDS = 5, MAX_ROUNDS = 200;
 
     /** Which pass of the convolution is timed. */
     public enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS }
@@ -26,7 +27,7 @@ public final class ConvBenchmark {
     private ConvBenchmark() {
     }
 
-    /** Runs for at least {@code minSeconds} (and at least 5 rounds) and returns one result per algorithm. */
+    /** Times for at least {@code minSeconds} (and 5-200 rounds) and returns one result per algorithm. */
     public static List<Result> run(Backend backend, ConvLayer layer, Direction direction, List<ConvAlgorithm> algorithms,
                                    double minSeconds) {
         Conv2dSpec s = layer.spec();
@@ -35,38 +36,21 @@ public final class ConvBenchmark {
              Tensor w = RandomTensors.uniform(s.weightDims(), 2);
              Tensor b = RandomTensors.uniform(new int[] {s.k()}, 3);
              Tensor y = RandomTensors.uniform(s.outputDims(), 4)) {
-            Runnable[] runs = new Runnable[algorithms.size()];
-            for (int a = 0; a < runs.length; a++) {
-                ConvAlgorithm algo = algorithms.get(a);
-                runs[a] = () -> {
+            List<Runnable> runs = new ArrayList<>();
+            for (ConvAlgorithm algo : algorithms) {
+                runs.add(() -> {
                     ConvAlgorithm.use(algo);
                     switch (direction) {
                         case FORWARD -> backend.conv2dForward(s, x, w, b, y);
                         case BACKWARD_DATA -> backend.conv2dBackwardData(s, y, w, x);
                         case BACKWARD_WEIGHTS -> backend.conv2dBackwardWeights(s, x, y, w, b);
                     }
-                };
-                runs[a].run();
+                });
             }
-            List<double[]> times = new ArrayList<>();
-            for (int a = 0; a < runs.length; a++) {
-                times.add(new double[200]);
-            }
-            long start = System.nanoTime();
-            int rounds = 0;
-            while (rounds < 200 && (rounds < 5 || (System.nanoTime() - start) * 1e-9 < minSeconds)) {
-                for (int a = 0; a < runs.length; a++) {
-                    long t0 = System.nanoTime();
-                    runs[a].run();
-                    times.get(a)[rounds] = (System.nanoTime() - t0) * 1e-6;
-                }
-                rounds++;
-            }
+            List<Timing.Samples> times = Timing.interleavedMs(runs, MIN_ROUNDS, MAX_ROUNDS, minSeconds);
             List<Result> results = new ArrayList<>();
-            for (int a = 0; a < runs.length; a++) {
-                double[] t = Arrays.copyOf(times.get(a), rounds);
-                Arrays.sort(t);
-                double ms = t[rounds / 2];
+            for (int a = 0; a < runs.size(); a++) {
+                double ms = times.get(a).median();
                 results.add(new Result(layer, direction, algorithms.get(a), ms, s.flops() / (ms * 1e-3) * 1e-9));
             }
             return results;

@@ -139,12 +139,12 @@ public final class NetworkBenchRun {
             if (version != null) {
                 m.put("version", version);
             }
-            m.put(metric, median(times));
+            m.put(metric, Timing.Samples.of(times).median());
             if (!throughputs.isEmpty()) {
-                m.put("throughput", median(throughputs));
+                m.put("throughput", Timing.Samples.of(throughputs).median());
             }
             if (ratio) {
-                m.put("ratio_" + metric, median(ratios));
+                m.put("ratio_" + metric, Timing.Samples.of(ratios).median());
                 m.put("round_ratios", ratios);
             }
             return m;
@@ -194,14 +194,5 @@ public final class NetworkBenchRun {
 
     private static String figure(Map<String, Object> side, String key, String format) {
         return side.containsKey(key) ? String.format(format, (Double) side.get(key)) : "-";
-    }
-
-    private static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        return a[a.length / 2];
     }
 }

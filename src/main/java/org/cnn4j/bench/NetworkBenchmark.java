@@ -1,7 +1,6 @@
 package org.cnn4j.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,6 @@ import org.cnn4j.zoo.Zoo;
 public final class NetworkBenchmark {
     /** Passes behind the per-layer breakdown. */
     private static final int PROFILED_PASSES = 5;
-    /**
-     * Warm-up before each timing: at least two calls and this long. Two calls were not enough for the
-     * JVM: the first round of ResNet-50 ran 42-43 ms against 34-39 ms for the later ones, its code still
-     * interpreted and the JIT compiler taking a core. PyTorch's script warms up the same way.
-     */
-    private static final long WARM_UP_NANOS = 1_000_000_000L;
 
     /** One layer's share of a pass. */
     public record LayerTime(String name, String description, String algorithm, double forwardMs, double backwardMs) {
@@ -66,11 +59,11 @@ public final class NetworkBenchmark {
         return design.classes();
     }
 
-    /** Median batch-1 latency (ms) over {@code reps} runs after a warm-up. */
+    /** Median batch-1 latency (ms) over {@code reps} runs after {@link Timing}'s warm-up. */
     public double latencyMs(int reps) {
         model.eval();
         try (Tensor x = random(1)) {
-            return median(reps, () -> model.forward(x));
+            return Timing.ms(reps, () -> model.forward(x)).median();
         }
     }
 
@@ -78,14 +71,14 @@ public final class NetworkBenchmark {
     public double throughput(int mb, int reps) {
         model.eval();
         try (Tensor x = random(mb)) {
-            return mb / median(reps, () -> model.forward(x)) * 1000;
+            return mb / Timing.ms(reps, () -> model.forward(x)).median() * 1000;
         }
     }
 
     /** Median ms of one training step at batch {@code mb}. */
     public double stepMs(Trainer trainer, int mb, int reps) {
         try (Tensor x = random(mb); Tensor y = labels(mb)) {
-            return median(reps, () -> trainer.step(x, y));
+            return Timing.ms(reps, () -> trainer.step(x, y)).median();
         }
     }
 
@@ -139,8 +132,7 @@ public final class NetworkBenchmark {
     }
 
     private static double medianMs(List<long[]> passes, int direction) {
-        long[] v = passes.stream().mapToLong(t -> t[direction]).sorted().toArray();
-        return v[v.length / 2] * 1e-6;
+        return new Timing.Samples(passes.stream().mapToDouble(t -> t[direction] * 1e-6).toArray()).median();
     }
 
     /** The algorithm of a convolution, in short names; in training forward/backward-data/backward-weights. */
@@ -171,21 +163,6 @@ public final class NetworkBenchmark {
             v[i] = i % classes();
         }
         return Tensor.of(v, mb);
-    }
-
-    private static double median(int reps, Runnable r) {
-        long start = System.nanoTime();
-        for (int calls = 0; calls < 2 || System.nanoTime() - start < WARM_UP_NANOS; calls++) {
-            r.run();
-        }
-        double[] t = new double[Math.max(1, reps)];
-        for (int i = 0; i < t.length; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - t0) * 1e-6;
-        }
-        Arrays.sort(t);
-        return t[t.length / 2];
     }
 
     /** Seeds the weights so repeated benchmarks time the same network. */

@@ -2,7 +2,6 @@ package org.cnn4j.bench;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class OpsBenchmark {
         double memory;
         try (Tensor from = Tensor.zeros(Shape.of(64, 64, 64, 128), Layout.NHWC); Tensor to = Tensor.zeros(Shape.of(64, 64, 64, 128), Layout.NHWC)) {
             long bytes = 4L * from.numel();
-            double ms = median(reps, () -> backend.concatChannels(List.of(from), to));
+            double ms = Timing.ms(reps, () -> backend.concatChannels(List.of(from), to)).median();
             memory = 2 * bytes / (ms * 1e-3) * 1e-9;
             results.add(new Result("copy (probe, memory)", "128 MB", ms, memory, Double.NaN, 100));
         }
@@ -54,27 +53,27 @@ public final class OpsBenchmark {
                 try (Tensor pooled = Tensor.zeros(Shape.of(pool.outputDims()), Layout.NHWC)) {
                     long bytes = 4L * x.numel();
                     // a one-input concatenation is a bulk copy on the backend's threads (memcpy runs), as the ops are
-                    double copyMs = median(reps, () -> backend.concatChannels(List.of(x), y));
+                    double copyMs = Timing.ms(reps, () -> backend.concatChannels(List.of(x), y)).median();
                     double copy = 2 * bytes / (copyMs * 1e-3) * 1e-9;
                     String s = e.getKey();
                     results.add(result("copy (probe)", s, copyMs, 2 * bytes, copy, memory));
-                    results.add(result("relu forward", s, median(reps, () -> backend.activationForward(Activation.RELU, x, y)), 2 * bytes, copy, memory));
-                    results.add(result("relu backward", s, median(reps, () -> backend.activationBackward(Activation.RELU, x, y, g, z)), 4 * bytes, copy, memory));
-                    results.add(result("add", s, median(reps, () -> backend.add(x, y, z)), 3 * bytes, copy, memory));
+                    results.add(result("relu forward", s, Timing.ms(reps, () -> backend.activationForward(Activation.RELU, x, y)).median(), 2 * bytes, copy, memory));
+                    results.add(result("relu backward", s, Timing.ms(reps, () -> backend.activationBackward(Activation.RELU, x, y, g, z)).median(), 4 * bytes, copy, memory));
+                    results.add(result("add", s, Timing.ms(reps, () -> backend.add(x, y, z)).median(), 3 * bytes, copy, memory));
                     results.add(result("batch norm inference", s,
-                            median(reps, () -> backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, false)), 2 * bytes, copy, memory));
+                            Timing.ms(reps, () -> backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, false)).median(), 2 * bytes, copy, memory));
                     // training reads the input twice (statistics, then normalisation) and writes once
                     results.add(result("batch norm training", s,
-                            median(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, false)), 3 * bytes, copy, memory));
+                            Timing.ms(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, false)).median(), 3 * bytes, copy, memory));
                     results.add(result("batch norm backward", s,
-                            median(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, null, bm, bv, g, z, gg, gb, false)), 4 * bytes, copy, memory));
-                    results.add(result("max pool 2x2 forward", s, median(reps, () -> backend.pool2dForward(pool, x, pooled)),
+                            Timing.ms(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, null, bm, bv, g, z, gg, gb, false)).median(), 4 * bytes, copy, memory));
+                    results.add(result("max pool 2x2 forward", s, Timing.ms(reps, () -> backend.pool2dForward(pool, x, pooled)).median(),
                             bytes + bytes / 4, copy, memory));
                     // training records where each maximum was (a byte per output), so its backward need not read x
                     ByteBuffer argmax = ByteBuffer.allocateDirect(pooled.numel());
-                    results.add(result("max pool 2x2 fwd+argmax", s, median(reps, () -> backend.maxPool2dForward(pool, x, pooled, argmax)),
+                    results.add(result("max pool 2x2 fwd+argmax", s, Timing.ms(reps, () -> backend.maxPool2dForward(pool, x, pooled, argmax)).median(),
                             bytes + bytes / 4 + bytes / 16, copy, memory));
-                    results.add(result("max pool 2x2 backward", s, median(reps, () -> backend.maxPool2dBackward(pool, argmax, pooled, z)),
+                    results.add(result("max pool 2x2 backward", s, Timing.ms(reps, () -> backend.maxPool2dBackward(pool, argmax, pooled, z)).median(),
                             bytes + bytes / 4 + bytes / 16, copy, memory));
                 }
             }
@@ -86,17 +85,5 @@ public final class OpsBenchmark {
     private static Result result(String op, String shape, double ms, long bytes, double copyGbs, double memoryGbs) {
         double gbs = bytes / (ms * 1e-3) * 1e-9;
         return new Result(op, shape, ms, gbs, 100 * gbs / copyGbs, 100 * gbs / memoryGbs);
-    }
-
-    private static double median(int reps, Runnable op) {
-        op.run();
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            op.run();
-            t[i] = (System.nanoTime() - t0) * 1e-6;
-        }
-        Arrays.sort(t);
-        return t[reps / 2];
     }
 }
