@@ -1,11 +1,22 @@
 package org.cnn4j.cli;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.cnn4j.backend.Activation;
+import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import picocli.CommandLine.Command;
@@ -13,7 +24,8 @@ import picocli.CommandLine.Command;
 /** {@code cnn4j info}: what this installation runs on. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Shows the version, the backend in use and why, the CPU's features, the instruction set the "
-                + "kernels use, the oneDNN and OpenBLAS versions, the OpenMP runtime and the thread count.",
+                + "kernels use, the oneDNN and OpenBLAS versions, the OpenMP runtime, the thread count, and the native ops, "
+                + "convolution algorithms, activations and pooling kinds the backend provides.",
                 "Force a backend with -Dcnn4j.backend=reference (or CNN4J_BACKEND), an ISA with CNN4J_ISA=avx2|scalar, "
                         + "threads with --threads or CNN4J_THREADS."})
 final class InfoCommand implements Callable<Integer> {
@@ -34,7 +46,10 @@ final class InfoCommand implements Callable<Integer> {
             rows.put("OpenBLAS", NativeLibrary.openblasConfig().trim());
             rows.put("OpenMP runtime", NativeLibrary.openmpRuntime());
             rows.put("gemm", NativeLibrary.gemm() + " (CNN4J_GEMM=own|openblas)");
-            rows.put("native ops", String.join(", ", NativeBackend.nativeOps()));
+            rows.put("native ops", backendOps());
+            rows.put("conv algorithms", convAlgorithms());
+            rows.put("activations", names(Activation.Kind.values()));
+            rows.put("pooling", names(Pool2dSpec.Kind.values()));
         } else {
             rows.put("native library", "not loaded: " + NativeLibrary.loadError());
             rows.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
@@ -42,6 +57,32 @@ final class InfoCommand implements Callable<Integer> {
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
         rows.forEach((k, v) -> System.out.printf("%-" + width + "s  %s%n", k, v));
         return 0;
+    }
+
+    /**
+     * The ops of the backend SPI, read from {@link Backend} itself (its methods that take operands) so that
+     * a new op is listed without editing this command: the native backend implements each of them (and
+     * falls back to the reference when one op's tensors mix NCHW and NHWC).
+     */
+    private static String backendOps() {
+        return Arrays.stream(Backend.class.getMethods())
+                .filter(m -> Modifier.isAbstract(m.getModifiers()) && m.getParameterCount() > 0)
+                .map(Method::getName).distinct().sorted().collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The convolution algorithms of {@link ConvAlgorithm} that compute natively, and the one in force: the
+     * reference's loops are not native, and AUTO and AUTOTUNE choose among the others rather than being one.
+     */
+    private static String convAlgorithms() {
+        Set<ConvAlgorithm> notAlgorithms = EnumSet.of(ConvAlgorithm.REFERENCE, ConvAlgorithm.AUTO, ConvAlgorithm.AUTOTUNE);
+        ConvAlgorithm[] natives = Arrays.stream(ConvAlgorithm.values()).filter(a -> !notAlgorithms.contains(a)).toArray(ConvAlgorithm[]::new);
+        return names(natives) + "; in use: " + names(ConvAlgorithm.current()) + " (Winograd " + (ConvAlgorithm.winogradAllowed()
+                ? "allowed" : "not allowed") + " for auto and autotune; cnn4j.conv.algo)";
+    }
+
+    private static String names(Enum<?>... values) {
+        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
     }
 
     private static String cpuModel() {

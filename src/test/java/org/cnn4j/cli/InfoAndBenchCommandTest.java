@@ -39,6 +39,16 @@ class InfoAndBenchCommandTest {
     }
 
     @Test
+    void infoListsTheNativeOpsAndConvolutionAlgorithmsFromTheBackendsOwnTypes() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeLibrary.isLoaded(), "the lists are of the native backend");
+        String out = capture(() -> Main.run("info"));
+        // the hand-kept list this replaced named no Winograd
+        assertThat(out).contains("winograd_2x2_3x3, winograd_4x4_3x3").contains("in use: ");
+        assertThat(out).contains("conv2dForward").contains("adamStep").contains("leaky_relu").contains("avg");
+        assertThat(out).doesNotContain("conv algorithms  reference");
+    }
+
+    @Test
     void badArgumentsEndInAnErrorCodeNotAStackTrace() {
         assertThat(Main.run("info", "--no-such-option")).isNotZero();
         assertThat(Main.run("--threads", "0", "info")).isNotZero();
