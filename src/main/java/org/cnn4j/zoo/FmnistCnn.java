@@ -10,7 +10,7 @@ import org.cnn4j.nn.Pool2d;
 import org.cnn4j.nn.Sequential;
 
 /**
- * The fmnist-cnn of NETS.md (about 0.87 M parameters for 28x28 inputs): two blocks of two
+ * fmnist-cnn, a plain CNN for Fashion-MNIST (about 0.87 M parameters for 28x28 inputs): two blocks of two
  * conv3x3+BN+ReLU and a 2x2 max pool, then linear(64*(h/4)*(w/4) -> 256) + ReLU and linear(256 -> classes).
  * Convolutions carry no bias (BN follows) and are He-normal initialised; {@code width} scales the
  * channel counts (1 = the reference net; the demo uses a narrower one).

@@ -9,7 +9,7 @@ import org.cnn4j.nn.Graph;
 import org.cnn4j.nn.Linear;
 
 /**
- * The fmnist-resnet of NETS.md (about 0.17 M parameters): a conv3x3(16)+BN+ReLU stem, three stages
+ * fmnist-resnet, a small ResNet for 28x28 images (about 0.17 M parameters): a conv3x3(16)+BN+ReLU stem, three stages
  * of two basic blocks (widths 16, 32, 64; the first block of stages 2 and 3 has stride 2 and a
  * 1x1 conv + BN projection shortcut, every other shortcut is the identity), global average pooling
  * and linear(64 -> classes). Built with {@link Graph}: the skip connections are its Add nodes.

@@ -7,7 +7,7 @@ import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The reference networks of NETS.md have the published sizes and named parameters. */
+/** The Fashion-MNIST networks of the zoo have the sizes their layers add up to, and named parameters. */
 class ZooTest {
 
     @Test
