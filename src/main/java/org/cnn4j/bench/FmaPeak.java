@@ -1,6 +1,5 @@
 package org.cnn4j.bench;
 
-import org.cnn4j.backend.cpu.NativeKernels;
 import org.cnn4j.backend.cpu.NativeLibrary;
 
 /**
@@ -16,11 +15,6 @@ public final class FmaPeak {
         if (!NativeLibrary.isLoaded()) {
             throw new IllegalStateException("bench: the FMA peak probe needs the native library: " + NativeLibrary.loadError());
         }
-        double[] out = new double[1];
-        int status = NativeKernels.cnn4j_fma_peak(seconds, out);
-        if (status != 0) {
-            throw new IllegalStateException(NativeKernels.cnn4j_last_error());
-        }
-        return out[0];
+        return NativeLibrary.fmaPeakGflops(seconds);
     }
 }

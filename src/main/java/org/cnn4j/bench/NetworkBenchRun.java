@@ -40,7 +40,7 @@ public final class NetworkBenchRun {
         long held;
         try (Module built = design.build(); Adam adam = training ? Adam.of(built.parameters(), 1e-3f) : null) {
             // inference may run the BN-folded, ReLU-fused copy
-            Module model = fuse && !training ? org.cnn4j.nn.InferenceFusion.fuse(built) : built;
+            Module model = fuse && !training ? org.cnn4j.nn.fuse.InferenceFusion.fuse(built) : built;
             NetworkBenchmark bench = new NetworkBenchmark(model, design);
             Trainer trainer = training ? bench.trainer(adam) : null;
             held = Tensor.liveBytes(); // before any pass: the parameters (both copies when fused) and Adam's state

@@ -7,10 +7,9 @@ import java.util.Map;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.cpu.NativeBackend;
-import org.cnn4j.backend.cpu.NativeKernels;
-import org.cnn4j.nn.ActivationLayer;
-import org.cnn4j.nn.BatchNorm2d;
-import org.cnn4j.nn.Conv2d;
+import org.cnn4j.backend.cpu.NativeLibrary;
+import org.cnn4j.nn.Convolutional;
+import org.cnn4j.nn.Graph;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Profiler;
@@ -110,16 +109,12 @@ public final class NetworkBenchmark {
                 Profiler.figures().forEach((name, t) -> passes.computeIfAbsent(name, k -> new ArrayList<>()).add(t));
             }
             List<LayerTime> layers = new ArrayList<>();
-            Map<String, Module> children = model.children();
-            List<String> order = new ArrayList<>(children.keySet());
+            Graph plan = model instanceof Graph g ? g.lastPlan() : null;
             passes.forEach((name, t) -> {
-                Module m = children.get(name);
-                String what = m == null ? name : m.describe();
-                int next = order.indexOf(name) + 1; // a ReLU without a row of its own ran inside the batch norm before it
-                if (m instanceof BatchNorm2d && next < order.size() && children.get(order.get(next)) instanceof ActivationLayer
-                        && !passes.containsKey(order.get(next))) {
-                    what += " + ReLU (fused)";
-                }
+                // a node of a nested graph has no module at the top level: its row keeps its name
+                Module m = plan == null ? model : plan.nodeNames().contains(name) ? plan.module(name) : null;
+                List<String> inside = plan == null ? List.of() : plan.absorbedInto(name);
+                String what = (m == null ? name : m.describe()) + (inside.isEmpty() ? "" : " (runs " + String.join(", ", inside) + ")");
                 layers.add(new LayerTime(name, what, algorithm(m, mode), medianMs(t, 0), medianMs(t, 1)));
             });
             return new Profile(reordered, Tensor.peakBytes(), layers);
@@ -128,7 +123,7 @@ public final class NetworkBenchmark {
 
     /** Activation reorders so far: cnn4j's own, and the copies oneDNN's convolutions made inside their calls. */
     private static long layoutCopies() {
-        return Tensor.reorders() + (Backends.current() instanceof NativeBackend ? NativeKernels.cnn4j_onednn_activation_copies() : 0);
+        return Tensor.reorders() + (Backends.current() instanceof NativeBackend ? NativeLibrary.onednnActivationCopies() : 0);
     }
 
     private static double medianMs(List<long[]> passes, int direction) {
@@ -137,7 +132,7 @@ public final class NetworkBenchmark {
 
     /** The algorithm of a convolution, in short names; in training forward/backward-data/backward-weights. */
     private static String algorithm(Module m, String mode) {
-        if (!(m instanceof Conv2d conv) || conv.lastSpec() == null || !(Backends.current() instanceof NativeBackend nb)) {
+        if (!(m instanceof Convolutional conv) || conv.lastSpec() == null || !(Backends.current() instanceof NativeBackend nb)) {
             return "";
         }
         List<String> directions = mode.equals("training") ? List.of("forward", "backward_data", "backward_weights") : List.of("forward");

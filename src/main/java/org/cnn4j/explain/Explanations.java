@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.Graph;
 import org.cnn4j.nn.Module;
-import org.cnn4j.nn.Sequential;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -169,50 +168,27 @@ public final class Explanations {
     /** A layer's output for one image and the gradient of the class score with respect to it. */
     private record LayerCapture(float[] activation, float[] gradient, int plane, int height, int width) {
         static LayerCapture of(Module model, String layer, Tensor image, int cls) {
-            if (model instanceof Sequential seq) {
-                List<String> names = seq.names();
-                int target = names.indexOf(layer);
-                if (target < 0) {
-                    throw new IllegalArgumentException("grad-cam: no layer '" + layer + "' (layers: " + names + ")");
-                }
-                Tensor x = image;
-                Tensor act = null;
-                for (int i = 0; i < names.size(); i++) {
-                    seq.get(names.get(i)).setNeedsInputGrad(true);
-                    x = seq.get(names.get(i)).forward(x);
-                    if (i == target) {
-                        act = x;
-                    }
-                }
+            if (!(model instanceof Graph graph)) {
+                throw new IllegalArgumentException("grad-cam: needs a Sequential or Graph model, got " + model.getClass().getSimpleName());
+            }
+            if (!graph.nodeNames().contains(layer)) {
+                throw new IllegalArgumentException("grad-cam: no layer '" + layer + "' (layers: " + graph.nodeNames() + ")");
+            }
+            boolean before = graph.needsInputGrad();
+            graph.setNeedsInputGrad(true);
+            try {
+                Tensor logits = graph.forward(image);
+                Tensor act = graph.valueOf(layer);
                 requireFeatureMap(layer, act);
                 float[] a = act.toArray();
-                checkClass(cls, x.dim(1));
-                try (Tensor onehot = oneHot(x.dim(1), cls)) {
-                    Tensor g = onehot;
-                    for (int i = names.size() - 1; i > target; i--) {
-                        g = seq.get(names.get(i)).backward(g);
-                    }
-                    return new LayerCapture(a, g.toArray(), act.dim(2) * act.dim(3), act.dim(2), act.dim(3));
+                checkClass(cls, logits.dim(1));
+                try (Tensor onehot = oneHot(logits.dim(1), cls)) {
+                    graph.backward(onehot);
+                    return new LayerCapture(a, graph.gradientOf(layer).toArray(), act.dim(2) * act.dim(3), act.dim(2), act.dim(3));
                 }
+            } finally {
+                graph.setNeedsInputGrad(before);
             }
-            if (model instanceof Graph graph) {
-                boolean before = graph.needsInputGrad();
-                graph.setNeedsInputGrad(true);
-                try {
-                    Tensor logits = graph.forward(image);
-                    Tensor act = graph.valueOf(layer);
-                    requireFeatureMap(layer, act);
-                    float[] a = act.toArray();
-                    checkClass(cls, logits.dim(1));
-                    try (Tensor onehot = oneHot(logits.dim(1), cls)) {
-                        graph.backward(onehot);
-                        return new LayerCapture(a, graph.gradientOf(layer).toArray(), act.dim(2) * act.dim(3), act.dim(2), act.dim(3));
-                    }
-                } finally {
-                    graph.setNeedsInputGrad(before);
-                }
-            }
-            throw new IllegalArgumentException("grad-cam: needs a Sequential or Graph model, got " + model.getClass().getSimpleName());
         }
     }
 

@@ -7,40 +7,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.cnn4j.backend.Activation;
-import org.cnn4j.backend.Pool2dSpec;
-import org.cnn4j.nn.ActivationLayer;
-import org.cnn4j.nn.BatchNorm2d;
-import org.cnn4j.nn.Conv2d;
-import org.cnn4j.nn.Dropout;
-import org.cnn4j.nn.Flatten;
-import org.cnn4j.nn.GlobalAvgPool2d;
+import org.cnn4j.nn.Add;
+import org.cnn4j.nn.Concat;
 import org.cnn4j.nn.Graph;
-import org.cnn4j.nn.Linear;
+import org.cnn4j.nn.LayerConfig;
+import org.cnn4j.nn.LayerRegistry;
 import org.cnn4j.nn.Module;
-import org.cnn4j.nn.Pool2d;
 import org.cnn4j.nn.Sequential;
 
 /**
  * A network's architecture as JSON, so a model file rebuilds any {@link Sequential} or {@link Graph} of
- * the built-in layers, not only zoo models. Every layer is an object with a {@code "type"} and its
- * hyper-parameters (the names PyTorch uses), e.g.
+ * the layers {@link LayerRegistry} knows, not only zoo models. Every layer is an object with a
+ * {@code "type"} and its {@link Module#config()} (the names PyTorch uses), e.g.
  * <pre>{@code
  * {"type": "Sequential", "layers": [
  *   {"name": "conv1", "layer": {"type": "Conv2d", "in": 1, "out": 8, "kernel": 3, "stride": 1, "padding": 1,
  *                               "dilation": 1, "groups": 1, "bias": false}},
  *   {"name": "relu1", "layer": {"type": "ReLU"}}, ...]}
  * {"type": "Graph", "input": "x", "output": "out", "nodes": [
- *   {"name": "a", "op": "layer", "inputs": ["x"], "layer": {...}},
- *   {"name": "sum", "op": "add", "inputs": ["a", "x"]}, {"name": "cat", "op": "concat", "inputs": [...]}]}
+ *   {"name": "a", "inputs": ["x"], "layer": {...}},
+ *   {"name": "sum", "inputs": ["a", "x"], "layer": {"type": "Add"}}, ...]}
  * }</pre>
- * Other types: BatchNorm2d (channels, eps, momentum), Linear (in, out, bias), MaxPool2d / AvgPool2d
- * (kernel, stride, padding, ceil_mode, count_include_pad), GlobalAvgPool2d, Flatten, Dropout (p, seed),
- * LeakyReLU (negative_slope), Sigmoid, Tanh. Rebuilt layers get fresh initial weights, which the model
- * file then overwrites.
+ * Files written before every node was a module mark graph nodes with {@code "op"}: {@code "layer"},
+ * {@code "add"} or {@code "concat"}; they load as they did. Rebuilt layers get fresh initial weights,
+ * which the model file then overwrites.
  */
 public final class NetworkDescription {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,51 +49,43 @@ public final class NetworkDescription {
             for (String name : s.names()) {
                 layers.addObject().put("name", name).set("layer", describe(s.get(name)));
             }
-        } else if (m instanceof Graph g) {
+            return o;
+        }
+        if (m instanceof Graph g) {
             o.put("type", "Graph").put("input", g.inputName()).put("output", g.outputName());
             ArrayNode nodes = o.putArray("nodes");
             for (Graph.Node n : g.nodes()) {
-                ObjectNode node = nodes.addObject().put("name", n.name()).put("op", n.kind().name().toLowerCase(Locale.ROOT));
+                ObjectNode node = nodes.addObject().put("name", n.name());
                 ArrayNode inputs = node.putArray("inputs");
                 n.inputs().forEach(inputs::add);
-                if (n.module() != null) {
-                    node.set("layer", describe(n.module()));
-                }
+                node.set("layer", describe(n.module()));
             }
-        } else if (m instanceof Conv2d c) {
-            if (c.hasFusedRelu()) {
-                throw new IllegalArgumentException("network description: " + c.describe() + " is an inference copy; save the original network");
-            }
-            o.put("type", "Conv2d").put("in", c.inChannels()).put("out", c.outChannels()).put("kernel", c.kernelSize())
-                    .put("stride", c.stride()).put("padding", c.padding()).put("dilation", c.dilation()).put("groups", c.groups())
-                    .put("bias", c.bias() != null);
-        } else if (m instanceof BatchNorm2d b) {
-            o.put("type", "BatchNorm2d").put("channels", b.channels()).put("eps", b.eps()).put("momentum", b.momentum());
-        } else if (m instanceof Linear l) {
-            o.put("type", "Linear").put("in", l.inFeatures()).put("out", l.outFeatures()).put("bias", l.bias() != null);
-        } else if (m instanceof Pool2d p) {
-            o.put("type", p.kind() == Pool2dSpec.Kind.MAX ? "MaxPool2d" : "AvgPool2d").put("kernel", p.kernelSize())
-                    .put("stride", p.stride()).put("padding", p.padding()).put("ceil_mode", p.ceilMode())
-                    .put("count_include_pad", p.countIncludePad());
-        } else if (m instanceof ActivationLayer a) {
-            Activation act = a.activation();
-            switch (act.kind()) {
-                case RELU -> o.put("type", "ReLU");
-                case LEAKY_RELU -> o.put("type", "LeakyReLU").put("negative_slope", act.alpha());
-                case SIGMOID -> o.put("type", "Sigmoid");
-                case TANH -> o.put("type", "Tanh");
-            }
-        } else if (m instanceof GlobalAvgPool2d) {
-            o.put("type", "GlobalAvgPool2d");
-        } else if (m instanceof Flatten) {
-            o.put("type", "Flatten");
-        } else if (m instanceof Dropout d) {
-            o.put("type", "Dropout").put("p", d.probability()).put("seed", d.seed());
-        } else {
-            throw new IllegalArgumentException("network description: cannot describe a " + m.getClass().getName()
-                    + " (model files hold networks of the built-in layers)");
+            return o;
         }
+        LayerConfig config = m.config();
+        if (!LayerRegistry.knows(config.type())) {
+            throw new IllegalArgumentException("network description: cannot describe a " + m.getClass().getName()
+                    + " (model files hold networks of the layers LayerRegistry knows: " + String.join(", ", LayerRegistry.typeNames()) + ")");
+        }
+        o.put("type", config.type());
+        config.values().forEach((k, v) -> put(o, k, v));
         return o;
+    }
+
+    private static void put(ObjectNode o, String k, Object v) {
+        if (v instanceof Float f) {
+            o.put(k, f);
+        } else if (v instanceof Double d) {
+            o.put(k, d);
+        } else if (v instanceof Integer i) {
+            o.put(k, i);
+        } else if (v instanceof Long l) {
+            o.put(k, l);
+        } else if (v instanceof Boolean b) {
+            o.put(k, b);
+        } else {
+            o.put(k, v.toString());
+        }
     }
 
     /** Builds the network {@code d} describes; a malformed description is an IllegalArgumentException saying where. */
@@ -128,35 +112,42 @@ public final class NetworkDescription {
                 yield s;
             }
             case "Graph" -> graph(d);
-            case "Conv2d" -> new Conv2d(integer(d, "in", type), integer(d, "out", type), integer(d, "kernel", type),
-                    integer(d, "stride", type), integer(d, "padding", type), integer(d, "dilation", type), integer(d, "groups", type),
-                    bool(d, "bias", type));
-            case "BatchNorm2d" -> new BatchNorm2d(integer(d, "channels", type), number(d, "eps", type), number(d, "momentum", type));
-            case "Linear" -> new Linear(integer(d, "in", type), integer(d, "out", type), bool(d, "bias", type));
-            case "MaxPool2d", "AvgPool2d" -> new Pool2d(type.equals("MaxPool2d") ? Pool2dSpec.Kind.MAX : Pool2dSpec.Kind.AVG,
-                    integer(d, "kernel", type), integer(d, "stride", type), integer(d, "padding", type), bool(d, "ceil_mode", type),
-                    bool(d, "count_include_pad", type));
-            case "ReLU" -> ActivationLayer.relu();
-            case "LeakyReLU" -> ActivationLayer.leakyRelu(number(d, "negative_slope", type));
-            case "Sigmoid" -> ActivationLayer.sigmoid();
-            case "Tanh" -> ActivationLayer.tanh();
-            case "GlobalAvgPool2d" -> new GlobalAvgPool2d();
-            case "Flatten" -> new Flatten();
-            case "Dropout" -> {
-                JsonNode seed = d.path("seed");
-                if (!seed.canConvertToLong()) {
-                    throw new IllegalArgumentException("network description: Dropout has no integer 'seed'");
+            default -> {
+                try {
+                    yield LayerRegistry.build(config(d));
+                } catch (IllegalArgumentException e) {
+                    throw e.getMessage() != null && e.getMessage().startsWith("network description") ? e
+                            : new IllegalArgumentException("network description: " + e.getMessage(), e);
                 }
-                yield new Dropout(number(d, "p", type), seed.asLong());
             }
-            default -> throw new IllegalArgumentException("network description: unknown layer type '" + type + "'");
         };
     }
 
+    /** A layer's config from its JSON object: every field but "type", as the JSON types it. */
+    private static LayerConfig config(JsonNode d) {
+        LayerConfig c = new LayerConfig(d.path("type").asText());
+        d.fields().forEachRemaining(f -> {
+            JsonNode v = f.getValue();
+            if (f.getKey().equals("type")) {
+                return;
+            }
+            if (v.isIntegralNumber() && v.canConvertToLong()) {
+                c.put(f.getKey(), v.canConvertToInt() ? (Object) v.asInt() : (Object) v.asLong());
+            } else if (v.isNumber()) {
+                c.put(f.getKey(), v.asDouble());
+            } else if (v.isBoolean()) {
+                c.put(f.getKey(), v.asBoolean());
+            } else if (v.isTextual()) {
+                c.put(f.getKey(), v.asText());
+            }
+        });
+        return c;
+    }
+
     /**
-     * The floats of weights and statistics each convolution, linear and batch-norm layer of {@code d} would
-     * allocate, by dotted layer path, counted without building anything: a model file compares them with
-     * the data it holds before a header of a few bytes can make it allocate gigabytes.
+     * The floats of weights and statistics each layer of {@code d} would allocate, by dotted layer path,
+     * counted without building anything: a model file compares them with the data it holds before a
+     * header of a few bytes can make it allocate gigabytes.
      */
     public static Map<String, Long> weightFloats(JsonNode d) {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -165,7 +156,7 @@ public final class NetworkDescription {
     }
 
     private static void weightFloats(JsonNode d, String path, Map<String, Long> out) {
-        String type = text(d, "type", "layer"), at = path.isEmpty() ? "the network" : path;
+        String type = text(d, "type", "layer");
         switch (type) {
             case "Sequential" -> {
                 for (JsonNode entry : array(d, "layers", type)) {
@@ -179,36 +170,20 @@ public final class NetworkDescription {
                     }
                 }
             }
-            // sizes as the constructors allocate them (which reject what is not positive)
-            case "Conv2d" -> {
-                long k = size(d, "kernel", type), o = size(d, "out", type);
-                out.put(at, product(o, size(d, "in", type) / Math.max(1, size(d, "groups", type)), k, k) + (bool(d, "bias", type) ? o : 0));
-            }
-            case "Linear" -> {
-                long o = size(d, "out", type);
-                out.put(at, product(o, size(d, "in", type)) + (bool(d, "bias", type) ? o : 0));
-            }
-            case "BatchNorm2d" -> out.put(at, 4 * size(d, "channels", type));
             default -> {
+                if (LayerRegistry.knows(type)) {
+                    try {
+                        out.put(path.isEmpty() ? "the network" : path, LayerRegistry.weightFloats(config(d)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("network description: " + e.getMessage(), e);
+                    }
+                }
             }
         }
-    }
-
-    /** The product of sizes below 2^31, saturating at 2^62 (four of them could wrap a long). */
-    private static long product(long... sizes) {
-        long p = 1;
-        for (long s : sizes) {
-            p = s == 0 || p <= (1L << 62) / s ? p * s : 1L << 62;
-        }
-        return Math.min(p, 1L << 62);
     }
 
     private static String child(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
-    }
-
-    private static long size(JsonNode d, String field, String where) {
-        return Math.max(0, integer(d, field, where));
     }
 
     /**
@@ -267,22 +242,17 @@ public final class NetworkDescription {
             List<String> inputs = new ArrayList<>();
             array(n, "inputs", "Graph node " + name).forEach(i -> inputs.add(i.asText()));
             String[] in = inputs.toArray(String[]::new);
-            switch (text(n, "op", "Graph node " + name)) {
-                case "layer" -> {
-                    if (in.length != 1) {
-                        throw new IllegalArgumentException("network description: layer node '" + name + "' needs one input, has " + in.length);
-                    }
-                    Module layer = build(n.path("layer"));
-                    try {
-                        g.layer(name, layer, in[0]);
-                    } catch (RuntimeException e) {
-                        layer.close();
-                        throw e;
-                    }
-                }
-                case "add" -> g.add(name, in);
-                case "concat" -> g.concat(name, in);
+            Module module = switch (n.path("op").asText("layer")) { // "op": files from before every node was a module
+                case "layer" -> build(n.path("layer"));
+                case "add" -> new Add();
+                case "concat" -> new Concat();
                 default -> throw new IllegalArgumentException("network description: node '" + name + "' has unknown op '" + n.path("op").asText() + "'");
+            };
+            try {
+                g.node(name, module, in);
+            } catch (RuntimeException e) {
+                module.close();
+                throw e;
             }
         }
         if (d.hasNonNull("output")) {
@@ -304,22 +274,6 @@ public final class NetworkDescription {
             throw new IllegalArgumentException("network description: " + where + " has no integer '" + field + "'");
         }
         return v.asInt();
-    }
-
-    private static float number(JsonNode d, String field, String where) {
-        JsonNode v = d.path(field);
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("network description: " + where + " has no number '" + field + "'");
-        }
-        return (float) v.asDouble();
-    }
-
-    private static boolean bool(JsonNode d, String field, String where) {
-        JsonNode v = d.path(field);
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException("network description: " + where + " has no true/false '" + field + "'");
-        }
-        return v.asBoolean();
     }
 
     private static JsonNode array(JsonNode d, String field, String where) {

@@ -36,11 +36,6 @@ public final class ActivationLayer extends Module {
         return activation;
     }
 
-    /** Whether {@code m} is a ReLU layer. */
-    static boolean isRelu(Module m) {
-        return m instanceof ActivationLayer a && a.activation.equals(Activation.RELU);
-    }
-
     @Override
     public Tensor forward(Tensor x) {
         input = x;
@@ -58,6 +53,27 @@ public final class ActivationLayer extends Module {
         gradInput = ensure(gradInput, input.layout(), input.dims());
         Activations.backward(activation, input, output, gradOutput, gradInput);
         return gradInput;
+    }
+
+    @Override
+    public String typeName() {
+        return switch (activation.kind()) {
+            case RELU -> "ReLU";
+            case LEAKY_RELU -> "LeakyReLU";
+            case SIGMOID -> "Sigmoid";
+            case TANH -> "Tanh";
+        };
+    }
+
+    @Override
+    public LayerConfig config() {
+        LayerConfig c = new LayerConfig(typeName());
+        return activation.kind() == Activation.Kind.LEAKY_RELU ? c.put("negative_slope", activation.alpha()) : c;
+    }
+
+    @Override
+    public int[] outputShape(int[]... in) {
+        return in[0].clone();
     }
 
     @Override

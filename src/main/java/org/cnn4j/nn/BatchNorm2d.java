@@ -13,16 +13,16 @@ import org.cnn4j.tensor.Tensor;
  * A frozen batch norm (gamma and beta frozen) runs as in evaluation even in training mode, as Keras
  * does: a frozen pretrained body computes the features it learned, and {@code Trainer.fit}, which puts
  * the whole network in training mode, cannot drift its running statistics.
- * <p>{@link #forwardRelu} is this layer and a ReLU after it in one pass over the data (each way);
- * {@link Sequential} and {@link Graph} use it in training mode for a batch norm whose only reader is a
- * ReLU layer.
+ * <p>{@link #fusedWithRelu} is this layer and a ReLU after it in one pass over the data (each way), the
+ * module the training-time fusion pass puts in place of a batch norm whose only reader is a ReLU.
  */
 public final class BatchNorm2d extends Module {
     private final int channels;
     private final float eps, momentum;
     private final Parameter gamma, beta;
     private final Tensor runningMean, runningVar, batchMean, batchVar;
-    private boolean forwardWasTraining, reluFused;
+    private final boolean relu;
+    private boolean forwardWasTraining;
     private Tensor input, output, gradInput;
 
     public BatchNorm2d(int channels, float eps, float momentum) {
@@ -32,6 +32,7 @@ public final class BatchNorm2d extends Module {
         this.channels = channels;
         this.eps = eps;
         this.momentum = momentum;
+        relu = false;
         gamma = new Parameter("gamma", channels);
         beta = new Parameter("beta", channels);
         Init.ones(gamma.value());
@@ -43,9 +44,10 @@ public final class BatchNorm2d extends Module {
 
     /**
      * A replica of {@code of}: its configuration, parameters and running statistics themselves, and
-     * batch statistics of its own ({@link Module#newReplica}).
+     * batch statistics of its own ({@link Module#newReplica}); with a ReLU after it when {@code relu}.
      */
-    private BatchNorm2d(BatchNorm2d of) {
+    private BatchNorm2d(BatchNorm2d of, boolean relu) {
+        this.relu = relu;
         channels = of.channels;
         eps = of.eps;
         momentum = of.momentum;
@@ -59,6 +61,39 @@ public final class BatchNorm2d extends Module {
 
     public BatchNorm2d(int channels) {
         this(channels, 1e-5f, 0.1f);
+    }
+
+    /**
+     * relu(this(x)) in one pass each way, on this layer's parameters and running statistics themselves:
+     * backward then takes the gradient with respect to the ReLU's output. Closing it frees only its own
+     * batch statistics and activations.
+     */
+    public BatchNorm2d fusedWithRelu() {
+        BatchNorm2d f = new BatchNorm2d(this, true);
+        f.sharesParameters();
+        return f;
+    }
+
+    static BatchNorm2d fromConfig(LayerConfig c) {
+        return new BatchNorm2d(c.integer("channels"), c.number("eps"), c.number("momentum"));
+    }
+
+    /** gamma, beta and the two running statistics. */
+    static long weightFloats(LayerConfig c) {
+        return 4L * Math.max(0, c.integer("channels"));
+    }
+
+    @Override
+    public LayerConfig config() {
+        return new LayerConfig("BatchNorm2d").put("channels", channels).put("eps", eps).put("momentum", momentum);
+    }
+
+    @Override
+    public int[] outputShape(int[]... in) {
+        if (in[0].length != 3 || in[0][0] != channels) {
+            throw new IllegalArgumentException("expects [C, H, W] with " + channels + " channels, got " + java.util.Arrays.toString(in[0]));
+        }
+        return in[0].clone();
     }
 
     public Parameter gamma() {
@@ -104,15 +139,6 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return forward(x, false);
-    }
-
-    /** relu(this(x)) in one pass; the next {@link #backward} then takes the gradient with respect to the ReLU's output. */
-    public Tensor forwardRelu(Tensor x) {
-        return forward(x, true);
-    }
-
-    private Tensor forward(Tensor x, boolean relu) {
         if (x.rank() != 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): input must be [N, " + channels + ", H, W], got " + x.shape());
         }
@@ -121,7 +147,6 @@ public final class BatchNorm2d extends Module {
         // frozen batch norm normalises with its running statistics and leaves them alone, as Keras does: a frozen
         // pretrained body keeps computing the features it learned, whatever the new data's batch statistics
         forwardWasTraining = isTraining() && !isFrozen();
-        reluFused = relu;
         if (forwardWasTraining) {
             BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar, relu);
         } else {
@@ -139,18 +164,18 @@ public final class BatchNorm2d extends Module {
             return null;
         }
         Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
-        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), beta.value(), mean, var, gradOutput, gx, gg, gb, reluFused);
+        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), beta.value(), mean, var, gradOutput, gx, gg, gb, relu);
         return gx;
     }
 
     @Override
     protected Module newReplica() {
-        return new BatchNorm2d(this);
+        return new BatchNorm2d(this, relu);
     }
 
     @Override
     public String describe() {
-        return "BatchNorm2d(" + channels + ")";
+        return "BatchNorm2d(" + channels + ")" + (relu ? " + ReLU" : "");
     }
 
     @Override

@@ -9,57 +9,104 @@ import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * 2-D convolution over [N, inChannels, H, W]. Default initialisation as PyTorch's:
+ * 2-D convolution over [N, inChannels, H, W]: {@code Conv2d.builder(in, out, kernel).stride(2).padding(1).build()},
+ * or the full constructor in PyTorch's argument order. Default initialisation as PyTorch's:
  * weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = inChannels/groups * kernel^2
  * (the zoo re-initialises with He normal where an architecture says so).
  */
-public final class Conv2d extends Module {
-    private final int in, out, kernel, stride, padding, dilation, groups;
+public final class Conv2d extends Module implements Convolutional {
+    private final ConvGeometry g;
     private final Parameter weight;
     private final Parameter bias;
-    private boolean fusedRelu;
     private Conv2dSpec spec;
     private Tensor input, output, gradInput;
 
+    /** In PyTorch's order: in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias. */
     public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias) {
-        if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || dilation <= 0 || groups <= 0
-                || in % groups != 0 || out % groups != 0) {
-            throw new IllegalArgumentException("Conv2d: invalid arguments in=" + in + " out=" + out + " kernel=" + kernel
-                    + " stride=" + stride + " padding=" + padding + " dilation=" + dilation + " groups=" + groups);
-        }
-        this.in = in;
-        this.out = out;
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-        this.dilation = dilation;
-        this.groups = groups;
+        g = new ConvGeometry(in, out, kernel, stride, padding, dilation, groups);
         this.weight = new Parameter("weight", out, in / groups, kernel, kernel);
         this.bias = bias ? new Parameter("bias", out) : null;
-        int fanIn = in / groups * kernel * kernel;
-        Init.pytorchDefault(weight.value(), fanIn);
+        Init.pytorchDefault(weight.value(), g.fanIn());
         if (bias) {
-            Init.pytorchDefault(this.bias.value(), fanIn);
+            Init.pytorchDefault(this.bias.value(), g.fanIn());
         }
     }
 
     /** A replica of {@code of}: its configuration and its parameters themselves ({@link Module#newReplica}). */
     private Conv2d(Conv2d of) {
-        in = of.in;
-        out = of.out;
-        kernel = of.kernel;
-        stride = of.stride;
-        padding = of.padding;
-        dilation = of.dilation;
-        groups = of.groups;
+        g = of.g;
         weight = of.weight;
         bias = of.bias;
-        fusedRelu = of.fusedRelu;
     }
 
-    /** Stride 1, no dilation, one group, with bias. */
-    public Conv2d(int in, int out, int kernel, int padding) {
-        this(in, out, kernel, 1, padding, 1, 1, true);
+    /** A builder for a convolution of {@code in} to {@code out} channels with a square kernel: stride 1, no padding, with bias unless told. */
+    public static Builder builder(int in, int out, int kernel) {
+        return new Builder(in, out, kernel);
+    }
+
+    /** Names each hyper-parameter, so that no reader mistakes a stride for a padding. */
+    public static final class Builder {
+        private final int in, out, kernel;
+        private int stride = 1, padding, dilation = 1, groups = 1;
+        private boolean bias = true;
+
+        private Builder(int in, int out, int kernel) {
+            this.in = in;
+            this.out = out;
+            this.kernel = kernel;
+        }
+
+        public Builder stride(int s) {
+            stride = s;
+            return this;
+        }
+
+        public Builder padding(int p) {
+            padding = p;
+            return this;
+        }
+
+        public Builder dilation(int d) {
+            dilation = d;
+            return this;
+        }
+
+        public Builder groups(int n) {
+            groups = n;
+            return this;
+        }
+
+        public Builder bias(boolean on) {
+            bias = on;
+            return this;
+        }
+
+        public Conv2d build() {
+            return new Conv2d(in, out, kernel, stride, padding, dilation, groups, bias);
+        }
+    }
+
+    /** Rebuilds a convolution from its {@link #config()} (the model-file form). */
+    static Conv2d fromConfig(LayerConfig c) {
+        return new Conv2d(c.integer("in"), c.integer("out"), c.integer("kernel"), c.integer("stride"), c.integer("padding"),
+                c.integer("dilation"), c.integer("groups"), c.bool("bias"));
+    }
+
+    /** The floats {@link #fromConfig} would allocate, counted without allocating (sizes below 2^31 each). */
+    static long weightFloats(LayerConfig c) {
+        long k = Math.max(0, c.integer("kernel")), o = Math.max(0, c.integer("out"));
+        long per = Math.max(0, c.integer("in")) / Math.max(1, c.integer("groups"));
+        return LayerRegistry.product(o, per, k, k) + (c.bool("bias") ? o : 0);
+    }
+
+    @Override
+    public LayerConfig config() {
+        return new LayerConfig("Conv2d").put("in", g.in()).put("out", g.out()).put("kernel", g.kernel()).put("stride", g.stride())
+                .put("padding", g.padding()).put("dilation", g.dilation()).put("groups", g.groups()).put("bias", bias != null);
+    }
+
+    public ConvGeometry geometry() {
+        return g;
     }
 
     public Parameter weight() {
@@ -72,78 +119,44 @@ public final class Conv2d extends Module {
 
     /** fan_in = inChannels/groups * kernel^2, for initialisers. */
     public int fanIn() {
-        return in / groups * kernel * kernel;
+        return g.fanIn();
     }
 
     public int fanOut() {
-        return out / groups * kernel * kernel;
+        return g.out() / g.groups() * g.kernel() * g.kernel();
     }
 
-    /**
-     * An inference copy of this convolution with {@code bn} folded into its weights and bias
-     * (w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, with the
-     * running statistics) and, when {@code relu}, the following ReLU fused into the same op. The copy
-     * has its own parameters, {@linkplain Tensor#freeze() frozen}: it computes forward passes only, and
-     * the kernels can keep its weights reordered or transformed without re-checking them on every call.
-     */
-    public Conv2d foldedWith(BatchNorm2d bn, boolean relu) {
-        Conv2d f = Init.withoutRandomValues(() -> new Conv2d(in, out, kernel, stride, padding, dilation, groups, true));
-        float[] w = weight.value().toArray(), b = bias == null ? new float[out] : bias.value().toArray();
-        if (bn != null) {
-            float[] gamma = bn.gamma().value().toArray(), beta = bn.beta().value().toArray();
-            float[] mean = bn.runningMean().toArray(), var = bn.runningVar().toArray();
-            int per = w.length / out;
-            for (int k = 0; k < out; k++) {
-                double scale = gamma[k] / Math.sqrt(var[k] + (double) bn.eps());
-                for (int i = 0; i < per; i++) {
-                    w[k * per + i] = (float) (w[k * per + i] * scale);
-                }
-                b[k] = (float) ((b[k] - mean[k]) * scale + beta[k]);
-            }
-        }
-        f.weight.value().copyFrom(w).freeze();
-        f.bias.value().copyFrom(b).freeze();
-        f.fusedRelu = relu;
-        f.eval();
-        return f;
-    }
-
-    /** The geometry of the last forward pass (null before the first). */
+    @Override
     public Conv2dSpec lastSpec() {
         return spec;
     }
 
     public int inChannels() {
-        return in;
+        return g.in();
     }
 
     public int outChannels() {
-        return out;
+        return g.out();
     }
 
     public int kernelSize() {
-        return kernel;
+        return g.kernel();
     }
 
     public int stride() {
-        return stride;
+        return g.stride();
     }
 
     public int padding() {
-        return padding;
+        return g.padding();
     }
 
     public int dilation() {
-        return dilation;
+        return g.dilation();
     }
 
     public int groups() {
-        return groups;
-    }
-
-    /** Whether this is an inference copy with a ReLU fused in ({@link #foldedWith}). */
-    public boolean hasFusedRelu() {
-        return fusedRelu;
+        return g.groups();
     }
 
     @Override
@@ -153,63 +166,22 @@ public final class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return run(x, null);
-    }
-
-    /**
-     * The forward pass of an inference copy with a ReLU fused in, adding {@code residual} before the ReLU:
-     * relu(conv(x) + bias + residual), the end of a ResNet block as one op (see {@link InferenceFusion}).
-     */
-    public Tensor forwardAddRelu(Tensor x, Tensor residual) {
-        return forwardAddRelu(x, residual, false);
-    }
-
-    /**
-     * {@link #forwardAddRelu(Tensor, Tensor)}, written over {@code residual} when {@code overwrite} says
-     * the caller no longer needs it and it has the output's layout: oneDNN's sum post-op then reads the
-     * residual where it writes the result, instead of a copy of it into this layer's own output (16
-     * copies per ResNet-50 pass).
-     */
-    public Tensor forwardAddRelu(Tensor x, Tensor residual, boolean overwrite) {
-        if (!fusedRelu) {
-            throw new IllegalStateException(describe() + ": only an inference copy with a fused ReLU adds a residual");
+        if (x.rank() != 4 || x.dim(1) != g.in()) {
+            throw new IllegalArgumentException("Conv2d(" + g.in() + "->" + g.out() + "): input must be [N, " + g.in() + ", H, W], got " + x.shape());
         }
-        if (overwrite && residual.layout() == Backends.current().activationLayout() && !residual.isFrozen()) {
-            prepare(x);
-            Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, residual);
-            return residual;
+        if (spec == null || spec.n() != x.dim(0) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
+            spec = g.spec(x.dim(0), x.dim(2), x.dim(3));
         }
-        return run(x, residual);
-    }
-
-    private Tensor run(Tensor x, Tensor residual) {
-        prepare(x);
+        input = x;
         // the backend's layout whatever the input's: an NCHW batch (the natural way to hand over images)
         // is read as it is by the first convolution, and the rest of the network runs channels-last
         output = ensure(output, Backends.current().activationLayout(), spec.outputDims());
-        if (fusedRelu) {
-            Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, output);
-        } else {
-            Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
-        }
+        Convolution.forward(spec, x, weight.value(), bias == null ? null : bias.value(), output);
         return output;
-    }
-
-    private void prepare(Tensor x) {
-        if (x.rank() != 4 || x.dim(1) != in) {
-            throw new IllegalArgumentException("Conv2d(" + in + "->" + out + "): input must be [N, " + in + ", H, W], got " + x.shape());
-        }
-        if (spec == null || spec.n() != x.dim(0) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
-            spec = Conv2dSpec.of(x.dim(0), in, x.dim(2), x.dim(3), out, kernel, stride, padding, dilation, groups);
-        }
-        input = x;
     }
 
     @Override
     public Tensor backward(Tensor gradOutput) {
-        if (fusedRelu) {
-            throw new UnsupportedOperationException(describe() + ": a fused inference layer has no backward pass");
-        }
         requireForward(input != null);
         Tensor gradBias = bias == null || bias.isFrozen() ? null : bias.grad();
         if (!weight.isFrozen()) {
@@ -241,14 +213,23 @@ public final class Conv2d extends Module {
     }
 
     @Override
+    public int[] outputShape(int[]... in) {
+        return g.outputShape(in[0]);
+    }
+
+    @Override
+    public long macs(int[][] in, int[] out) {
+        return g.macs(out);
+    }
+
+    @Override
     protected Module newReplica() {
         return new Conv2d(this);
     }
 
     @Override
     public String describe() {
-        return "Conv2d(" + in + "->" + out + ", " + kernel + "x" + kernel + ", stride " + stride + ", pad " + padding
-                + (dilation > 1 ? ", dilation " + dilation : "") + (groups > 1 ? ", groups " + groups : "") + (bias == null ? ", no bias" : "") + ")" + (fusedRelu ? " + ReLU (fused)" : "");
+        return g + (bias == null ? ", no bias" : "") + ")";
     }
 
     @Override

@@ -85,6 +85,20 @@ public final class Dropout extends Module {
         return gradInput;
     }
 
+    static Dropout fromConfig(LayerConfig c) {
+        return new Dropout(c.number("p"), c.longValue("seed"));
+    }
+
+    @Override
+    public LayerConfig config() {
+        return new LayerConfig("Dropout").put("p", p).put("seed", seed);
+    }
+
+    @Override
+    public int[] outputShape(int[]... in) {
+        return in[0].clone();
+    }
+
     @Override
     protected Module newReplica() {
         return new Dropout(this);

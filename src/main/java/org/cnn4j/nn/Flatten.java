@@ -42,6 +42,11 @@ public final class Flatten extends Module {
     }
 
     @Override
+    public int[] outputShape(int[]... in) {
+        return new int[] {java.util.Arrays.stream(in[0]).reduce(1, (a, b) -> a * b)};
+    }
+
+    @Override
     protected Module newReplica() {
         return new Flatten();
     }

@@ -30,6 +30,14 @@ public final class GlobalAvgPool2d extends Module {
     }
 
     @Override
+    public int[] outputShape(int[]... in) {
+        if (in[0].length != 3) {
+            throw new IllegalArgumentException("expects [C, H, W], got " + java.util.Arrays.toString(in[0]));
+        }
+        return new int[] {in[0][0], 1, 1};
+    }
+
+    @Override
     protected Module newReplica() {
         return new GlobalAvgPool2d();
     }

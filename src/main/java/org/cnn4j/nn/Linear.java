@@ -82,6 +82,33 @@ public final class Linear extends Module {
         return gx;
     }
 
+    static Linear fromConfig(LayerConfig c) {
+        return new Linear(c.integer("in"), c.integer("out"), c.bool("bias"));
+    }
+
+    static long weightFloats(LayerConfig c) {
+        long o = Math.max(0, c.integer("out"));
+        return LayerRegistry.product(o, Math.max(0, c.integer("in"))) + (c.bool("bias") ? o : 0);
+    }
+
+    @Override
+    public LayerConfig config() {
+        return new LayerConfig("Linear").put("in", in).put("out", out).put("bias", bias != null);
+    }
+
+    @Override
+    public int[] outputShape(int[]... inputs) {
+        if (inputs[0].length != 1 || inputs[0][0] != in) {
+            throw new IllegalArgumentException("expects [features] with " + in + " features, got " + java.util.Arrays.toString(inputs[0]));
+        }
+        return new int[] {out};
+    }
+
+    @Override
+    public long macs(int[][] inputs, int[] output) {
+        return (long) in * out;
+    }
+
     @Override
     protected Module newReplica() {
         return new Linear(this);

@@ -32,6 +32,59 @@ public abstract class Module implements AutoCloseable {
 
     public abstract Tensor backward(Tensor gradOutput);
 
+    /**
+     * The output for the inputs of a graph node. A layer takes one input ({@link #forward(Tensor)}); a
+     * merge such as {@link Add} or {@link Concat} overrides this and {@link #acceptsInputs}.
+     */
+    public Tensor forward(Tensor... inputs) {
+        if (!acceptsInputs(inputs.length)) {
+            throw new IllegalArgumentException(describe() + ": takes " + expectedInputs() + ", got " + inputs.length);
+        }
+        return forward(inputs[0]);
+    }
+
+    /**
+     * The gradients with respect to each input of the last {@link #forward(Tensor...)}, in input order
+     * (an entry is null when that input needs none).
+     */
+    public Tensor[] backwardInputs(Tensor gradOutput) {
+        return new Tensor[] {backward(gradOutput)};
+    }
+
+    /** Whether a graph node may feed this module {@code count} inputs. */
+    public boolean acceptsInputs(int count) {
+        return count == 1;
+    }
+
+    /** What {@link #acceptsInputs} accepts, in words, for error messages. */
+    public String expectedInputs() {
+        return "one input";
+    }
+
+    /**
+     * The shape of one example's output for inputs of the given per-example shapes ([C, H, W] or
+     * [features], without the batch), worked out without running anything; a shape that does not fit
+     * is an IllegalArgumentException saying what the module expects.
+     */
+    public int[] outputShape(int[]... inputs) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not say its output shape: override Module.outputShape");
+    }
+
+    /** Multiply-accumulates for one example (convolutions and linear layers count them, as published figures do). */
+    public long macs(int[][] inputs, int[] output) {
+        return 0;
+    }
+
+    /** The name {@link LayerRegistry} knows this module's type by in model files. */
+    public String typeName() {
+        return getClass().getSimpleName();
+    }
+
+    /** The hyper-parameters {@link LayerRegistry} rebuilds this module from (none by default). */
+    public LayerConfig config() {
+        return new LayerConfig(typeName());
+    }
+
     /** This module's own parameters, by local name. */
     protected List<Parameter> ownParameters() {
         return List.of();
@@ -144,6 +197,14 @@ public abstract class Module implements AutoCloseable {
     }
 
     /**
+     * Marks this module as one that uses another module's parameters and buffers (a fused module a
+     * pass made of them): closing it frees only what is its own.
+     */
+    protected final void sharesParameters() {
+        replica = true;
+    }
+
+    /**
      * A new module like this one that uses this module's {@link Parameter}s and buffers themselves, and
      * its children's {@code replica()}s: what {@link Predictor} needs. A module of your own overrides it
      * to be used through a predictor.
@@ -167,7 +228,7 @@ public abstract class Module implements AutoCloseable {
     }
 
     /** The module in a few words for messages: a layer's description, or a container's type and size. */
-    String label() {
+    public String label() {
         String d = describe();
         return d.indexOf('\n') < 0 ? d : getClass().getSimpleName() + " of " + children().size() + " layers";
     }

@@ -103,6 +103,32 @@ public final class Pool2d extends Module {
         return gradInput;
     }
 
+    static Pool2d fromConfig(LayerConfig c) {
+        return new Pool2d(c.type().equals("MaxPool2d") ? Pool2dSpec.Kind.MAX : Pool2dSpec.Kind.AVG, c.integer("kernel"), c.integer("stride"),
+                c.integer("padding"), c.bool("ceil_mode"), c.bool("count_include_pad"));
+    }
+
+    @Override
+    public String typeName() {
+        return kind == Pool2dSpec.Kind.MAX ? "MaxPool2d" : "AvgPool2d";
+    }
+
+    @Override
+    public LayerConfig config() {
+        return new LayerConfig(typeName()).put("kernel", kernel).put("stride", stride).put("padding", padding).put("ceil_mode", ceilMode)
+                .put("count_include_pad", countIncludePad);
+    }
+
+    @Override
+    public int[] outputShape(int[]... in) {
+        if (in[0].length != 3) {
+            throw new IllegalArgumentException("expects [C, H, W], got " + java.util.Arrays.toString(in[0]));
+        }
+        Pool2dSpec s = new Pool2dSpec(kind, 1, in[0][0], in[0][1], in[0][2], kernel, kernel, stride, stride, padding, padding, ceilMode,
+                countIncludePad);
+        return new int[] {in[0][0], s.outH(), s.outW()};
+    }
+
     @Override
     protected Module newReplica() {
         return new Pool2d(kind, kernel, stride, padding, ceilMode, countIncludePad);

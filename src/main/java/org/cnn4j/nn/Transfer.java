@@ -1,9 +1,7 @@
 package org.cnn4j.nn;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Transfer learning on a trained network (a {@link Sequential} or a {@link Graph}): cut it at a named
@@ -17,65 +15,19 @@ public final class Transfer {
 
     /** The layer names of {@code net} in the order they run (a Graph's Add and Concat nodes included). */
     public static List<String> layerNames(Module net) {
-        if (net instanceof Sequential s) {
-            return s.names();
-        }
-        if (net instanceof Graph g) {
-            return g.nodeNames();
-        }
-        throw new IllegalArgumentException("transfer: a " + net.getClass().getSimpleName() + " is not a Sequential or Graph network");
+        return graph(net).nodeNames();
     }
 
-    /** The network from its input up to and including layer {@code layer}: a feature extractor. */
+    /** The network from its input up to and including layer {@code layer}: a feature extractor (a Sequential stays one). */
     public static Module cut(Module net, String layer) {
         require(net, layer);
-        if (net instanceof Sequential s) {
-            Sequential out = new Sequential();
-            for (String name : s.names()) {
-                out.add(name, s.get(name));
-                if (name.equals(layer)) {
-                    break;
-                }
-            }
-            return out;
-        }
-        Graph g = (Graph) net;
-        Set<String> needed = new HashSet<>(List.of(layer));
-        List<Graph.Node> nodes = g.nodes();
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            if (needed.contains(nodes.get(i).name())) {
-                needed.addAll(nodes.get(i).inputs());
-            }
-        }
-        Graph out = new Graph(g.inputName());
-        for (Graph.Node n : nodes) {
-            if (needed.contains(n.name())) {
-                String[] in = n.inputs().toArray(String[]::new);
-                switch (n.kind()) {
-                    case LAYER -> out.layer(n.name(), n.module(), in[0]);
-                    case ADD -> out.add(n.name(), in);
-                    case CONCAT -> out.concat(n.name(), in);
-                    case RESIDUAL -> out.residual(n.name(), (Conv2d) n.module(), in[0], in[1]);
-                }
-            }
-        }
-        return out.output(layer);
+        return graph(net).cut(layer);
     }
 
     /** Freezes layer {@code layer} and everything that runs before it and feeds it (the body below a cut). */
     public static void freezeThrough(Module net, String layer) {
         require(net, layer);
-        if (net instanceof Graph g) {
-            g.freezeThrough(layer);
-            return;
-        }
-        Sequential s = (Sequential) net;
-        for (String name : s.names()) {
-            s.get(name).freeze();
-            if (name.equals(layer)) {
-                return;
-            }
-        }
+        graph(net).freezeThrough(layer);
     }
 
     /** Freezes the first {@code n} layers that have parameters, in the order they run. */
@@ -99,8 +51,7 @@ public final class Transfer {
     /** The classifier head: the last linear layer, which must be the network's output. */
     public static String headName(Module net) {
         List<String> names = layerNames(net);
-        String last = names.get(names.size() - 1);
-        String out = net instanceof Graph g ? g.outputName() : last;
+        String out = graph(net).outputName();
         if (!(layer(net, out) instanceof Linear)) {
             throw new IllegalArgumentException("transfer: the network's output layer '" + out + "' is not a Linear classifier head (layers: "
                     + names + ")");
@@ -116,7 +67,7 @@ public final class Transfer {
         String head = headName(net);
         Linear old = (Linear) layer(net, head);
         Linear fresh = new Linear(old.inFeatures(), classes, old.bias() != null);
-        Module replaced = net instanceof Sequential s ? s.replace(head, fresh) : ((Graph) net).replace(head, fresh);
+        Module replaced = graph(net).replace(head, fresh);
         replaced.close();
         return fresh;
     }
@@ -140,11 +91,14 @@ public final class Transfer {
     }
 
     private static Module layer(Module net, String name) {
-        if (net instanceof Sequential s) {
-            return s.get(name);
+        return graph(net).module(name);
+    }
+
+    private static Graph graph(Module net) {
+        if (!(net instanceof Graph g)) {
+            throw new IllegalArgumentException("transfer: a " + net.getClass().getSimpleName() + " is not a Sequential or Graph network");
         }
-        Graph g = (Graph) net;
-        return g.nodes().stream().filter(n -> n.name().equals(name)).findFirst().map(Graph.Node::module).orElse(null);
+        return g;
     }
 
     private static void require(Module net, String layer) {

@@ -40,9 +40,9 @@ class MapsFindTheDecisivePatchTest {
     static void train() throws IOException {
         Init.manualSeed(17);
         net = new Sequential()
-                .add("conv1", new Conv2d(1, 8, 3, 1)).add("relu1", ActivationLayer.relu())
-                .add("conv2", new Conv2d(8, 8, 3, 1)).add("relu2", ActivationLayer.relu())
-                .add("conv3", new Conv2d(8, 8, 3, 1)).add("relu3", ActivationLayer.relu())
+                .add("conv1", Conv2d.builder(1, 8, 3).padding(1).build()).add("relu1", ActivationLayer.relu())
+                .add("conv2", Conv2d.builder(8, 8, 3).padding(1).build()).add("relu2", ActivationLayer.relu())
+                .add("conv3", Conv2d.builder(8, 8, 3).padding(1).build()).add("relu3", ActivationLayer.relu())
                 .add("gap", new GlobalAvgPool2d()).add("flatten", new Flatten()).add("fc", new Linear(8, 3));
         ImageDataset train = PatchImages.generate(1500, 1).data();
         test = PatchImages.generate(TEST_IMAGES, 2);

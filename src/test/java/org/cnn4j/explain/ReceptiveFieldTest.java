@@ -18,10 +18,10 @@ class ReceptiveFieldTest {
     void convConvPoolConvSeesTenPixelsWithAJumpOfTwo() {
         Init.manualSeed(4);
         try (Sequential net = new Sequential()
-                .add("conv1", new Conv2d(1, 4, 3, 1)).add("relu1", ActivationLayer.relu())
-                .add("conv2", new Conv2d(4, 4, 3, 1)).add("relu2", ActivationLayer.relu())
+                .add("conv1", Conv2d.builder(1, 4, 3).padding(1).build()).add("relu1", ActivationLayer.relu())
+                .add("conv2", Conv2d.builder(4, 4, 3).padding(1).build()).add("relu2", ActivationLayer.relu())
                 .add("pool", Pool2d.max(2, 2))
-                .add("conv3", new Conv2d(4, 6, 3, 1)).add("flatten", new Flatten())) {
+                .add("conv3", Conv2d.builder(4, 6, 3).padding(1).build()).add("flatten", new Flatten())) {
             // conv2 row r sees input rows r-2..r+2; pool row p sees conv2 rows 2p..2p+1; conv3 row q sees pool rows q-1..q+1
             ReceptiveField f = ReceptiveField.measure(net, "conv3", 1, 20, 18);
             assertThat(f.rowStart()).hasSize(10);

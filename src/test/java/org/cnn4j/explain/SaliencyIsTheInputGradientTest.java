@@ -48,7 +48,7 @@ class SaliencyIsTheInputGradientTest {
             x[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
         try (Sequential net = new Sequential()
-                .add("conv", new Conv2d(C, 3, 3, 1)).add("tanh", ActivationLayer.tanh())
+                .add("conv", Conv2d.builder(C, 3, 3).padding(1).build()).add("tanh", ActivationLayer.tanh())
                 .add("pool", Pool2d.avg(2, 2)).add("flatten", new Flatten()).add("fc", new Linear(3 * (H / 2) * (W / 2), CLASSES));
              Tensor image = Tensor.of(x, 1, C, H, W)) {
             // larger weights than the default initialisation, so gradients stand well above the tolerance

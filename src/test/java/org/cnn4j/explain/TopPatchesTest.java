@@ -32,7 +32,7 @@ class TopPatchesTest {
             pixels[i * SIZE * SIZE + ys[i] * SIZE + xs[i]] = (i + 1f) / N;
         }
         ImageDataset data = new ImageDataset(pixels, new int[N], 1, SIZE, SIZE, List.of("one"));
-        try (Sequential net = new Sequential().add("conv", new Conv2d(1, 2, 3, 1))) {
+        try (Sequential net = new Sequential().add("conv", Conv2d.builder(1, 2, 3).padding(1).build())) {
             Conv2d conv = (Conv2d) net.get("conv");
             // faint weights everywhere else, so the measured receptive field is the whole 3x3 window
             float[] w = new float[2 * 9];
@@ -66,7 +66,7 @@ class TopPatchesTest {
 
     @Test
     void featureMapsAreTheLayerOutputForOneImage() {
-        try (Sequential net = new Sequential().add("conv", new Conv2d(1, 2, 3, 1));
+        try (Sequential net = new Sequential().add("conv", Conv2d.builder(1, 2, 3).padding(1).build());
              Tensor image = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3)) {
             Conv2d conv = (Conv2d) net.get("conv");
             float[] w = new float[18];

@@ -20,6 +20,8 @@ import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Pool2d;
 import org.cnn4j.nn.Sequential;
+import org.cnn4j.nn.fuse.FusedConv2d;
+import org.cnn4j.nn.fuse.PostOps;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +87,7 @@ class NetworkDescriptionTest {
     void descriptionsAreJsonANewcomerCanRead() {
         try (Module m = custom()) {
             String json = NetworkDescription.describe(m).toString();
-            assertThat(json).contains("\"type\":\"Graph\"", "\"op\":\"concat\"", "\"type\":\"LeakyReLU\",\"negative_slope\":0.1",
+            assertThat(json).contains("\"type\":\"Graph\"", "\"type\":\"Concat\"", "\"type\":\"LeakyReLU\",\"negative_slope\":0.1",
                     "\"type\":\"AvgPool2d\"", "\"count_include_pad\":false", "\"type\":\"Dropout\",\"p\":0.3");
         }
     }
@@ -105,7 +107,7 @@ class NetworkDescriptionTest {
                 + "{\"name\":\"pool\",\"layer\":{\"type\":\"MaxPool2d\",\"kernel\":2,\"stride\":0,\"padding\":0,"
                 + "\"ceil_mode\":false,\"count_include_pad\":false}}]}"))).hasMessageContaining("stride > 0");
         assertThat(Tensor.liveBytes()).as("the layers built before the fault are freed").isEqualTo(held);
-        try (Conv2d conv = new Conv2d(1, 1, 3, 1); BatchNorm2d bn = new BatchNorm2d(1); Conv2d fused = conv.foldedWith(bn, true)) {
+        try (Conv2d conv = Conv2d.builder(1, 1, 3).padding(1).build(); BatchNorm2d bn = new BatchNorm2d(1); FusedConv2d fused = FusedConv2d.fold(conv, bn, PostOps.RELU)) {
             assertThatThrownBy(() -> NetworkDescription.describe(fused)).hasMessageContaining("inference copy");
         }
     }

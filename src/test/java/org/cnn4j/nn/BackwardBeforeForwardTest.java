@@ -35,7 +35,7 @@ class BackwardBeforeForwardTest {
                 Flatten::new,
                 () -> new Dropout(0.5f, 1),
                 () -> new Dropout(0f, 1),
-                () -> new Sequential(new Conv2d(1, 2, 3, 1), ActivationLayer.relu(), new Flatten()),
+                () -> new Sequential(Conv2d.builder(1, 2, 3).padding(1).build(), ActivationLayer.relu(), new Flatten()),
                 () -> new Graph("x").layer("a", ActivationLayer.relu(), "x").layer("b", ActivationLayer.tanh(), "x")
                         .add("sum", "a", "b").concat("cat", "sum", "a").output("cat"));
     }

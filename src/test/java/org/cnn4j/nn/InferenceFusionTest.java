@@ -1,5 +1,6 @@
 package org.cnn4j.nn;
 
+import org.cnn4j.nn.fuse.InferenceFusion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class InferenceFusionTest {
             float[] expected = net.forward(x).toArray();
             Sequential fused = InferenceFusion.fuse(net);
             assertThat(fused.names()).containsExactly("conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "flatten", "fc1", "relu5", "fc2");
-            assertThat(fused.get("conv1").describe()).contains("ReLU (fused)");
+            assertThat(fused.get("conv1").describe()).isEqualTo("Conv2d(1->32, 3x3, stride 1, pad 1) + BatchNorm2d(32) (folded) + ReLU");
             float[] got = fused.forward(x).toArray();
             float scale = 0;
             for (float e : expected) {
@@ -54,7 +55,7 @@ class InferenceFusionTest {
             assertThat(fused.get("conv1").parameters()).as("folded weights and bias are frozen").hasSize(2)
                     .allSatisfy(p -> assertThat(p.value().isFrozen()).isTrue());
             for (String name : new String[] {"conv1", "conv2", "conv3", "conv4"}) {
-                ((Conv2d) fused.get(name)).close();
+                fused.get(name).close();
             }
         }
     }
@@ -81,10 +82,10 @@ class InferenceFusionTest {
             Graph fused = InferenceFusion.fuse(net);
             assertThat(fused.nodeNames()).contains("conv1", "layer1_0_conv1", "layer1_0_conv2", "layer2_0_downsample", "fc")
                     .doesNotContain("conv1_bn", "conv1_relu", "layer1_0_conv2_bn", "layer1_0_sum", "layer1_0_out", "layer2_0_downsample_bn");
-            assertThat(fused.module("layer1_0_conv1").describe()).contains("ReLU (fused)");
+            assertThat(fused.module("layer1_0_conv1").describe()).endsWith("(folded) + ReLU");
             // a block's last convolution, its BN, the residual add and the ReLU are one op
             assertThat(fused.describe()).contains("layer1_0_conv2 <- layer1_0_conv1, maxpool: Conv2d(64->64, 3x3, stride 1, pad 1) "
-                    + "+ ReLU (fused) + residual")
+                    + "+ BatchNorm2d(64) (folded) + residual + ReLU")
                     .contains("layer2_0_conv2 <- layer2_0_conv1, layer2_0_downsample: ");
             float[] got = fused.forward(x).toArray();
             float scale = 0;
@@ -106,11 +107,11 @@ class InferenceFusionTest {
         // three blocks: the first's shortcut is the graph's input (which "tail" reads again), the second's
         // the first's output, which nothing reads after it, and the third's convolution reads its shortcut
         Graph net = new Graph("x")
-                .layer("c1", new Conv2d(8, 8, 3, 1), "x").layer("b1", new BatchNorm2d(8), "c1").layer("r1", ActivationLayer.relu(), "b1")
-                .layer("c2", new Conv2d(8, 8, 3, 1), "r1").layer("b2", new BatchNorm2d(8), "c2").add("s1", "b2", "x").layer("o1", ActivationLayer.relu(), "s1")
-                .layer("c3", new Conv2d(8, 8, 3, 1), "o1").layer("b3", new BatchNorm2d(8), "c3").layer("r3", ActivationLayer.relu(), "b3")
-                .layer("c4", new Conv2d(8, 8, 3, 1), "r3").layer("b4", new BatchNorm2d(8), "c4").add("s2", "b4", "o1").layer("o2", ActivationLayer.relu(), "s2")
-                .layer("c5", new Conv2d(8, 8, 3, 1), "o2").layer("b5", new BatchNorm2d(8), "c5").add("s3", "b5", "o2").layer("o3", ActivationLayer.relu(), "s3")
+                .layer("c1", Conv2d.builder(8, 8, 3).padding(1).build(), "x").layer("b1", new BatchNorm2d(8), "c1").layer("r1", ActivationLayer.relu(), "b1")
+                .layer("c2", Conv2d.builder(8, 8, 3).padding(1).build(), "r1").layer("b2", new BatchNorm2d(8), "c2").add("s1", "b2", "x").layer("o1", ActivationLayer.relu(), "s1")
+                .layer("c3", Conv2d.builder(8, 8, 3).padding(1).build(), "o1").layer("b3", new BatchNorm2d(8), "c3").layer("r3", ActivationLayer.relu(), "b3")
+                .layer("c4", Conv2d.builder(8, 8, 3).padding(1).build(), "r3").layer("b4", new BatchNorm2d(8), "c4").add("s2", "b4", "o1").layer("o2", ActivationLayer.relu(), "s2")
+                .layer("c5", Conv2d.builder(8, 8, 3).padding(1).build(), "o2").layer("b5", new BatchNorm2d(8), "c5").add("s3", "b5", "o2").layer("o3", ActivationLayer.relu(), "s3")
                 .add("tail", "o3", "x");
         net.eval();
         try (net; Tensor x = Tensor.zeros(Shape.of(2, 8, 6, 6), org.cnn4j.backend.Backends.current().activationLayout())) {

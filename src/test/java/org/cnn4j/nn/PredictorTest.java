@@ -1,5 +1,6 @@
 package org.cnn4j.nn;
 
+import org.cnn4j.nn.fuse.InferenceFusion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -107,7 +107,7 @@ class TransferTest {
             assertThatThrownBy(() -> Transfer.cut(net, "conv9")).hasMessageContaining("conv9").hasMessageContaining("conv1, bn1");
             assertThatThrownBy(() -> Transfer.freezeThrough(net, "nope")).hasMessageContaining("fc2");
         }
-        try (Sequential noHead = new Sequential().add("conv", new Conv2d(1, 2, 3, 1))) {
+        try (Sequential noHead = new Sequential().add("conv", Conv2d.builder(1, 2, 3).padding(1).build())) {
             assertThatThrownBy(() -> Transfer.replaceHead(noHead, 3)).hasMessageContaining("not a Linear classifier head");
         }
     }

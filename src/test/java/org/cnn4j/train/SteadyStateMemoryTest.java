@@ -53,7 +53,7 @@ class SteadyStateMemoryTest {
         Module net = new Graph("x")
                 .layer("conv", new Conv2d(1, 4, 3, 2, 1, 1, 1, false), "x").layer("bn", new BatchNorm2d(4), "conv")
                 .layer("relu", ActivationLayer.relu(), "bn")
-                .layer("b1", new Conv2d(4, 2, 1, 0), "relu").layer("b3", new Conv2d(4, 2, 3, 1), "relu")
+                .layer("b1", Conv2d.builder(4, 2, 1).build(), "relu").layer("b3", Conv2d.builder(4, 2, 3).padding(1).build(), "relu")
                 .concat("cat", "b1", "b3").add("res", "cat", "relu").add("res2", "res", "relu")
                 .layer("pool", Pool2d.max(2, 2), "res2").layer("drop", new Dropout(0.2f, 5), "pool")
                 .layer("gap", new GlobalAvgPool2d(), "drop").layer("flat", new Flatten(), "gap").layer("fc", new Linear(4, 10), "flat");

@@ -17,7 +17,7 @@ import org.cnn4j.tensor.Tensor;
  * The backend whose ops run in native code (AVX-512/AVX2/scalar kernels chosen at run time, oneDNN,
  * OpenBLAS), one JNI call per op. Kernels read NCHW and NHWC tensors as they are; an op whose 4-D
  * tensors disagree on the layout (which the network never produces) runs on the reference backend
- * rather than paying for hidden reorders. {@link #nativeOps()} lists which ops are native.
+ * rather than paying for hidden reorders.
  */
 public final class NativeBackend implements Backend {
     private static final NativeBackend INSTANCE = new NativeBackend();
@@ -45,15 +45,6 @@ public final class NativeBackend implements Backend {
         }
         NativeLibrary.checkSettings();
         return INSTANCE;
-    }
-
-    /** The ops that run in native code (the rest fall back to the reference backend). */
-    public static List<String> nativeOps() {
-        return List.of("conv2d forward/backward (oneDNN, im2col+GEMM)", "gemm (OpenBLAS)", "im2col", "col2im",
-                "max/avg pool2d forward/backward", "global avg pool forward/backward",
-                "batch norm training/inference forward, backward", "relu/leaky-relu forward/backward", "sigmoid/tanh forward/backward (oneDNN)",
-                "add", "multiply", "dropout", "concat/split channels", "linear forward/backward (OpenBLAS)",
-                "softmax", "softmax cross-entropy", "sgd/momentum/nesterov step", "adam/adamw step");
     }
 
     /** Which convolution algorithm runs {@code spec} in {@code direction} now (see NativeConvolution#choice). */

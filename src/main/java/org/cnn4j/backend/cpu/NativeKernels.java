@@ -20,7 +20,7 @@ import org.bytedeco.javacpp.annotation.Properties;
         // oneDNN, its libgomp (the process's one OpenMP runtime) and OpenBLAS come from the preset jars
         preload = {"gomp@.1", "quadmath@.0", "gfortran@.5", "openblas@.0", "dnnl@.3"},
         preloadresource = {"/org/bytedeco/dnnl/", "/org/bytedeco/openblas/"}))
-public final class NativeKernels {
+final class NativeKernels {
     private NativeKernels() {
     }
 

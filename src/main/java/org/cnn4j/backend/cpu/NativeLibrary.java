@@ -98,6 +98,26 @@ public final class NativeLibrary {
         return NativeKernels.cnn4j_openmp_runtime();
     }
 
+    /**
+     * The fp32 FMA peak in GFLOP/s, measured: every thread runs independent chains of vector FMAs with the
+     * active ISA for {@code seconds} (0 < seconds <= 60).
+     */
+    public static double fmaPeakGflops(double seconds) {
+        requireLoaded();
+        if (!(seconds > 0 && seconds <= 60)) {
+            throw new IllegalArgumentException("fma peak: seconds must be in (0, 60], got " + seconds);
+        }
+        double[] gflops = new double[1];
+        NativeStatus.check(NativeKernels.cnn4j_fma_peak(seconds, gflops), "fma peak");
+        return gflops[0];
+    }
+
+    /** How many activation copies (reorders) oneDNN's convolutions have made inside their calls so far. */
+    public static long onednnActivationCopies() {
+        requireLoaded();
+        return NativeKernels.cnn4j_onednn_activation_copies();
+    }
+
     private static void requireLoaded() {
         if (ERROR != null) {
             throw new IllegalStateException("native library not loaded: " + ERROR);

@@ -1,0 +1,33 @@
+package org.cnn4j.nn.fuse;
+
+import org.cnn4j.nn.Graph;
+import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Sequential;
+
+/**
+ * Makes an inference copy of a network by the inference passes in turn: {@link BatchNormFolding} (conv +
+ * BN + ReLU as one convolution) and {@link ConvAddReluPass} (a residual block's conv + add + ReLU as one).
+ * The copy shares nothing with the original that training could change: fused convolutions have their
+ * own parameters; the other layers are the original objects (so keep using the original for training
+ * and the copy for inference, not both at once). Its {@link Graph#absorbed()} says which original nodes
+ * run inside which fused ones.
+ */
+public final class InferenceFusion {
+    private InferenceFusion() {
+    }
+
+    /** The fused copy of a network (a module that is not a graph is returned as it is). */
+    public static Module fuse(Module net) {
+        return net instanceof Graph g ? fuse(g) : net;
+    }
+
+    public static Graph fuse(Graph net) {
+        Graph out = ConvAddReluPass.apply(BatchNormFolding.apply(net));
+        out.eval();
+        return out;
+    }
+
+    public static Sequential fuse(Sequential net) {
+        return (Sequential) fuse((Graph) net);
+    }
+}
