@@ -49,7 +49,7 @@ public final class NativeBackend implements Backend {
 
     /** The ops that run in native code (the rest fall back to the reference backend). */
     public static List<String> nativeOps() {
-        return List.of("conv2d forward/backward (oneDNN, im2col+GEMM)", "gemm (OpenBLAS)", "im2col", "col2im",
+        return List.of("conv2d forward/backward (oneDNN, im2col+GEMM)", "gemm (OpenBLAS)",
                 "max/avg pool2d forward/backward", "global avg pool forward/backward",
                 "batch norm training/inference forward, backward", "relu/leaky-relu forward/backward", "sigmoid/tanh forward/backward (oneDNN)",
                 "add", "multiply", "dropout", "concat/split channels", "linear forward/backward (OpenBLAS)",
@@ -77,22 +77,6 @@ public final class NativeBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         NativeStatus.check(NativeKernels.cnn4j_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
                 a.buffer(), b.buffer(), beta, c.buffer()), "gemm");
-    }
-
-    @Override
-    public void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns) {
-        try (Tensor plain = nchw(input)) {
-            NativeStatus.check(NativeKernels.cnn4j_im2col(geometry(spec), plain.narrow(image, 1).buffer(), columns.buffer()), "im2col");
-        }
-    }
-
-    @Override
-    public void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input) {
-        if (input.layout() == Layout.NHWC) {
-            fallback.col2im(spec, columns, image, input);
-            return;
-        }
-        NativeStatus.check(NativeKernels.cnn4j_col2im(geometry(spec), columns.buffer(), input.narrow(image, 1).buffer()), "col2im");
     }
 
     @Override
@@ -403,10 +387,5 @@ public final class NativeBackend implements Backend {
     static int[] geometry(Conv2dSpec s) {
         return new int[] {s.n(), s.c(), s.h(), s.w(), s.k(), s.kh(), s.kw(), s.strideH(), s.strideW(),
                 s.padTop(), s.padBottom(), s.padLeft(), s.padRight(), s.dilationH(), s.dilationW(), s.groups()};
-    }
-
-    /** The tensor itself as a non-owning view when it is already NCHW, else an NCHW copy. */
-    private static Tensor nchw(Tensor t) {
-        return t.layout() == Layout.NHWC ? t.toLayout(Layout.NCHW) : t.reshape(t.dims());
     }
 }
