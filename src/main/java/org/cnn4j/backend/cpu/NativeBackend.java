@@ -7,6 +7,8 @@ import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.backend.reference.ReferenceBackend;
@@ -22,7 +24,7 @@ import org.cnn4j.tensor.Tensor;
 public final class NativeBackend implements Backend {
     private static final NativeBackend INSTANCE = new NativeBackend();
     private final Backend fallback = ReferenceBackend.INSTANCE;
-    private final NativeConvolution convolution = new NativeConvolution(fallback);
+    private final NativeConvolution convolution = new NativeConvolution();
 
     private NativeBackend() {
     }
@@ -56,9 +58,14 @@ public final class NativeBackend implements Backend {
                 "softmax", "softmax cross-entropy", "sgd/momentum/nesterov step", "adam/adamw step");
     }
 
-    /** Which convolution algorithm runs {@code spec} in {@code direction} now (see NativeConvolution#choice). */
-    public org.cnn4j.backend.ConvAlgorithm convolutionChoice(String direction, Conv2dSpec spec) {
+    /** Which convolution algorithm runs {@code spec} in {@code direction} now, for reports (see NativeConvolution#choice). */
+    public ConvAlgorithm convolutionChoice(ConvDirection direction, Conv2dSpec spec) {
         return convolution.choice(direction, spec);
+    }
+
+    /** As {@link #convolutionChoice(ConvDirection, Conv2dSpec)}, for a direction given by its {@link ConvDirection#key()}. */
+    public ConvAlgorithm convolutionChoice(String direction, Conv2dSpec spec) {
+        return convolutionChoice(ConvDirection.parse(direction), spec);
     }
 
     @Override
