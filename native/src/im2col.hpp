@@ -1,4 +1,4 @@
-// im2col / col2im for one NCHW image, one implementation per ISA (im2col_<isa>.cpp).
+// im2col / col2im for channels-last images, one implementation per ISA (im2col_<isa>.cpp).
 #pragma once
 
 namespace cnn4j {
@@ -8,15 +8,7 @@ struct Im2colPlan {
     int c, h, w, kh, kw, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w, out_h, out_w;
 };
 
-void im2col_scalar(const Im2colPlan &p, const float *image, float *columns);
-void im2col_avx2(const Im2colPlan &p, const float *image, float *columns);
-void im2col_avx512(const Im2colPlan &p, const float *image, float *columns);
-
-void col2im_scalar(const Im2colPlan &p, const float *columns, float *image);
-void col2im_avx2(const Im2colPlan &p, const float *columns, float *image);
-void col2im_avx512(const Im2colPlan &p, const float *columns, float *image);
-
-// Channels-last variants: output pixels [pixel_begin, pixel_end) of one image [h, w, c] to rows
+// Output pixels [pixel_begin, pixel_end) of one image [h, w, c] to rows
 // [pixels, kh*kw*channels] for the channels [c0, c0+channels) of a group (serial: callers parallelise
 // over tiles), and back (col2im_nhwc accumulates every pixel's row into the image, which the caller
 // zeroes; it runs in parallel over input rows).

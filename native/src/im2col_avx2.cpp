@@ -16,35 +16,24 @@ struct Avx2Runs {
         for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_setzero_ps());
         if (i < n) _mm256_maskstore_ps(dst + i, tail_mask(n - i), _mm256_setzero_ps());
     }
-    static void copy(float *dst, const float *src, int n, int stride) {
+    static void copy(float *dst, const float *src, int n) {
         int i = 0;
-        if (stride == 1) {
-            for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_loadu_ps(src + i));
-            if (i < n) {
-                const __m256i m = tail_mask(n - i);
-                _mm256_maskstore_ps(dst + i, m, _mm256_maskload_ps(src + i, m));
-            }
-            return;
+        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_loadu_ps(src + i));
+        if (i < n) {
+            const __m256i m = tail_mask(n - i);
+            _mm256_maskstore_ps(dst + i, m, _mm256_maskload_ps(src + i, m));
         }
-        const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(stride));
-        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_i32gather_ps(src + (long)i * stride, idx, 4));
-        for (; i < n; ++i) dst[i] = src[(long)i * stride];
     }
-    static void add(float *dst, const float *src, int n, int stride) {
+    static void add(float *dst, const float *src, int n) {
         int i = 0;
-        if (stride == 1) {
-            for (; i + 8 <= n; i += 8)
-                _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), _mm256_loadu_ps(src + i)));
-        }
-        for (; i < n; ++i) dst[(long)i * stride] += src[i];
+        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), _mm256_loadu_ps(src + i)));
+        for (; i < n; ++i) dst[i] += src[i];
     }
 };
 
 }  // namespace
 
 namespace cnn4j {
-void im2col_avx2(const Im2colPlan &p, const float *image, float *columns) { im2col_walk<Avx2Runs>(p, image, columns); }
-void col2im_avx2(const Im2colPlan &p, const float *columns, float *image) { col2im_walk<Avx2Runs>(p, columns, image); }
 void im2col_nhwc_avx2(const Im2colNhwcPlan &p, const float *image, float *rows) {
     im2col_nhwc_walk<Avx2Runs>(p, image, rows);
 }

@@ -1,5 +1,5 @@
 // Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma: 16 floats per vector, mask
-// registers for the tails, gathers and scatters for strided runs.
+// registers for the tails.
 #include <immintrin.h>
 
 #include "im2col_walk.hpp"
@@ -14,45 +14,25 @@ struct Avx512Runs {
         for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_setzero_ps());
         if (i < n) _mm512_mask_storeu_ps(dst + i, tail_mask(n - i), _mm512_setzero_ps());
     }
-    static void copy(float *dst, const float *src, int n, int stride) {
+    static void copy(float *dst, const float *src, int n) {
         int i = 0;
-        if (stride == 1) {
-            for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_loadu_ps(src + i));
-            if (i < n) _mm512_mask_storeu_ps(dst + i, tail_mask(n - i), _mm512_maskz_loadu_ps(tail_mask(n - i), src + i));
-            return;
-        }
-        const __m512i idx = _mm512_mullo_epi32(
-            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(stride));
-        for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(idx, src + (long)i * stride, 4));
+        for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_loadu_ps(src + i));
+        if (i < n) _mm512_mask_storeu_ps(dst + i, tail_mask(n - i), _mm512_maskz_loadu_ps(tail_mask(n - i), src + i));
+    }
+    static void add(float *dst, const float *src, int n) {
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+            _mm512_storeu_ps(dst + i, _mm512_add_ps(_mm512_loadu_ps(dst + i), _mm512_loadu_ps(src + i)));
         if (i < n) {
             const __mmask16 m = tail_mask(n - i);
-            _mm512_mask_storeu_ps(dst + i, m, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, src + (long)i * stride, 4));
+            _mm512_mask_storeu_ps(dst + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, dst + i), _mm512_maskz_loadu_ps(m, src + i)));
         }
-    }
-    static void add(float *dst, const float *src, int n, int stride) {
-        int i = 0;
-        if (stride == 1) {
-            for (; i + 16 <= n; i += 16)
-                _mm512_storeu_ps(dst + i, _mm512_add_ps(_mm512_loadu_ps(dst + i), _mm512_loadu_ps(src + i)));
-            if (i < n) {
-                const __mmask16 m = tail_mask(n - i);
-                _mm512_mask_storeu_ps(dst + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, dst + i), _mm512_maskz_loadu_ps(m, src + i)));
-            }
-            return;
-        }
-        for (; i < n; ++i) dst[(long)i * stride] += src[i];
     }
 };
 
 }  // namespace
 
 namespace cnn4j {
-void im2col_avx512(const Im2colPlan &p, const float *image, float *columns) {
-    im2col_walk<Avx512Runs>(p, image, columns);
-}
-void col2im_avx512(const Im2colPlan &p, const float *columns, float *image) {
-    col2im_walk<Avx512Runs>(p, columns, image);
-}
 void im2col_nhwc_avx512(const Im2colNhwcPlan &p, const float *image, float *rows) {
     im2col_nhwc_walk<Avx512Runs>(p, image, rows);
 }

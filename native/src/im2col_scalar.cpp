@@ -6,23 +6,17 @@ struct ScalarRuns {
     static void zero(float *dst, int n) {
         for (int i = 0; i < n; ++i) dst[i] = 0.f;
     }
-    static void copy(float *dst, const float *src, int n, int stride) {
-        for (int i = 0; i < n; ++i) dst[i] = src[(long)i * stride];
+    static void copy(float *dst, const float *src, int n) {
+        for (int i = 0; i < n; ++i) dst[i] = src[i];
     }
-    static void add(float *dst, const float *src, int n, int stride) {
-        for (int i = 0; i < n; ++i) dst[(long)i * stride] += src[i];
+    static void add(float *dst, const float *src, int n) {
+        for (int i = 0; i < n; ++i) dst[i] += src[i];
     }
 };
 
 }  // namespace
 
 namespace cnn4j {
-void im2col_scalar(const Im2colPlan &p, const float *image, float *columns) {
-    im2col_walk<ScalarRuns>(p, image, columns);
-}
-void col2im_scalar(const Im2colPlan &p, const float *columns, float *image) {
-    col2im_walk<ScalarRuns>(p, columns, image);
-}
 void im2col_nhwc_scalar(const Im2colNhwcPlan &p, const float *image, float *rows) {
     im2col_nhwc_walk<ScalarRuns>(p, image, rows);
 }

@@ -51,11 +51,6 @@ const char *cnn4j_openmp_runtime(void);
 /* Measures the machine's FMA peak in GFLOP/s with the active ISA on all threads, for about `seconds`. */
 int cnn4j_fma_peak(double seconds, double *gflops);
 
-/* Unfolds one NCHW image into columns [C*kh*kw, outH*outW] (see Java's Backend.im2col). */
-int cnn4j_im2col(const int32_t *conv, const float *image, float *columns);
-/* The adjoint: image = sum of the columns folded back (image is overwritten). */
-int cnn4j_col2im(const int32_t *conv, const float *columns, float *image);
-
 /* Which SGEMM the library uses: 1 = our own blocked AVX-512/AVX2/scalar kernels, 0 = OpenBLAS. */
 int cnn4j_set_gemm(int own);
 int cnn4j_gemm_is_own(void);
@@ -63,9 +58,6 @@ int cnn4j_gemm_is_own(void);
 /* Row-major C = alpha * op(A) op(B) + beta * C (OpenBLAS or ours), rows split across threads. */
 int cnn4j_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, const float *b,
                 float beta, float *c);
-
-/* ReLU through a oneDNN eltwise primitive over `count` contiguous floats (dst may equal src). */
-int cnn4j_relu_forward(int64_t count, float negative_slope, const float *src, float *dst);
 
 /*
  * Convolution through oneDNN primitives. `*_nhwc` says whether an activation buffer is channels-last

@@ -154,14 +154,4 @@ public interface Backend {
      * A is stored [m, k] (or [k, m] when transA), B [k, n] (or [n, k] when transB).
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c);
-
-    /**
-     * Unfolds image {@code image} of the NCHW input into columns [(c/groups*kh*kw) * groups, outH*outW]:
-     * row (ch*kh + i)*kw + j holds the input pixel under kernel tap (i, j) of channel ch for every output
-     * position, zero in the padding.
-     */
-    void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns);
-
-    /** The adjoint of {@link #im2col}: adds the columns back into image {@code image} (overwritten first). */
-    void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input);
 }

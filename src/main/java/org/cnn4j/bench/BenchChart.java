@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -22,7 +23,7 @@ public final class BenchChart {
         Map<String, Map<String, Double>> byAlgo = new LinkedHashMap<>();
         List<String> layers = new ArrayList<>();
         for (ConvBenchmark.Result r : results) {
-            String layer = r.layer().name() + (r.direction() == ConvBenchmark.Direction.FORWARD ? "" : " " + r.direction().name().toLowerCase(Locale.ROOT));
+            String layer = r.layer().name() + (r.direction() == ConvDirection.FORWARD ? "" : " " + r.direction().key());
             if (!layers.contains(layer)) {
                 layers.add(layer);
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -18,17 +19,15 @@ public final class ConvBenchmark {
     private static final int MIN_ROUNDS = 5, MAX_ROUNDS = 200;
 
     /** Which pass of the convolution is timed. */
-    public enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS }
-
     /** The median time of one algorithm on one layer and direction, with its direct-convolution FLOP rate. */
-    public record Result(ConvLayer layer, Direction direction, ConvAlgorithm algorithm, double medianMs, double gflops) {
+    public record Result(ConvLayer layer, ConvDirection direction, ConvAlgorithm algorithm, double medianMs, double gflops) {
     }
 
     private ConvBenchmark() {
     }
 
     /** Times for at least {@code minSeconds} (and 5-200 rounds) and returns one result per algorithm. */
-    public static List<Result> run(Backend backend, ConvLayer layer, Direction direction, List<ConvAlgorithm> algorithms,
+    public static List<Result> run(Backend backend, ConvLayer layer, ConvDirection direction, List<ConvAlgorithm> algorithms,
                                    double minSeconds) {
         Conv2dSpec s = layer.spec();
         ConvAlgorithm before = ConvAlgorithm.current();

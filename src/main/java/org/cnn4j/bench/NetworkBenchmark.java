@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import org.cnn4j.nn.Convolutional;
@@ -135,7 +136,7 @@ public final class NetworkBenchmark {
         if (!(m instanceof Convolutional conv) || conv.lastSpec() == null || !(Backends.current() instanceof NativeBackend nb)) {
             return "";
         }
-        List<String> directions = mode.equals("training") ? List.of("forward", "backward_data", "backward_weights") : List.of("forward");
+        List<ConvDirection> directions = mode.equals("training") ? List.of(ConvDirection.values()) : List.of(ConvDirection.FORWARD);
         return String.join("/", directions.stream().map(d -> shortName(nb.convolutionChoice(d, conv.lastSpec()))).toList());
     }
 

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.backend.cpu.NativeConvolution;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import org.cnn4j.bench.ConvBenchmark;
-import org.cnn4j.bench.ConvBenchmark.Direction;
 import org.cnn4j.bench.ConvBenchmark.Result;
 import org.cnn4j.bench.ConvLayer;
 import org.cnn4j.bench.FmaPeak;
@@ -98,12 +98,12 @@ final class BenchCommand implements Callable<Integer> {
     Path pytorchScript;
 
     /** The --direction as directions, or an error naming the option. */
-    private List<Direction> directions() {
+    private List<ConvDirection> directions() {
         if (direction.equalsIgnoreCase("all")) {
-            return List.of(Direction.values());
+            return List.of(ConvDirection.values());
         }
         try {
-            return List.of(Direction.valueOf(direction.trim().toUpperCase(Locale.ROOT)));
+            return List.of(ConvDirection.parse(direction));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--direction must be forward, backward_data, backward_weights or all, got " + direction);
         }
@@ -123,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
         Options.atLeast("--layers", firstLayers, 0);
         Options.atLeast("--reps", reps, 1);
         Options.atLeast("--rounds", rounds, 1);
-        List<Direction> directions = directions();
+        List<ConvDirection> directions = directions();
         if (gemm != null) {
             if (!gemm.equals("own") && !gemm.equals("openblas")) {
                 throw new IllegalArgumentException("--gemm must be own or openblas, got " + gemm);
@@ -153,8 +153,8 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("cnn4j bench: suite %s, %d layers, %d threads, isa %s, gemm %s, FMA peak %.1f GFLOP/s (measured)%n",
                 shapes.name(), layers.size(), NativeLibrary.threads(), NativeLibrary.activeIsa().label(), NativeLibrary.gemm(), peak);
         List<Result> all = new ArrayList<>();
-        for (Direction d : directions) {
-            System.out.printf("%n%s%n", d.name().toLowerCase(Locale.ROOT));
+        for (ConvDirection d : directions) {
+            System.out.printf("%n%s%n", d.key());
             StringBuilder header = new StringBuilder(String.format("%-32s %8s", "layer", "GFLOP"));
             for (ConvAlgorithm a : algos) {
                 header.append(String.format(" | %-16s %8s %7s %6s", a.name().toLowerCase(Locale.ROOT), "ms", "GFLOP/s", "%peak"));
@@ -216,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder("layer,count,direction,algorithm,median_ms,gflops,percent_of_peak\n");
             for (Result r : all) {
                 sb.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.4f,%.2f,%.1f%n", r.layer().name(), r.layer().count(),
-                        r.direction().name().toLowerCase(Locale.ROOT), r.algorithm().name().toLowerCase(Locale.ROOT), r.medianMs(),
+                        r.direction().key(), r.algorithm().name().toLowerCase(Locale.ROOT), r.medianMs(),
                         r.gflops(), 100 * r.gflops() / peak));
             }
             AtomicFiles.write(csv, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -279,7 +279,7 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("layer", r.layer().name());
             row.put("count", r.layer().count());
-            row.put("direction", r.direction().name().toLowerCase(Locale.ROOT));
+            row.put("direction", r.direction().key());
             row.put("algorithm", r.algorithm().name().toLowerCase(Locale.ROOT));
             row.put("median_ms", r.medianMs());
             row.put("gflops", r.gflops());

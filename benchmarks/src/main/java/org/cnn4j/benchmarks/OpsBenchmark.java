@@ -6,7 +6,6 @@ import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
-import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.tensor.Layout;
@@ -48,7 +47,6 @@ public class OpsBenchmark {
     private Tensor mask, twice, avg, filters, image;
     private Pool2dSpec pool;
     private ByteBuffer argmax;
-    private Conv2dSpec conv;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -79,7 +77,6 @@ public class OpsBenchmark {
         targets = Tensor.zeros(mb);
         probs = Tensor.zeros(mb, 10);
         glogits = Tensor.zeros(mb, 10);
-        conv = Conv2dSpec.of(mb, c, hw, hw, c, 3, 1, 1);
         columns = Tensor.zeros(c * 9, hw * hw);
         param = Tensor.zeros(256 * 3136).fill(0.1f);
         grad = Tensor.zeros(256 * 3136).fill(0.01f);
@@ -189,11 +186,6 @@ public class OpsBenchmark {
     public void gemmOneImage() {
         int c = filters.dim(0), pixels = columns.dim(1);
         backend.gemm(false, false, c, pixels, 9 * c, 1f, filters, columns, 0f, image);
-    }
-
-    @Benchmark
-    public void im2colOneImage() {
-        backend.im2col(conv, x, 0, columns);
     }
 
     @Benchmark

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.io.AtomicFiles;
 
 /**
@@ -57,7 +58,7 @@ final class ConvAutotuner {
      * Runs {@code op} with the remembered winner for this key, or times every candidate (running
      * {@code op} with each) and remembers the fastest.
      */
-    void run(String direction, Conv2dSpec spec, List<ConvAlgorithm> candidates, Consumer<ConvAlgorithm> op) {
+    void run(ConvDirection direction, Conv2dSpec spec, List<ConvAlgorithm> candidates, Consumer<ConvAlgorithm> op) {
         readFile();
         String key = key(direction, spec);
         ConvAlgorithm known = winners.get(key);
@@ -81,13 +82,13 @@ final class ConvAutotuner {
     }
 
     /** The remembered winner for this direction and shape, or null before the first call. */
-    ConvAlgorithm winner(String direction, Conv2dSpec spec) {
+    ConvAlgorithm winner(ConvDirection direction, Conv2dSpec spec) {
         readFile();
         return winners.get(key(direction, spec));
     }
 
-    private static String key(String direction, Conv2dSpec spec) {
-        return direction + ":" + NativeLibrary.threads() + ":" + spec;
+    private static String key(ConvDirection direction, Conv2dSpec spec) {
+        return direction.key() + ":" + NativeLibrary.threads() + ":" + spec;
     }
 
     /** The remembered choices, for tests and reports. */

@@ -7,6 +7,8 @@ import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.AdamSpec;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.backend.reference.ReferenceBackend;
@@ -22,7 +24,7 @@ import org.cnn4j.tensor.Tensor;
 public final class NativeBackend implements Backend {
     private static final NativeBackend INSTANCE = new NativeBackend();
     private final Backend fallback = ReferenceBackend.INSTANCE;
-    private final NativeConvolution convolution = new NativeConvolution(fallback);
+    private final NativeConvolution convolution = new NativeConvolution();
 
     private NativeBackend() {
     }
@@ -47,8 +49,8 @@ public final class NativeBackend implements Backend {
         return INSTANCE;
     }
 
-    /** Which convolution algorithm runs {@code spec} in {@code direction} now (see NativeConvolution#choice). */
-    public org.cnn4j.backend.ConvAlgorithm convolutionChoice(String direction, Conv2dSpec spec) {
+    /** Which convolution algorithm runs {@code spec} in {@code direction} now, for reports (see NativeConvolution#choice). */
+    public ConvAlgorithm convolutionChoice(ConvDirection direction, Conv2dSpec spec) {
         return convolution.choice(direction, spec);
     }
 
@@ -68,22 +70,6 @@ public final class NativeBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         NativeStatus.check(NativeKernels.cnn4j_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
                 a.buffer(), b.buffer(), beta, c.buffer()), "gemm");
-    }
-
-    @Override
-    public void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns) {
-        try (Tensor plain = nchw(input)) {
-            NativeStatus.check(NativeKernels.cnn4j_im2col(geometry(spec), plain.narrow(image, 1).buffer(), columns.buffer()), "im2col");
-        }
-    }
-
-    @Override
-    public void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input) {
-        if (input.layout() == Layout.NHWC) {
-            fallback.col2im(spec, columns, image, input);
-            return;
-        }
-        NativeStatus.check(NativeKernels.cnn4j_col2im(geometry(spec), columns.buffer(), input.narrow(image, 1).buffer()), "col2im");
     }
 
     @Override
@@ -394,10 +380,5 @@ public final class NativeBackend implements Backend {
     static int[] geometry(Conv2dSpec s) {
         return new int[] {s.n(), s.c(), s.h(), s.w(), s.k(), s.kh(), s.kw(), s.strideH(), s.strideW(),
                 s.padTop(), s.padBottom(), s.padLeft(), s.padRight(), s.dilationH(), s.dilationW(), s.groups()};
-    }
-
-    /** The tensor itself as a non-owning view when it is already NCHW, else an NCHW copy. */
-    private static Tensor nchw(Tensor t) {
-        return t.layout() == Layout.NHWC ? t.toLayout(Layout.NCHW) : t.reshape(t.dims());
     }
 }

@@ -1,46 +1,31 @@
 package org.cnn4j.backend.cpu;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.function.Consumer;
-import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
-import org.cnn4j.tensor.Layout;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Runs a convolution with the algorithm {@link ConvAlgorithm#current()} asks for. oneDNN reads NCHW
- * or NHWC buffers directly (it reorders into its own blocked layout internally); im2col+GEMM and
- * Winograd work on channels-last data, so NCHW tensors are converted for them (a reorder the caller
- * avoids by passing NHWC tensors). AUTO picks Winograd for forward and backward-data of
- * the 3x3 stride-1 layers where it beat oneDNN in {@code cnn4j bench} (unless
- * {@link ConvAlgorithm#winogradAllowed()} is false), else oneDNN, whose direct kernels beat
- * im2col+GEMM on all but a few 1x1 layers; AUTOTUNE measures. oneDNN's backward-weights of a strided 1x1
- * layer with a channels-last source of fewer than 16 channels corrupts the heap (oneDNN issue 6035): such
- * calls, whether AUTO's, AUTOTUNE's or an explicit ONEDNN request, still run oneDNN, which then reads the
- * buffers through its own blocked layout (conv_onednn.cpp, {@code hits_onednn_issue_6035}), so reports that
- * name oneDNN name what ran.
+ * Runs a convolution with the algorithm in force ({@link ConvAlgorithm#current()}): {@link ConvAlgorithm#AUTO}
+ * walks {@link ConvImplementationList}'s list for the direction, {@link ConvAlgorithm#AUTOTUNE} times the
+ * implementations that can run the shape once and keeps the fastest ({@link ConvAutotuner}), and an explicit
+ * algorithm runs as asked or, when it cannot run the shape, fails naming the algorithm, the shape and why
+ * (unless falling back to AUTO was asked for).
  */
 public final class NativeConvolution {
-    private final Backend reference;
+    private static final ConvImplementationList IMPLEMENTATIONS = new ConvImplementationList();
     private final ConvAutotuner autotuner = new ConvAutotuner();
 
-    NativeConvolution(Backend reference) {
-        this.reference = reference;
-    }
-
-    /** Whether {@code algorithm} can compute {@code spec} (AUTO and AUTOTUNE only choose among those that can). */
+    /** Whether {@code algorithm} can compute {@code spec} in every direction (AUTO and AUTOTUNE can compute any). */
     public static boolean supports(ConvAlgorithm algorithm, Conv2dSpec spec) {
-        return switch (algorithm) {
-            case REFERENCE, IM2COL_GEMM, ONEDNN, AUTO, AUTOTUNE -> true;
-            case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> spec.kh() == 3 && spec.kw() == 3 && spec.strideH() == 1
-                    && spec.strideW() == 1 && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.groups() == 1;
-        };
+        return algorithm == ConvAlgorithm.AUTO || algorithm == ConvAlgorithm.AUTOTUNE
+                || java.util.Arrays.stream(ConvDirection.values()).allMatch(d -> IMPLEMENTATIONS.of(algorithm).whyNot(d, spec) == null);
     }
 
     void forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
-        execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, null, false, output));
+        execute(ConvDirection.FORWARD, spec, i -> i.forward(spec, input, weight, bias, null, false, output));
     }
 
     /**
@@ -48,55 +33,68 @@ public final class NativeConvolution {
      * sum and ReLU post-ops, or the epilogue of Winograd's output transform and of im2col's GEMM tiles.
      */
     void forwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
-        boolean timing = ConvAlgorithm.current() == ConvAlgorithm.AUTOTUNE && autotuner.winner("forward", spec) == null;
+        boolean timing = ConvAlgorithm.current() == ConvAlgorithm.AUTOTUNE && autotuner.winner(ConvDirection.FORWARD, spec) == null;
         if (timing && residual != null && residual.sharesMemoryWith(output)) {
             // every timed candidate writes the output, so the ones after the first would add a residual the
             // first one had already overwritten: they read a copy
             try (Tensor kept = residual.copy()) {
-                execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, kept, true, output));
+                execute(ConvDirection.FORWARD, spec, i -> i.forward(spec, input, weight, bias, kept, true, output));
             }
             return;
         }
-        execute("forward", spec, algo -> forwardWith(algo, spec, input, weight, bias, residual, true, output));
+        execute(ConvDirection.FORWARD, spec, i -> i.forward(spec, input, weight, bias, residual, true, output));
     }
 
     void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
-        execute("backward_data", spec, algo -> backwardDataWith(algo, spec, gradOutput, weight, gradInput));
+        execute(ConvDirection.BACKWARD_DATA, spec, i -> i.backwardData(spec, gradOutput, weight, gradInput));
     }
 
     void backwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias) {
-        execute("backward_weights", spec, algo -> backwardWeightsWith(algo, spec, input, gradOutput, gradWeight, gradBias));
+        execute(ConvDirection.BACKWARD_WEIGHTS, spec, i -> i.backwardWeights(spec, input, gradOutput, gradWeight, gradBias));
     }
 
-    private void execute(String direction, Conv2dSpec spec, Consumer<ConvAlgorithm> op) {
+    private void execute(ConvDirection direction, Conv2dSpec spec, Consumer<ConvImplementation> op) {
         ConvAlgorithm requested = ConvAlgorithm.current();
-        switch (requested) {
-            case AUTO -> op.accept(automatic(direction, spec));
-            case AUTOTUNE -> autotuner.run(direction, spec, eligible(spec), op);
-            default -> {
-                if (supports(requested, spec)) {
-                    op.accept(requested);
-                } else if (ConvAlgorithm.fallsBackToAuto()) {
-                    op.accept(automatic(direction, spec));
-                } else {
-                    throw new UnsupportedOperationException("conv2d " + direction + ": algorithm " + requested
-                            + " cannot compute " + spec);
-                }
-            }
+        boolean winograd = ConvAlgorithm.winogradAllowed();
+        if (requested == ConvAlgorithm.AUTOTUNE) {
+            List<ConvImplementation> candidates = IMPLEMENTATIONS.autotuneCandidates(direction, spec, winograd);
+            autotuner.run(direction, spec, candidates.stream().map(ConvImplementation::algorithm).toList(),
+                    algorithm -> op.accept(IMPLEMENTATIONS.of(algorithm)));
+            return;
         }
+        op.accept(implementation(requested, direction, spec));
+    }
+
+    /** The implementation AUTO or an explicit request runs, or the exception an explicit one that cannot run {@code spec} is. */
+    private ConvImplementation implementation(ConvAlgorithm requested, ConvDirection direction, Conv2dSpec spec) {
+        if (requested == ConvAlgorithm.AUTO) {
+            return IMPLEMENTATIONS.automatic(direction, spec, ConvAlgorithm.winogradAllowed());
+        }
+        ConvImplementation asked = IMPLEMENTATIONS.of(requested);
+        String whyNot = asked.whyNot(direction, spec);
+        if (whyNot == null) {
+            return asked;
+        }
+        if (ConvAlgorithm.fallsBackToAuto()) {
+            return IMPLEMENTATIONS.automatic(direction, spec, ConvAlgorithm.winogradAllowed());
+        }
+        throw new UnsupportedOperationException("conv2d " + direction.key() + ": algorithm " + requested + " cannot compute "
+                + spec + ": " + whyNot);
     }
 
     /**
-     * The algorithm a convolution in {@code direction} ("forward", "backward_data", "backward_weights")
-     * of {@code spec} runs with now, for reports; null when AUTOTUNE has not timed that shape yet.
+     * The algorithm a convolution in {@code direction} of {@code spec} runs with now, for reports; null when
+     * AUTOTUNE has not timed that shape yet. Throws as the convolution would for an explicit algorithm that cannot run it.
      */
-    public ConvAlgorithm choice(String direction, Conv2dSpec spec) {
+    public ConvAlgorithm choice(ConvDirection direction, Conv2dSpec spec) {
         ConvAlgorithm requested = ConvAlgorithm.current();
-        return switch (requested) {
-            case AUTO -> automatic(direction, spec);
-            case AUTOTUNE -> autotuner.winner(direction, spec);
-            default -> supports(requested, spec) || !ConvAlgorithm.fallsBackToAuto() ? requested : automatic(direction, spec);
-        };
+        return requested == ConvAlgorithm.AUTOTUNE ? autotuner.winner(direction, spec)
+                : implementation(requested, direction, spec).algorithm();
+    }
+
+    /** The name a forward's error names: which of the fused steps ran. */
+    static String forwardOpName(Tensor residual, boolean relu) {
+        return relu ? residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu" : "conv2d forward";
     }
 
     /**
@@ -118,7 +116,7 @@ public final class NativeConvolution {
      * F(4x4) 1.7-2.0x oneDNN at 32-64 channels; ResNet-50's 3x3 layers at batch 8: F(4x4) 1.95-2.63x at 56x56-14x14, and at 7x7x512, where G
      * is 1.2 MiB per tile, F(2x2) 1.42x and F(4x4) 0.98x).
      */
-    static ConvAlgorithm automatic(String direction, Conv2dSpec spec) {
+    static ConvAlgorithm legacyAutomatic(String direction, Conv2dSpec spec) {
         boolean backwardData = direction.equals("backward_data");
         int h = backwardData ? spec.h() : spec.outH(), w = backwardData ? spec.w() : spec.outW();
         int in = backwardData ? spec.k() : spec.c(), out = backwardData ? spec.c() : spec.k();
@@ -138,113 +136,4 @@ public final class NativeConvolution {
         return (x + to - 1L) / to * to;
     }
 
-    /** The native algorithms that can compute {@code spec}, for AUTOTUNE to time (Winograd only if allowed). */
-    static List<ConvAlgorithm> eligible(Conv2dSpec spec) {
-        return java.util.Arrays.stream(ConvAlgorithm.values())
-                .filter(a -> a != ConvAlgorithm.REFERENCE && a != ConvAlgorithm.AUTO && a != ConvAlgorithm.AUTOTUNE)
-                .filter(a -> !a.isWinograd() || ConvAlgorithm.winogradAllowed())
-                .filter(a -> supports(a, spec))
-                .toList();
-    }
-
-    /** The convolution by {@code algo}, adding {@code residual} (may be null, may be the output) then applying ReLU when {@code relu}. */
-    private void forwardWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual,
-                             boolean relu, Tensor output) {
-        int[] geometry = NativeBackend.geometry(spec);
-        String op = relu ? residual == null ? "conv2d forward + relu" : "conv2d forward + add + relu" : "conv2d forward";
-        switch (algo) {
-            case REFERENCE -> {
-                if (relu) {
-                    reference.conv2dForwardRelu(spec, input, weight, bias, residual, output);
-                } else {
-                    reference.conv2dForward(spec, input, weight, bias, output);
-                }
-            }
-            case IM2COL_GEMM, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
-                // the residual is taken channels-last before the kernel writes (a view when it is NHWC)
-                try (Tensor x = channelsLast(input); Tensor r = residual == null ? null : channelsLast(residual);
-                     Tensor y = channelsLastOutput(output)) {
-                    NativeStatus.check(algo == ConvAlgorithm.IM2COL_GEMM
-                            ? NativeKernels.cnn4j_conv2d_im2col_forward(geometry, x.buffer(), weight.buffer(), buffer(bias),
-                                    buffer(r), y.buffer(), relu ? 1 : 0)
-                            : NativeKernels.cnn4j_conv2d_winograd_forward(tile(algo), geometry, x.buffer(), weight.buffer(),
-                                    weight.frozenId(), buffer(bias), buffer(r), y.buffer(), relu ? 1 : 0), op);
-                    copyBack(y, output);
-                }
-            }
-            default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_forward(geometry, nhwc(input), input.buffer(),
-                    weight.buffer(), weight.frozenId(), buffer(bias), residual == null ? 0 : nhwc(residual), buffer(residual),
-                    nhwc(output), output.buffer(), relu ? 1 : 0), op);
-        }
-    }
-
-    private void backwardDataWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
-        int[] geometry = NativeBackend.geometry(spec);
-        switch (algo) {
-            case REFERENCE -> reference.conv2dBackwardData(spec, gradOutput, weight, gradInput);
-            case IM2COL_GEMM -> {
-                try (Tensor dy = channelsLast(gradOutput); Tensor dx = channelsLastOutput(gradInput)) {
-                    NativeStatus.check(NativeKernels.cnn4j_conv2d_im2col_backward_data(geometry, dy.buffer(), weight.buffer(),
-                            dx.buffer()), "conv2d backward data");
-                    copyBack(dx, gradInput);
-                }
-            }
-            case WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
-                try (Tensor dy = channelsLast(gradOutput); Tensor dx = channelsLastOutput(gradInput)) {
-                    NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_backward_data(tile(algo), geometry, dy.buffer(),
-                            weight.buffer(), weight.frozenId(), dx.buffer()), "conv2d backward data");
-                    copyBack(dx, gradInput);
-                }
-            }
-            default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_data(geometry, nhwc(gradOutput),
-                    gradOutput.buffer(), weight.buffer(), weight.frozenId(), nhwc(gradInput), gradInput.buffer()), "conv2d backward data");
-        }
-    }
-
-    private void backwardWeightsWith(ConvAlgorithm algo, Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight,
-                                     Tensor gradBias) {
-        int[] geometry = NativeBackend.geometry(spec);
-        switch (algo) {
-            case REFERENCE -> reference.conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
-            case IM2COL_GEMM, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3 -> {
-                try (Tensor x = channelsLast(input); Tensor dy = channelsLast(gradOutput)) {
-                    NativeStatus.check(algo == ConvAlgorithm.IM2COL_GEMM
-                            ? NativeKernels.cnn4j_conv2d_im2col_backward_weights(geometry, x.buffer(), dy.buffer(), gradWeight.buffer(),
-                                    buffer(gradBias))
-                            : NativeKernels.cnn4j_conv2d_winograd_backward_weights(tile(algo), geometry, x.buffer(), dy.buffer(),
-                                    gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
-                }
-            }
-            default -> NativeStatus.check(NativeKernels.cnn4j_conv2d_onednn_backward_weights(geometry, nhwc(input), input.buffer(),
-                    nhwc(gradOutput), gradOutput.buffer(), gradWeight.buffer(), buffer(gradBias)), "conv2d backward weights");
-        }
-    }
-
-    private static int tile(ConvAlgorithm winograd) {
-        return winograd == ConvAlgorithm.WINOGRAD_2X2_3X3 ? 2 : 4;
-    }
-
-    private static int nhwc(Tensor t) {
-        return t.layout() == Layout.NHWC ? 1 : 0;
-    }
-
-    private static FloatBuffer buffer(Tensor t) {
-        return t == null ? null : t.buffer();
-    }
-
-    /** The tensor itself (a non-owning view) when already NHWC, else an NHWC copy. */
-    private static Tensor channelsLast(Tensor t) {
-        return t.layout() == Layout.NHWC ? t.narrow(0, t.dim(0)) : t.toLayout(Layout.NHWC);
-    }
-
-    /** Where to write an output: the tensor itself when NHWC, else a scratch NHWC tensor. */
-    private static Tensor channelsLastOutput(Tensor t) {
-        return t.layout() == Layout.NHWC ? t.narrow(0, t.dim(0)) : Tensor.zeros(t.shape(), Layout.NHWC);
-    }
-
-    private static void copyBack(Tensor scratch, Tensor target) {
-        if (target.layout() != Layout.NHWC) {
-            target.copyFrom(scratch);
-        }
-    }
 }

@@ -44,10 +44,6 @@ final class NativeKernels {
 
     public static native int cnn4j_fma_peak(double seconds, double[] gflops);
 
-    public static native int cnn4j_im2col(int[] conv, FloatBuffer image, FloatBuffer columns);
-
-    public static native int cnn4j_col2im(int[] conv, FloatBuffer columns, FloatBuffer image);
-
     public static native int cnn4j_set_gemm(int own);
 
     public static native int cnn4j_gemm_is_own();

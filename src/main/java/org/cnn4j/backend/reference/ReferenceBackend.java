@@ -295,18 +295,6 @@ public final class ReferenceBackend implements Backend {
         put(c, ReferenceLinear.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c)));
     }
 
-    @Override
-    public void im2col(Conv2dSpec spec, Tensor input, int image, Tensor columns) {
-        put(columns, ReferenceConvolution.im2col(spec, d(input), image));
-    }
-
-    @Override
-    public void col2im(Conv2dSpec spec, Tensor columns, int image, Tensor input) {
-        try (Tensor one = input.narrow(image, 1)) {
-            put(one, ReferenceConvolution.col2im(spec, d(columns)));
-        }
-    }
-
     /** The tensor's elements in logical order, widened to double. */
     static double[] d(Tensor t) {
         float[] f = t.toArray();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.kernels.Convolution;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
@@ -34,7 +35,7 @@ class ConvAutotunerTest {
             List<ConvAlgorithm> calls = new ArrayList<>();
             ConvAutotuner tuner = new ConvAutotuner();
             List<ConvAlgorithm> candidates = List.of(ConvAlgorithm.ONEDNN, ConvAlgorithm.IM2COL_GEMM);
-            tuner.run("forward", spec, candidates, algo -> {
+            tuner.run(ConvDirection.FORWARD, spec, candidates, algo -> {
                 calls.add(algo);
                 if (algo == ConvAlgorithm.ONEDNN) {
                     sleep(30); // make oneDNN the slow one, so the choice is known
@@ -42,12 +43,12 @@ class ConvAutotunerTest {
             });
             assertThat(calls).containsExactly(ConvAlgorithm.ONEDNN, ConvAlgorithm.IM2COL_GEMM);
             calls.clear();
-            tuner.run("forward", spec, candidates, calls::add);
+            tuner.run(ConvDirection.FORWARD, spec, candidates, calls::add);
             assertThat(calls).containsExactly(ConvAlgorithm.IM2COL_GEMM);
 
             assertThat(Files.readString(file)).contains("IM2COL_GEMM");
             calls.clear();
-            new ConvAutotuner().run("forward", spec, candidates, calls::add);
+            new ConvAutotuner().run(ConvDirection.FORWARD, spec, candidates, calls::add);
             assertThat(calls).as("a new tuner reads the file").containsExactly(ConvAlgorithm.IM2COL_GEMM);
         } finally {
             System.clearProperty("cnn4j.autotune.file");
@@ -61,7 +62,7 @@ class ConvAutotunerTest {
         System.setProperty("cnn4j.autotune.file", file.toString());
         try {
             ConvAutotuner tuner = new ConvAutotuner(); // creating it reads nothing: a bad file never breaks class initialisation
-            assertThatThrownBy(() -> tuner.run("forward", Conv2dSpec.of(1, 4, 8, 8, 4, 3, 1, 1), List.of(ConvAlgorithm.ONEDNN), a -> { }))
+            assertThatThrownBy(() -> tuner.run(ConvDirection.FORWARD, Conv2dSpec.of(1, 4, 8, 8, 4, 3, 1, 1), List.of(ConvAlgorithm.ONEDNN), a -> { }))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(file.toString()).hasMessageContaining("some-shape").hasMessageContaining("FASTEST");
         } finally {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.reference.ReferenceBackend;
 import org.cnn4j.selftest.Tolerance;
 import org.cnn4j.tensor.Layout;
@@ -122,36 +123,6 @@ class NativeWinogradGoldenTest {
         }
     }
 
-    @Test
-    void autoUsesWinogradOnlyWhenAllowed() {
-        Conv2dSpec layer = Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1);
-        assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("backward_weights", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("backward_weights", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels")
-                .isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.automatic("backward_weights", Conv2dSpec.of(8, 512, 7, 7, 512, 3, 1, 1))).as("1.2 MiB of G per tile")
-                .isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
-        assertThat(NativeConvolution.automatic("backward_data", layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 2, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 7, 7, 512, 3, 1, 1))).as("4 tiles of 4x4, 16 of 2x2")
-                .isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 6, 6, 64, 3, 1, 1))).as("9 tiles of 2x2").isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 256, 14, 14, 256, 3, 1, 1))).as("590 KB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 512, 14, 14, 512, 3, 1, 1))).as("2.4 MB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels, 16-wide panels")
-                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("backward_data", Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels")
-                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("backward_weights", Conv2dSpec.of(128, 16, 28, 28, 32, 3, 1, 1))).as("16 -> 32 channels")
-                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 8, 28, 28, 16, 3, 1, 1))).as("8 channels").isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 32, 28, 28, 32, 3, 1, 1))).as("32 channels").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(128, 1, 28, 28, 32, 3, 1, 1))).as("one input channel").isEqualTo(ConvAlgorithm.ONEDNN);
-        ConvAlgorithm.allowWinograd(false);
-        assertThat(NativeConvolution.automatic("forward", layer)).isEqualTo(ConvAlgorithm.ONEDNN);
-        assertThat(NativeConvolution.eligible(layer)).noneMatch(ConvAlgorithm::isWinograd);
-    }
-
     /**
      * Winograd and im2col+GEMM sum the weight gradient in per-thread copies: which part of the batch each
      * copy sums must not vary between calls, or training would not repeat bit for bit (oneDNN's does too).
@@ -178,7 +149,8 @@ class NativeWinogradGoldenTest {
     void theNoWinogradOptionKeepsAutoOffWinograd() {
         assertThat(org.cnn4j.cli.Main.run("--no-winograd", "info")).isZero();
         assertThat(ConvAlgorithm.winogradAllowed()).isFalse();
-        assertThat(NativeConvolution.automatic("forward", Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(NativeBackend.instance().convolutionChoice(ConvDirection.FORWARD, Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1)))
+                .isEqualTo(ConvAlgorithm.ONEDNN);
     }
 
     /**

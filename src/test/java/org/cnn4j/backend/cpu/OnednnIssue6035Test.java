@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.reference.ReferenceBackend;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
@@ -47,7 +48,7 @@ class OnednnIssue6035Test {
         NativeLibrary.useThreads(2);
         for (ConvAlgorithm algo : List.of(ConvAlgorithm.ONEDNN, ConvAlgorithm.AUTO)) {
             ConvAlgorithm.use(algo);
-            assertThat(NativeBackend.instance().convolutionChoice("backward_weights", spec)).as("what reports name")
+            assertThat(NativeBackend.instance().convolutionChoice(ConvDirection.BACKWARD_WEIGHTS, spec)).as("what reports name")
                     .isEqualTo(ConvAlgorithm.ONEDNN);
             for (boolean bias : new boolean[] {false, true}) {
                 checkRuns(spec, bias, 200);

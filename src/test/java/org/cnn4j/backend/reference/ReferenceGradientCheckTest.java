@@ -79,16 +79,6 @@ class ReferenceGradientCheckTest {
     }
 
     @Test
-    void im2colIsTheAdjointOfCol2im() {
-        for (Conv2dSpec s : convShapes()) {
-            double[] x = random(s.c() * s.h() * s.w());
-            double[] gy = random(s.c() * s.kh() * s.kw() * s.outH() * s.outW());
-            Conv2dSpec one = s.withBatch(1);
-            check("im2col " + s, x, v -> ReferenceConvolution.im2col(one, v, 0), gy, ReferenceConvolution.col2im(one, gy));
-        }
-    }
-
-    @Test
     void pooling() {
         List<Pool2dSpec> specs = List.of(
                 Pool2dSpec.of(Pool2dSpec.Kind.MAX, 2, 2, 6, 6, 2, 2, 0),

@@ -1,0 +1,106 @@
+package org.cnn4j.backend.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ConvDirection;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AUTO's list (ConvImplementationList, WinogradAutoRule) on the cases its rule documents: Winograd for 3x3
+ * stride-1 layers of at least 16 channels a side and 16 tiles of 2x2, F(2x2) where F(4x4) has too few tiles or too
+ * much filter per tile, oneDNN for everything else and wherever Winograd is not allowed. Needs no native library.
+ */
+class ConvAutoRuleTest {
+    private final ConvImplementationList list = new ConvImplementationList();
+
+    private ConvAlgorithm auto(ConvDirection direction, Conv2dSpec spec) {
+        return list.automatic(direction, spec, true).algorithm();
+    }
+
+    @Test
+    void autoTakesWinogradWhereItsRuleSays() {
+        Conv2dSpec layer = Conv2dSpec.of(1, 64, 14, 14, 64, 3, 1, 1);
+        assertThat(auto(ConvDirection.FORWARD, layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels")
+                .isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, Conv2dSpec.of(8, 512, 7, 7, 512, 3, 1, 1))).as("1.2 MiB of G per tile")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
+        assertThat(auto(ConvDirection.BACKWARD_DATA, layer)).isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(1, 64, 14, 14, 64, 3, 2, 1))).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(1, 512, 7, 7, 512, 3, 1, 1))).as("4 tiles of 4x4, 16 of 2x2")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(1, 64, 6, 6, 64, 3, 1, 1))).as("9 tiles of 2x2").isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(1, 256, 14, 14, 256, 3, 1, 1))).as("590 KB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(1, 512, 14, 14, 512, 3, 1, 1))).as("2.4 MB of U per tile").isEqualTo(ConvAlgorithm.WINOGRAD_2X2_3X3);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels, 16-wide panels")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.BACKWARD_DATA, Conv2dSpec.of(128, 16, 28, 28, 16, 3, 1, 1))).as("16 channels")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, Conv2dSpec.of(128, 16, 28, 28, 32, 3, 1, 1))).as("16 -> 32 channels")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(128, 8, 28, 28, 16, 3, 1, 1))).as("8 channels").isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(128, 32, 28, 28, 32, 3, 1, 1))).as("32 channels").isEqualTo(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        assertThat(auto(ConvDirection.FORWARD, Conv2dSpec.of(128, 1, 28, 28, 32, 3, 1, 1))).as("one input channel").isEqualTo(ConvAlgorithm.ONEDNN);
+        for (ConvDirection d : ConvDirection.values()) {
+            assertThat(list.automatic(d, layer, false).algorithm()).as("%s, Winograd not allowed", d).isEqualTo(ConvAlgorithm.ONEDNN);
+            assertThat(list.autotuneCandidates(d, layer, false)).extracting(ConvImplementation::algorithm)
+                    .containsExactly(ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.ONEDNN);
+            assertThat(list.autotuneCandidates(d, layer, true)).extracting(ConvImplementation::algorithm)
+                    .containsExactly(ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.ONEDNN, ConvAlgorithm.WINOGRAD_2X2_3X3,
+                            ConvAlgorithm.WINOGRAD_4X4_3X3);
+        }
+    }
+
+    @Test
+    void theListChoosesWhatTheOldRuleChoseOnAGridOfShapes() {
+        int compared = 0;
+        for (Conv2dSpec s : grid()) {
+            for (ConvDirection d : ConvDirection.values()) {
+                for (boolean allowed : new boolean[] {true, false}) {
+                    ConvAlgorithm.allowWinograd(allowed);
+                    try {
+                        assertThat(list.automatic(d, s, allowed).algorithm()).as("%s %s winograd %s", d, s, allowed)
+                                .isEqualTo(NativeConvolution.legacyAutomatic(d.key(), s));
+                    } finally {
+                        ConvAlgorithm.allowWinograd(null);
+                    }
+                    compared++;
+                }
+            }
+        }
+        System.out.println("compared " + compared + " choices");
+    }
+
+    private static List<Conv2dSpec> grid() {
+        List<Conv2dSpec> specs = new ArrayList<>();
+        int[][] kernels = {{3, 1, 1, 1}, {3, 2, 1, 1}, {3, 1, 2, 1}, {1, 1, 1, 1}, {5, 1, 1, 1}, {3, 1, 1, 2}, {2, 3, 1, 1}};
+        int[][] images = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {6, 6}, {7, 7}, {8, 8}, {13, 13}, {14, 14}, {28, 28}, {56, 56}, {7, 28}, {28, 7}, {1, 40}};
+        for (int n : new int[] {1, 2, 8, 128}) {
+            for (int c : new int[] {1, 3, 8, 15, 16, 17, 31, 32, 64, 256, 512}) {
+                for (int k : new int[] {1, 8, 16, 31, 32, 512}) {
+                    for (int[] hw : images) {
+                        for (int[] kernel : kernels) {
+                            for (int pad : new int[] {0, 1}) {
+                                int kk = kernel[0], stride = kernel[1], dilation = kernel[2], groups = kernel[3];
+                                if (c % groups != 0 || k % groups != 0) {
+                                    continue;
+                                }
+                                try {
+                                    specs.add(Conv2dSpec.of(n, c, hw[0], hw[1], k, kk, stride, pad, dilation, groups));
+                                } catch (IllegalArgumentException impossible) {
+                                    // a kernel larger than the padded image
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return specs;
+    }
+}
