@@ -37,7 +37,7 @@ public interface Backend {
      * block's shortcut, of the output's shape; it may be the output itself) being optional (oneDNN adds it
      * and applies the ReLU as post-ops inside the convolution; other algorithms right after, in place).
      */
-    void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output);
+    void conv2dForwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output);
 
     void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput);
 

@@ -28,7 +28,7 @@ public final class Convolution {
     }
 
     /**
-     * Inference fusion: output = relu(conv(input) + bias + residual) in one op (see Backend#conv2dForwardRelu);
+     * Inference fusion: output = relu(conv(input) + bias + residual) in one op (see Backend#conv2dForwardAddRelu);
      * residual may be null or the output itself.
      */
     public static void forwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
@@ -43,7 +43,7 @@ public final class Convolution {
         Check.shape(op, "output", output, spec.outputDims());
         Check.writable(op, "output", output);
         try (TensorUse use = TensorUse.of(op, input, weight, bias, residual, output)) {
-            Backends.current().conv2dForwardRelu(spec, input, weight, bias, residual, output);
+            Backends.current().conv2dForwardAddRelu(spec, input, weight, bias, residual, output);
         }
     }
 

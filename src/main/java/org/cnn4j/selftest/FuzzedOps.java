@@ -125,8 +125,8 @@ final class FuzzedOps {
         Tensor yAddRelu = output(s.outputDims(), Layout.NCHW), dx = output(s.inputDims(), Layout.NCHW);
         Tensor dw = output(s.weightDims(), Layout.NCHW), db = bias ? output(new int[] {s.k()}, Layout.PLAIN) : null;
         ref.conv2dForward(s, xRef, weight, biasT, y);
-        ref.conv2dForwardRelu(s, xRef, weight, biasT, null, yRelu);
-        ref.conv2dForwardRelu(s, xRef, weight, biasT, resRef, yAddRelu);
+        ref.conv2dForwardAddRelu(s, xRef, weight, biasT, null, yRelu);
+        ref.conv2dForwardAddRelu(s, xRef, weight, biasT, resRef, yAddRelu);
         ref.conv2dBackwardData(s, dyRef, weight, dx);
         ref.conv2dBackwardWeights(s, xRef, dyRef, dw, db);
         float[] yExpected = y.toArray();
@@ -150,13 +150,13 @@ final class FuzzedOps {
                 nat.conv2dForward(s, in, weight, biasT, out);
                 c.check("conv2d forward " + at + (bias ? " +bias" : ""), out.toArray(), yExpected, forward);
                 out.fill(Float.NaN);
-                nat.conv2dForwardRelu(s, in, weight, biasT, null, out);
+                nat.conv2dForwardAddRelu(s, in, weight, biasT, null, out);
                 c.check("conv2d forward+relu " + at, out.toArray(), yRelu.toArray(), forward, convScale);
                 out.fill(Float.NaN);
-                nat.conv2dForwardRelu(s, in, weight, biasT, res, out);
+                nat.conv2dForwardAddRelu(s, in, weight, biasT, res, out);
                 c.check("conv2d forward+add+relu " + at, out.toArray(), yAddRelu.toArray(), forward, addScale);
                 out.copyFrom(res);
-                nat.conv2dForwardRelu(s, in, weight, biasT, out, out); // ResNet's in-place residual
+                nat.conv2dForwardAddRelu(s, in, weight, biasT, out, out); // ResNet's in-place residual
                 c.check("conv2d forward+add+relu in place " + at, out.toArray(), yAddRelu.toArray(), forward, addScale);
                 Tensor gradIn = output(s.inputDims(), layout);
                 nat.conv2dBackwardData(s, gradOut, weight, gradIn);

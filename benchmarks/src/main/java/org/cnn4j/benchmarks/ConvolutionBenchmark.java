@@ -81,7 +81,7 @@ public class ConvolutionBenchmark {
     /** relu(conv(x) + bias + residual), the end of a fused ResNet block. */
     @Benchmark
     public void forwardAddRelu() {
-        backend.conv2dForwardRelu(spec, x, frozenW, frozenB, residual, y);
+        backend.conv2dForwardAddRelu(spec, x, frozenW, frozenB, residual, y);
     }
 
     @Benchmark

@@ -78,8 +78,8 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
-    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
-        convolution.forwardRelu(spec, input, weight, bias, residual, output);
+    public void conv2dForwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
+        convolution.forwardAddRelu(spec, input, weight, bias, residual, output);
     }
 
     @Override

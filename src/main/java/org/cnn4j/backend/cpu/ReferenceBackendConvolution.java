@@ -24,7 +24,7 @@ final class ReferenceBackendConvolution implements ConvImplementation {
     @Override
     public void forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, boolean relu, Tensor output) {
         if (relu) {
-            reference.conv2dForwardRelu(spec, input, weight, bias, residual, output);
+            reference.conv2dForwardAddRelu(spec, input, weight, bias, residual, output);
         } else {
             reference.conv2dForward(spec, input, weight, bias, output);
         }

@@ -35,7 +35,7 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void conv2dForwardRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
+    public void conv2dForwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
         double[] y = ReferenceConvolution.forward(spec, d(input), d(weight), bias == null ? null : d(bias));
         double[] r = residual == null ? null : d(residual);
         for (int i = 0; i < y.length; i++) {

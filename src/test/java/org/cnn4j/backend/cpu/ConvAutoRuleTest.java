@@ -2,8 +2,6 @@ package org.cnn4j.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.ConvDirection;
@@ -54,53 +52,5 @@ class ConvAutoRuleTest {
                     .containsExactly(ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.ONEDNN, ConvAlgorithm.WINOGRAD_2X2_3X3,
                             ConvAlgorithm.WINOGRAD_4X4_3X3);
         }
-    }
-
-    @Test
-    void theListChoosesWhatTheOldRuleChoseOnAGridOfShapes() {
-        int compared = 0;
-        for (Conv2dSpec s : grid()) {
-            for (ConvDirection d : ConvDirection.values()) {
-                for (boolean allowed : new boolean[] {true, false}) {
-                    ConvAlgorithm.allowWinograd(allowed);
-                    try {
-                        assertThat(list.automatic(d, s, allowed).algorithm()).as("%s %s winograd %s", d, s, allowed)
-                                .isEqualTo(NativeConvolution.legacyAutomatic(d.key(), s));
-                    } finally {
-                        ConvAlgorithm.allowWinograd(null);
-                    }
-                    compared++;
-                }
-            }
-        }
-        System.out.println("compared " + compared + " choices");
-    }
-
-    private static List<Conv2dSpec> grid() {
-        List<Conv2dSpec> specs = new ArrayList<>();
-        int[][] kernels = {{3, 1, 1, 1}, {3, 2, 1, 1}, {3, 1, 2, 1}, {1, 1, 1, 1}, {5, 1, 1, 1}, {3, 1, 1, 2}, {2, 3, 1, 1}};
-        int[][] images = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {6, 6}, {7, 7}, {8, 8}, {13, 13}, {14, 14}, {28, 28}, {56, 56}, {7, 28}, {28, 7}, {1, 40}};
-        for (int n : new int[] {1, 2, 8, 128}) {
-            for (int c : new int[] {1, 3, 8, 15, 16, 17, 31, 32, 64, 256, 512}) {
-                for (int k : new int[] {1, 8, 16, 31, 32, 512}) {
-                    for (int[] hw : images) {
-                        for (int[] kernel : kernels) {
-                            for (int pad : new int[] {0, 1}) {
-                                int kk = kernel[0], stride = kernel[1], dilation = kernel[2], groups = kernel[3];
-                                if (c % groups != 0 || k % groups != 0) {
-                                    continue;
-                                }
-                                try {
-                                    specs.add(Conv2dSpec.of(n, c, hw[0], hw[1], k, kk, stride, pad, dilation, groups));
-                                } catch (IllegalArgumentException impossible) {
-                                    // a kernel larger than the padded image
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return specs;
     }
 }

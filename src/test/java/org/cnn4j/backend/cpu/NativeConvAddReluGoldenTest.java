@@ -81,7 +81,7 @@ class NativeConvAddReluGoldenTest {
              Tensor residual = NativeGoldenSupport.random(spec.outputDims(), layout, 4);
              Tensor expected = NativeGoldenSupport.zeros(spec.outputDims(), Layout.NCHW);
              Tensor out = NativeGoldenSupport.zeros(spec.outputDims(), layout)) {
-            reference.conv2dForwardRelu(spec, x, w, b, mode == Residual.NONE ? null : residual, expected);
+            reference.conv2dForwardAddRelu(spec, x, w, b, mode == Residual.NONE ? null : residual, expected);
             ConvAlgorithm.use(algo);
             if (mode == Residual.IN_PLACE) {
                 out.copyFrom(residual);

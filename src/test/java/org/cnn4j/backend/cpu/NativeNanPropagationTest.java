@@ -250,7 +250,7 @@ class NativeNanPropagationTest {
                              Tensor want = NativeGoldenSupport.zeros(spec.outputDims(), Layout.NCHW);
                              Tensor out = NativeGoldenSupport.zeros(spec.outputDims(), layout)) {
                             x.buffer().put(x.memoryIndex((5 * 9 + 4) * 7 + 3), NAN); // channel 5, pixel (4, 3)
-                            ReferenceBackend.INSTANCE.conv2dForwardRelu(spec, x, w, b, residual ? r : null, want);
+                            ReferenceBackend.INSTANCE.conv2dForwardAddRelu(spec, x, w, b, residual ? r : null, want);
                             ConvAlgorithm.use(algo);
                             Convolution.forwardAddRelu(spec, x, w, b, residual ? r : null, out);
                             float[] got = out.toArray(), ref = want.toArray();

@@ -55,12 +55,12 @@ class OnednnBrgemmForwardTest {
                  Tensor wantRelu = NativeGoldenSupport.zeros(spec.outputDims(), layout);
                  Tensor y = NativeGoldenSupport.zeros(spec.outputDims(), layout)) {
                 ReferenceBackend.INSTANCE.conv2dForward(spec, x, w, b, want);
-                ReferenceBackend.INSTANCE.conv2dForwardRelu(spec, x, w, b, null, wantRelu);
+                ReferenceBackend.INSTANCE.conv2dForwardAddRelu(spec, x, w, b, null, wantRelu);
                 for (int run = 0; run < 20; run++) {
                     String what = spec + " " + layout + " run " + run;
                     NativeBackend.instance().conv2dForward(spec, x, w, b, y);
                     NativeGoldenSupport.assertWithin(what, y.toArray(), want.toArray(), Tolerance.sum(terms));
-                    NativeBackend.instance().conv2dForwardRelu(spec, x, w, b, null, y);
+                    NativeBackend.instance().conv2dForwardAddRelu(spec, x, w, b, null, y);
                     NativeGoldenSupport.assertWithin(what + " + ReLU", y.toArray(), wantRelu.toArray(), Tolerance.sum(terms));
                 }
             }
