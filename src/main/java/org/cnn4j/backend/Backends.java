@@ -7,9 +7,9 @@ import org.cnn4j.backend.cpu.NativeLibrary;
 import org.cnn4j.backend.reference.ReferenceBackend;
 
 /**
- * Chooses the backend every op runs on. Order: {@link #use(Backend)} from code, else the system
- * property {@code cnn4j.backend} or environment variable {@code CNN4J_BACKEND} ("native" or
- * "reference"), else native when the native library loads here, else the reference backend. When
+ * Chooses the backend every op runs on. Order: {@link #use(Backend)} from code, else the setting
+ * {@code cnn4j.backend} / {@code CNN4J_BACKEND} ({@link Settings#backend()}: "native" or "reference"),
+ * else native when the native library loads here, else the reference backend. When
  * native was wanted but cannot load, one log line says why and the reference backend takes over; an
  * invalid setting (an unknown backend name, a bad CNN4J_THREADS, CNN4J_ISA or CNN4J_GEMM) is the user's
  * error instead: {@link #current()} throws an {@link IllegalStateException} naming it and its value.
@@ -74,17 +74,10 @@ public final class Backends {
     }
 
     private static Backend choose() {
-        String property = System.getProperty("cnn4j.backend");
-        String setting = property != null && !property.isBlank() ? "cnn4j.backend" : "CNN4J_BACKEND";
-        String wanted = property != null && !property.isBlank() ? property : System.getenv("CNN4J_BACKEND");
-        if (wanted != null && !wanted.isBlank()) {
-            if (wanted.equalsIgnoreCase("reference") || wanted.equalsIgnoreCase("java")) {
-                reason = "forced by " + setting + "=" + wanted;
-                return ReferenceBackend.INSTANCE;
-            }
-            if (!wanted.equalsIgnoreCase("native") && !wanted.equalsIgnoreCase("cpu")) {
-                throw new IllegalStateException(setting + "=" + wanted + ": unknown backend (expected native or reference)");
-            }
+        Settings settings = Settings.current();
+        if (settings.wantsReference()) {
+            reason = "forced by " + Settings.backendVariable() + "=" + settings.backend();
+            return ReferenceBackend.INSTANCE;
         }
         NativeLibrary.checkSettings();
         if (NativeBackend.isAvailable()) {

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * How a backend computes a convolution. The native backend honours the choice where the algorithm
- * can do the shape; {@link #AUTO} picks by shape. Chosen per process with {@link #use} or the system
- * property {@code cnn4j.conv.algo} (e.g. {@code onednn}, {@code im2col_gemm}, {@code autotune}).
+ * can do the shape; {@link #AUTO} picks by shape. Chosen per process with {@link #use} or the setting
+ * {@code cnn4j.conv.algo} (e.g. {@code onednn}, {@code im2col_gemm}, {@code autotune}), per network or
+ * call with {@link ExecutionOptions}.
  */
 public enum ConvAlgorithm {
     /** The pure-Java oracle's loops. */
@@ -41,24 +42,12 @@ public enum ConvAlgorithm {
     private static volatile Boolean winograd;
     private static volatile boolean fallBackToAuto;
 
-    /** The algorithm in force: set by {@link #use}, else {@code cnn4j.conv.algo}, else AUTO. */
+    /** The algorithm in force on this thread: {@link ExecutionOptions#current()}'s. */
     public static ConvAlgorithm current() {
-        ConvAlgorithm c = chosen;
-        if (c != null) {
-            return c;
-        }
-        String p = System.getProperty("cnn4j.conv.algo");
-        if (p == null || p.isBlank()) {
-            return AUTO;
-        }
-        try {
-            return parse(p);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("system property cnn4j.conv.algo=" + p + ": " + e.getMessage(), e);
-        }
+        return ExecutionOptions.current().algorithm();
     }
 
-    /** Sets the algorithm in force; null returns the choice to {@code cnn4j.conv.algo}, else AUTO. */
+    /** Sets the process's algorithm; null returns the choice to {@link Settings} ({@code cnn4j.conv.algo}, else AUTO). */
     public static void use(ConvAlgorithm algorithm) {
         chosen = algorithm;
     }
@@ -69,38 +58,38 @@ public enum ConvAlgorithm {
     }
 
     /**
-     * Whether a convolution the chosen algorithm cannot compute (Winograd on a strided layer, say)
-     * runs with AUTO's choice instead of failing with {@link UnsupportedOperationException}. Off by
-     * default; golden runs over mixed shapes turn it on.
+     * Whether, in this process, a convolution the chosen algorithm cannot compute (Winograd on a strided
+     * layer, say) runs with AUTO's choice instead of failing with {@link UnsupportedOperationException}. Off
+     * by default; golden runs over mixed shapes turn it on.
      */
     public static void fallBackToAuto(boolean on) {
         fallBackToAuto = on;
     }
 
+    /** Whether falling back to AUTO is in force on this thread. */
     public static boolean fallsBackToAuto() {
+        return ExecutionOptions.current().fallBackToAuto();
+    }
+
+    static boolean fallsBackToAutoByDefault() {
         return fallBackToAuto;
     }
 
     /**
-     * Whether {@link #AUTO} and {@link #AUTOTUNE} may choose a Winograd algorithm (explicit requests are
-     * always honoured): set by {@link #allowWinograd}, else the system property
-     * {@code cnn4j.conv.winograd} ({@code false} for float32-direct accuracy), else true.
+     * Whether {@link #AUTO} and {@link #AUTOTUNE} may choose a Winograd algorithm on this thread (explicit
+     * requests are always honoured): {@link ExecutionOptions#current()}'s.
      */
     public static boolean winogradAllowed() {
-        Boolean w = winograd;
-        if (w != null) {
-            return w;
-        }
-        String p = System.getProperty("cnn4j.conv.winograd", "true").trim();
-        if (!p.equalsIgnoreCase("true") && !p.equalsIgnoreCase("false")) {
-            throw new IllegalStateException("system property cnn4j.conv.winograd=" + p + ": expected true or false");
-        }
-        return p.equalsIgnoreCase("true");
+        return ExecutionOptions.current().winograd();
     }
 
-    /** Allows or forbids Winograd for AUTO and AUTOTUNE; {@code null} returns to the system property. */
+    /** Allows or forbids Winograd for AUTO and AUTOTUNE in this process; {@code null} returns to {@link Settings}. */
     public static void allowWinograd(Boolean allowed) {
         winograd = allowed;
+    }
+
+    static Boolean winogradOverride() {
+        return winograd;
     }
 
     /** Whether this is one of the Winograd algorithms. */

@@ -6,6 +6,7 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.ConvDirection;
+import org.cnn4j.backend.ExecutionOptions;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -30,21 +31,20 @@ public final class ConvBenchmark {
     public static List<Result> run(Backend backend, ConvLayer layer, ConvDirection direction, List<ConvAlgorithm> algorithms,
                                    double minSeconds) {
         Conv2dSpec s = layer.spec();
-        ConvAlgorithm before = ConvAlgorithm.current();
         try (Tensor x = RandomTensors.uniform(s.inputDims(), 1);
              Tensor w = RandomTensors.uniform(s.weightDims(), 2);
              Tensor b = RandomTensors.uniform(new int[] {s.k()}, 3);
              Tensor y = RandomTensors.uniform(s.outputDims(), 4)) {
             List<Runnable> runs = new ArrayList<>();
             for (ConvAlgorithm algo : algorithms) {
-                runs.add(() -> {
-                    ConvAlgorithm.use(algo);
+                ExecutionOptions options = ExecutionOptions.current().withAlgorithm(algo);
+                runs.add(() -> options.run(() -> {
                     switch (direction) {
                         case FORWARD -> backend.conv2dForward(s, x, w, b, y);
                         case BACKWARD_DATA -> backend.conv2dBackwardData(s, y, w, x);
                         case BACKWARD_WEIGHTS -> backend.conv2dBackwardWeights(s, x, y, w, b);
                     }
-                });
+                }));
             }
             List<Timing.Samples> times = Timing.interleavedMs(runs, MIN_ROUNDS, MAX_ROUNDS, minSeconds);
             List<Result> results = new ArrayList<>();
@@ -53,8 +53,6 @@ public final class ConvBenchmark {
                 results.add(new Result(layer, direction, algorithms.get(a), ms, s.flops() / (ms * 1e-3) * 1e-9));
             }
             return results;
-        } finally {
-            ConvAlgorithm.use(before);
         }
     }
 }

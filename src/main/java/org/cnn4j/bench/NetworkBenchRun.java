@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
+import org.cnn4j.backend.ExecutionOptions;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Adam;
@@ -50,13 +51,7 @@ public final class NetworkBenchRun {
             for (int r = 0; r < rounds; r++) {
                 double mine = ours.add(bench, trainer, mb, reps, Double.NaN);
                 if (plain.unavailable == null) {
-                    ConvAlgorithm chosen = ConvAlgorithm.chosen();
-                    ConvAlgorithm.use(ConvAlgorithm.ONEDNN);
-                    try {
-                        plain.add(bench, trainer, mb, reps, mine);
-                    } finally {
-                        ConvAlgorithm.use(chosen);
-                    }
+                    ExecutionOptions.current().withAlgorithm(ConvAlgorithm.ONEDNN).run(() -> plain.add(bench, trainer, mb, reps, mine));
                 }
                 if (theirs.unavailable == null) {
                     JsonNode t = torch.run(network, mode, mb, reps, threads);

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.cnn4j.backend.ExecutionOptions;
 import org.cnn4j.nn.fuse.BatchNormReluPass;
 import org.cnn4j.tensor.Tensor;
 
@@ -51,6 +53,7 @@ public class Graph extends Module {
     private Topology topology;
     private Graph trainingPlan;
     private boolean[] trainingPlanModes;
+    private ExecutionOptions executionOptions;
 
     public Graph(String inputName) {
         this.inputName = inputName;
@@ -196,6 +199,7 @@ public class Graph extends Module {
         g.absorbed.putAll(absorbed);
         g.absorbed.putAll(newlyAbsorbed);
         g.outputName = output;
+        g.executionOptions = executionOptions;
         return g;
     }
 
@@ -228,6 +232,7 @@ public class Graph extends Module {
         Graph g = emptyLike();
         kept.forEach(g::addNode);
         g.outputName = node;
+        g.executionOptions = executionOptions;
         return g;
     }
 
@@ -254,9 +259,30 @@ public class Graph extends Module {
         return m;
     }
 
+    /**
+     * Runs this network's passes with {@code options} (its convolution algorithm, Winograd permission and
+     * fallback) whatever the process default is; null returns it to {@link ExecutionOptions#current()}.
+     * Copies made from this graph (fused, cut, replicas) keep them.
+     */
+    public Graph executionOptions(ExecutionOptions options) {
+        executionOptions = options;
+        return this;
+    }
+
+    /** The options set with {@link #executionOptions(ExecutionOptions)}, or null when the network follows the caller's. */
+    public ExecutionOptions executionOptions() {
+        return executionOptions;
+    }
+
+    /** {@link #confined} under this graph's execution options, when it has its own. */
+    private Tensor run(String call, Supplier<Tensor> body) {
+        ExecutionOptions o = executionOptions;
+        return o == null ? confined(call, body) : o.call(() -> confined(call, body));
+    }
+
     @Override
     public Tensor forward(Tensor x) {
-        return confined("forward", () -> {
+        return run("forward", () -> {
             Graph plan = plan();
             Topology t = plan.topology();
             return runner.forward(plan, x, needsInputGrad(), t.output, false);
@@ -269,7 +295,7 @@ public class Graph extends Module {
      */
     public Tensor forwardTo(Tensor x, String name) {
         requireNode(name);
-        return confined("forward", () -> {
+        return run("forward", () -> {
             Graph plan = plan();
             return runner.forward(plan, x, needsInputGrad(), plan.slotOf(name), true);
         });
@@ -306,7 +332,7 @@ public class Graph extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput) {
-        return confined("backward", () -> {
+        return run("backward", () -> {
             requireForward(runner.plan() != null);
             return runner.backward(gradOutput, needsInputGrad());
         });
@@ -359,6 +385,7 @@ public class Graph extends Module {
         nodes.values().forEach(n -> r.addNode(new Node(n.name, n.module.replica(), n.inputs)));
         r.absorbed.putAll(absorbed);
         r.outputName = outputName;
+        r.executionOptions = executionOptions;
         return r;
     }
 

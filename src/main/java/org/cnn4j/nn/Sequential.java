@@ -1,6 +1,7 @@
 package org.cnn4j.nn;
 
 import java.util.List;
+import org.cnn4j.backend.ExecutionOptions;
 
 /**
  * Layers applied one after the other: a {@link Graph} built as a chain, as Keras' Sequential is a
@@ -37,6 +38,12 @@ public final class Sequential extends Graph {
 
     public List<String> names() {
         return nodeNames();
+    }
+
+    @Override
+    public Sequential executionOptions(ExecutionOptions options) {
+        super.executionOptions(options);
+        return this;
     }
 
     /** A chain has no branches: build a {@link Graph} for them. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import org.cnn4j.backend.cpu.NativeThreads;
@@ -32,6 +33,8 @@ class SettingsValidationTest {
             "CNN4J_GEMM, x, CNN4J_GEMM=x",
             "CNN4J_BACKEND, foo, CNN4J_BACKEND=foo",
             "-Dcnn4j.threads, abc, cnn4j.threads=abc",
+            "CNN4J_CONV_ALGO, fastest, CNN4J_CONV_ALGO=fastest",
+            "-Dcnn4j.conv.winograd, maybe, cnn4j.conv.winograd=maybe",
     })
     void aBadSettingFailsNamingTheVariableAndTheValue(String variable, String value, String message) throws Exception {
         Run r = cnn4j(variable, value, "info");
@@ -56,26 +59,41 @@ class SettingsValidationTest {
         assertThat(NativeLibrary.threads()).isEqualTo(before);
     }
 
-    @Test
-    void aBadConvolutionAlgorithmPropertyIsNamed() {
-        System.setProperty("cnn4j.conv.algo", "fastest");
-        try {
-            assertThatThrownBy(ConvAlgorithm::current).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("cnn4j.conv.algo=fastest");
-        } finally {
-            System.clearProperty("cnn4j.conv.algo");
-        }
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "cnn4j.conv.algo, fastest, 'cnn4j.conv.algo=fastest: conv2d: unknown algorithm'",
+            "cnn4j.conv.winograd, flase, 'cnn4j.conv.winograd=flase: unknown switch (expected true, false)'",
+            "cnn4j.gemm, mkl, 'cnn4j.gemm=mkl: unknown GEMM (expected own, openblas)'",
+    })
+    void parsingNamesTheBadPropertyAndItsValue(String property, String value, String message) {
+        assertThatThrownBy(() -> Settings.parse(Map.of(property, value)::get, name -> null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(message);
     }
 
     @Test
-    void aBadWinogradPropertyIsNamed() {
-        System.setProperty("cnn4j.conv.winograd", "flase");
-        try {
-            assertThatThrownBy(ConvAlgorithm::winogradAllowed).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("cnn4j.conv.winograd=flase");
-        } finally {
-            System.clearProperty("cnn4j.conv.winograd");
-        }
+    void anAutotuneFileThatIsNoPathIsNamed() {
+        assertThatThrownBy(() -> Settings.parse(name -> null, Map.of("CNN4J_AUTOTUNE_FILE", "a\0b")::get))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CNN4J_AUTOTUNE_FILE=a");
+    }
+
+    @Test
+    void aPropertyWinsOverTheEnvironmentVariable() {
+        Settings s = Settings.parse(Map.of("cnn4j.conv.algo", "onednn")::get,
+                Map.of("CNN4J_CONV_ALGO", "im2col_gemm", "CNN4J_CONV_WINOGRAD", "false", "CNN4J_THREADS", "3")::get);
+        assertThat(s.convAlgorithm()).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(s.winograd()).isFalse();
+        assertThat(s.threads()).isEqualTo(3);
+        assertThat(s.backend()).isNull();
+        assertThat(s.autotuneFile()).isNull();
+    }
+
+    @Test
+    void nothingSetMeansAutoWithWinogradOnAllProcessors() {
+        Settings s = Settings.parse(name -> null, name -> null);
+        assertThat(s.convAlgorithm()).isEqualTo(ConvAlgorithm.AUTO);
+        assertThat(s.winograd()).isTrue();
+        assertThat(s.ownGemm()).isFalse();
+        assertThat(s.threads()).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), NativeThreads.MAX));
     }
 
     private record Run(int code, String output) {

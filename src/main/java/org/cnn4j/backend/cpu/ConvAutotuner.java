@@ -10,32 +10,45 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.ConvDirection;
+import org.cnn4j.backend.Settings;
 import org.cnn4j.io.AtomicFiles;
 
 /**
  * Remembers the fastest convolution algorithm per (direction, shape, thread count). The first call
  * for a key runs every candidate once on the real arguments (each overwrites the outputs, so any of
- * them leaves a correct result) and keeps the fastest. With the system property
- * {@code cnn4j.autotune.file} the choices are read at start and written back (atomically) when a new
- * one is made, so a second run skips the timing. The file is read on first use, so a bad one fails the
+ * them leaves a correct result) and keeps the fastest. With the setting {@code cnn4j.autotune.file}
+ * ({@link Settings#autotuneFile()}) the choices are read at start and written back (atomically) when a
+ * new one is made, so a second run skips the timing. The file is read on first use, so a bad one fails the
  * convolution that needs it with an exception naming the file, not the backend's class initialisation.
  */
 final class ConvAutotuner {
     private final Map<String, ConvAlgorithm> winners = new ConcurrentHashMap<>();
-    private final Path file;
+    private final Supplier<Path> fileSetting;
+    private Path file;
     private volatile boolean fileRead;
 
+    /** A tuner keeping its choices in the file {@link Settings#autotuneFile()} names, if any. */
     ConvAutotuner() {
-        String f = System.getProperty("cnn4j.autotune.file");
-        file = f == null || f.isBlank() ? null : Path.of(f);
+        this(() -> Settings.current().autotuneFile());
     }
 
-    /** Reads the choices of {@code cnn4j.autotune.file} once, when there is one. */
+    /** A tuner keeping its choices in the file {@code fileSetting} gives when first needed (null: in memory only). */
+    ConvAutotuner(Supplier<Path> fileSetting) {
+        this.fileSetting = fileSetting;
+    }
+
+    /** Reads the choices of the autotune file once, when there is one. */
     private synchronized void readFile() {
-        if (fileRead || file == null || !Files.isRegularFile(file)) {
+        if (fileRead) {
+            return;
+        }
+        file = fileSetting.get();
+        if (file == null || !Files.isRegularFile(file)) {
+            fileRead = true;
             return;
         }
         Properties p = new Properties();

@@ -5,10 +5,11 @@ import java.util.function.Consumer;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.ConvDirection;
+import org.cnn4j.backend.ExecutionOptions;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Runs a convolution with the algorithm in force ({@link ConvAlgorithm#current()}): {@link ConvAlgorithm#AUTO}
+ * Runs a convolution with the options in force on the calling thread ({@link ExecutionOptions#current()}): {@link ConvAlgorithm#AUTO}
  * walks {@link ConvImplementationList}'s list for the direction, {@link ConvAlgorithm#AUTOTUNE} times the
  * implementations that can run the shape once and keeps the fastest ({@link ConvAutotuner}), and an explicit
  * algorithm runs as asked or, when it cannot run the shape, fails naming the algorithm, the shape and why
@@ -33,7 +34,8 @@ public final class NativeConvolution {
      * sum and ReLU post-ops, or the epilogue of Winograd's output transform and of im2col's GEMM tiles.
      */
     void forwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output) {
-        boolean timing = ConvAlgorithm.current() == ConvAlgorithm.AUTOTUNE && autotuner.winner(ConvDirection.FORWARD, spec) == null;
+        boolean timing = ExecutionOptions.current().algorithm() == ConvAlgorithm.AUTOTUNE
+                && autotuner.winner(ConvDirection.FORWARD, spec) == null;
         if (timing && residual != null && residual.sharesMemoryWith(output)) {
             // every timed candidate writes the output, so the ones after the first would add a residual the
             // first one had already overwritten: they read a copy
@@ -54,29 +56,29 @@ public final class NativeConvolution {
     }
 
     private void execute(ConvDirection direction, Conv2dSpec spec, Consumer<ConvImplementation> op) {
-        ConvAlgorithm requested = ConvAlgorithm.current();
-        boolean winograd = ConvAlgorithm.winogradAllowed();
-        if (requested == ConvAlgorithm.AUTOTUNE) {
-            List<ConvImplementation> candidates = IMPLEMENTATIONS.autotuneCandidates(direction, spec, winograd);
+        ExecutionOptions options = ExecutionOptions.current();
+        if (options.algorithm() == ConvAlgorithm.AUTOTUNE) {
+            List<ConvImplementation> candidates = IMPLEMENTATIONS.autotuneCandidates(direction, spec, options.winograd());
             autotuner.run(direction, spec, candidates.stream().map(ConvImplementation::algorithm).toList(),
                     algorithm -> op.accept(IMPLEMENTATIONS.of(algorithm)));
             return;
         }
-        op.accept(implementation(requested, direction, spec));
+        op.accept(implementation(options, direction, spec));
     }
 
     /** The implementation AUTO or an explicit request runs, or the exception an explicit one that cannot run {@code spec} is. */
-    private ConvImplementation implementation(ConvAlgorithm requested, ConvDirection direction, Conv2dSpec spec) {
+    private ConvImplementation implementation(ExecutionOptions options, ConvDirection direction, Conv2dSpec spec) {
+        ConvAlgorithm requested = options.algorithm();
         if (requested == ConvAlgorithm.AUTO) {
-            return IMPLEMENTATIONS.automatic(direction, spec, ConvAlgorithm.winogradAllowed());
+            return IMPLEMENTATIONS.automatic(direction, spec, options.winograd());
         }
         ConvImplementation asked = IMPLEMENTATIONS.of(requested);
         String whyNot = asked.whyNot(direction, spec);
         if (whyNot == null) {
             return asked;
         }
-        if (ConvAlgorithm.fallsBackToAuto()) {
-            return IMPLEMENTATIONS.automatic(direction, spec, ConvAlgorithm.winogradAllowed());
+        if (options.fallBackToAuto()) {
+            return IMPLEMENTATIONS.automatic(direction, spec, options.winograd());
         }
         throw new UnsupportedOperationException("conv2d " + direction.key() + ": algorithm " + requested + " cannot compute "
                 + spec + ": " + whyNot);
@@ -87,9 +89,9 @@ public final class NativeConvolution {
      * AUTOTUNE has not timed that shape yet. Throws as the convolution would for an explicit algorithm that cannot run it.
      */
     public ConvAlgorithm choice(ConvDirection direction, Conv2dSpec spec) {
-        ConvAlgorithm requested = ConvAlgorithm.current();
-        return requested == ConvAlgorithm.AUTOTUNE ? autotuner.winner(direction, spec)
-                : implementation(requested, direction, spec).algorithm();
+        ExecutionOptions options = ExecutionOptions.current();
+        return options.algorithm() == ConvAlgorithm.AUTOTUNE ? autotuner.winner(direction, spec)
+                : implementation(options, direction, spec).algorithm();
     }
 
     /** The name a forward's error names: which of the fused steps ran. */

@@ -1,29 +1,21 @@
 package org.cnn4j.backend.cpu;
 
 import org.bytedeco.javacpp.Loader;
+import org.cnn4j.backend.Settings;
 
 /**
  * Loads the native library once: JavaCPP's Loader first loads oneDNN, the libgomp that ships with it
  * (the process's one OpenMP runtime) and OpenBLAS from their preset jars, then our
  * {@code libjnicnn4j.so} from this jar. A failure to load is kept as a one-line reason instead of an
- * {@link UnsatisfiedLinkError} at the user (the reference backend then takes over). The settings
- * {@code cnn4j.isa}/{@code CNN4J_ISA} (avx512|avx2|scalar), {@code cnn4j.gemm}/{@code CNN4J_GEMM}
- * (own|openblas) and {@code cnn4j.threads}/{@code CNN4J_THREADS} (1 to {@link NativeThreads#MAX}) are read
- * once and applied after loading; a bad one is the user's error, not a reason to fall back: every use of
- * the library then throws an {@link IllegalStateException} naming the variable and its value.
+ * {@link UnsatisfiedLinkError} at the user (the reference backend then takes over). The ISA, GEMM and
+ * threads of {@link Settings} are applied after loading; a bad setting is the user's error, not a reason
+ * to fall back: every use of the library then throws an {@link IllegalStateException} naming the
+ * variable and its value.
  */
 public final class NativeLibrary {
     private static final long LOADER_STACK = 16L << 20;
     private static final String ERROR = load();
-    private static final Settings SETTINGS = Settings.read();
-
-    static {
-        if (ERROR == null && SETTINGS.error() == null) {
-            NativeKernels.cnn4j_set_isa(SETTINGS.isa().ordinal());
-            NativeKernels.cnn4j_set_gemm(SETTINGS.ownGemm() ? 1 : 0);
-            NativeKernels.cnn4j_set_threads(SETTINGS.threads()); // in range: cannot fail
-        }
-    }
+    private static final String SETTINGS_ERROR = applySettings();
 
     private NativeLibrary() {
     }
@@ -73,9 +65,25 @@ public final class NativeLibrary {
 
     /** Throws when a setting (CNN4J_ISA, CNN4J_GEMM, CNN4J_THREADS or their system properties) is invalid. */
     public static void checkSettings() {
-        if (SETTINGS.error() != null) {
-            throw new IllegalStateException(SETTINGS.error());
+        if (SETTINGS_ERROR != null) {
+            throw new IllegalStateException(SETTINGS_ERROR);
         }
+    }
+
+    /** Applies the settings' ISA, GEMM and threads to the loaded library; returns why they are invalid, or null. */
+    private static String applySettings() {
+        Settings settings;
+        try {
+            settings = Settings.current();
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+        if (ERROR == null) {
+            NativeKernels.cnn4j_set_isa(settings.isa().ordinal());
+            NativeKernels.cnn4j_set_gemm(settings.ownGemm() ? 1 : 0);
+            NativeKernels.cnn4j_set_threads(settings.threads()); // in range: cannot fail
+        }
+        return null;
     }
 
     public static int threads() {
@@ -164,64 +172,5 @@ public final class NativeLibrary {
                 failure = t;
             }
         }
-    }
-
-    /** The settings read once from system properties (first) and environment variables, or why one is invalid. */
-    private record Settings(Isa isa, boolean ownGemm, int threads, String error) {
-        static Settings read() {
-            try {
-                Setting isa = setting("cnn4j.isa", "CNN4J_ISA"), gemm = setting("cnn4j.gemm", "CNN4J_GEMM");
-                Setting threads = setting("cnn4j.threads", "CNN4J_THREADS");
-                return new Settings(isa == null ? Isa.AVX512 : isa(isa), gemm != null && ownGemm(gemm),
-                        threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), NativeThreads.MAX) : threads(threads), null);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                return new Settings(null, false, 0, e.getMessage());
-            }
-        }
-
-        private static Isa isa(Setting setting) {
-            try {
-                return Isa.parse(setting.value());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(setting + ": unknown instruction set (expected avx512, avx2 or scalar)");
-            }
-        }
-
-        private static boolean ownGemm(Setting setting) {
-            String v = setting.value().trim();
-            if (!v.equalsIgnoreCase("own") && !v.equalsIgnoreCase("openblas")) {
-                throw new IllegalStateException(setting + ": unknown GEMM (expected own or openblas)");
-            }
-            return v.equalsIgnoreCase("own");
-        }
-
-        private static int threads(Setting setting) {
-            long n;
-            try {
-                n = Long.parseLong(setting.value().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException(setting + ": not a whole number of threads (expected 1 to "
-                        + NativeThreads.MAX + ")");
-            }
-            return NativeThreads.check(setting.name(), n);
-        }
-    }
-
-    /** A setting as given: the system property's or environment variable's name and value. */
-    private record Setting(String name, String value) {
-        @Override
-        public String toString() {
-            return name + "=" + value;
-        }
-    }
-
-    /** The system property, else the environment variable, or null when neither is set. */
-    private static Setting setting(String property, String env) {
-        String v = System.getProperty(property);
-        if (v != null && !v.isBlank()) {
-            return new Setting(property, v);
-        }
-        v = System.getenv(env);
-        return v == null || v.isBlank() ? null : new Setting(env, v);
     }
 }
