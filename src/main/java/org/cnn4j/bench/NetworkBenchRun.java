@@ -170,10 +170,13 @@ public final class NetworkBenchRun {
         out.printf("reorders per pass: %s, peak tensor memory: %.1f MiB (%.1f MiB of it %s)%n", doc.get("reorders_per_pass"),
                 ((Long) doc.get("peak_tensor_bytes")) / 1048576.0, ((Long) doc.get("model_tensor_bytes")) / 1048576.0,
                 training ? "parameters and Adam's state" : doc.get("fused") == Boolean.TRUE ? "parameters, fused and unfused" : "parameters");
-        out.printf("%n%-16s %-44s %-28s %9s %9s %6s%n", "layer", "", "algorithm", "fwd ms", "bwd ms", "%");
-        for (Map<String, Object> l : (List<Map<String, Object>>) doc.get("layers")) {
+        List<Map<String, Object>> layers = (List<Map<String, Object>>) doc.get("layers");
+        int nameWidth = layers.stream().mapToInt(l -> String.valueOf(l.get("layer")).length()).max().orElse(0);
+        String row = "%-" + Math.max(16, nameWidth) + "s %-44s %-28s ";
+        out.printf("%n" + row + "%9s %9s %6s%n", "layer", "", "algorithm", "fwd ms", "bwd ms", "%");
+        for (Map<String, Object> l : layers) {
             String d = String.valueOf(l.get("description"));
-            out.printf("%-16s %-44s %-28s %9.3f %9.3f %5.1f%%%n", l.get("layer"), d.length() > 44 ? d.substring(0, 44) : d, l.get("algorithm"),
+            out.printf(row + "%9.3f %9.3f %5.1f%%%n", l.get("layer"), d.length() > 44 ? d.substring(0, 44) : d, l.get("algorithm"),
                     (Double) l.get("forward_ms"), (Double) l.get("backward_ms"), (Double) l.get("percent"));
         }
     }

@@ -4,12 +4,12 @@ package org.cnn4j.io;
  * IEEE 754 half precision (binary16) conversions, rounding to nearest even, for model files that store
  * weights in half the space (Java 17 has no Float.floatToFloat16; Java 20 does, with the same results).
  */
-final class Float16 {
+public final class Float16 {
     private Float16() {
     }
 
     /** The binary16 bits nearest to {@code f} (overflow to infinity, NaN kept as a quiet NaN). */
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int exp = (bits >>> 23) & 0xff;
@@ -43,7 +43,7 @@ final class Float16 {
     }
 
     /** The float value of binary16 bits {@code h} (exact). */
-    static float toFloat(short h) {
+    public static float toFloat(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;

@@ -1,0 +1,180 @@
+package org.cnn4j.onnx;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.cnn4j.nn.Graph;
+import org.cnn4j.nn.Module;
+import org.cnn4j.onnx.OnnxTensors.Constant;
+import org.cnn4j.onnx.proto.Onnx.GraphProto;
+import org.cnn4j.onnx.proto.Onnx.NodeProto;
+import org.cnn4j.onnx.proto.Onnx.TensorProto;
+import org.cnn4j.onnx.proto.Onnx.ValueInfoProto;
+
+/**
+ * Builds a cnn4j {@link Graph} from an ONNX graph, node by node in the file's (topological) order. Every
+ * ONNX value is either a constant (initializers, Constant nodes, and shape arithmetic folded here, with
+ * the batch size as a symbol) or the output of a graph node with its per-sample shape; {@link OnnxOperators}
+ * says what each op type becomes. On any error the half-built graph is closed and nothing is returned.
+ */
+final class OnnxImporter {
+    /** The batch size in folded shape arithmetic (e.g. {@code x.view(x.size(0), -1)}): not known until run time. */
+    static final long BATCH = Long.MIN_VALUE;
+
+    /**
+     * A value computed by graph node {@code node}: {@code shape} is its per-sample shape in cnn4j, and
+     * {@code onnxShape} the same as the ONNX graph sees it (they differ after GlobalAveragePool, whose
+     * [C,1,1] is cnn4j's [C]).
+     */
+    record Activation(String node, int[] shape, int[] onnxShape) {
+        boolean isImage() {
+            return shape.length == 3;
+        }
+
+        long numel() {
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    private final Path baseDir;
+    private final int opset;
+    private final Map<String, Object> values = new HashMap<>();
+    private final Map<String, Integer> readers = new HashMap<>();
+    private final Set<String> names = new HashSet<>();
+    private final Map<String, Module> producers = new HashMap<>();
+    private Graph graph;
+
+    OnnxImporter(Path baseDir, int opset) {
+        this.baseDir = baseDir;
+        this.opset = opset;
+    }
+
+    /** The graph for {@code g}, whose one non-initializer input has per-sample shape {@code inputShape}. */
+    Graph build(GraphProto g, int[] inputShape) {
+        for (TensorProto t : g.getInitializerList()) {
+            values.put(t.getName(), OnnxTensors.decode(t, baseDir));
+        }
+        ValueInfoProto input = null;
+        for (ValueInfoProto v : g.getInputList()) {
+            if (!values.containsKey(v.getName())) {
+                if (input != null) {
+                    throw new UnsupportedOperationException("ONNX graph: inputs '" + input.getName() + "' and '" + v.getName()
+                            + "': cnn4j networks take one input");
+                }
+                input = v;
+            }
+        }
+        if (input == null) {
+            throw new IllegalArgumentException("ONNX graph: no input besides the initializers");
+        }
+        if (g.getOutputCount() != 1) {
+            throw new UnsupportedOperationException("ONNX graph: " + g.getOutputCount() + " outputs; cnn4j networks have one");
+        }
+        for (NodeProto n : g.getNodeList()) {
+            n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum));
+        }
+        readers.merge(g.getOutput(0).getName(), 1, Integer::sum);
+        String inputNode = unique(input.getName());
+        graph = new Graph(inputNode);
+        try {
+            values.put(input.getName(), new Activation(inputNode, inputShape, inputShape));
+            for (int i = 0; i < g.getNodeCount(); i++) {
+                OnnxNode node = new OnnxNode(g.getNode(i), opset, i);
+                NodeProto proto = g.getNode(i);
+                if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
+                    throw node.unsupported("the op domain '" + proto.getDomain() + "'");
+                }
+                OnnxOperators.convert(node, this);
+            }
+            Object out = values.get(g.getOutput(0).getName());
+            if (!(out instanceof Activation a) || a.node().equals(inputNode)) {
+                throw new UnsupportedOperationException("ONNX graph: output '" + g.getOutput(0).getName()
+                        + "' is " + (out == null ? "never computed" : "not computed from the input by any layer"));
+            }
+            graph.output(a.node());
+            graph.eval();
+            return graph;
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** Input {@code i} of {@code n} as a layer's output; fails naming the node when it is a constant or unknown. */
+    Activation activation(OnnxNode n, int i) {
+        Object v = value(n, i);
+        if (v instanceof Activation a) {
+            return a;
+        }
+        throw n.unsupported("a constant as input " + i + " ('" + n.input(i) + "') where a layer's output is expected");
+    }
+
+    /** Input {@code i} of {@code n} as a constant; fails naming the node and what it is for when it is computed. */
+    Constant constant(OnnxNode n, int i, String what) {
+        Object v = value(n, i);
+        if (v instanceof Constant c) {
+            return c;
+        }
+        throw n.unsupported(what + " computed at run time (input " + i + " '" + n.input(i) + "'); only constant " + what + " is");
+    }
+
+    Object value(OnnxNode n, int i) {
+        Object v = values.get(n.input(i));
+        if (v == null) {
+            throw n.error("input '" + n.input(i) + "' is not computed by any earlier node, initializer or graph input");
+        }
+        return v;
+    }
+
+    boolean isConstant(OnnxNode n, int i) {
+        return values.get(n.input(i)) instanceof Constant;
+    }
+
+    /** Adds {@code module} as a graph node reading {@code inputs}, with its output as the node's output 0. */
+    Activation addLayer(OnnxNode n, Module module, Activation... inputs) {
+        int[][] shapes = Arrays.stream(inputs).map(Activation::shape).toArray(int[][]::new);
+        int[] shape;
+        try {
+            shape = module.outputShape(shapes);
+        } catch (IllegalArgumentException e) {
+            module.close();
+            throw n.error(module.typeName() + " on " + Arrays.deepToString(shapes) + ": " + e.getMessage());
+        }
+        String name = unique(n.name());
+        graph.node(name, module, Arrays.stream(inputs).map(Activation::node).toArray(String[]::new));
+        producers.put(name, module);
+        Activation a = new Activation(name, shape, shape);
+        values.put(n.output(0), a);
+        return a;
+    }
+
+    /** Binds output {@code i} of {@code n} to {@code v} (an alias, a reshaped view or a folded constant). */
+    void bind(OnnxNode n, int i, Object v) {
+        values.put(n.output(i), v);
+    }
+
+    /** The module that computes {@code a}, when only one ONNX node reads it (so its bias can absorb an addition). */
+    Module soleProducer(OnnxNode reader, Activation a, int input) {
+        Integer r = readers.get(reader.input(input));
+        return r != null && r == 1 ? producers.get(a.node()) : null;
+    }
+
+    private String unique(String onnxName) {
+        String base = onnxName.replaceAll("[^A-Za-z0-9_]", "_").replaceAll("^_+", "");
+        if (base.isEmpty() || !Character.isLetter(base.charAt(0))) {
+            base = "n" + base;
+        }
+        String name = base;
+        for (int k = 2; !names.add(name); k++) {
+            name = base + "_" + k;
+        }
+        return name;
+    }
+}
