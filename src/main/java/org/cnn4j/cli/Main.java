@@ -34,6 +34,8 @@ import picocli.CommandLine.Spec;
                 ActivationsCommand.class,
                 TopPatchesCommand.class,
                 ReportCommand.class,
+                ImportCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
