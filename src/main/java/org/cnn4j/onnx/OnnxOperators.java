@@ -54,6 +54,7 @@ final class OnnxOperators {
         CONVERTERS.put("Dropout", OnnxOperators::passThrough);
         CONVERTERS.put("Identity", OnnxOperators::passThrough);
         CONVERTERS.put("Constant", OnnxOperators::constant);
+        CONVERTERS.put("Pad", OnnxOperators::pad);
         CONVERTERS.put("Shape", OnnxOperators::shape);
         CONVERTERS.put("Gather", OnnxOperators::gather);
         CONVERTERS.put("Unsqueeze", OnnxOperators::unsqueezeConstant);
@@ -421,6 +422,18 @@ final class OnnxOperators {
             }
         }
         im.bind(n, 0, im.value(n, 0)); // Dropout at inference passes its input; its mask output is never read by a CNN
+    }
+
+    /** Pad by nothing, as torch exports before a ceil-mode average pool; real padding is not imported yet. */
+    private static void pad(OnnxNode n, OnnxImporter im) {
+        Activation x = im.activation(n, 0);
+        long[] pads = n.opset() >= 11 ? im.constant(n, 1, "pads").asLongs() : n.ints("pads");
+        String mode = n.string("mode", "constant");
+        if (Arrays.stream(pads).allMatch(p -> p == 0)) {
+            im.bind(n, 0, x);
+            return;
+        }
+        throw n.unsupported(mode + " padding by " + Arrays.toString(pads) + " as an op of its own");
     }
 
     private static void constant(OnnxNode n, OnnxImporter im) {
