@@ -75,8 +75,27 @@ The files (input shapes without the dynamic batch dimension; NCHW unless said)
                              removes both, leaving no Transpose to test.]
   op_convtranspose.onnx      4x5x5. ConvTranspose2d(4->3, 3, stride 2, padding 1, output_padding 1).
   op_opset9.onnx             1x28x28. Small fmnist-like net (conv+BN+ReLU, max pool, flatten, linear)
-                             exported with opset 9 (Unsqueeze/Squeeze/Clip/... attribute forms).
-  op_opset17.onnx            The same net exported with opset 17 (the highest torch 1.13 supports).
+                             exported with opset 9 (the lowest the importer accepts: MaxPool without
+                             ceil_mode, BatchNormalization without training_mode).
+  op_opset17.onnx            The same net, same weights, exported with opset 17 (the highest torch
+                             1.13 supports, so the file really is opset 17).
+
+What torch 1.13 exports (worth knowing when a test fails)
+  * hardswish at opset 13 is x * HardSigmoid(x) (alpha 1/6; ONNX HardSwish only exists from opset
+    14); hardsigmoid is HardSigmoid(alpha=1/6, beta=0.5).
+  * relu6 / clamp(0, 6) is Relu followed by Clip with min/max as Constant-node inputs (opset >= 11).
+  * x.view(x.size(0), -1) is Shape -> Gather -> Unsqueeze -> Concat -> Reshape when constant folding
+    is off; x.mean(dim=(2, 3)) is ReduceMean(axes=[2,3], keepdims=0); softmax(dim=1) on [N, C] is a
+    single Softmax(axis=1).
+  * F.pad (constant_pad_nd) at opset >= 11 computes its pads input with a chain Constant ->
+    ConstantOfShape -> Concat -> Reshape -> Slice(step -1) -> Transpose -> Reshape -> Cast that
+    constant folding does not remove ("Only steps=1 can be constant folded" for Slice), so
+    op_conv_asymmetric_pad.onnx contains it (and its output's H, W are left symbolic by torch's shape
+    inference); the pads it computes are [0,0,0,0, 0,0,1,1].
+  * avg_pool2d with count_include_pad=True is exported as an explicit Pad (here all-zero pads) in
+    front of an AveragePool without pads.
+  * Parameters with identical values are deduplicated: squeezenet1_1's conv biases are all zero in
+    torchvision's init, so most of them are Identity nodes reading one shared zero initializer.
 """
 import argparse
 import collections

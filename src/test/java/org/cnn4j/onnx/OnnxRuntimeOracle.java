@@ -20,6 +20,11 @@ final class OnnxRuntimeOracle {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
+            // the model as written, not ORT's rewrite of it: its Pad fusion folds torch's zero Pad into the following
+            // AveragePool as count_include_pad=1 (microsoft/onnxruntime PR 23190), and MLAS then divides a ceil-mode
+            // window hanging over the edge by the whole kernel (PR 29629, after 1.24.2): 0.23 off on op_pools.onnx,
+            // where PyTorch and the unoptimised graph agree
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession session = env.createSession(model, options);
                  OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
                  OrtSession.Result result = session.run(Map.of(session.getInputNames().iterator().next(), input))) {
