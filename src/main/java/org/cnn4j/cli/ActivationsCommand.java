@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.cnn4j.explain.FeatureMaps;
 import org.cnn4j.io.Images;
 import org.cnn4j.io.ModelFile;
-import org.cnn4j.nn.Conv2d;
+import org.cnn4j.nn.Convolutional;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -44,7 +44,7 @@ final class ActivationsCommand implements Callable<Integer> {
         Options.atLeast("--max-maps", maxMaps, 1);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         try (Module net = saved.model(); Tensor x = ModelInput.read(image, saved.height(), saved.width(), invert)) {
-            String name = layer != null ? layer : net.children().entrySet().stream().filter(e -> e.getValue() instanceof Conv2d)
+            String name = layer != null ? layer : net.children().entrySet().stream().filter(e -> e.getValue() instanceof Convolutional)
                     .map(Map.Entry::getKey).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("activations: the model has no convolution layer; give --layer"));
             FeatureMaps maps = FeatureMaps.of(net, name, x);

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.cnn4j.explain.Pictures;
 import org.cnn4j.io.Images;
 import org.cnn4j.io.ModelFile;
-import org.cnn4j.nn.Conv2d;
+import org.cnn4j.nn.Convolutional;
 import org.cnn4j.nn.Module;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,16 +31,16 @@ final class FiltersCommand implements Callable<Integer> {
         try (Module net = saved.model()) {
             String name = layer;
             if (name == null) {
-                name = net.children().entrySet().stream().filter(e -> e.getValue() instanceof Conv2d).map(java.util.Map.Entry::getKey)
+                name = net.children().entrySet().stream().filter(e -> e.getValue() instanceof Convolutional).map(java.util.Map.Entry::getKey)
                         .findFirst().orElseThrow(() -> new IllegalArgumentException("filters: the model has no convolution layer"));
             }
             Module m = net.children().get(name);
-            if (!(m instanceof Conv2d conv)) {
+            if (!(m instanceof Convolutional) || m.namedParameters().get("weight") == null) {
                 throw new IllegalArgumentException("filters: '" + name + "' is not a convolution layer of " + saved.architecture()
                         + " (layers: " + net.children().keySet() + ")");
             }
-            Images.writePng(Pictures.filterGrid(conv.weight().value(), 12), out);
-            System.out.printf("%d filters of %s (%s) written to %s%n", conv.outChannels(), name, conv.describe(), out);
+            Images.writePng(Pictures.filterGrid(m.namedParameters().get("weight").value(), 12), out);
+            System.out.printf("%d filters of %s (%s) written to %s%n", m.namedParameters().get("weight").value().dim(0), name, m.describe(), out);
         }
         return 0;
     }

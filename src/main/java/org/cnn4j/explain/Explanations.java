@@ -168,9 +168,7 @@ public final class Explanations {
     /** A layer's output for one image and the gradient of the class score with respect to it. */
     private record LayerCapture(float[] activation, float[] gradient, int plane, int height, int width) {
         static LayerCapture of(Module model, String layer, Tensor image, int cls) {
-            if (!(model instanceof Graph graph)) {
-                throw new IllegalArgumentException("grad-cam: needs a Sequential or Graph model, got " + model.getClass().getSimpleName());
-            }
+            Graph graph = Graph.of(model, "grad-cam");
             if (!graph.nodeNames().contains(layer)) {
                 throw new IllegalArgumentException("grad-cam: no layer '" + layer + "' (layers: " + graph.nodeNames() + ")");
             }

@@ -14,9 +14,7 @@ public final class LayerOutput {
     }
 
     public static Tensor of(Module model, String layer, Tensor images) {
-        if (!(model instanceof Graph graph)) {
-            throw new IllegalArgumentException("layer output: needs a Sequential or Graph model, got " + model.getClass().getSimpleName());
-        }
+        Graph graph = Graph.of(model, "layer output");
         if (!graph.nodeNames().contains(layer)) {
             throw new IllegalArgumentException("layer output: no layer '" + layer + "' (layers: " + graph.nodeNames() + ")");
         }

@@ -59,6 +59,14 @@ public class Graph extends Module {
         this.inputName = inputName;
     }
 
+    /** {@code model} as a graph (a {@link Sequential} is one), or an exception naming {@code op} and what it got. */
+    public static Graph of(Module model, String op) {
+        if (model instanceof Graph g) {
+            return g;
+        }
+        throw new IllegalArgumentException(op + ": needs a Sequential or Graph network, got " + model.getClass().getSimpleName());
+    }
+
     /** Adds a layer reading node {@code input}. */
     public Graph layer(String name, Module module, String input) {
         return node(name, module, input);

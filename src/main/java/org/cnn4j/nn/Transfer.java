@@ -95,10 +95,7 @@ public final class Transfer {
     }
 
     private static Graph graph(Module net) {
-        if (!(net instanceof Graph g)) {
-            throw new IllegalArgumentException("transfer: a " + net.getClass().getSimpleName() + " is not a Sequential or Graph network");
-        }
-        return g;
+        return Graph.of(net, "transfer");
     }
 
     private static void require(Module net, String layer) {

@@ -362,7 +362,7 @@ final class OnnxOperators {
         int channels = x.shape()[0];
         boolean perChannel = x.shape().length == 1 ? c.numel() == channels : isChannelVector(c.dims(), channels);
         Parameter bias = producer == null ? null : producer.namedParameters().get("bias");
-        if (bias == null || !(producer instanceof Linear || producer instanceof Conv2d) || !(perChannel || c.numel() == 1)) {
+        if (bias == null || !(perChannel || c.numel() == 1)) { // a layer with a bias per output: Linear or Conv2d
             throw n.unsupported("adding a constant of " + OnnxNode.dims(c.dims()) + " to " + Arrays.toString(x.onnxShape())
                     + " other than into the bias of the linear layer or convolution before it (broadcasting element-wise ops)");
         }
