@@ -24,7 +24,7 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * Writes a cnn4j network as an ONNX model (opset 13) that ONNX Runtime or any other ONNX reader runs:
- * one ONNX node per layer (two for global average pooling, which cnn4j flattens to [N, C]), batch norm
+ * one ONNX node per layer, batch norm
  * as BatchNormalization with its running statistics (inference semantics; Dropout becomes Identity), the
  * batch dimension symbolic. Nested graphs are written inline. A layer type with no ONNX form fails naming it.
  */
@@ -136,12 +136,7 @@ public final class OnnxExport {
                 case "LeakyReLU" -> out.addNode(node("LeakyRelu", name, ins[0]).addAttribute(number("alpha", c.number("negative_slope"))));
                 case "Sigmoid" -> out.addNode(node("Sigmoid", name, ins[0]));
                 case "Tanh" -> out.addNode(node("Tanh", name, ins[0]));
-                case "GlobalAvgPool2d" -> {
-                    NodeProto.Builder pool = node("GlobalAveragePool", name + "_pool", ins[0]);
-                    pool.setOutput(0, name + "_pool");
-                    out.addNode(pool);
-                    out.addNode(node("Flatten", name, name + "_pool").addAttribute(integer("axis", 1)));
-                }
+                case "GlobalAvgPool2d" -> out.addNode(node("GlobalAveragePool", name, ins[0]));
                 case "Flatten" -> out.addNode(node("Flatten", name, ins[0]).addAttribute(integer("axis", 1)));
                 case "Dropout" -> out.addNode(node("Identity", name, ins[0]));
                 case "Add" -> out.addNode(node(ins.length == 2 ? "Add" : "Sum", name, ins));

@@ -24,12 +24,8 @@ final class OnnxImporter {
     /** The batch size in folded shape arithmetic (e.g. {@code x.view(x.size(0), -1)}): not known until run time. */
     static final long BATCH = Long.MIN_VALUE;
 
-    /**
-     * A value computed by graph node {@code node}: {@code shape} is its per-sample shape in cnn4j, and
-     * {@code onnxShape} the same as the ONNX graph sees it (they differ after GlobalAveragePool, whose
-     * [C,1,1] is cnn4j's [C]).
-     */
-    record Activation(String node, int[] shape, int[] onnxShape) {
+    /** A value computed by graph node {@code node}, with its per-sample shape. */
+    record Activation(String node, int[] shape) {
         boolean isImage() {
             return shape.length == 3;
         }
@@ -84,7 +80,7 @@ final class OnnxImporter {
         String inputNode = unique(input.getName());
         graph = new Graph(inputNode);
         try {
-            values.put(input.getName(), new Activation(inputNode, inputShape, inputShape));
+            values.put(input.getName(), new Activation(inputNode, inputShape));
             for (int i = 0; i < g.getNodeCount(); i++) {
                 OnnxNode node = new OnnxNode(g.getNode(i), opset, i);
                 NodeProto proto = g.getNode(i);
@@ -150,7 +146,7 @@ final class OnnxImporter {
         String name = unique(n.name());
         graph.node(name, module, Arrays.stream(inputs).map(Activation::node).toArray(String[]::new));
         producers.put(name, module);
-        Activation a = new Activation(name, shape, shape);
+        Activation a = new Activation(name, shape);
         values.put(n.output(0), a);
         return a;
     }

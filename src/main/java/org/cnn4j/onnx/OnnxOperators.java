@@ -45,7 +45,7 @@ final class OnnxOperators {
         CONVERTERS.put("Tanh", (n, im) -> im.addLayer(n, ActivationLayer.tanh(), im.activation(n, 0)));
         CONVERTERS.put("MaxPool", (n, im) -> pool(n, im, Pool2dSpec.Kind.MAX));
         CONVERTERS.put("AveragePool", (n, im) -> pool(n, im, Pool2dSpec.Kind.AVG));
-        CONVERTERS.put("GlobalAveragePool", OnnxOperators::globalAveragePool);
+        CONVERTERS.put("GlobalAveragePool", (n, im) -> im.addLayer(n, new GlobalAvgPool2d(), image(n, im)));
         CONVERTERS.put("Flatten", OnnxOperators::flatten);
         CONVERTERS.put("Reshape", OnnxOperators::reshape);
         CONVERTERS.put("Add", OnnxOperators::add);
@@ -268,16 +268,10 @@ final class OnnxOperators {
         im.addLayer(n, new Pool2d(kind, win.kernel, win.stride, win.pad, ceil, countPad), x);
     }
 
-    private static void globalAveragePool(OnnxNode n, OnnxImporter im) {
-        Activation x = image(n, im);
-        Activation pooled = im.addLayer(n, new GlobalAvgPool2d(), x);
-        im.bind(n, 0, new Activation(pooled.node(), pooled.shape(), new int[] {x.shape()[0], 1, 1}));
-    }
-
     private static void flatten(OnnxNode n, OnnxImporter im) {
         Activation x = im.activation(n, 0);
         long axis = n.integer("axis", 1);
-        if (axis != 1 && axis != 1 - x.onnxShape().length - 1) {
+        if (axis != 1 && axis != 1 - x.shape().length - 1) {
             throw n.unsupported("axis " + axis + " (only 1: keep the batch, flatten the rest)");
         }
         flatten(n, im, x);
@@ -285,7 +279,7 @@ final class OnnxOperators {
 
     private static void flatten(OnnxNode n, OnnxImporter im, Activation x) {
         if (x.shape().length == 1) {
-            im.bind(n, 0, new Activation(x.node(), x.shape(), x.shape()));
+            im.bind(n, 0, x);
         } else {
             im.addLayer(n, new Flatten(), x);
         }
@@ -308,7 +302,7 @@ final class OnnxOperators {
             flatten(n, im, x);
             return;
         }
-        long[] same = Arrays.stream(x.onnxShape()).asLongStream().toArray();
+        long[] same = Arrays.stream(x.shape()).asLongStream().toArray();
         for (int i = 0; i < rest.length && i < same.length; i++) {
             if (rest[i] == 0 && zeroCopies) {
                 rest[i] = same[i];
@@ -318,7 +312,7 @@ final class OnnxOperators {
             im.bind(n, 0, x);
             return;
         }
-        throw n.unsupported("reshaping " + Arrays.toString(x.onnxShape()) + " to " + shapeText(target) + " (only flattening)");
+        throw n.unsupported("reshaping " + Arrays.toString(x.shape()) + " to " + shapeText(target) + " (only flattening)");
     }
 
     private static String shapeText(long[] shape) {
@@ -363,7 +357,7 @@ final class OnnxOperators {
         boolean perChannel = x.shape().length == 1 ? c.numel() == channels : isChannelVector(c.dims(), channels);
         Parameter bias = producer == null ? null : producer.namedParameters().get("bias");
         if (bias == null || !(perChannel || c.numel() == 1)) { // a layer with a bias per output: Linear or Conv2d
-            throw n.unsupported("adding a constant of " + OnnxNode.dims(c.dims()) + " to " + Arrays.toString(x.onnxShape())
+            throw n.unsupported("adding a constant of " + OnnxNode.dims(c.dims()) + " to " + Arrays.toString(x.shape())
                     + " other than into the bias of the linear layer or convolution before it (broadcasting element-wise ops)");
         }
         float[] b = bias.value().toArray(), add = broadcastBias(n, c, channels);
@@ -408,7 +402,7 @@ final class OnnxOperators {
         for (int i = 0; i < parts.length; i++) {
             parts[i] = im.activation(n, i);
         }
-        int rank = parts[0].onnxShape().length + 1;
+        int rank = parts[0].shape().length + 1;
         if (axis != 1 && axis != 1 - rank) {
             throw n.unsupported("concatenation on axis " + axis + " (only channels, axis 1)");
         }
@@ -462,10 +456,10 @@ final class OnnxOperators {
         Object v = im.value(n, 0);
         long[] dims;
         if (v instanceof Activation a) {
-            dims = new long[a.onnxShape().length + 1];
+            dims = new long[a.shape().length + 1];
             dims[0] = OnnxImporter.BATCH;
-            for (int i = 0; i < a.onnxShape().length; i++) {
-                dims[i + 1] = a.onnxShape()[i];
+            for (int i = 0; i < a.shape().length; i++) {
+                dims[i + 1] = a.shape()[i];
             }
         } else {
             dims = ((Constant) v).dims().clone();
@@ -499,7 +493,7 @@ final class OnnxOperators {
     private static void unsqueezeConstant(OnnxNode n, OnnxImporter im) {
         if (!im.isConstant(n, 0)) {
             Activation x = im.activation(n, 0);
-            throw n.unsupported(n.op() + " of a layer's output " + Arrays.toString(x.onnxShape()));
+            throw n.unsupported(n.op() + " of a layer's output " + Arrays.toString(x.shape()));
         }
         Constant c = im.constant(n, 0, "data");
         long count = c.numel();
@@ -518,7 +512,7 @@ final class OnnxOperators {
     private static Activation image(OnnxNode n, OnnxImporter im) {
         Activation x = im.activation(n, 0);
         if (!x.isImage()) {
-            throw n.unsupported(n.op() + " on " + Arrays.toString(x.onnxShape()) + " per sample (only images, [C, H, W])");
+            throw n.unsupported(n.op() + " on " + Arrays.toString(x.shape()) + " per sample (only images, [C, H, W])");
         }
         return x;
     }
@@ -527,7 +521,7 @@ final class OnnxOperators {
     private static Activation flat(OnnxNode n, OnnxImporter im, int i) {
         Activation x = im.activation(n, i);
         if (x.shape().length != 1) {
-            throw n.unsupported(n.op() + " on " + Arrays.toString(x.onnxShape()) + " per sample (only [features]; flatten first)");
+            throw n.unsupported(n.op() + " on " + Arrays.toString(x.shape()) + " per sample (only [features]; flatten first)");
         }
         return x;
     }
