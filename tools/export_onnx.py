@@ -350,6 +350,12 @@ def op_convtranspose():
     return nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)
 
 
+def op_global_max_pool():
+    """AdaptiveMaxPool2d(1) on a non-square image, which torch 1.13 exports as a MaxPool over the whole image."""
+    return nn.Sequential(nn.Conv2d(4, 6, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool2d(1), nn.Flatten(1),
+                         nn.Linear(6, 3))
+
+
 def small_fmnist_net():
     return nn.Sequential(*conv_bn_relu(1, 8), nn.MaxPool2d(2, 2), nn.Flatten(1),
                          nn.Linear(8 * 14 * 14, 10))
@@ -379,6 +385,7 @@ MODELS = {
     "op_transpose_squeeze": Spec(op_transpose_squeeze, (3, 4, 5), 13, 109,
                                  must_have=("Transpose", "Unsqueeze", "Squeeze")),
     "op_convtranspose": Spec(op_convtranspose, (4, 5, 5), 13, 110),
+    "op_global_max_pool": Spec(op_global_max_pool, (4, 9, 7), 13, 112, must_have=("MaxPool",)),
     "op_opset9": Spec(small_fmnist_net, (1, 28, 28), 9, 111, must_have=("BatchNormalization",)),
     "op_opset17": Spec(small_fmnist_net, (1, 28, 28), 17, 111, must_have=("BatchNormalization",)),
 }

@@ -30,6 +30,7 @@ public final class LayerRegistry {
         register("Sigmoid", c -> ActivationLayer.sigmoid(), null);
         register("Tanh", c -> ActivationLayer.tanh(), null);
         register("GlobalAvgPool2d", c -> new GlobalAvgPool2d(), null);
+        register("GlobalMaxPool2d", c -> new GlobalMaxPool2d(), null);
         register("Flatten", c -> new Flatten(), null);
         register("Dropout", Dropout::fromConfig, null);
         register("Add", c -> new Add(), null);

@@ -32,7 +32,7 @@ public final class OnnxExport {
     public static final int OPSET = 13;
 
     private static final Set<String> EXPORTABLE = Set.of("Conv2d", "BatchNorm2d", "Linear", "MaxPool2d", "AvgPool2d", "ReLU",
-            "LeakyReLU", "Sigmoid", "Tanh", "GlobalAvgPool2d", "Flatten", "Dropout", "Add", "Concat");
+            "LeakyReLU", "Sigmoid", "Tanh", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout", "Add", "Concat");
 
     private OnnxExport() {
     }
@@ -137,6 +137,7 @@ public final class OnnxExport {
                 case "Sigmoid" -> out.addNode(node("Sigmoid", name, ins[0]));
                 case "Tanh" -> out.addNode(node("Tanh", name, ins[0]));
                 case "GlobalAvgPool2d" -> out.addNode(node("GlobalAveragePool", name, ins[0]));
+                case "GlobalMaxPool2d" -> out.addNode(node("GlobalMaxPool", name, ins[0]));
                 case "Flatten" -> out.addNode(node("Flatten", name, ins[0]).addAttribute(integer("axis", 1)));
                 case "Dropout" -> out.addNode(node("Identity", name, ins[0]));
                 case "Add" -> out.addNode(node(ins.length == 2 ? "Add" : "Sum", name, ins));

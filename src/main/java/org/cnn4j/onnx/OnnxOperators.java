@@ -13,6 +13,7 @@ import org.cnn4j.nn.Concat;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Flatten;
 import org.cnn4j.nn.GlobalAvgPool2d;
+import org.cnn4j.nn.GlobalMaxPool2d;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Parameter;
@@ -46,6 +47,7 @@ final class OnnxOperators {
         CONVERTERS.put("MaxPool", (n, im) -> pool(n, im, Pool2dSpec.Kind.MAX));
         CONVERTERS.put("AveragePool", (n, im) -> pool(n, im, Pool2dSpec.Kind.AVG));
         CONVERTERS.put("GlobalAveragePool", (n, im) -> im.addLayer(n, new GlobalAvgPool2d(), image(n, im)));
+        CONVERTERS.put("GlobalMaxPool", (n, im) -> im.addLayer(n, new GlobalMaxPool2d(), image(n, im)));
         CONVERTERS.put("Flatten", OnnxOperators::flatten);
         CONVERTERS.put("Reshape", OnnxOperators::reshape);
         CONVERTERS.put("Add", OnnxOperators::add);
@@ -258,6 +260,12 @@ final class OnnxOperators {
         }
         if (n.integer("storage_order", 0) != 0 || n.outputCount() > 1 && !n.output(1).isEmpty()) {
             throw n.unsupported("the Indices output and storage_order");
+        }
+        boolean whole = kernel[0] == x.shape()[1] && kernel[1] == x.shape()[2] && n.string("auto_pad", "NOTSET").equals("NOTSET")
+                && Arrays.stream(n.ints("pads", 0, 0, 0, 0)).allMatch(p -> p == 0);
+        if (whole) { // one window over the whole image, as torch exports AdaptiveMaxPool2d(1)
+            im.addLayer(n, kind == Pool2dSpec.Kind.MAX ? new GlobalMaxPool2d() : new GlobalAvgPool2d(), x);
+            return;
         }
         Window win = window(n, x, kernel);
         if (win.dilation != 1) {

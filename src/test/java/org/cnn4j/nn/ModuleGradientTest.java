@@ -114,6 +114,16 @@ class ModuleGradientTest {
     }
 
     @Test
+    void globalMaxPoolPassesTheGradientToEachChannelsMaximum() {
+        Sequential net = new Sequential();
+        net.add("conv", new Conv2d(2, 3, 3, 1, 1, 1, 1, true)).add("pool", new GlobalMaxPool2d()).add("flat", new Flatten())
+                .add("fc", new Linear(3, 2));
+        try (net; Tensor x = random(2, 2, 5, 4)) {
+            check(net, x);
+        }
+    }
+
+    @Test
     void dropoutScalesKeptUnitsAndRoutesTheGradientThroughTheSameMask() {
         try (Dropout drop = new Dropout(0.25f, 17); Tensor x = random(4, 8, 8, 8); Tensor g = random(4, 8, 8, 8)) {
             float[] xv = x.toArray(), y = drop.forward(x).toArray(), gx = drop.backward(g).toArray(), gv = g.toArray();

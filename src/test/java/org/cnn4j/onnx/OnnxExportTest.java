@@ -9,6 +9,7 @@ import org.cnn4j.nn.ActivationLayer;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Dropout;
 import org.cnn4j.nn.Flatten;
+import org.cnn4j.nn.GlobalMaxPool2d;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Pool2d;
@@ -84,6 +85,24 @@ class OnnxExportTest {
             float[] ours = OnnxRuntimeOracle.cnn4j(net, x, 2, 2, 11, 11);
             float[] theirs = OnnxRuntimeOracle.run(OnnxExport.toModel(net, new int[] {2, 11, 11}).toByteArray(), x, 2, 2, 11, 11);
             assertThat(OnnxRuntimeOracle.relativeError(ours, theirs)).isLessThan(TOLERANCE);
+        }
+    }
+
+    @Test
+    void globalMaxPoolingRunsInOnnxRuntimeAndImportsBack(@TempDir Path dir) throws Exception {
+        try (Sequential net = new Sequential().add("conv", Conv2d.builder(3, 5, 3).padding(1).build())
+                .add("pool", new GlobalMaxPool2d()).add("flat", new Flatten()).add("fc", new Linear(5, 2))) {
+            net.eval();
+            float[] x = OnnxRuntimeOracle.uniform(2 * 3 * 6 * 9, 4);
+            float[] ours = OnnxRuntimeOracle.cnn4j(net, x, 2, 3, 6, 9);
+            Path file = dir.resolve("gmp.onnx");
+            OnnxExport.write(net, new int[] {3, 6, 9}, file);
+            assertThat(OnnxRuntimeOracle.relativeError(ours, OnnxRuntimeOracle.run(Files.readAllBytes(file), x, 2, 3, 6, 9)))
+                    .isLessThan(TOLERANCE);
+            try (OnnxModel back = OnnxModel.load(file)) {
+                assertThat(back.graph().module("pool").typeName()).isEqualTo("GlobalMaxPool2d");
+                assertThat(OnnxRuntimeOracle.cnn4j(back.graph(), x, 2, 3, 6, 9)).containsExactly(ours);
+            }
         }
     }
 

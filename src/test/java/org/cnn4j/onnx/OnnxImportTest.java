@@ -32,7 +32,7 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fmnist-cnn", "fmnist-resnet", "squeezenet1_1", "op_pools", "op_reshape_shape_chain",
+    @ValueSource(strings = {"fmnist-cnn", "fmnist-resnet", "squeezenet1_1", "op_pools", "op_reshape_shape_chain", "op_global_max_pool",
             "op_opset9", "op_opset17"})
     void aPyTorchExportRunsAsInOnnxRuntime(String name) throws Exception {
         Path file = DIR.resolve(name + ".onnx");
