@@ -13,9 +13,12 @@ void eltwise_binary_avx512(int op, long count, const float *a, const float *b, f
 
 // PyTorch's definitions, NaN included (oneDNN's ReLU maps NaN to 0, see activation_onednn.cpp):
 // RELU_FORWARD out = x < 0 ? 0 : x; LEAKY_RELU_FORWARD out = x > 0 ? x : alpha * x;
-// RELU_BACKWARD out = x <= 0 ? 0 : dy; LEAKY_RELU_BACKWARD out = x > 0 ? dy : alpha * dy.
+// RELU_BACKWARD out = x <= 0 ? 0 : dy; LEAKY_RELU_BACKWARD out = x > 0 ? dy : alpha * dy;
+// RELU6_FORWARD out = x < 0 ? 0 : x > 6 ? 6 : x; RELU6_BACKWARD out = x <= 0 || x >= 6 ? 0 : dy (hardtanh's).
 // dy is not read by the forward ops; out may be x.
-enum EltwiseRelu { RELU_FORWARD = 0, LEAKY_RELU_FORWARD = 1, RELU_BACKWARD = 2, LEAKY_RELU_BACKWARD = 3 };
+enum EltwiseRelu {
+    RELU_FORWARD = 0, LEAKY_RELU_FORWARD = 1, RELU_BACKWARD = 2, LEAKY_RELU_BACKWARD = 3, RELU6_FORWARD = 4, RELU6_BACKWARD = 5
+};
 
 void eltwise_relu_scalar(int op, float alpha, long count, const float *x, const float *dy, float *out);
 void eltwise_relu_avx2(int op, float alpha, long count, const float *x, const float *dy, float *out);

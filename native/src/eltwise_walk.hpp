@@ -36,7 +36,7 @@ void eltwise_binary_walk(int op, long count, const float *a, const float *b, flo
 template <typename V>
 void eltwise_relu_walk(int op, float alpha, long count, const float *x, const float *dy, float *out) {
     using reg = typename V::reg;
-    const reg a = V::set1(alpha), zero = V::zero();
+    const reg a = V::set1(alpha), zero = V::zero(), six = V::set1(6.f);
     switch (op) {
         case RELU_FORWARD:  // zero() first: VMAXPS returns its second operand when one is NaN
             eltwise_binary_blocks<V>(count, x, x, out, [zero](reg v, reg) { return V::max(zero, v); });
@@ -46,6 +46,13 @@ void eltwise_relu_walk(int op, float alpha, long count, const float *x, const fl
             break;
         case RELU_BACKWARD:
             eltwise_binary_blocks<V>(count, x, dy, out, [zero](reg v, reg g) { return V::select_le(v, zero, zero, g); });
+            break;
+        case RELU6_FORWARD:  // max(zero, v) keeps a NaN v, and NaN > 6 is false
+            eltwise_binary_blocks<V>(count, x, x, out, [zero, six](reg v, reg) { return V::select_gt(v, six, six, V::max(zero, v)); });
+            break;
+        case RELU6_BACKWARD:  // a NaN x passes dy, as ReLU's does
+            eltwise_binary_blocks<V>(count, x, dy, out,
+                                     [zero, six](reg v, reg g) { return V::select_le(v, zero, zero, V::select_le(six, v, zero, g)); });
             break;
         default:
             eltwise_binary_blocks<V>(count, x, dy, out, [a, zero](reg v, reg g) { return V::select_gt(v, zero, g, V::mul(a, g)); });

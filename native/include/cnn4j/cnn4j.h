@@ -131,7 +131,7 @@ int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int tra
                               const float *gamma, const float *beta, const float *mean, const float *var,
                               const float *diff_dst, float *diff_src, float *diff_gamma, float *diff_beta, int fused_relu);
 
-/* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh. */
+/* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh, 4 ReLU6. */
 int cnn4j_activation_forward(int kind, float alpha, int64_t count, const float *src, float *dst);
 /* ReLU kinds read src, sigmoid and tanh read dst (the forward output). */
 int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float *src, const float *dst,

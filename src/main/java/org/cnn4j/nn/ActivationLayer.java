@@ -32,6 +32,10 @@ public final class ActivationLayer extends Module {
         return new ActivationLayer(Activation.TANH);
     }
 
+    public static ActivationLayer relu6() {
+        return new ActivationLayer(Activation.RELU6);
+    }
+
     public Activation activation() {
         return activation;
     }
@@ -62,6 +66,7 @@ public final class ActivationLayer extends Module {
             case LEAKY_RELU -> "LeakyReLU";
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
+            case RELU6 -> "ReLU6";
         };
     }
 
@@ -88,6 +93,7 @@ public final class ActivationLayer extends Module {
             case LEAKY_RELU -> "LeakyReLU(" + activation.alpha() + ")";
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
+            case RELU6 -> "ReLU6";
         };
     }
 

@@ -29,6 +29,7 @@ public final class LayerRegistry {
         register("LeakyReLU", c -> ActivationLayer.leakyRelu(c.number("negative_slope")), null);
         register("Sigmoid", c -> ActivationLayer.sigmoid(), null);
         register("Tanh", c -> ActivationLayer.tanh(), null);
+        register("ReLU6", c -> ActivationLayer.relu6(), null);
         register("GlobalAvgPool2d", c -> new GlobalAvgPool2d(), null);
         register("GlobalMaxPool2d", c -> new GlobalMaxPool2d(), null);
         register("Flatten", c -> new Flatten(), null);

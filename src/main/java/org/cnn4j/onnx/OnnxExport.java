@@ -32,7 +32,7 @@ public final class OnnxExport {
     public static final int OPSET = 13;
 
     private static final Set<String> EXPORTABLE = Set.of("Conv2d", "BatchNorm2d", "Linear", "MaxPool2d", "AvgPool2d", "ReLU",
-            "LeakyReLU", "Sigmoid", "Tanh", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout", "Add", "Concat");
+            "LeakyReLU", "Sigmoid", "Tanh", "ReLU6", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout", "Add", "Concat");
 
     private OnnxExport() {
     }
@@ -136,6 +136,11 @@ public final class OnnxExport {
                 case "LeakyReLU" -> out.addNode(node("LeakyRelu", name, ins[0]).addAttribute(number("alpha", c.number("negative_slope"))));
                 case "Sigmoid" -> out.addNode(node("Sigmoid", name, ins[0]));
                 case "Tanh" -> out.addNode(node("Tanh", name, ins[0]));
+                case "ReLU6" -> {
+                    out.addInitializer(OnnxTensors.floats(name + ".min", new float[] {0}));
+                    out.addInitializer(OnnxTensors.floats(name + ".max", new float[] {6}));
+                    out.addNode(node("Clip", name, ins[0], name + ".min", name + ".max"));
+                }
                 case "GlobalAvgPool2d" -> out.addNode(node("GlobalAveragePool", name, ins[0]));
                 case "GlobalMaxPool2d" -> out.addNode(node("GlobalMaxPool", name, ins[0]));
                 case "Flatten" -> out.addNode(node("Flatten", name, ins[0]).addAttribute(integer("axis", 1)));

@@ -44,6 +44,7 @@ final class OnnxOperators {
         CONVERTERS.put("LeakyRelu", (n, im) -> im.addLayer(n, ActivationLayer.leakyRelu(n.number("alpha", 0.01f)), im.activation(n, 0)));
         CONVERTERS.put("Sigmoid", (n, im) -> im.addLayer(n, ActivationLayer.sigmoid(), im.activation(n, 0)));
         CONVERTERS.put("Tanh", (n, im) -> im.addLayer(n, ActivationLayer.tanh(), im.activation(n, 0)));
+        CONVERTERS.put("Clip", OnnxOperators::clip);
         CONVERTERS.put("MaxPool", (n, im) -> pool(n, im, Pool2dSpec.Kind.MAX));
         CONVERTERS.put("AveragePool", (n, im) -> pool(n, im, Pool2dSpec.Kind.AVG));
         CONVERTERS.put("GlobalAveragePool", (n, im) -> im.addLayer(n, new GlobalAvgPool2d(), image(n, im)));
@@ -250,6 +251,33 @@ final class OnnxOperators {
             return b;
         }
         throw n.unsupported("a bias of " + OnnxNode.dims(c.dims()) + " for " + out + " outputs");
+    }
+
+    /** Clip(0, 6) is ReLU6 (MobileNet's), Clip(0, none) ReLU; bounds are inputs from opset 11, attributes before. */
+    private static void clip(OnnxNode n, OnnxImporter im) {
+        Activation x = im.activation(n, 0);
+        float min, max;
+        if (n.opset() >= 11) {
+            min = n.hasInput(1) ? scalar(n, im.constant(n, 1, "a minimum")) : Float.NEGATIVE_INFINITY;
+            max = n.hasInput(2) ? scalar(n, im.constant(n, 2, "a maximum")) : Float.POSITIVE_INFINITY;
+        } else {
+            min = n.number("min", Float.NEGATIVE_INFINITY);
+            max = n.number("max", Float.POSITIVE_INFINITY);
+        }
+        if (min == 0 && max == 6) {
+            im.addLayer(n, ActivationLayer.relu6(), x);
+        } else if (min == 0 && max == Float.POSITIVE_INFINITY) {
+            im.addLayer(n, ActivationLayer.relu(), x);
+        } else {
+            throw n.unsupported("clipping to [" + min + ", " + max + "] (only [0, 6], ReLU6, and [0, inf), ReLU)");
+        }
+    }
+
+    private static float scalar(OnnxNode n, Constant c) {
+        if (c.numel() != 1) {
+            throw n.error("a bound of " + OnnxNode.dims(c.dims()) + " where a scalar is expected");
+        }
+        return c.asFloats()[0];
     }
 
     private static void pool(OnnxNode n, OnnxImporter im, Pool2dSpec.Kind kind) {

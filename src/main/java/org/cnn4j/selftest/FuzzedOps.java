@@ -352,16 +352,18 @@ final class FuzzedOps {
 
     void activation(FuzzCase c) {
         int[] d = elementwiseDims(c);
-        Activation a = switch (c.random.nextInt(4)) {
+        Activation a = switch (c.random.nextInt(5)) {
             case 0 -> Activation.RELU;
             case 1 -> Activation.leakyRelu((float) (c.random.nextDouble() - 0.5));
             case 2 -> Activation.SIGMOID;
+            case 3 -> Activation.RELU6;
             default -> Activation.TANH;
         };
         c.geometry(a + " on " + Arrays.toString(d));
-        boolean piecewiseLinear = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKY_RELU;
+        boolean piecewiseLinear = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKY_RELU || a.kind() == Activation.Kind.RELU6;
         Tolerance tolerance = piecewiseLinear ? Tolerance.equal() : Tolerance.absolute(1e-6);
-        float[] x = c.uniform(count(d), -3, 3), dy = c.uniform(count(d));
+        float limit = a.kind() == Activation.Kind.RELU6 ? 9 : 3; // ReLU6 clamps at 6 too
+        float[] x = c.uniform(count(d), -limit, limit), dy = c.uniform(count(d));
         for (Layout layout : layouts(d)) {
             Tensor in = tensor(d, layout, x), gradOut = tensor(d, layout, dy);
             Tensor yRef = output(d, layout), dxRef = output(d, layout), y = output(d, layout), dx = output(d, layout);

@@ -114,6 +114,14 @@ class ModuleGradientTest {
     }
 
     @Test
+    void relu6AwayFromItsKinksAtZeroAndSix() {
+        float[] v = {-3.1f, -0.4f, 0.3f, 1.7f, 2.9f, 4.2f, 5.6f, 6.4f, 7.3f, 11.0f, -8.5f, 3.3f};
+        try (ActivationLayer relu6 = ActivationLayer.relu6(); Tensor x = Tensor.of(v, 1, 3, 2, 2)) {
+            check(relu6, x);
+        }
+    }
+
+    @Test
     void globalMaxPoolPassesTheGradientToEachChannelsMaximum() {
         Sequential net = new Sequential();
         net.add("conv", new Conv2d(2, 3, 3, 1, 1, 1, 1, true)).add("pool", new GlobalMaxPool2d()).add("flat", new Flatten())

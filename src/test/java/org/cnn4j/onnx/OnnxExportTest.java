@@ -75,6 +75,7 @@ class OnnxExportTest {
                 .add("avg", new Pool2d(Pool2dSpec.Kind.AVG, 3, 1, 1, false, false))
                 .add("dilated", Conv2d.builder(6, 6, 3).padding(2).dilation(2).groups(3).build())
                 .add("sigmoid", ActivationLayer.sigmoid())
+                .add("relu6", ActivationLayer.relu6())
                 .add("max", new Pool2d(Pool2dSpec.Kind.MAX, 2, 2, 0, true, false))
                 .add("flat", new Flatten())
                 .add("drop", new Dropout(0.5f, 1))

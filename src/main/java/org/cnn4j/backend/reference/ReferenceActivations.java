@@ -27,6 +27,7 @@ final class ReferenceActivations {
             case LEAKY_RELU -> x > 0 ? x : a.alpha() * x;
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case TANH -> Math.tanh(x);
+            case RELU6 -> x < 0 ? 0 : x > 6 ? 6 : x;
         };
     }
 
@@ -37,6 +38,7 @@ final class ReferenceActivations {
             case LEAKY_RELU -> x > 0 ? 1 : a.alpha();
             case SIGMOID -> y * (1 - y);
             case TANH -> 1 - y * y;
+            case RELU6 -> x <= 0 || x >= 6 ? 0 : 1; // a NaN x passes the gradient, as hardtanh's backward does
         };
     }
 }

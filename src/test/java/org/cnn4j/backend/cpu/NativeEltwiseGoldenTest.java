@@ -49,16 +49,16 @@ class NativeEltwiseGoldenTest {
     void activationsMatchTheReference() {
         Backend nat = NativeBackend.instance(), ref = ReferenceBackend.INSTANCE;
         List<Activation> activations = List.of(Activation.RELU, Activation.leakyRelu(0.1f), Activation.leakyRelu(-0.3f),
-                Activation.SIGMOID, Activation.TANH);
+                Activation.SIGMOID, Activation.TANH, Activation.RELU6);
         for (Isa isa : NativeTestSupport.runnableIsas()) {
             NativeLibrary.useIsa(isa);
             for (int[] d : SHAPES) {
                 for (Layout layout : layouts(d)) {
                     for (Activation a : activations) {
                         String what = isa + " " + layout + " " + a + " " + Arrays.toString(d);
-                        boolean exact = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKY_RELU;
+                        boolean exact = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKY_RELU || a.kind() == Activation.Kind.RELU6;
                         double tol = exact ? 0 : 1e-6;
-                        try (Tensor x = scaled(d, layout, 31 + d.length, 3f);
+                        try (Tensor x = scaled(d, layout, 31 + d.length, a.kind() == Activation.Kind.RELU6 ? 9f : 3f); // past ReLU6's 6
                              Tensor dy = NativeGoldenSupport.random(d, layout, 7);
                              Tensor y = NativeGoldenSupport.zeros(d, layout); Tensor yRef = NativeGoldenSupport.zeros(d, layout);
                              Tensor dx = NativeGoldenSupport.zeros(d, layout); Tensor dxRef = NativeGoldenSupport.zeros(d, layout)) {

@@ -62,19 +62,30 @@ class NativeNanPropagationTest {
     }
 
     @Test
-    void reluAndLeakyReluTreatNanAsPyTorchDoes() {
+    void reluLeakyReluAndRelu6TreatNanAsPyTorchDoes() {
         float[] dy = new float[VALUES.length];
         for (int i = 0; i < dy.length; i++) {
             dy[i] = 0.5f + i;
         }
-        for (Activation a : List.of(Activation.RELU, Activation.leakyRelu(0.1f), Activation.leakyRelu(0f))) {
+        for (Activation a : List.of(Activation.RELU, Activation.leakyRelu(0.1f), Activation.leakyRelu(0f), Activation.RELU6)) {
             float alpha = a.alpha();
             float[] y = new float[VALUES.length], dx = new float[VALUES.length];
             for (int i = 0; i < VALUES.length; i++) {
                 float x = VALUES[i];
-                boolean relu = a.kind() == Activation.Kind.RELU;
-                y[i] = relu ? (x < 0 ? 0f : x) : (x > 0 ? x : alpha * x);
-                dx[i] = relu ? (x <= 0 ? 0f : dy[i]) : (x > 0 ? dy[i] : alpha * dy[i]);
+                switch (a.kind()) { // PyTorch's relu, leaky_relu and hardtanh(0, 6) with their backward kernels
+                    case RELU -> {
+                        y[i] = x < 0 ? 0f : x;
+                        dx[i] = x <= 0 ? 0f : dy[i];
+                    }
+                    case RELU6 -> {
+                        y[i] = x < 0 ? 0f : x > 6 ? 6f : x;
+                        dx[i] = x <= 0 || x >= 6 ? 0f : dy[i];
+                    }
+                    default -> {
+                        y[i] = x > 0 ? x : alpha * x;
+                        dx[i] = x > 0 ? dy[i] : alpha * dy[i];
+                    }
+                }
             }
             assertThat(y[0]).as("%s keeps NaN", a).isNaN();
             for (Backend backend : backends()) {
