@@ -442,6 +442,10 @@ final class OnnxOperators {
         if (axis != 1 && axis != 1 - rank) {
             throw n.unsupported("concatenation on axis " + axis + " (only channels, axis 1)");
         }
+        if (parts.length == 1) { // torch.cat([x]), as DenseNet's first layer exports
+            im.bind(n, 0, parts[0]);
+            return;
+        }
         im.addLayer(n, new Concat(), parts);
     }
 

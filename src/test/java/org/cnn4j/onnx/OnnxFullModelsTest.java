@@ -25,6 +25,7 @@ class OnnxFullModelsTest {
             files = s.filter(p -> p.toString().endsWith(".onnx")).sorted().toList();
         }
         assertThat(files).isNotEmpty();
+        List<String> wrong = new java.util.ArrayList<>();
         for (Path file : files) {
             try (OnnxModel model = OnnxModel.load(file)) {
                 float[] x = OnnxRuntimeOracle.uniform(2 * 3 * 224 * 224, 1);
@@ -32,10 +33,15 @@ class OnnxFullModelsTest {
                 double error = OnnxRuntimeOracle.relativeError(OnnxRuntimeOracle.cnn4j(model.graph(), x, 2, 3, 224, 224), expected);
                 System.out.printf("%s: imported, %d layers, error %.2e of the output's scale%n", file.getFileName(),
                         model.graph().nodes().size(), error);
-                assertThat(error).as(file.toString()).isLessThan(1e-3);
+                if (!(error < 1e-3)) {
+                    wrong.add(file.getFileName() + ": error " + error);
+                }
             } catch (UnsupportedOperationException e) {
                 System.out.printf("%s: not imported: %s%n", file.getFileName(), e.getMessage());
+            } catch (RuntimeException e) {
+                wrong.add(file.getFileName() + ": " + e);
             }
         }
+        assertThat(wrong).as("models imported wrongly or failing other than by a missing op").isEmpty();
     }
 }
