@@ -26,6 +26,24 @@ extern "C" int cnn4j_add(int64_t count, const float *a, const float *b, float *o
     return binary("add", cnn4j::ELTWISE_ADD, count, a, b, out);
 }
 
+extern "C" int cnn4j_channel_scale(int n, int c, int64_t hw, int nhwc, const float *x, const float *s, float *out) {
+    return cnn4j::guarded("channel scale", [&] {
+        if (n < 0 || c <= 0 || hw <= 0) throw cnn4j::invalid_argument("bad shape");
+        if (!x || !s || !out) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::channel_scale_scalar, &cnn4j::channel_scale_avx2, &cnn4j::channel_scale_avx512)(
+            nhwc ? n : (long)n * c, nhwc ? c : 1, hw, x, s, out);
+    });
+}
+
+extern "C" int cnn4j_channel_scale_grad(int n, int c, int64_t hw, int nhwc, const float *x, const float *dy, float *ds) {
+    return cnn4j::guarded("channel scale backward", [&] {
+        if (n < 0 || c <= 0 || hw <= 0) throw cnn4j::invalid_argument("bad shape");
+        if (!x || !dy || !ds) throw cnn4j::invalid_argument("null buffer");
+        cnn4j::dispatch(&cnn4j::channel_scale_grad_scalar, &cnn4j::channel_scale_grad_avx2, &cnn4j::channel_scale_grad_avx512)(
+            nhwc ? n : (long)n * c, nhwc ? c : 1, hw, x, dy, ds);
+    });
+}
+
 extern "C" int cnn4j_multiply(int64_t count, const float *a, const float *b, float *out) {
     return binary("multiply", cnn4j::ELTWISE_MULTIPLY, count, a, b, out);
 }

@@ -24,6 +24,16 @@ void eltwise_relu_scalar(int op, float alpha, long count, const float *x, const 
 void eltwise_relu_avx2(int op, float alpha, long count, const float *x, const float *dy, float *out);
 void eltwise_relu_avx512(int op, float alpha, long count, const float *x, const float *dy, float *out);
 
+// Per-channel scaling, squeeze-excite's x * s with s of [N, C, 1, 1], over `images` blocks of `pixels`
+// x `channels` floats (NCHW: images = N*C, channels = 1; NHWC: images = N, channels = C):
+// channel_scale out = x * s (also the gradient of x, from dy); channel_scale_grad ds = sum over pixels of dy * x.
+void channel_scale_scalar(long images, int channels, long pixels, const float *x, const float *s, float *out);
+void channel_scale_avx2(long images, int channels, long pixels, const float *x, const float *s, float *out);
+void channel_scale_avx512(long images, int channels, long pixels, const float *x, const float *s, float *out);
+void channel_scale_grad_scalar(long images, int channels, long pixels, const float *x, const float *dy, float *ds);
+void channel_scale_grad_avx2(long images, int channels, long pixels, const float *x, const float *dy, float *ds);
+void channel_scale_grad_avx512(long images, int channels, long pixels, const float *x, const float *dy, float *ds);
+
 // The active ISA's eltwise_relu_<isa> (baseline code, eltwise.cpp).
 void eltwise_relu(int op, float alpha, long count, const float *x, const float *dy, float *out);
 

@@ -59,4 +59,48 @@ void eltwise_relu_walk(int op, float alpha, long count, const float *x, const fl
     }
 }
 
+template <typename V>
+void channel_scale_walk(long images, int channels, long pixels, const float *x, const float *s, float *out) {
+#pragma omp parallel for schedule(static)
+    for (long image = 0; image < images; ++image) {
+        const float *in = x + image * pixels * channels;
+        float *o = out + image * pixels * channels;
+        if (channels == 1) {  // an NCHW plane: one factor for the contiguous pixels
+            const typename V::reg k = V::set1(s[image]);
+            long q = 0;
+            for (; q + V::width <= pixels; q += V::width) V::store(o + q, V::mul(V::load(in + q), k));
+            if (q < pixels) V::store(o + q, V::mul(V::load(in + q, (int)(pixels - q)), k), (int)(pixels - q));
+            continue;
+        }
+        for (int c = 0; c < channels; c += V::width) {
+            const int n = channels - c < V::width ? channels - c : V::width;
+            const typename V::reg k = V::load(s + image * channels + c, n);
+            for (long q = 0; q < pixels; ++q) V::store(o + q * channels + c, V::mul(V::load(in + q * channels + c, n), k), n);
+        }
+    }
+}
+
+template <typename V>
+void channel_scale_grad_walk(long images, int channels, long pixels, const float *x, const float *dy, float *ds) {
+#pragma omp parallel for schedule(static)
+    for (long image = 0; image < images; ++image) {
+        const float *in = x + image * pixels * channels, *g = dy + image * pixels * channels;
+        if (channels == 1) {
+            typename V::reg acc = V::zero();
+            long q = 0;
+            for (; q + V::width <= pixels; q += V::width) acc = V::fmadd(V::load(in + q), V::load(g + q), acc);
+            float sum = V::sum(acc);
+            for (; q < pixels; ++q) sum += in[q] * g[q];
+            ds[image] = sum;
+            continue;
+        }
+        for (int c = 0; c < channels; c += V::width) {
+            const int n = channels - c < V::width ? channels - c : V::width;
+            typename V::reg acc = V::zero();
+            for (long q = 0; q < pixels; ++q) acc = V::fmadd(V::load(in + q * channels + c, n), V::load(g + q * channels + c, n), acc);
+            V::store(ds + image * channels + c, acc, n);
+        }
+    }
+}
+
 }  // namespace cnn4j

@@ -139,6 +139,9 @@ int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float 
 
 int cnn4j_add(int64_t count, const float *a, const float *b, float *out);
 int cnn4j_multiply(int64_t count, const float *a, const float *b, float *out);
+/* x [N, C, H, W] times s [N, C, 1, 1] per channel (squeeze-excite), and the gradient of s: sum over H, W of dy * x. */
+int cnn4j_channel_scale(int n, int c, int64_t hw, int nhwc, const float *x, const float *s, float *out);
+int cnn4j_channel_scale_grad(int n, int c, int64_t hw, int nhwc, const float *x, const float *dy, float *ds);
 /* How many of `count` floats are NaN or infinite, into *result. */
 int cnn4j_count_nonfinite(int64_t count, const float *x, long long *result);
 

@@ -106,6 +106,12 @@ public interface Backend {
     /** out = a * b element-wise (same shapes); dropout's backward is this with the mask. */
     void multiply(Tensor a, Tensor b, Tensor out);
 
+    /** out = x * scale with scale [N, C, 1, 1] broadcast over H and W (squeeze-excite); x and out share a shape. */
+    void channelScale(Tensor x, Tensor scale, Tensor out);
+
+    /** The gradient of {@link #channelScale}'s scale: gradScale[n, c] = sum over H, W of gradOutput * x. */
+    void channelScaleGrad(Tensor x, Tensor gradOutput, Tensor gradScale);
+
     /** How many elements of {@code x} are NaN or infinite. */
     long countNonFinite(Tensor x);
 

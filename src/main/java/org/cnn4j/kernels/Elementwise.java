@@ -29,6 +29,34 @@ public final class Elementwise {
         }
     }
 
+    /** out = x * scale, scale [N, C, 1, 1] broadcast over x's [N, C, H, W] (squeeze-excite's gating). */
+    public static void channelScale(Tensor x, Tensor scale, Tensor out) {
+        requireChannelScale("channel scale", x, scale);
+        Check.sameShape("channel scale", "x", x, "out", out);
+        Check.writable("channel scale", "out", out);
+        try (TensorUse use = TensorUse.of("channel scale", x, scale, out)) {
+            Backends.current().channelScale(x, scale, out);
+        }
+    }
+
+    /** gradScale = the sum over H and W of gradOutput * x: {@link #channelScale}'s gradient for its scale. */
+    public static void channelScaleGrad(Tensor x, Tensor gradOutput, Tensor gradScale) {
+        requireChannelScale("channel scale backward", x, gradScale);
+        Check.sameShape("channel scale backward", "x", x, "gradOutput", gradOutput);
+        Check.writable("channel scale backward", "gradScale", gradScale);
+        try (TensorUse use = TensorUse.of("channel scale backward", x, gradOutput, gradScale)) {
+            Backends.current().channelScaleGrad(x, gradOutput, gradScale);
+        }
+    }
+
+    private static void requireChannelScale(String op, Tensor x, Tensor scale) {
+        if (x.rank() != 4 || scale.rank() != 4 || scale.dim(0) != x.dim(0) || scale.dim(1) != x.dim(1) || scale.dim(2) != 1
+                || scale.dim(3) != 1) {
+            throw new IllegalArgumentException(op + ": x must be [N, C, H, W] and scale [N, C, 1, 1], got x " + x.shape()
+                    + " and scale " + scale.shape());
+        }
+    }
+
     /** How many elements of {@code x} are NaN or infinite. */
     public static long countNonFinite(Tensor x) {
         try (TensorUse use = TensorUse.of("count non-finite", x)) {

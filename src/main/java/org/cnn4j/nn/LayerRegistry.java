@@ -35,6 +35,7 @@ public final class LayerRegistry {
         register("Flatten", c -> new Flatten(), null);
         register("Dropout", Dropout::fromConfig, null);
         register("Add", c -> new Add(), null);
+        register("Multiply", c -> new Multiply(), null);
         register("Concat", c -> new Concat(), null);
     }
 

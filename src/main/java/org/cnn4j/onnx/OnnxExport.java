@@ -32,7 +32,7 @@ public final class OnnxExport {
     public static final int OPSET = 13;
 
     private static final Set<String> EXPORTABLE = Set.of("Conv2d", "BatchNorm2d", "Linear", "MaxPool2d", "AvgPool2d", "ReLU",
-            "LeakyReLU", "Sigmoid", "Tanh", "ReLU6", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout", "Add", "Concat");
+            "LeakyReLU", "Sigmoid", "Tanh", "ReLU6", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout", "Add", "Multiply", "Concat");
 
     private OnnxExport() {
     }
@@ -146,6 +146,7 @@ public final class OnnxExport {
                 case "Flatten" -> out.addNode(node("Flatten", name, ins[0]).addAttribute(integer("axis", 1)));
                 case "Dropout" -> out.addNode(node("Identity", name, ins[0]));
                 case "Add" -> out.addNode(node(ins.length == 2 ? "Add" : "Sum", name, ins));
+                case "Multiply" -> out.addNode(node("Mul", name, ins));
                 case "Concat" -> out.addNode(node("Concat", name, ins).addAttribute(integer("axis", 1)));
                 default -> throw new IllegalStateException("ONNX export: " + m.typeName() + " is listed as exportable but not written");
             }

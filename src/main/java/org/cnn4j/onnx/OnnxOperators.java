@@ -16,6 +16,7 @@ import org.cnn4j.nn.GlobalAvgPool2d;
 import org.cnn4j.nn.GlobalMaxPool2d;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
+import org.cnn4j.nn.Multiply;
 import org.cnn4j.nn.Parameter;
 import org.cnn4j.nn.Pool2d;
 import org.cnn4j.onnx.OnnxImporter.Activation;
@@ -53,6 +54,7 @@ final class OnnxOperators {
         CONVERTERS.put("Reshape", OnnxOperators::reshape);
         CONVERTERS.put("Add", OnnxOperators::add);
         CONVERTERS.put("Sum", OnnxOperators::add);
+        CONVERTERS.put("Mul", OnnxOperators::mul);
         CONVERTERS.put("Concat", OnnxOperators::concat);
         CONVERTERS.put("Dropout", OnnxOperators::passThrough);
         CONVERTERS.put("Identity", OnnxOperators::passThrough);
@@ -384,6 +386,15 @@ final class OnnxOperators {
             }
         }
         im.addLayer(n, new Add(), computed.toArray(Activation[]::new));
+    }
+
+    /** A product of two layers' outputs: of one shape, or an image and a per-channel factor (squeeze-excite). */
+    private static void mul(OnnxNode n, OnnxImporter im) {
+        if (im.isConstant(n, 0) || im.isConstant(n, 1)) {
+            throw n.unsupported("multiplying by a constant");
+        }
+        Activation x = im.activation(n, 0), y = im.activation(n, 1);
+        im.addLayer(n, new Multiply(), x, y);
     }
 
     /** x + c where x is a linear layer's or convolution's output read by nothing else and c one value per output: into the bias. */

@@ -114,6 +114,19 @@ class ModuleGradientTest {
     }
 
     @Test
+    void squeezeExciteAndSiluThroughMultiply() {
+        // squeeze-excite: x * sigmoid(fc(pool(x))) per channel, then SiLU: y * sigmoid(y)
+        Graph g = new Graph("x");
+        g.layer("conv", new Conv2d(2, 3, 3, 1, 1, 1, 1, true), "x").layer("pool", new GlobalAvgPool2d(), "conv")
+                .layer("fc", new Conv2d(3, 3, 1, 1, 0, 1, 1, true), "pool").layer("gate", ActivationLayer.sigmoid(), "fc")
+                .node("excite", new Multiply(), "gate", "conv").layer("sig", ActivationLayer.sigmoid(), "excite")
+                .node("silu", new Multiply(), "excite", "sig").output("silu");
+        try (g; Tensor x = random(2, 2, 4, 3)) {
+            check(g, x);
+        }
+    }
+
+    @Test
     void relu6AwayFromItsKinksAtZeroAndSix() {
         float[] v = {-3.1f, -0.4f, 0.3f, 1.7f, 2.9f, 4.2f, 5.6f, 6.4f, 7.3f, 11.0f, -8.5f, 3.3f};
         try (ActivationLayer relu6 = ActivationLayer.relu6(); Tensor x = Tensor.of(v, 1, 3, 2, 2)) {

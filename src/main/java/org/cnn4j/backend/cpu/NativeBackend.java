@@ -247,6 +247,28 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void channelScale(Tensor x, Tensor scale, Tensor out) {
+        int order = memoryOrder(x, out); // scale [N, C, 1, 1] is the same in either layout
+        if (order == MIXED) {
+            fallback.channelScale(x, scale, out);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_channel_scale(x.dim(0), x.dim(1), (long) x.dim(2) * x.dim(3), order, x.buffer(),
+                scale.buffer(), out.buffer()), "channel scale");
+    }
+
+    @Override
+    public void channelScaleGrad(Tensor x, Tensor gradOutput, Tensor gradScale) {
+        int order = memoryOrder(x, gradOutput);
+        if (order == MIXED) {
+            fallback.channelScaleGrad(x, gradOutput, gradScale);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_channel_scale_grad(x.dim(0), x.dim(1), (long) x.dim(2) * x.dim(3), order, x.buffer(),
+                gradOutput.buffer(), gradScale.buffer()), "channel scale backward");
+    }
+
+    @Override
     public void dropoutForward(float p, long seed, Tensor input, Tensor mask, Tensor output) {
         int order = memoryOrder(input, mask, output);
         if (order == MIXED) {

@@ -104,6 +104,10 @@ final class NativeKernels {
 
     public static native int cnn4j_multiply(long count, FloatBuffer a, FloatBuffer b, FloatBuffer out);
 
+    public static native int cnn4j_channel_scale(int n, int c, long hw, int nhwc, FloatBuffer x, FloatBuffer s, FloatBuffer out);
+
+    public static native int cnn4j_channel_scale_grad(int n, int c, long hw, int nhwc, FloatBuffer x, FloatBuffer dy, FloatBuffer ds);
+
     public static native int cnn4j_count_nonfinite(long count, FloatBuffer x, long[] result);
 
     public static native int cnn4j_dropout_forward(int n, int c, int hw, int nhwc, float p, long seed, FloatBuffer src,

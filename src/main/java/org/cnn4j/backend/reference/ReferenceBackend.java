@@ -188,6 +188,26 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void channelScale(Tensor x, Tensor scale, Tensor out) {
+        double[] v = d(x), s = d(scale);
+        int hw = x.dim(2) * x.dim(3);
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= s[i / hw];
+        }
+        put(out, v);
+    }
+
+    @Override
+    public void channelScaleGrad(Tensor x, Tensor gradOutput, Tensor gradScale) {
+        double[] v = d(x), g = d(gradOutput), s = new double[x.dim(0) * x.dim(1)];
+        int hw = x.dim(2) * x.dim(3);
+        for (int i = 0; i < v.length; i++) {
+            s[i / hw] += v[i] * g[i];
+        }
+        put(gradScale, s);
+    }
+
+    @Override
     public void dropoutForward(float p, long seed, Tensor input, Tensor mask, Tensor output) {
         double[] x = d(input), m = new double[x.length];
         double scale = p >= 1 ? 0 : 1.0 / (1.0 - p);
