@@ -76,7 +76,7 @@ public final class Backends {
     private static Backend choose() {
         Settings settings = Settings.current();
         if (settings.wantsReference()) {
-            reason = "forced by " + Settings.backendVariable() + "=" + settings.backend();
+            reason = "forced by " + settings.backendVariable() + "=" + settings.backend();
             return ReferenceBackend.INSTANCE;
         }
         NativeLibrary.checkSettings();

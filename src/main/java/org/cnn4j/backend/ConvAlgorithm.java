@@ -50,6 +50,7 @@ public enum ConvAlgorithm {
     /** Sets the process's algorithm; null returns the choice to {@link Settings} ({@code cnn4j.conv.algo}, else AUTO). */
     public static void use(ConvAlgorithm algorithm) {
         chosen = algorithm;
+        ExecutionOptions.processDefaultChanged();
     }
 
     /** What {@link #use} set, null if nothing (to restore it after a temporary change). */
@@ -64,6 +65,7 @@ public enum ConvAlgorithm {
      */
     public static void fallBackToAuto(boolean on) {
         fallBackToAuto = on;
+        ExecutionOptions.processDefaultChanged();
     }
 
     /** Whether falling back to AUTO is in force on this thread. */
@@ -86,6 +88,7 @@ public enum ConvAlgorithm {
     /** Allows or forbids Winograd for AUTO and AUTOTUNE in this process; {@code null} returns to {@link Settings}. */
     public static void allowWinograd(Boolean allowed) {
         winograd = allowed;
+        ExecutionOptions.processDefaultChanged();
     }
 
     static Boolean winogradOverride() {

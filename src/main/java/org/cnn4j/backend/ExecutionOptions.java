@@ -11,6 +11,7 @@ import java.util.function.Supplier;
  */
 public record ExecutionOptions(ConvAlgorithm algorithm, boolean winograd, boolean fallBackToAuto) {
     private static final ThreadLocal<ExecutionOptions> SCOPE = new ThreadLocal<>();
+    private static volatile ExecutionOptions processDefault; // null after a setter changed it: rebuilt on next use
 
     public ExecutionOptions {
         if (algorithm == null) {
@@ -31,11 +32,27 @@ public record ExecutionOptions(ConvAlgorithm algorithm, boolean winograd, boolea
 
     /** The settings with what {@link ConvAlgorithm#use}, {@link ConvAlgorithm#allowWinograd} and {@link ConvAlgorithm#fallBackToAuto} set over them. */
     public static ExecutionOptions processDefault() {
-        ConvAlgorithm chosen = ConvAlgorithm.chosen();
-        Boolean winograd = ConvAlgorithm.winogradOverride();
-        Settings s = chosen == null || winograd == null ? Settings.current() : null;
-        return new ExecutionOptions(chosen != null ? chosen : s.convAlgorithm(), winograd != null ? winograd : s.winograd(),
-                ConvAlgorithm.fallsBackToAutoByDefault());
+        ExecutionOptions d = processDefault;
+        return d != null ? d : rebuildProcessDefault();
+    }
+
+    /** Synchronised with {@link #processDefaultChanged} so that a default built from old setter values is never kept. */
+    private static synchronized ExecutionOptions rebuildProcessDefault() {
+        ExecutionOptions d = processDefault;
+        if (d == null) {
+            ConvAlgorithm chosen = ConvAlgorithm.chosen();
+            Boolean winograd = ConvAlgorithm.winogradOverride();
+            Settings s = chosen == null || winograd == null ? Settings.current() : null;
+            d = new ExecutionOptions(chosen != null ? chosen : s.convAlgorithm(), winograd != null ? winograd : s.winograd(),
+                    ConvAlgorithm.fallsBackToAutoByDefault());
+            processDefault = d;
+        }
+        return d;
+    }
+
+    /** Called by ConvAlgorithm's setters: the process default is rebuilt from them on its next use. */
+    static synchronized void processDefaultChanged() {
+        processDefault = null;
     }
 
     public ExecutionOptions withAlgorithm(ConvAlgorithm a) {

@@ -16,6 +16,7 @@ import org.cnn4j.backend.cpu.NativeThreads;
  *
  * @param backend       {@code cnn4j.backend} / {@code CNN4J_BACKEND}: "native" or "reference"; null lets the
  *                      native library decide by whether it loads
+ * @param backendVariable the name of the property or variable that set {@code backend} (null with it), for messages
  * @param convAlgorithm {@code cnn4j.conv.algo} / {@code CNN4J_CONV_ALGO}, default AUTO
  * @param winograd      {@code cnn4j.conv.winograd} / {@code CNN4J_CONV_WINOGRAD}: whether AUTO and AUTOTUNE may
  *                      choose Winograd, default true
@@ -26,7 +27,7 @@ import org.cnn4j.backend.cpu.NativeThreads;
  * @param autotuneFile  {@code cnn4j.autotune.file} / {@code CNN4J_AUTOTUNE_FILE}: where AUTOTUNE keeps its
  *                      choices, null for nowhere
  */
-public record Settings(String backend, ConvAlgorithm convAlgorithm, boolean winograd, Isa isa, boolean ownGemm,
+public record Settings(String backend, String backendVariable, ConvAlgorithm convAlgorithm, boolean winograd, Isa isa, boolean ownGemm,
                        int threads, Path autotuneFile) {
 
     /** The settings of this process, or the exception naming the bad one. */
@@ -50,6 +51,7 @@ public record Settings(String backend, ConvAlgorithm convAlgorithm, boolean wino
         Setting autotune = s.get("cnn4j.autotune.file", "CNN4J_AUTOTUNE_FILE");
         return new Settings(
                 backend == null ? null : backend.oneOf("backend", "native", "reference", "cpu", "java"),
+                backend == null ? null : backend.name,
                 algo == null ? ConvAlgorithm.AUTO : algo.parsed(ConvAlgorithm::parse),
                 winograd == null || winograd.oneOf("switch", "true", "false").equals("true"),
                 isa == null ? Isa.AVX512 : isa.parsed(Isa::parse),
@@ -61,11 +63,6 @@ public record Settings(String backend, ConvAlgorithm convAlgorithm, boolean wino
     /** Whether the backend setting asks for the pure-Java reference backend. */
     public boolean wantsReference() {
         return "reference".equals(backend) || "java".equals(backend);
-    }
-
-    /** The name of the variable that set the backend, for {@code cnn4j info}; null when none did. */
-    public static String backendVariable() {
-        return new Source(System::getProperty, System::getenv).nameOf("cnn4j.backend", "CNN4J_BACKEND");
     }
 
     private static final class Holder {
@@ -91,11 +88,6 @@ public record Settings(String backend, ConvAlgorithm convAlgorithm, boolean wino
             }
             v = environment.apply(env);
             return v == null || v.isBlank() ? null : new Setting(env, v.trim());
-        }
-
-        String nameOf(String property, String env) {
-            Setting s = get(property, env);
-            return s == null ? null : s.name;
         }
     }
 

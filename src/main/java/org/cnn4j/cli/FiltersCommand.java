@@ -6,6 +6,7 @@ import org.cnn4j.explain.Pictures;
 import org.cnn4j.io.Images;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.nn.Convolutional;
+import org.cnn4j.nn.Parameter;
 import org.cnn4j.nn.Module;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,12 +36,13 @@ final class FiltersCommand implements Callable<Integer> {
                         .findFirst().orElseThrow(() -> new IllegalArgumentException("filters: the model has no convolution layer"));
             }
             Module m = net.children().get(name);
-            if (!(m instanceof Convolutional) || m.namedParameters().get("weight") == null) {
+            Parameter weight = m instanceof Convolutional ? m.namedParameters().get("weight") : null;
+            if (weight == null) {
                 throw new IllegalArgumentException("filters: '" + name + "' is not a convolution layer of " + saved.architecture()
                         + " (layers: " + net.children().keySet() + ")");
             }
-            Images.writePng(Pictures.filterGrid(m.namedParameters().get("weight").value(), 12), out);
-            System.out.printf("%d filters of %s (%s) written to %s%n", m.namedParameters().get("weight").value().dim(0), name, m.describe(), out);
+            Images.writePng(Pictures.filterGrid(weight.value(), 12), out);
+            System.out.printf("%d filters of %s (%s) written to %s%n", weight.value().dim(0), name, m.describe(), out);
         }
         return 0;
     }

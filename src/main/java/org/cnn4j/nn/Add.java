@@ -5,30 +5,16 @@ import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.tensor.Tensor;
 
 /** The element-wise sum of two or more inputs of one shape: a residual connection. */
-public final class Add extends Module {
+public final class Add extends Merge {
     private int inputs;
     private Tensor sum;
 
-    @Override
-    public boolean acceptsInputs(int count) {
-        return count >= 2;
+    public Add() {
+        super(2, Integer.MAX_VALUE);
     }
 
     @Override
-    public String expectedInputs() {
-        return "two or more inputs";
-    }
-
-    @Override
-    public Tensor forward(Tensor input) {
-        return forward(new Tensor[] {input});
-    }
-
-    @Override
-    public Tensor forward(Tensor... in) {
-        if (!acceptsInputs(in.length)) {
-            throw new IllegalArgumentException("Add: takes " + expectedInputs() + ", got " + in.length);
-        }
+    Tensor merge(Tensor[] in) {
         sum = ensure(sum, in[0].layout(), in[0].dims());
         Elementwise.add(in[0], in[1], sum);
         for (int i = 2; i < in.length; i++) {
@@ -39,9 +25,8 @@ public final class Add extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
-        requireForward(inputs > 0);
-        throw new IllegalStateException("Add: has several inputs; call backwardInputs");
+    boolean forwarded() {
+        return inputs > 0;
     }
 
     /** Each input's gradient is the output's gradient itself (the same tensor, read-only to the caller). */

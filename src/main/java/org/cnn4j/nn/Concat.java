@@ -7,30 +7,16 @@ import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.tensor.Tensor;
 
 /** The concatenation of two or more [N, C_i, H, W] inputs along channels: an Inception block's merge. */
-public final class Concat extends Module {
+public final class Concat extends Merge {
     private Tensor[] inputs, grads;
     private Tensor cat;
 
-    @Override
-    public boolean acceptsInputs(int count) {
-        return count >= 2;
+    public Concat() {
+        super(2, Integer.MAX_VALUE);
     }
 
     @Override
-    public String expectedInputs() {
-        return "two or more inputs";
-    }
-
-    @Override
-    public Tensor forward(Tensor input) {
-        return forward(new Tensor[] {input});
-    }
-
-    @Override
-    public Tensor forward(Tensor... in) {
-        if (!acceptsInputs(in.length)) {
-            throw new IllegalArgumentException("Concat: takes " + expectedInputs() + ", got " + in.length);
-        }
+    Tensor merge(Tensor[] in) {
         int channels = 0;
         for (Tensor t : in) {
             if (t.rank() != 4) {
@@ -46,9 +32,8 @@ public final class Concat extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
-        requireForward(inputs != null);
-        throw new IllegalStateException("Concat: has several inputs; call backwardInputs");
+    boolean forwarded() {
+        return inputs != null;
     }
 
     /** The output's gradient split by channels, one owned tensor per input position (one node may be concatenated twice). */

@@ -9,29 +9,15 @@ import org.cnn4j.tensor.Tensor;
  * and a [C, 1, 1] per-channel factor in either order (squeeze-excite's gating), which is broadcast
  * over the image.
  */
-public final class Multiply extends Module {
+public final class Multiply extends Merge {
     private Tensor a, b, product, gradA, gradB;
 
-    @Override
-    public boolean acceptsInputs(int count) {
-        return count == 2;
+    public Multiply() {
+        super(2, 2);
     }
 
     @Override
-    public String expectedInputs() {
-        return "two inputs";
-    }
-
-    @Override
-    public Tensor forward(Tensor input) {
-        return forward(new Tensor[] {input});
-    }
-
-    @Override
-    public Tensor forward(Tensor... in) {
-        if (!acceptsInputs(in.length)) {
-            throw new IllegalArgumentException("Multiply: takes " + expectedInputs() + ", got " + in.length);
-        }
+    Tensor merge(Tensor[] in) {
         a = in[0];
         b = in[1];
         Tensor image = broadcastsFirst() ? b : a;
@@ -50,9 +36,8 @@ public final class Multiply extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
-        requireForward(a != null);
-        throw new IllegalStateException("Multiply: has two inputs; call backwardInputs");
+    boolean forwarded() {
+        return a != null;
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class DifferentialFuzz {
         CONV2D("conv2d", 40, FuzzedOps::convolution),
         POOL2D("pool2d", 12, FuzzedOps::pooling),
         GLOBAL_AVG_POOL("global avg pool", 4, FuzzedOps::globalAvgPool),
+        CHANNEL_SCALE("channel scale", 3, FuzzedOps::channelScale),
         BATCH_NORM("batch norm", 10, FuzzedOps::batchNorm),
         ACTIVATION("activation", 8, FuzzedOps::activation),
         ADD_MULTIPLY("add/multiply", 5, FuzzedOps::addAndMultiply),

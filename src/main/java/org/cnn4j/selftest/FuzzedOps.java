@@ -240,6 +240,22 @@ final class FuzzedOps {
         return (a + b - 1) / b;
     }
 
+    void channelScale(FuzzCase c) {
+        int[] d = {c.between(1, 3), c.between(1, 40), size(c), size(c)}, scaleDims = {d[0], d[1], 1, 1};
+        c.geometry("channel scale input " + Arrays.toString(d));
+        float[] x = c.uniform(count(d)), s = c.uniform(count(scaleDims)), dy = c.uniform(count(d));
+        Tensor y = output(d, Layout.NCHW), ds = output(scaleDims, Layout.NCHW);
+        ref.channelScale(tensor(d, Layout.NCHW, x), tensor(scaleDims, Layout.NCHW, s), y);
+        ref.channelScaleGrad(tensor(d, Layout.NCHW, x), tensor(d, Layout.NCHW, dy), ds);
+        for (Layout layout : LAYOUTS) {
+            Tensor out = output(d, layout), gradScale = output(scaleDims, layout);
+            nat.channelScale(tensor(d, layout, x), tensor(scaleDims, layout, s), out);
+            c.check("channel scale " + layout, out.toArray(), y.toArray(), Tolerance.exact());
+            nat.channelScaleGrad(tensor(d, layout, x), tensor(d, layout, dy), gradScale);
+            c.check("channel scale gradient " + layout, gradScale.toArray(), ds.toArray(), Tolerance.sum(d[2] * d[3]));
+        }
+    }
+
     void globalAvgPool(FuzzCase c) {
         int[] d = {c.between(1, 3), c.between(1, 40), size(c), size(c)}, pooled = {d[0], d[1], 1, 1};
         c.geometry("global avg pool input " + Arrays.toString(d));
