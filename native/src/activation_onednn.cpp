@@ -3,7 +3,7 @@
 // The buffer is described as one NHWC image with `count` channels, a dense layout oneDNN's JIT
 // kernels take whatever the tensor's real layout (never plain NCHW, which sends oneDNN to its slow
 // reference kernels). oneDNN picks its own ISA, independent of cnn4j_set_isa.
-// ReLU, leaky ReLU and ReLU6 run our own kernels (eltwise_walk.hpp): oneDNN's JIT ReLU with alpha 0 is
+// ReLU, leaky ReLU, ReLU6, hard sigmoid and hard swish run our own kernels (eltwise_walk.hpp): oneDNN's JIT ReLU with alpha 0 is
 // `vmaxps x, x, 0` (src/cpu/x64/injectors/jit_uni_eltwise_injector.cpp,
 // relu_zero_ns_compute_vector_fwd, unchanged up to v3.11), which returns 0 for a NaN x where PyTorch
 // keeps the NaN, and its leaky ReLU backward passes the whole gradient of a NaN where PyTorch passes
@@ -18,18 +18,22 @@ namespace {
 
 using namespace dnnl;
 
-enum ActivationKind { RELU = 0, LEAKY_RELU = 1, SIGMOID = 2, TANH = 3, RELU6 = 4 };
+enum ActivationKind { RELU = 0, LEAKY_RELU = 1, SIGMOID = 2, TANH = 3, RELU6 = 4, HARD_SIGMOID = 5, HARD_SWISH = 6 };
 
 // Our kernel's mode for a ReLU-family kind, forward or backward.
 int relu_mode(int kind, bool forward) {
     switch (kind) {
         case RELU: return forward ? cnn4j::RELU_FORWARD : cnn4j::RELU_BACKWARD;
         case LEAKY_RELU: return forward ? cnn4j::LEAKY_RELU_FORWARD : cnn4j::LEAKY_RELU_BACKWARD;
+        case HARD_SIGMOID: return forward ? cnn4j::HARD_SIGMOID_FORWARD : cnn4j::HARD_SIGMOID_BACKWARD;
+        case HARD_SWISH: return forward ? cnn4j::HARD_SWISH_FORWARD : cnn4j::HARD_SWISH_BACKWARD;
         default: return forward ? cnn4j::RELU6_FORWARD : cnn4j::RELU6_BACKWARD;
     }
 }
 
-bool is_relu_family(int kind) { return kind == RELU || kind == LEAKY_RELU || kind == RELU6; }
+bool is_relu_family(int kind) {
+    return kind == RELU || kind == LEAKY_RELU || kind == RELU6 || kind == HARD_SIGMOID || kind == HARD_SWISH;
+}
 
 // Sigmoid and tanh backward from the forward output, ReLU from the input (as Java's Backend says).
 algorithm algorithm_of(int kind) {
@@ -46,12 +50,12 @@ void *mut(const float *p) { return const_cast<float *>(p); }
 
 }  // namespace
 
-extern "C" int cnn4j_activation_forward(int kind, float alpha, int64_t count, const float *src, float *dst) {
+extern "C" int cnn4j_activation_forward(int kind, float alpha, float beta, int64_t count, const float *src, float *dst) {
     return cnn4j::guarded("activation forward", [&] {
         if (count < 0) throw cnn4j::invalid_argument("negative element count");
         if (!src || !dst) throw cnn4j::invalid_argument("null buffer");
         if (is_relu_family(kind)) {
-            cnn4j::eltwise_relu(relu_mode(kind, true), alpha, count, src, nullptr, dst);
+            cnn4j::eltwise_relu(relu_mode(kind, true), alpha, beta, count, src, nullptr, dst);
             return;
         }
         const algorithm algo = algorithm_of(kind);
@@ -65,14 +69,14 @@ extern "C" int cnn4j_activation_forward(int kind, float alpha, int64_t count, co
     });
 }
 
-extern "C" int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float *src, const float *dst,
+extern "C" int cnn4j_activation_backward(int kind, float alpha, float beta, int64_t count, const float *src, const float *dst,
                                          const float *diff_dst, float *diff_src) {
     return cnn4j::guarded("activation backward", [&] {
         const bool relu = is_relu_family(kind);
         if (count < 0) throw cnn4j::invalid_argument("negative element count");
         if ((relu ? !src : !dst) || !diff_dst || !diff_src) throw cnn4j::invalid_argument("null buffer");
         if (relu) {
-            cnn4j::eltwise_relu(relu_mode(kind, false), alpha, count, src, diff_dst, diff_src);
+            cnn4j::eltwise_relu(relu_mode(kind, false), alpha, beta, count, src, diff_dst, diff_src);
             return;
         }
         const algorithm algo = algorithm_of(kind);

@@ -1,4 +1,4 @@
-// C ABI for batch normalisation: statistics and coefficients per channel in double (baseline code),
+// C ABI for batch normalisation and its frozen form, a per-channel scale and shift: statistics and coefficients per channel in double (baseline code),
 // the passes over the data in the active ISA's kernels (batch_norm_<isa>.cpp). Our own kernels:
 // oneDNN's batch norm would need NCHW data reordered, and it does not update running statistics.
 #include <omp.h>
@@ -96,6 +96,16 @@ extern "C" int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc
         if (!src || !gamma || !beta || !mean || !var || !dst) throw cnn4j::invalid_argument("null buffer");
         const std::vector<float> scale = normalising_scale(c, gamma, var, eps);
         channel_affine(l, src, mean, scale.data(), nullptr, nullptr, beta, {nullptr, nullptr}, fuse_relu, dst);
+    });
+}
+
+extern "C" int cnn4j_channel_affine(int n, int c, int hw, int nhwc, const float *src, const float *scale, const float *shift,
+                                    float *dst) {
+    return cnn4j::guarded("channel affine", [&] {
+        const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
+        if (!src || !scale || !dst) throw cnn4j::invalid_argument("null buffer");
+        const std::vector<float> zeros(shift ? 0 : c, 0.f);
+        channel_affine(l, src, nullptr, scale, nullptr, nullptr, shift ? shift : zeros.data(), {nullptr, nullptr}, false, dst);
     });
 }
 

@@ -326,7 +326,7 @@ extern "C" int cnn4j_conv2d_onednn_forward(const int32_t *conv, int src_nhwc, co
         p.forward_prim.execute(st, args);
         out.write_back(st);
         st.wait();
-        if (v.relu) cnn4j::eltwise_relu(cnn4j::RELU_FORWARD, 0.f, (long)g.n * g.k * g.out_h() * g.out_w(), dst, nullptr, dst);
+        if (v.relu) cnn4j::eltwise_relu(cnn4j::RELU_FORWARD, 0.f, 0.f, (long)g.n * g.k * g.out_h() * g.out_w(), dst, nullptr, dst);
     });
 }
 

@@ -17,9 +17,9 @@ int binary(const char *name, int op, int64_t count, const float *a, const float 
 
 }  // namespace
 
-void cnn4j::eltwise_relu(int op, float alpha, long count, const float *x, const float *dy, float *out) {
-    cnn4j::dispatch(&cnn4j::eltwise_relu_scalar, &cnn4j::eltwise_relu_avx2, &cnn4j::eltwise_relu_avx512)(op, alpha, count, x, dy,
-                                                                                                    out);
+void cnn4j::eltwise_relu(int op, float alpha, float beta, long count, const float *x, const float *dy, float *out) {
+    cnn4j::dispatch(&cnn4j::eltwise_relu_scalar, &cnn4j::eltwise_relu_avx2, &cnn4j::eltwise_relu_avx512)(op, alpha, beta, count, x,
+                                                                                                    dy, out);
 }
 
 extern "C" int cnn4j_add(int64_t count, const float *a, const float *b, float *out) {

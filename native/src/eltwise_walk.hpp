@@ -34,9 +34,10 @@ void eltwise_binary_walk(int op, long count, const float *a, const float *b, flo
 }
 
 template <typename V>
-void eltwise_relu_walk(int op, float alpha, long count, const float *x, const float *dy, float *out) {
+void eltwise_relu_walk(int op, float alpha, float beta, long count, const float *x, const float *dy, float *out) {
     using reg = typename V::reg;
-    const reg a = V::set1(alpha), zero = V::zero(), six = V::set1(6.f);
+    const reg a = V::set1(alpha), b = V::set1(beta), zero = V::zero(), one = V::set1(1.f), six = V::set1(6.f);
+    const reg sixth = V::set1(1.f / 6), half = V::set1(0.5f), third = V::set1(1.f / 3), three = V::set1(3.f), minus3 = V::set1(-3.f);
     switch (op) {
         case RELU_FORWARD:  // zero() first: VMAXPS returns its second operand when one is NaN
             eltwise_binary_blocks<V>(count, x, x, out, [zero](reg v, reg) { return V::max(zero, v); });
@@ -53,6 +54,29 @@ void eltwise_relu_walk(int op, float alpha, long count, const float *x, const fl
         case RELU6_BACKWARD:  // a NaN x passes dy, as ReLU's does
             eltwise_binary_blocks<V>(count, x, dy, out,
                                      [zero, six](reg v, reg g) { return V::select_le(v, zero, zero, V::select_le(six, v, zero, g)); });
+            break;
+        case HARD_SIGMOID_FORWARD:  // a NaN t stays NaN through max(zero, t), and NaN > 1 is false
+            eltwise_binary_blocks<V>(count, x, x, out, [a, b, zero, one](reg v, reg) {
+                const reg t = V::max(zero, V::fmadd(a, v, b));
+                return V::select_gt(t, one, one, t);
+            });
+            break;
+        case HARD_SIGMOID_BACKWARD:  // a NaN x passes nothing, as PyTorch's hardsigmoid_backward
+            eltwise_binary_blocks<V>(count, x, dy, out, [a, b, zero, one](reg v, reg g) {
+                const reg t = V::fmadd(a, v, b);
+                return V::select_gt(t, zero, V::select_gt(one, t, V::mul(a, g), zero), zero);
+            });
+            break;
+        case HARD_SWISH_FORWARD:
+            eltwise_binary_blocks<V>(count, x, x, out, [sixth, half, zero, one](reg v, reg) {
+                const reg t = V::max(zero, V::fmadd(sixth, v, half));
+                return V::mul(v, V::select_gt(t, one, one, t));
+            });
+            break;
+        case HARD_SWISH_BACKWARD:  // a NaN x passes dy, as PyTorch's hardswish_backward
+            eltwise_binary_blocks<V>(count, x, dy, out, [third, half, three, minus3, zero](reg v, reg g) {
+                return V::select_gt(minus3, v, zero, V::select_le(v, three, V::mul(g, V::fmadd(third, v, half)), g));
+            });
             break;
         default:
             eltwise_binary_blocks<V>(count, x, dy, out, [a, zero](reg v, reg g) { return V::select_gt(v, zero, g, V::mul(a, g)); });

@@ -124,6 +124,9 @@ int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps,
                                       float *dst, float *batch_mean, float *batch_var, int fuse_relu);
 int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src, const float *gamma,
                                        const float *beta, const float *mean, const float *var, float *dst, int fuse_relu);
+/* dst = src * scale[c] + shift[c] per channel (a frozen batch norm; ONNX's Mul and Add by constants); shift may be
+   null (zero), which is also the backward pass: diff_src = diff_dst * scale. */
+int cnn4j_channel_affine(int n, int c, int hw, int nhwc, const float *src, const float *scale, const float *shift, float *dst);
 /* diff_src, diff_gamma and diff_beta may be null (not computed). fused_relu: the forward fused a ReLU
    and diff_dst is the gradient after it; the ReLU's mask is recomputed from src, gamma, beta, mean
    and var exactly as the forward computed y (beta may be null without it). */
@@ -131,10 +134,11 @@ int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int tra
                               const float *gamma, const float *beta, const float *mean, const float *var,
                               const float *diff_dst, float *diff_src, float *diff_gamma, float *diff_beta, int fused_relu);
 
-/* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh, 4 ReLU6. */
-int cnn4j_activation_forward(int kind, float alpha, int64_t count, const float *src, float *dst);
-/* ReLU kinds read src, sigmoid and tanh read dst (the forward output). */
-int cnn4j_activation_backward(int kind, float alpha, int64_t count, const float *src, const float *dst,
+/* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh, 4 ReLU6,
+   5 hard sigmoid min(max(alpha * x + beta, 0), 1), 6 hard swish x * min(max(x / 6 + 1 / 2, 0), 1). */
+int cnn4j_activation_forward(int kind, float alpha, float beta, int64_t count, const float *src, float *dst);
+/* ReLU kinds and the hard ones read src, sigmoid and tanh read dst (the forward output). */
+int cnn4j_activation_backward(int kind, float alpha, float beta, int64_t count, const float *src, const float *dst,
                               const float *diff_dst, float *diff_src);
 
 int cnn4j_add(int64_t count, const float *a, const float *b, float *out);
@@ -142,6 +146,9 @@ int cnn4j_multiply(int64_t count, const float *a, const float *b, float *out);
 /* x [N, C, H, W] times s [N, C, 1, 1] per channel (squeeze-excite), and the gradient of s: sum over H, W of dy * x. */
 int cnn4j_channel_scale(int n, int c, int64_t hw, int nhwc, const float *x, const float *s, float *out);
 int cnn4j_channel_scale_grad(int n, int c, int64_t hw, int nhwc, const float *x, const float *dy, float *ds);
+/* ShuffleNet's channel shuffle of [n, c, hw]: dst channel j * groups + i = src channel i * (c / groups) + j; the
+   backward pass is the shuffle with c / groups groups. src and dst must not overlap. */
+int cnn4j_channel_shuffle(int n, int c, int hw, int nhwc, int groups, const float *src, float *dst);
 /* How many of `count` floats are NaN or infinite, into *result. */
 int cnn4j_count_nonfinite(int64_t count, const float *x, long long *result);
 

@@ -112,6 +112,18 @@ public interface Backend {
     /** The gradient of {@link #channelScale}'s scale: gradScale[n, c] = sum over H, W of gradOutput * x. */
     void channelScaleGrad(Tensor x, Tensor gradOutput, Tensor gradScale);
 
+    /**
+     * out[n, c, ...] = x[n, c, ...] * scale[c] + shift[c] for x of [N, C] or [N, C, H, W], scale and shift
+     * [C] shared by the batch; a null shift is zero (which is also the backward pass, with x the gradient).
+     */
+    void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor out);
+
+    /**
+     * ShuffleNet's channel shuffle of [N, C, H, W]: out channel j * groups + i is x's channel i * (C / groups) + j.
+     * Its backward pass is the shuffle with C / groups groups.
+     */
+    void channelShuffle(int groups, Tensor x, Tensor out);
+
     /** How many elements of {@code x} are NaN or infinite. */
     long countNonFinite(Tensor x);
 

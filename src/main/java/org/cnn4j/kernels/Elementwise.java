@@ -5,7 +5,7 @@ import org.cnn4j.backend.Backends;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.tensor.TensorUse;
 
-/** Element-wise add and multiply, dropout, and channel concatenation/splitting, on the active backend. */
+/** Element-wise add and multiply, per-channel scaling, dropout, and channel concatenation/splitting, on the active backend. */
 @SuppressWarnings("try") // each op holds its TensorUse without reading it
 public final class Elementwise {
     private Elementwise() {
@@ -46,6 +46,42 @@ public final class Elementwise {
         Check.writable("channel scale backward", "gradScale", gradScale);
         try (TensorUse use = TensorUse.of("channel scale backward", x, gradOutput, gradScale)) {
             Backends.current().channelScaleGrad(x, gradOutput, gradScale);
+        }
+    }
+
+    /** out = x * scale + shift per channel, scale and shift [C] shared by the batch (shift null: zero). */
+    public static void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor out) {
+        String op = "channel affine";
+        if (x.rank() != 2 && x.rank() != 4) {
+            throw new IllegalArgumentException(op + ": x must be [N, C] or [N, C, H, W], got " + x.shape());
+        }
+        for (Tensor t : shift == null ? new Tensor[] {scale} : new Tensor[] {scale, shift}) {
+            if (t.rank() != 1 || t.dim(0) != x.dim(1)) {
+                throw new IllegalArgumentException(op + ": scale and shift must be [" + x.dim(1) + "] for x " + x.shape() + ", got "
+                        + t.shape());
+            }
+        }
+        Check.sameShape(op, "x", x, "out", out);
+        Check.writable(op, "out", out);
+        try (TensorUse use = shift == null ? TensorUse.of(op, x, scale, out) : TensorUse.of(op, x, scale, shift, out)) {
+            Backends.current().channelAffine(x, scale, shift, out);
+        }
+    }
+
+    /** ShuffleNet's channel shuffle: out channel j * groups + i = x's channel i * (C / groups) + j. */
+    public static void channelShuffle(int groups, Tensor x, Tensor out) {
+        String op = "channel shuffle";
+        Check.rank(op, "x", x, 4);
+        if (groups <= 0 || x.dim(1) % groups != 0) {
+            throw new IllegalArgumentException(op + ": groups must divide the " + x.dim(1) + " channels of " + x.shape() + ", got " + groups);
+        }
+        Check.sameShape(op, "x", x, "out", out);
+        Check.writable(op, "out", out);
+        if (x == out) {
+            throw new IllegalArgumentException(op + ": out must be another tensor than x");
+        }
+        try (TensorUse use = TensorUse.of(op, x, out)) {
+            Backends.current().channelShuffle(groups, x, out);
         }
     }
 

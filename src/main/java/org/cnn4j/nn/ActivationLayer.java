@@ -4,7 +4,10 @@ import org.cnn4j.backend.Activation;
 import org.cnn4j.kernels.Activations;
 import org.cnn4j.tensor.Tensor;
 
-/** An element-wise activation as a layer: {@link #relu()}, {@link #leakyRelu(float)}, {@link #sigmoid()}, {@link #tanh()}. */
+/**
+ * An element-wise activation as a layer: {@link #relu()}, {@link #leakyRelu(float)}, {@link #sigmoid()}, {@link #tanh()},
+ * {@link #relu6()}, {@link #hardSigmoid(float, float)}, {@link #hardSwish()}.
+ */
 public final class ActivationLayer extends Module {
     private final Activation activation;
     private Tensor input, output, gradInput;
@@ -34,6 +37,14 @@ public final class ActivationLayer extends Module {
 
     public static ActivationLayer relu6() {
         return new ActivationLayer(Activation.RELU6);
+    }
+
+    public static ActivationLayer hardSigmoid(float alpha, float beta) {
+        return new ActivationLayer(Activation.hardSigmoid(alpha, beta));
+    }
+
+    public static ActivationLayer hardSwish() {
+        return new ActivationLayer(Activation.HARD_SWISH);
     }
 
     public Activation activation() {
@@ -67,13 +78,19 @@ public final class ActivationLayer extends Module {
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
             case RELU6 -> "ReLU6";
+            case HARD_SIGMOID -> "HardSigmoid";
+            case HARD_SWISH -> "HardSwish";
         };
     }
 
     @Override
     public LayerConfig config() {
         LayerConfig c = new LayerConfig(typeName());
-        return activation.kind() == Activation.Kind.LEAKY_RELU ? c.put("negative_slope", activation.alpha()) : c;
+        return switch (activation.kind()) {
+            case LEAKY_RELU -> c.put("negative_slope", activation.alpha());
+            case HARD_SIGMOID -> c.put("alpha", activation.alpha()).put("beta", activation.beta());
+            default -> c;
+        };
     }
 
     @Override
@@ -94,6 +111,8 @@ public final class ActivationLayer extends Module {
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
             case RELU6 -> "ReLU6";
+            case HARD_SIGMOID -> "HardSigmoid(" + activation.alpha() + ", " + activation.beta() + ")";
+            case HARD_SWISH -> "HardSwish";
         };
     }
 

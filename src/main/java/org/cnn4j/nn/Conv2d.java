@@ -10,8 +10,9 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * 2-D convolution over [N, inChannels, H, W]: {@code Conv2d.builder(in, out, kernel).stride(2).padding(1).build()},
- * or the full constructor in PyTorch's argument order. Default initialisation as PyTorch's:
- * weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = inChannels/groups * kernel^2
+ * or the full constructor in PyTorch's argument order. The builder also takes a rectangular kernel, a stride
+ * and dilation per dimension and padding per side. Default initialisation as PyTorch's:
+ * weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = inChannels/groups * kh * kw
  * (the zoo re-initialises with He normal where an architecture says so).
  */
 public final class Conv2d extends Module implements Convolutional {
@@ -23,8 +24,13 @@ public final class Conv2d extends Module implements Convolutional {
 
     /** In PyTorch's order: in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias. */
     public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias) {
-        g = new ConvGeometry(in, out, kernel, stride, padding, dilation, groups);
-        this.weight = new Parameter("weight", out, in / groups, kernel, kernel);
+        this(new ConvGeometry(in, out, kernel, stride, padding, dilation, groups), bias);
+    }
+
+    public Conv2d(ConvGeometry g, boolean bias) {
+        this.g = g;
+        int in = g.in(), out = g.out(), groups = g.groups();
+        this.weight = new Parameter("weight", out, in / groups, g.kernelH(), g.kernelW());
         this.bias = bias ? new Parameter("bias", out) : null;
         Init.pytorchDefault(weight.value(), g.fanIn());
         if (bias) {
@@ -46,28 +52,54 @@ public final class Conv2d extends Module implements Convolutional {
 
     /** Names each hyper-parameter, so that no reader mistakes a stride for a padding. */
     public static final class Builder {
-        private final int in, out, kernel;
-        private int stride = 1, padding, dilation = 1, groups = 1;
+        private final int in, out;
+        private int kernelH, kernelW, strideH = 1, strideW = 1, padTop, padBottom, padLeft, padRight, dilationH = 1, dilationW = 1;
+        private int groups = 1;
         private boolean bias = true;
 
         private Builder(int in, int out, int kernel) {
             this.in = in;
             this.out = out;
-            this.kernel = kernel;
+            kernelH = kernelW = kernel;
+        }
+
+        /** A kernel of {@code h} rows and {@code w} columns (Inception's 1x7 and 7x1). */
+        public Builder kernel(int h, int w) {
+            kernelH = h;
+            kernelW = w;
+            return this;
         }
 
         public Builder stride(int s) {
-            stride = s;
+            return stride(s, s);
+        }
+
+        public Builder stride(int h, int w) {
+            strideH = h;
+            strideW = w;
             return this;
         }
 
         public Builder padding(int p) {
-            padding = p;
+            return padding(p, p, p, p);
+        }
+
+        /** Zero padding per side: ONNX's asymmetric pads and Keras' SAME padding of even sizes. */
+        public Builder padding(int top, int bottom, int left, int right) {
+            padTop = top;
+            padBottom = bottom;
+            padLeft = left;
+            padRight = right;
             return this;
         }
 
         public Builder dilation(int d) {
-            dilation = d;
+            return dilation(d, d);
+        }
+
+        public Builder dilation(int h, int w) {
+            dilationH = h;
+            dilationW = w;
             return this;
         }
 
@@ -82,27 +114,54 @@ public final class Conv2d extends Module implements Convolutional {
         }
 
         public Conv2d build() {
-            return new Conv2d(in, out, kernel, stride, padding, dilation, groups, bias);
+            return new Conv2d(new ConvGeometry(in, out, kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight,
+                    dilationH, dilationW, groups), bias);
         }
     }
 
+    /** The per-dimension fields a non-square convolution's config has instead of kernel, stride, padding and dilation. */
+    private static final String[] RECTANGULAR = {"kernel_h", "kernel_w", "stride_h", "stride_w", "pad_top", "pad_bottom", "pad_left",
+        "pad_right", "dilation_h", "dilation_w"};
+
     /** Rebuilds a convolution from its {@link #config()} (the model-file form). */
     static Conv2d fromConfig(LayerConfig c) {
-        return new Conv2d(c.integer("in"), c.integer("out"), c.integer("kernel"), c.integer("stride"), c.integer("padding"),
-                c.integer("dilation"), c.integer("groups"), c.bool("bias"));
+        return new Conv2d(geometry(c), c.bool("bias"));
+    }
+
+    private static ConvGeometry geometry(LayerConfig c) {
+        if (!c.values().containsKey("kernel_h")) {
+            return new ConvGeometry(c.integer("in"), c.integer("out"), c.integer("kernel"), c.integer("stride"), c.integer("padding"),
+                    c.integer("dilation"), c.integer("groups"));
+        }
+        int[] v = new int[RECTANGULAR.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = c.integer(RECTANGULAR[i]);
+        }
+        return new ConvGeometry(c.integer("in"), c.integer("out"), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                c.integer("groups"));
     }
 
     /** The floats {@link #fromConfig} would allocate, counted without allocating (sizes below 2^31 each). */
     static long weightFloats(LayerConfig c) {
-        long k = Math.max(0, c.integer("kernel")), o = Math.max(0, c.integer("out"));
-        long per = Math.max(0, c.integer("in")) / Math.max(1, c.integer("groups"));
-        return LayerRegistry.product(o, per, k, k) + (c.bool("bias") ? o : 0);
+        boolean square = !c.values().containsKey("kernel_h");
+        long kh = Math.max(0, c.integer(square ? "kernel" : "kernel_h")), kw = Math.max(0, c.integer(square ? "kernel" : "kernel_w"));
+        long o = Math.max(0, c.integer("out")), per = Math.max(0, c.integer("in")) / Math.max(1, c.integer("groups"));
+        return LayerRegistry.product(o, per, kh, kw) + (c.bool("bias") ? o : 0);
     }
 
     @Override
     public LayerConfig config() {
-        return new LayerConfig("Conv2d").put("in", g.in()).put("out", g.out()).put("kernel", g.kernel()).put("stride", g.stride())
-                .put("padding", g.padding()).put("dilation", g.dilation()).put("groups", g.groups()).put("bias", bias != null);
+        LayerConfig c = new LayerConfig("Conv2d").put("in", g.in()).put("out", g.out());
+        if (g.isSquare()) { // the fields of files written before rectangular kernels, which they still read
+            c.put("kernel", g.kernelH()).put("stride", g.strideH()).put("padding", g.padTop()).put("dilation", g.dilationH());
+        } else {
+            int[] v = {g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padTop(), g.padBottom(), g.padLeft(), g.padRight(),
+                g.dilationH(), g.dilationW()};
+            for (int i = 0; i < v.length; i++) {
+                c.put(RECTANGULAR[i], v[i]);
+            }
+        }
+        return c.put("groups", g.groups()).put("bias", bias != null);
     }
 
     public ConvGeometry geometry() {
@@ -117,13 +176,13 @@ public final class Conv2d extends Module implements Convolutional {
         return bias;
     }
 
-    /** fan_in = inChannels/groups * kernel^2, for initialisers. */
+    /** fan_in = inChannels/groups * kh * kw, for initialisers. */
     public int fanIn() {
         return g.fanIn();
     }
 
     public int fanOut() {
-        return g.out() / g.groups() * g.kernel() * g.kernel();
+        return g.out() / g.groups() * g.kernelH() * g.kernelW();
     }
 
     @Override
@@ -137,22 +196,6 @@ public final class Conv2d extends Module implements Convolutional {
 
     public int outChannels() {
         return g.out();
-    }
-
-    public int kernelSize() {
-        return g.kernel();
-    }
-
-    public int stride() {
-        return g.stride();
-    }
-
-    public int padding() {
-        return g.padding();
-    }
-
-    public int dilation() {
-        return g.dilation();
     }
 
     public int groups() {

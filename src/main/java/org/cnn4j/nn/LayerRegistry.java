@@ -21,6 +21,7 @@ public final class LayerRegistry {
 
     static {
         register("Conv2d", Conv2d::fromConfig, Conv2d::weightFloats);
+        register("ConvTranspose2d", ConvTranspose2d::fromConfig, ConvTranspose2d::weightFloats);
         register("BatchNorm2d", BatchNorm2d::fromConfig, BatchNorm2d::weightFloats);
         register("Linear", Linear::fromConfig, Linear::weightFloats);
         register("MaxPool2d", Pool2d::fromConfig, null);
@@ -30,6 +31,8 @@ public final class LayerRegistry {
         register("Sigmoid", c -> ActivationLayer.sigmoid(), null);
         register("Tanh", c -> ActivationLayer.tanh(), null);
         register("ReLU6", c -> ActivationLayer.relu6(), null);
+        register("HardSigmoid", c -> ActivationLayer.hardSigmoid(c.number("alpha"), c.number("beta")), null);
+        register("HardSwish", c -> ActivationLayer.hardSwish(), null);
         register("GlobalAvgPool2d", c -> new GlobalAvgPool2d(), null);
         register("GlobalMaxPool2d", c -> new GlobalMaxPool2d(), null);
         register("Flatten", c -> new Flatten(), null);
@@ -37,6 +40,8 @@ public final class LayerRegistry {
         register("Add", c -> new Add(), null);
         register("Multiply", c -> new Multiply(), null);
         register("Concat", c -> new Concat(), null);
+        register("ScaleShift", ScaleShift::fromConfig, ScaleShift::weightFloats);
+        register("ChannelShuffle", c -> new ChannelShuffle(c.integer("groups")), null);
     }
 
     private LayerRegistry() {

@@ -31,8 +31,9 @@ import org.cnn4j.tensor.Tensor;
 public final class OnnxExport {
     public static final int OPSET = 13;
 
-    private static final Set<String> EXPORTABLE = Set.of("Conv2d", "BatchNorm2d", "Linear", "MaxPool2d", "AvgPool2d", "ReLU",
-            "LeakyReLU", "Sigmoid", "Tanh", "ReLU6", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout", "Add", "Multiply", "Concat");
+    private static final Set<String> EXPORTABLE = Set.of("Conv2d", "ConvTranspose2d", "BatchNorm2d", "Linear", "MaxPool2d", "AvgPool2d", "ReLU",
+            "LeakyReLU", "Sigmoid", "Tanh", "ReLU6", "HardSigmoid", "HardSwish", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout",
+            "Add", "Multiply", "Concat", "ScaleShift", "ChannelShuffle");
 
     private OnnxExport() {
     }
@@ -50,7 +51,7 @@ public final class OnnxExport {
         Writer w = new Writer(out);
         String input = g.inputName().isEmpty() ? "input" : g.inputName(); // a Sequential's input has no name
         out.addInput(valueInfo(input, inputShape));
-        String result = w.graph(g, input, "");
+        String result = w.graph(g, input, inputShape, "");
         int[] outShape = network.outputShape(inputShape);
         out.addOutput(valueInfo(result, outShape));
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("cnn4j").setProducerVersion("0.1")
@@ -69,20 +70,25 @@ public final class OnnxExport {
 
     /** Emits nodes and initializers; a nested graph's names get its node's name as a prefix. */
     private record Writer(GraphProto.Builder out) {
-        /** Writes {@code g}'s nodes reading {@code input}; returns the name of its output value. */
-        String graph(Graph g, String input, String prefix) {
+        /** Writes {@code g}'s nodes reading {@code input} of per-sample shape {@code shape}; returns the name of its output value. */
+        String graph(Graph g, String input, int[] shape, String prefix) {
             Map<String, String> names = new HashMap<>();
+            Map<String, int[]> shapes = new HashMap<>();
             names.put(g.inputName(), input);
+            shapes.put(g.inputName(), shape);
             for (Graph.Node n : g.nodes()) {
                 String[] ins = n.inputs().stream().map(names::get).toArray(String[]::new);
+                int[][] inShapes = n.inputs().stream().map(shapes::get).toArray(int[][]::new);
                 String name = prefix + n.name();
-                names.put(n.name(), n.module() instanceof Graph sub ? graph(sub, ins[0], name + "_") : layer(name, n.module(), ins));
+                names.put(n.name(), n.module() instanceof Graph sub ? graph(sub, ins[0], inShapes[0], name + "_")
+                        : layer(name, n.module(), ins, inShapes[0]));
+                shapes.put(n.name(), n.module().outputShape(inShapes));
             }
             return names.get(g.outputName());
         }
 
-        /** Writes one layer as ONNX nodes; returns its output's name. */
-        String layer(String name, Module m, String[] ins) {
+        /** Writes one layer, whose first input has per-sample shape {@code shape}, as ONNX nodes; returns its output's name. */
+        String layer(String name, Module m, String[] ins, int[] shape) {
             if (!EXPORTABLE.contains(m.typeName())) {
                 throw new UnsupportedOperationException("ONNX export: layer '" + name + "' of type " + m.typeName() + " has no ONNX form here"
                         + (m.typeName().startsWith("Fused") ? " (export the network before InferenceFusion.fuse)" : ""));
@@ -96,11 +102,24 @@ public final class OnnxExport {
                         n.addInput(name + ".bias");
                         initializer(name + ".bias", m, "bias");
                     }
-                    int k = c.integer("kernel"), s = c.integer("stride"), p = c.integer("padding"), d = c.integer("dilation");
-                    n.addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
-                            .addAttribute(ints("pads", p, p, p, p)).addAttribute(ints("dilations", d, d))
+                    long[] v = convWindow(c);
+                    n.addAttribute(ints("kernel_shape", v[0], v[1])).addAttribute(ints("strides", v[2], v[3]))
+                            .addAttribute(ints("pads", v[4], v[6], v[5], v[7])).addAttribute(ints("dilations", v[8], v[9]))
                             .addAttribute(integer("group", c.integer("groups")));
                     out.addNode(n);
+                }
+                case "ConvTranspose2d" -> {
+                    NodeProto.Builder n = node("ConvTranspose", name, ins[0], name + ".weight");
+                    initializer(name + ".weight", m, "weight");
+                    if (c.bool("bias")) {
+                        n.addInput(name + ".bias");
+                        initializer(name + ".bias", m, "bias");
+                    }
+                    int k = c.integer("kernel"), s = c.integer("stride"), p = c.integer("padding"), d = c.integer("dilation");
+                    int o = c.integer("output_padding");
+                    out.addNode(n.addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
+                            .addAttribute(ints("pads", p, p, p, p)).addAttribute(ints("output_padding", o, o))
+                            .addAttribute(ints("dilations", d, d)).addAttribute(integer("group", c.integer("groups"))));
                 }
                 case "BatchNorm2d" -> {
                     NodeProto.Builder n = node("BatchNormalization", name, ins[0], name + ".gamma", name + ".beta",
@@ -141,6 +160,29 @@ public final class OnnxExport {
                     out.addInitializer(OnnxTensors.floats(name + ".max", new float[] {6}));
                     out.addNode(node("Clip", name, ins[0], name + ".min", name + ".max"));
                 }
+                case "HardSigmoid" -> out.addNode(node("HardSigmoid", name, ins[0]).addAttribute(number("alpha", c.number("alpha")))
+                        .addAttribute(number("beta", c.number("beta"))));
+                case "HardSwish" -> { // ONNX's HardSwish is opset 14: x * HardSigmoid(x) with its alpha and beta
+                    out.addNode(node("HardSigmoid", name + ".gate", ins[0]).addAttribute(number("alpha", 1f / 6))
+                            .addAttribute(number("beta", 0.5f)));
+                    out.addNode(node("Mul", name, ins[0], name + ".gate"));
+                }
+                case "ScaleShift" -> {
+                    long[] perChannel = shape.length == 1 ? new long[] {shape[0]} : new long[] {shape[0], 1, 1};
+                    Tensor scale = m.namedBuffers().get("scale"), shift = m.namedBuffers().get("shift");
+                    out.addInitializer(OnnxTensors.floats(name + ".scale", scale.toArray(), perChannel));
+                    out.addInitializer(OnnxTensors.floats(name + ".shift", shift.toArray(), perChannel));
+                    out.addNode(node("Mul", name + ".scaled", ins[0], name + ".scale"));
+                    out.addNode(node("Add", name, name + ".scaled", name + ".shift"));
+                }
+                case "ChannelShuffle" -> { // as torch writes it: [N, g, C / g, H, W], transposed on the middle two, and back
+                    int groups = c.integer("groups");
+                    out.addInitializer(OnnxTensors.longs(name + ".split", 0, groups, shape[0] / groups, shape[1], shape[2]));
+                    out.addInitializer(OnnxTensors.longs(name + ".joined", 0, shape[0], shape[1], shape[2]));
+                    out.addNode(node("Reshape", name + ".groups", ins[0], name + ".split"));
+                    out.addNode(node("Transpose", name + ".transposed", name + ".groups").addAttribute(ints("perm", 0, 2, 1, 3, 4)));
+                    out.addNode(node("Reshape", name, name + ".transposed", name + ".joined"));
+                }
                 case "GlobalAvgPool2d" -> out.addNode(node("GlobalAveragePool", name, ins[0]));
                 case "GlobalMaxPool2d" -> out.addNode(node("GlobalMaxPool", name, ins[0]));
                 case "Flatten" -> out.addNode(node("Flatten", name, ins[0]).addAttribute(integer("axis", 1)));
@@ -151,6 +193,17 @@ public final class OnnxExport {
                 default -> throw new IllegalStateException("ONNX export: " + m.typeName() + " is listed as exportable but not written");
             }
             return name;
+        }
+
+        /** kh, kw, stride h, w, pads top, bottom, left, right, dilation h, w from a Conv2d's config, square or not. */
+        private static long[] convWindow(LayerConfig c) {
+            if (!c.values().containsKey("kernel_h")) {
+                long k = c.integer("kernel"), s = c.integer("stride"), p = c.integer("padding"), d = c.integer("dilation");
+                return new long[] {k, k, s, s, p, p, p, p, d, d};
+            }
+            String[] keys = {"kernel_h", "kernel_w", "stride_h", "stride_w", "pad_top", "pad_bottom", "pad_left", "pad_right",
+                "dilation_h", "dilation_w"};
+            return Arrays.stream(keys).mapToLong(c::integer).toArray();
         }
 
         private void initializer(String name, Module m, String parameter) {

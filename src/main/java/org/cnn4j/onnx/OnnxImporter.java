@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cnn4j.nn.Graph;
@@ -18,13 +19,15 @@ import org.cnn4j.onnx.proto.Onnx.ValueInfoProto;
  * Builds a cnn4j {@link Graph} from an ONNX graph, node by node in the file's (topological) order. Every
  * ONNX value is either a constant (initializers, Constant nodes, and shape arithmetic folded here, with
  * the batch size as a symbol) or the output of a graph node with its per-sample shape; {@link OnnxOperators}
- * says what each op type becomes. On any error the half-built graph is closed and nothing is returned.
+ * says what each op type becomes. A value may be a view of a node's output in another shape of the same
+ * memory order (a Reshape, Unsqueeze or Squeeze), which only the ops that reshape or shuffle it read.
+ * On any error the half-built graph is closed and nothing is returned.
  */
 final class OnnxImporter {
     /** The batch size in folded shape arithmetic (e.g. {@code x.view(x.size(0), -1)}): not known until run time. */
     static final long BATCH = Long.MIN_VALUE;
 
-    /** A value computed by graph node {@code node}, with its per-sample shape. */
+    /** A value computed by graph node {@code node}, with its per-sample shape (the node's, or a view's). */
     record Activation(String node, int[] shape) {
         boolean isImage() {
             return shape.length == 3;
@@ -39,12 +42,20 @@ final class OnnxImporter {
         }
     }
 
+    /** A layer's output zero-padded by a Pad node ([top, left, bottom, right]), which the convolution reading it absorbs. */
+    record Padded(Activation x, long[] pads) {
+    }
+
     private final Path baseDir;
     private final int opset;
     private final Map<String, Object> values = new HashMap<>();
     private final Map<String, Integer> readers = new HashMap<>();
     private final Set<String> names = new HashSet<>();
     private final Map<String, Module> producers = new HashMap<>();
+    private final Map<String, int[]> nodeShapes = new HashMap<>();
+    private String inputName, outputName;
+    private boolean channelsLastInput, endsInSoftmax;
+    private int[] inputShape;
     private Graph graph;
 
     OnnxImporter(Path baseDir, int opset) {
@@ -52,8 +63,11 @@ final class OnnxImporter {
         this.opset = opset;
     }
 
-    /** The graph for {@code g}, whose one non-initializer input has per-sample shape {@code inputShape}. */
-    Graph build(GraphProto g, int[] inputShape) {
+    /**
+     * The graph for {@code g}, whose one non-initializer input has per-sample shape {@code fileShape} as the
+     * file orders it (an NHWC input that the graph transposes to NCHW first becomes the network's NCHW input).
+     */
+    Graph build(GraphProto g, int[] fileShape) {
         for (TensorProto t : g.getInitializerList()) {
             values.put(t.getName(), OnnxTensors.decode(t, baseDir));
         }
@@ -77,10 +91,15 @@ final class OnnxImporter {
             n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum));
         }
         readers.merge(g.getOutput(0).getName(), 1, Integer::sum);
+        inputName = input.getName();
+        outputName = g.getOutput(0).getName();
+        channelsLastInput = fileShape.length == 3 && readsAsNchw(g, inputName);
+        inputShape = channelsLastInput ? new int[] {fileShape[2], fileShape[0], fileShape[1]} : fileShape.clone();
         String inputNode = unique(input.getName());
         graph = new Graph(inputNode);
         try {
             values.put(input.getName(), new Activation(inputNode, inputShape));
+            nodeShapes.put(inputNode, inputShape);
             for (int i = 0; i < g.getNodeCount(); i++) {
                 OnnxNode node = new OnnxNode(g.getNode(i), opset, i);
                 NodeProto proto = g.getNode(i);
@@ -90,6 +109,10 @@ final class OnnxImporter {
                 OnnxOperators.convert(node, this);
             }
             Object out = values.get(g.getOutput(0).getName());
+            if (out instanceof Activation view && !Arrays.equals(view.shape(), nodeShapes.get(view.node()))) {
+                throw new UnsupportedOperationException("ONNX graph: output '" + g.getOutput(0).getName() + "' is the output "
+                        + Arrays.toString(nodeShapes.get(view.node())) + " of '" + view.node() + "' reshaped to " + Arrays.toString(view.shape()));
+            }
             if (!(out instanceof Activation a) || a.node().equals(inputNode)) {
                 throw new UnsupportedOperationException("ONNX graph: output '" + g.getOutput(0).getName()
                         + "' is " + (out == null ? "never computed" : "not computed from the input by any layer"));
@@ -103,13 +126,86 @@ final class OnnxImporter {
         }
     }
 
-    /** Input {@code i} of {@code n} as a layer's output; fails naming the node when it is a constant or unknown. */
+    /** Whether every node reading the graph input is a Transpose from NHWC to NCHW (Keras' export). */
+    private static boolean readsAsNchw(GraphProto g, String input) {
+        boolean read = false;
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getInputList().contains(input)) {
+                boolean toNchw = n.getOpType().equals("Transpose") && n.getAttributeList().stream()
+                        .anyMatch(a -> a.getName().equals("perm") && a.getIntsList().equals(List.of(0L, 3L, 1L, 2L)));
+                if (!toNchw) {
+                    return false;
+                }
+                read = true;
+            }
+        }
+        return read;
+    }
+
+    /** The network's per-sample input shape (NCHW's [C, H, W] for a channels-last file input). */
+    int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** Whether the file's input is NHWC, transposed to NCHW by the graph's first nodes (which the network leaves out). */
+    boolean channelsLastInput() {
+        return channelsLastInput;
+    }
+
+    /** Whether the file's output was a softmax of the network's output, which became the softmax cnn4j applies to logits. */
+    boolean endsInSoftmax() {
+        return endsInSoftmax;
+    }
+
+    /** Input 0 of {@code n} is the graph's NHWC input, which the network takes as NCHW already. */
+    boolean readsChannelsLastInput(OnnxNode n) {
+        return channelsLastInput && n.input(0).equals(inputName);
+    }
+
+    boolean isGraphOutput(String onnxName) {
+        return onnxName.equals(outputName);
+    }
+
+    /** Records that the final Softmax of {@code n} is left to the softmax cnn4j applies to a classifier's logits. */
+    void dropFinalSoftmax(OnnxNode n, Activation logits) {
+        endsInSoftmax = true;
+        bind(n, 0, logits);
+    }
+
+    /** Input {@code i} of {@code n} as a layer's output; fails naming the node when it is a constant, unknown or a view. */
     Activation activation(OnnxNode n, int i) {
+        Activation a = view(n, i);
+        int[] real = nodeShapes.get(a.node());
+        if (!Arrays.equals(a.shape(), real)) {
+            throw n.unsupported("the output " + Arrays.toString(real) + " of '" + a.node() + "' reshaped to " + Arrays.toString(a.shape())
+                    + " as input " + i + " (only reshaped back, flattened or channel-shuffled)");
+        }
+        return a;
+    }
+
+    /** Input {@code i} of {@code n} as a layer's output or a view of one in another shape. */
+    Activation view(OnnxNode n, int i) {
         Object v = value(n, i);
         if (v instanceof Activation a) {
             return a;
         }
+        if (v instanceof Padded p) {
+            throw n.unsupported("the zero-padded output of '" + p.x().node() + "' as input " + i + " (a Pad is imported only before a Conv)");
+        }
         throw n.unsupported("a constant as input " + i + " ('" + n.input(i) + "') where a layer's output is expected");
+    }
+
+    /** The output of the node {@code a} views, in the node's own shape. */
+    Activation layerOutput(Activation a) {
+        return new Activation(a.node(), nodeShapes.get(a.node()));
+    }
+
+    /** Input 0 of {@code n} and the zero padding a Pad before it added ([top, left, bottom, right], zeros if none). */
+    Padded padded(OnnxNode n) {
+        if (value(n, 0) instanceof Padded p) {
+            return p; // its Pad read a layer's output in its own shape
+        }
+        return new Padded(activation(n, 0), new long[4]);
     }
 
     /** Input {@code i} of {@code n} as a constant; fails naming the node and what it is for when it is computed. */
@@ -146,6 +242,7 @@ final class OnnxImporter {
         String name = unique(n.name());
         graph.node(name, module, Arrays.stream(inputs).map(Activation::node).toArray(String[]::new));
         producers.put(name, module);
+        nodeShapes.put(name, shape);
         Activation a = new Activation(name, shape);
         values.put(n.output(0), a);
         return a;

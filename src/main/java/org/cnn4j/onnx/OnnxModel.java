@@ -24,12 +24,18 @@ import org.cnn4j.onnx.proto.Onnx.ValueInfoProto;
  * batch norm trains as cnn4j's does). Opsets 9 to 21 of the default domain; the op types the importer
  * knows are {@link #supportedOps()}, and any other fails the import naming the op, the node and the opset.
  *
- * @param graph      the network, owning its weights (close it when done)
- * @param inputShape the per-sample input shape [C, H, W] (or [features])
- * @param opset      the file's opset of the default domain
- * @param producer   the program that wrote the file, e.g. "pytorch 1.13.0"
+ * @param graph             the network, owning its weights (close it when done)
+ * @param inputShape        the network's per-sample input shape [C, H, W] (or [features])
+ * @param opset             the file's opset of the default domain
+ * @param producer          the program that wrote the file, e.g. "pytorch 1.13.0"
+ * @param channelsLastInput the file's input is NHWC and its graph begins by transposing it to NCHW (Keras'
+ *                          exports): the network leaves those transposes out and takes NCHW, as every cnn4j network
+ * @param endsInSoftmax     the file's output is a softmax of the network's output: the final Softmax became the
+ *                          softmax cnn4j applies to a classifier's logits (predict, eval, explain), so that
+ *                          fine-tuning trains the logits with cross-entropy
  */
-public record OnnxModel(Graph graph, int[] inputShape, int opset, String producer) implements AutoCloseable {
+public record OnnxModel(Graph graph, int[] inputShape, int opset, String producer, boolean channelsLastInput, boolean endsInSoftmax)
+        implements AutoCloseable {
     public static final int MIN_OPSET = 9, MAX_OPSET = 21;
 
     /** Imports {@code file}, whose input shape (past the batch) the file must give. */
@@ -37,7 +43,10 @@ public record OnnxModel(Graph graph, int[] inputShape, int opset, String produce
         return load(file, null);
     }
 
-    /** Imports {@code file} with per-sample input shape {@code inputShape} (for files whose input sizes are symbolic). */
+    /**
+     * Imports {@code file} with per-sample input shape {@code inputShape} as the file orders it (for files whose input
+     * sizes are symbolic).
+     */
     public static OnnxModel load(Path file, int[] inputShape) throws IOException {
         ModelProto model = parse(file);
         int opset = opset(model, file);
@@ -49,9 +58,10 @@ public record OnnxModel(Graph graph, int[] inputShape, int opset, String produce
             }
         }
         Path dir = file.toAbsolutePath().getParent();
-        Graph g = new OnnxImporter(dir, opset).build(model.getGraph(), shape);
+        OnnxImporter importer = new OnnxImporter(dir, opset);
+        Graph g = importer.build(model.getGraph(), shape);
         String producer = (model.getProducerName() + " " + model.getProducerVersion()).trim();
-        return new OnnxModel(g, shape, opset, producer);
+        return new OnnxModel(g, importer.inputShape(), opset, producer, importer.channelsLastInput(), importer.endsInSoftmax());
     }
 
     /** Frees the network's weights. */

@@ -5,12 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.nn.ActivationLayer;
 import org.cnn4j.nn.Add;
 import org.cnn4j.nn.BatchNorm2d;
+import org.cnn4j.nn.ChannelShuffle;
 import org.cnn4j.nn.Concat;
 import org.cnn4j.nn.Conv2d;
+import org.cnn4j.nn.ConvGeometry;
+import org.cnn4j.nn.ConvTranspose2d;
 import org.cnn4j.nn.Flatten;
 import org.cnn4j.nn.GlobalAvgPool2d;
 import org.cnn4j.nn.GlobalMaxPool2d;
@@ -19,9 +23,12 @@ import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Multiply;
 import org.cnn4j.nn.Parameter;
 import org.cnn4j.nn.Pool2d;
+import org.cnn4j.nn.ScaleShift;
+import org.cnn4j.onnx.OnnxFolding.Arithmetic;
 import org.cnn4j.onnx.OnnxImporter.Activation;
 import org.cnn4j.onnx.OnnxTensors.Constant;
 import org.cnn4j.onnx.proto.Onnx.AttributeProto;
+import org.cnn4j.tensor.Tensor;
 
 /**
  * What each ONNX op type becomes in a cnn4j graph: a layer, an alias of its input (Dropout, Identity,
@@ -38,6 +45,7 @@ final class OnnxOperators {
 
     static {
         CONVERTERS.put("Conv", OnnxOperators::conv);
+        CONVERTERS.put("ConvTranspose", OnnxOperators::convTranspose);
         CONVERTERS.put("BatchNormalization", OnnxOperators::batchNorm);
         CONVERTERS.put("Gemm", OnnxOperators::gemm);
         CONVERTERS.put("MatMul", OnnxOperators::matMul);
@@ -45,16 +53,24 @@ final class OnnxOperators {
         CONVERTERS.put("LeakyRelu", (n, im) -> im.addLayer(n, ActivationLayer.leakyRelu(n.number("alpha", 0.01f)), im.activation(n, 0)));
         CONVERTERS.put("Sigmoid", (n, im) -> im.addLayer(n, ActivationLayer.sigmoid(), im.activation(n, 0)));
         CONVERTERS.put("Tanh", (n, im) -> im.addLayer(n, ActivationLayer.tanh(), im.activation(n, 0)));
+        CONVERTERS.put("HardSigmoid", (n, im) -> im.addLayer(n, ActivationLayer.hardSigmoid(n.number("alpha", 0.2f),
+                n.number("beta", 0.5f)), im.activation(n, 0)));
+        CONVERTERS.put("HardSwish", (n, im) -> im.addLayer(n, ActivationLayer.hardSwish(), im.activation(n, 0)));
+        CONVERTERS.put("Softmax", OnnxOperators::softmax);
         CONVERTERS.put("Clip", OnnxOperators::clip);
         CONVERTERS.put("MaxPool", (n, im) -> pool(n, im, Pool2dSpec.Kind.MAX));
         CONVERTERS.put("AveragePool", (n, im) -> pool(n, im, Pool2dSpec.Kind.AVG));
         CONVERTERS.put("GlobalAveragePool", (n, im) -> im.addLayer(n, new GlobalAvgPool2d(), image(n, im)));
         CONVERTERS.put("GlobalMaxPool", (n, im) -> im.addLayer(n, new GlobalMaxPool2d(), image(n, im)));
+        CONVERTERS.put("ReduceMean", OnnxOperators::reduceMean);
         CONVERTERS.put("Flatten", OnnxOperators::flatten);
         CONVERTERS.put("Reshape", OnnxOperators::reshape);
-        CONVERTERS.put("Add", OnnxOperators::add);
+        CONVERTERS.put("Add", (n, im) -> arithmetic(n, im, Arithmetic.ADD));
+        CONVERTERS.put("Sub", (n, im) -> arithmetic(n, im, Arithmetic.SUB));
+        CONVERTERS.put("Mul", (n, im) -> arithmetic(n, im, Arithmetic.MUL));
+        CONVERTERS.put("Div", (n, im) -> arithmetic(n, im, Arithmetic.DIV));
         CONVERTERS.put("Sum", OnnxOperators::add);
-        CONVERTERS.put("Mul", OnnxOperators::mul);
+        CONVERTERS.put("Transpose", OnnxOperators::transpose);
         CONVERTERS.put("Concat", OnnxOperators::concat);
         CONVERTERS.put("Dropout", OnnxOperators::passThrough);
         CONVERTERS.put("Identity", OnnxOperators::passThrough);
@@ -62,8 +78,10 @@ final class OnnxOperators {
         CONVERTERS.put("Pad", OnnxOperators::pad);
         CONVERTERS.put("Shape", OnnxOperators::shape);
         CONVERTERS.put("Gather", OnnxOperators::gather);
-        CONVERTERS.put("Unsqueeze", OnnxOperators::unsqueezeConstant);
-        CONVERTERS.put("Squeeze", OnnxOperators::unsqueezeConstant);
+        CONVERTERS.put("Unsqueeze", OnnxOperators::unsqueeze);
+        CONVERTERS.put("Squeeze", OnnxOperators::unsqueeze);
+        CONVERTERS.put("ConstantOfShape", OnnxOperators::constantOfShape);
+        CONVERTERS.put("Slice", OnnxOperators::slice);
         CONVERTERS.put("Cast", OnnxOperators::cast);
     }
 
@@ -84,15 +102,19 @@ final class OnnxOperators {
     }
 
     private static void conv(OnnxNode n, OnnxImporter im) {
-        Activation x = image(n, im);
+        OnnxImporter.Padded in = im.padded(n);
+        Activation x = in.x();
+        if (!x.isImage()) {
+            throw n.unsupported(n.op() + " on " + Arrays.toString(x.shape()) + " per sample (only images, [C, H, W])");
+        }
         Constant w = im.constant(n, 1, "a weight");
         long[] wd = w.dims();
         if (wd.length != 4) {
             throw n.unsupported("a weight of " + OnnxNode.dims(wd) + " (only 2-D convolutions, weights [out, in/group, kh, kw])");
         }
         int groups = (int) n.integer("group", 1);
-        int in = x.shape()[0], out = (int) wd[0];
-        if (groups < 1 || wd[1] * groups != in || out % groups != 0) {
+        int channels = x.shape()[0], out = (int) wd[0];
+        if (groups < 1 || wd[1] * groups != channels || out % groups != 0) {
             throw n.error("weight " + OnnxNode.dims(wd) + " with group " + groups + " does not fit an input of " + in + " channels");
         }
         long[] kernel = n.ints("kernel_shape", wd[2], wd[3]);
@@ -104,7 +126,12 @@ final class OnnxOperators {
         if (b != null && b.numel() != out) {
             throw n.error("bias of " + OnnxNode.dims(b.dims()) + " for " + out + " output channels");
         }
-        Conv2d conv = new Conv2d(in, out, win.kernel, win.stride, win.pad, win.dilation, groups, b != null);
+        long[] p = win.pads.clone(), extra = in.pads();
+        for (int i = 0; i < 4; i++) {
+            p[i] += extra[i];
+        }
+        Conv2d conv = new Conv2d(new ConvGeometry(channels, out, (int) kernel[0], (int) kernel[1], win.strideH, win.strideW, (int) p[0],
+                (int) p[2], (int) p[1], (int) p[3], win.dilationH, win.dilationW, groups), b != null);
         copy(conv, "weight", w.asFloats());
         if (b != null) {
             copy(conv, "bias", b.asFloats());
@@ -112,8 +139,53 @@ final class OnnxOperators {
         im.addLayer(n, conv, x);
     }
 
-    /** A square kernel's stride, symmetric padding and dilation, which is what cnn4j's layers take. */
-    private record Window(int kernel, int stride, int pad, int dilation) {
+    /** A transposed convolution (a decoder's upsampling) with a square kernel, one stride, padding and dilation. */
+    private static void convTranspose(OnnxNode n, OnnxImporter im) {
+        Activation x = image(n, im);
+        Constant w = im.constant(n, 1, "a weight");
+        long[] wd = w.dims();
+        int groups = (int) n.integer("group", 1);
+        if (wd.length != 4 || groups < 1 || wd[0] != x.shape()[0] || x.shape()[0] % groups != 0) {
+            throw n.error("weight " + OnnxNode.dims(wd) + " with group " + groups + " for an input of " + x.shape()[0]
+                    + " channels (expected [in, out/group, kh, kw])");
+        }
+        long[] kernel = n.ints("kernel_shape", wd[2], wd[3]), strides = n.ints("strides", 1, 1), dilations = n.ints("dilations", 1, 1);
+        long[] pads = n.ints("pads", 0, 0, 0, 0), outPad = n.ints("output_padding", 0, 0);
+        if (n.has("output_shape") || !n.string("auto_pad", "NOTSET").equals("NOTSET")) {
+            throw n.unsupported("output_shape and auto_pad (give pads and output_padding, as torch exports)");
+        }
+        boolean square = kernel.length == 2 && kernel[0] == kernel[1] && kernel[0] == wd[2] && wd[2] == wd[3] && strides.length == 2
+                && strides[0] == strides[1] && dilations.length == 2 && dilations[0] == dilations[1] && pads.length == 4
+                && Arrays.stream(pads).allMatch(p -> p == pads[0]) && outPad.length == 2 && outPad[0] == outPad[1];
+        if (!square) {
+            throw n.unsupported("kernel " + OnnxNode.dims(kernel) + ", strides " + OnnxNode.dims(strides) + ", dilations "
+                    + OnnxNode.dims(dilations) + ", pads " + OnnxNode.dims(pads) + ", output_padding " + OnnxNode.dims(outPad)
+                    + " (cnn4j's ConvTranspose2d takes one size in height and width, padded alike)");
+        }
+        int out = (int) wd[1] * groups;
+        Constant b = n.hasInput(2) ? im.constant(n, 2, "a bias") : null;
+        if (b != null && b.numel() != out) {
+            throw n.error("bias of " + OnnxNode.dims(b.dims()) + " for " + out + " output channels");
+        }
+        ConvTranspose2d t;
+        try {
+            t = ConvTranspose2d.builder(x.shape()[0], out, (int) kernel[0]).stride((int) strides[0]).padding((int) pads[0])
+                    .outputPadding((int) outPad[0]).dilation((int) dilations[0]).groups(groups).bias(b != null).build();
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage());
+        }
+        copy(t, "weight", w.asFloats());
+        if (b != null) {
+            copy(t, "bias", b.asFloats());
+        }
+        im.addLayer(n, t, x);
+    }
+
+    /** A window's strides, dilations and [top, left, bottom, right] padding. */
+    private record Window(int strideH, int strideW, int dilationH, int dilationW, long[] pads) {
+        boolean isSquare() {
+            return strideH == strideW && dilationH == dilationW && pads[0] == pads[1] && pads[0] == pads[2] && pads[0] == pads[3];
+        }
     }
 
     private static Window window(OnnxNode n, Activation x, long[] kernel) {
@@ -122,17 +194,14 @@ final class OnnxOperators {
             throw n.error("strides " + OnnxNode.dims(strides) + " and dilations " + OnnxNode.dims(dilations) + " must have 2 entries");
         }
         long[] pads = pads(n, x, kernel, strides, dilations);
-        if (kernel[0] != kernel[1] || strides[0] != strides[1] || dilations[0] != dilations[1]) {
-            throw n.unsupported("kernel " + OnnxNode.dims(kernel) + ", strides " + OnnxNode.dims(strides) + ", dilations "
-                    + OnnxNode.dims(dilations) + " (cnn4j's layers take the same size in height and width)");
+        for (int d = 0; d < 2; d++) {
+            if (kernel[d] < 1 || strides[d] < 1 || dilations[d] < 1 || pads[d] < 0 || pads[d + 2] < 0 || kernel[d] > Integer.MAX_VALUE
+                    || strides[d] > Integer.MAX_VALUE || dilations[d] > Integer.MAX_VALUE || pads[d] + pads[d + 2] > Integer.MAX_VALUE) {
+                throw n.error("kernel " + OnnxNode.dims(kernel) + ", strides " + OnnxNode.dims(strides) + ", dilations "
+                        + OnnxNode.dims(dilations) + ", pads " + OnnxNode.dims(pads));
+            }
         }
-        if (pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3]) {
-            throw n.unsupported("padding " + OnnxNode.dims(pads) + " [top, left, bottom, right] (cnn4j's layers pad every side alike)");
-        }
-        if (kernel[0] < 1 || strides[0] < 1 || dilations[0] < 1 || pads[0] < 0) {
-            throw n.error("kernel " + kernel[0] + ", stride " + strides[0] + ", dilation " + dilations[0] + ", padding " + pads[0]);
-        }
-        return new Window((int) kernel[0], (int) strides[0], (int) pads[0], (int) dilations[0]);
+        return new Window((int) strides[0], (int) strides[1], (int) dilations[0], (int) dilations[1], pads);
     }
 
     /** [top, left, bottom, right] from {@code pads} or {@code auto_pad}, which needs the input's size. */
@@ -298,59 +367,77 @@ final class OnnxOperators {
             return;
         }
         Window win = window(n, x, kernel);
-        if (win.dilation != 1) {
-            throw n.unsupported("dilation " + win.dilation + " in pooling");
+        if (kernel[0] != kernel[1] || !win.isSquare()) {
+            throw n.unsupported("pooling with kernel " + OnnxNode.dims(kernel) + ", strides [" + win.strideH + ", " + win.strideW
+                    + "], pads " + OnnxNode.dims(win.pads) + " (cnn4j's pooling takes one size in height and width, padded alike)");
+        }
+        if (win.dilationH != 1) {
+            throw n.unsupported("dilation " + win.dilationH + " in pooling");
         }
         boolean ceil = n.integer("ceil_mode", 0) != 0;
         boolean countPad = n.integer("count_include_pad", 0) != 0; // ONNX's default, unlike PyTorch's
-        im.addLayer(n, new Pool2d(kind, win.kernel, win.stride, win.pad, ceil, countPad), x);
+        im.addLayer(n, new Pool2d(kind, (int) kernel[0], win.strideH, (int) win.pads[0], ceil, countPad), x);
     }
 
     private static void flatten(OnnxNode n, OnnxImporter im) {
-        Activation x = im.activation(n, 0);
+        Activation x = im.view(n, 0);
         long axis = n.integer("axis", 1);
         if (axis != 1 && axis != 1 - x.shape().length - 1) {
             throw n.unsupported("axis " + axis + " (only 1: keep the batch, flatten the rest)");
         }
-        flatten(n, im, x);
+        bindReshaped(n, im, x, new int[] {(int) x.numel()});
     }
 
-    private static void flatten(OnnxNode n, OnnxImporter im, Activation x) {
-        if (x.shape().length == 1) {
-            im.bind(n, 0, x);
+    /**
+     * Output 0 of {@code n} as {@code x} in {@code shape} (the same memory order): the viewed node's output
+     * itself when the shapes agree, a Flatten of it to a vector, else a view that only reshaping ops read.
+     */
+    private static void bindReshaped(OnnxNode n, OnnxImporter im, Activation x, int[] shape) {
+        Activation real = im.layerOutput(x);
+        if (Arrays.equals(shape, real.shape())) {
+            im.bind(n, 0, real);
+        } else if (shape.length == 1) {
+            im.addLayer(n, new Flatten(), real);
         } else {
-            im.addLayer(n, new Flatten(), x);
+            im.bind(n, 0, new Activation(x.node(), shape));
         }
     }
 
     private static void reshape(OnnxNode n, OnnxImporter im) {
         if (im.isConstant(n, 0)) {
             Constant c = im.constant(n, 0, "data");
-            im.bind(n, 0, new Constant(im.constant(n, 1, "a shape").asLongs(), c.floats(), c.longs()));
+            im.bind(n, 0, OnnxFolding.reshape(n, c, im.constant(n, 1, "a shape").asLongs(), n.integer("allowzero", 0) == 0));
             return;
         }
-        Activation x = im.activation(n, 0);
+        Activation x = im.view(n, 0);
         long[] target = n.opset() >= 5 ? im.constant(n, 1, "a shape").asLongs() : n.ints("shape");
         boolean zeroCopies = n.integer("allowzero", 0) == 0;
         if (target.length == 0 || !(target[0] == OnnxImporter.BATCH || target[0] == -1 || target[0] == 0 && zeroCopies)) {
             throw n.unsupported("a shape " + shapeText(target) + " that does not keep the batch first");
         }
         long[] rest = Arrays.copyOfRange(target, 1, target.length);
-        if (rest.length == 1 && (rest[0] == -1 || rest[0] == x.numel()) && target[0] != -1) {
-            flatten(n, im, x);
-            return;
-        }
-        long[] same = Arrays.stream(x.shape()).asLongStream().toArray();
-        for (int i = 0; i < rest.length && i < same.length; i++) {
-            if (rest[i] == 0 && zeroCopies) {
-                rest[i] = same[i];
+        long known = 1;
+        int inferred = target[0] == -1 ? -2 : -1; // a -1 batch leaves no dimension to infer
+        for (int i = 0; i < rest.length; i++) {
+            if (rest[i] == 0 && zeroCopies && i < x.shape().length) {
+                rest[i] = x.shape()[i];
+            }
+            if (rest[i] == -1 && inferred == -1) {
+                inferred = i;
+            } else if (rest[i] <= 0) {
+                throw n.error("shape " + shapeText(target) + " for " + Arrays.toString(x.shape()) + " per sample");
+            } else {
+                known *= rest[i];
             }
         }
-        if (Arrays.equals(rest, same)) {
-            im.bind(n, 0, x);
-            return;
+        if (inferred >= 0) {
+            rest[inferred] = x.numel() / known;
         }
-        throw n.unsupported("reshaping " + Arrays.toString(x.shape()) + " to " + shapeText(target) + " (only flattening)");
+        int[] shape = Arrays.stream(rest).mapToInt(v -> (int) v).toArray();
+        if (Arrays.stream(rest).reduce(1, (a, b) -> a * b) != x.numel()) {
+            throw n.error("reshaping " + Arrays.toString(x.shape()) + " to " + shapeText(target) + ": the sizes differ");
+        }
+        bindReshaped(n, im, x, shape);
     }
 
     private static String shapeText(long[] shape) {
@@ -368,16 +455,12 @@ final class OnnxOperators {
                 constants.add((Constant) v);
             }
         }
-        if (computed.isEmpty()) {
-            throw n.unsupported("adding constants at run time");
+        if (computed.size() == 1 && constants.size() == 1) {
+            arithmetic(n, im, Arithmetic.ADD);
+            return;
         }
         if (!constants.isEmpty()) {
-            if (computed.size() != 1 || constants.size() != 1) {
-                throw n.unsupported("adding a constant to a sum of layers");
-            }
-            int at = im.value(n, 0) instanceof Activation ? 0 : 1;
-            addToBias(n, im, computed.get(0), constants.get(0), at);
-            return;
+            throw n.unsupported("adding " + constants.size() + " constants to " + computed.size() + " layers' outputs");
         }
         for (Activation a : computed) {
             if (!Arrays.equals(a.shape(), computed.get(0).shape())) {
@@ -388,32 +471,89 @@ final class OnnxOperators {
         im.addLayer(n, new Add(), computed.toArray(Activation[]::new));
     }
 
-    /** A product of two layers' outputs: of one shape, or an image and a per-channel factor (squeeze-excite). */
-    private static void mul(OnnxNode n, OnnxImporter im) {
-        if (im.isConstant(n, 0) || im.isConstant(n, 1)) {
-            throw n.unsupported("multiplying by a constant");
+    /**
+     * Add, Sub, Mul or Div: folded when both operands are constants; Add of layers' outputs an {@link Add}, Mul a
+     * {@link Multiply}; a layer's output and a constant of one value per channel (or one value) a per-channel affine
+     * map, merged into the bias of a Linear or Conv2d or into a {@link ScaleShift} before it when nothing else
+     * reads that, else a new ScaleShift.
+     */
+    private static void arithmetic(OnnxNode n, OnnxImporter im, Arithmetic op) {
+        boolean first = im.isConstant(n, 0), second = im.isConstant(n, 1);
+        if (first && second) {
+            im.bind(n, 0, OnnxFolding.arithmetic(n, op, im.constant(n, 0, "an operand"), im.constant(n, 1, "an operand")));
+            return;
         }
-        Activation x = im.activation(n, 0), y = im.activation(n, 1);
-        im.addLayer(n, new Multiply(), x, y);
+        if (!first && !second) {
+            switch (op) {
+                case ADD -> add(n, im);
+                case MUL -> im.addLayer(n, new Multiply(), im.activation(n, 0), im.activation(n, 1));
+                default -> throw n.unsupported(n.op() + " of two layers' outputs");
+            }
+            return;
+        }
+        int at = first ? 1 : 0;
+        Activation x = im.activation(n, at);
+        float[] c = perChannel(n, x, im.constant(n, 1 - at, "an operand"));
+        float[] scale = new float[c.length], shift = new float[c.length];
+        for (int i = 0; i < c.length; i++) {
+            switch (op) {
+                case ADD -> { scale[i] = 1; shift[i] = c[i]; }
+                case SUB -> { scale[i] = first ? -1 : 1; shift[i] = first ? c[i] : -c[i]; }
+                case MUL -> scale[i] = c[i];
+                case DIV -> {
+                    if (first) {
+                        throw n.unsupported("dividing a constant by a layer's output");
+                    }
+                    scale[i] = 1 / c[i];
+                }
+            }
+        }
+        affine(n, im, x, at, scale, shift);
     }
 
-    /** x + c where x is a linear layer's or convolution's output read by nothing else and c one value per output: into the bias. */
-    private static void addToBias(OnnxNode n, OnnxImporter im, Activation x, Constant c, int input) {
-        Module producer = im.soleProducer(n, x, input);
+    /** The constant {@code c} as one value per channel (or feature) of {@code x}: [C], [C, 1, 1], [1, C, 1, 1] or a scalar. */
+    private static float[] perChannel(OnnxNode n, Activation x, Constant c) {
         int channels = x.shape()[0];
-        boolean perChannel = x.shape().length == 1 ? c.numel() == channels : isChannelVector(c.dims(), channels);
-        Parameter bias = producer == null ? null : producer.namedParameters().get("bias");
-        if (bias == null || !(perChannel || c.numel() == 1)) { // a layer with a bias per output: Linear or Conv2d
-            throw n.unsupported("adding a constant of " + OnnxNode.dims(c.dims()) + " to " + Arrays.toString(x.shape())
-                    + " other than into the bias of the linear layer or convolution before it (broadcasting element-wise ops)");
+        long[] d = c.dims();
+        boolean perChannel = x.shape().length == 1 ? c.numel() == channels && d[d.length - 1] == channels
+                : x.isImage() && isChannelVector(d, channels);
+        if (!perChannel && c.numel() != 1) {
+            throw n.unsupported("broadcasting a constant of " + OnnxNode.dims(d) + " over " + Arrays.toString(x.shape())
+                    + " per sample (only one value per channel, or one value)");
         }
-        float[] b = bias.value().toArray(), add = broadcastBias(n, c, channels);
-        for (int i = 0; i < channels; i++) {
-            b[i] += add[i];
-        }
-        bias.value().copyFrom(b);
-        im.bind(n, 0, x);
+        return broadcastBias(n, c, channels);
     }
+
+    /** x * scale + shift per channel, merged into the layer before x when only this node reads x. */
+    private static void affine(OnnxNode n, OnnxImporter im, Activation x, int input, float[] scale, float[] shift) {
+        Module producer = im.soleProducer(n, x, input);
+        boolean unscaled = true;
+        for (float v : scale) {
+            unscaled &= v == 1;
+        }
+        Parameter bias = producer == null ? null : producer.namedParameters().get("bias");
+        if (unscaled && bias != null && bias.value().numel() == shift.length) { // Linear's or Conv2d's bias, one per output
+            float[] b = bias.value().toArray();
+            for (int i = 0; i < b.length; i++) {
+                b[i] += shift[i];
+            }
+            bias.value().copyFrom(b);
+            im.bind(n, 0, x);
+        } else if (producer != null && producer.typeName().equals("ScaleShift")) {
+            Tensor s = producer.namedBuffers().get("scale"), t = producer.namedBuffers().get("shift");
+            float[] a = s.toArray(), b = t.toArray();
+            for (int i = 0; i < a.length; i++) { // (x a + b) scale + shift
+                a[i] *= scale[i];
+                b[i] = b[i] * scale[i] + shift[i];
+            }
+            s.copyFrom(a);
+            t.copyFrom(b);
+            im.bind(n, 0, x);
+        } else {
+            im.addLayer(n, new ScaleShift(scale, shift), x);
+        }
+    }
+
 
     /** [C], [C,1,1] or [1,C,1,1]: one value per channel of an image. */
     private static boolean isChannelVector(long[] d, int channels) {
@@ -469,16 +609,25 @@ final class OnnxOperators {
         im.bind(n, 0, im.value(n, 0)); // Dropout at inference passes its input; its mask output is never read by a CNN
     }
 
-    /** Pad by nothing, as torch exports before a ceil-mode average pool; real padding is not imported yet. */
+    /**
+     * Zero padding of H and W: by nothing (as torch exports before a ceil-mode average pool) an alias, else
+     * absorbed by the Conv that reads it (torch's F.pad before a strided convolution).
+     */
     private static void pad(OnnxNode n, OnnxImporter im) {
         Activation x = im.activation(n, 0);
         long[] pads = n.opset() >= 11 ? im.constant(n, 1, "pads").asLongs() : n.ints("pads");
         String mode = n.string("mode", "constant");
+        float value = n.opset() >= 11 ? (n.hasInput(2) ? scalar(n, im.constant(n, 2, "a padding value")) : 0) : n.number("value", 0);
         if (Arrays.stream(pads).allMatch(p -> p == 0)) {
             im.bind(n, 0, x);
             return;
         }
-        throw n.unsupported(mode + " padding by " + Arrays.toString(pads) + " as an op of its own");
+        if (!mode.equals("constant") || value != 0 || !x.isImage() || pads.length != 8 || pads[0] != 0 || pads[1] != 0
+                || pads[4] != 0 || pads[5] != 0 || Arrays.stream(pads).anyMatch(p -> p < 0)) {
+            throw n.unsupported(mode + " padding by " + Arrays.toString(pads) + " with " + value + " of " + Arrays.toString(x.shape())
+                    + " (only zeros around H and W, before a Conv)");
+        }
+        im.bind(n, 0, new OnnxImporter.Padded(x, new long[] {pads[2], pads[3], pads[6], pads[7]}));
     }
 
     private static void constant(OnnxNode n, OnnxImporter im) {
@@ -540,16 +689,139 @@ final class OnnxOperators {
         im.bind(n, 0, new Constant(indices.dims(), null, out));
     }
 
-    /** Unsqueeze and Squeeze of a constant (shape arithmetic): the values stay, the dims change. */
-    private static void unsqueezeConstant(OnnxNode n, OnnxImporter im) {
-        if (!im.isConstant(n, 0)) {
-            Activation x = im.activation(n, 0);
-            throw n.unsupported(n.op() + " of a layer's output " + Arrays.toString(x.shape()));
+    /**
+     * Unsqueeze and Squeeze: of a constant (shape arithmetic) the values stay and the dims change; of a layer's
+     * output, a view in the new shape (the batch axis stays).
+     */
+    private static void unsqueeze(OnnxNode n, OnnxImporter im) {
+        boolean squeeze = n.op().equals("Squeeze");
+        long[] axes = n.opset() >= 13 ? (n.hasInput(1) ? im.constant(n, 1, "axes").asLongs() : null) : n.has("axes") ? n.ints("axes") : null;
+        if (im.isConstant(n, 0)) {
+            Constant c = im.constant(n, 0, "data");
+            long count = c.numel();
+            long[] dims = count == 1 && squeeze ? new long[0] : new long[] {count};
+            im.bind(n, 0, new Constant(dims, c.floats(), c.longs()));
+            return;
         }
-        Constant c = im.constant(n, 0, "data");
-        long count = c.numel();
-        long[] dims = count == 1 && n.op().equals("Squeeze") ? new long[0] : new long[] {count};
-        im.bind(n, 0, new Constant(dims, c.floats(), c.longs()));
+        Activation x = im.view(n, 0);
+        List<Integer> dims = new ArrayList<>();
+        dims.add(-1); // the batch
+        Arrays.stream(x.shape()).forEach(dims::add);
+        if (axes == null) {
+            if (!squeeze) {
+                throw n.error("Unsqueeze without axes");
+            }
+            dims.removeIf(d -> d == 1);
+        } else {
+            int rank = squeeze ? dims.size() : dims.size() + axes.length;
+            long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+            for (int k = sorted.length - 1; squeeze && k >= 0; k--) {
+                if (sorted[k] <= 0 || sorted[k] >= rank || dims.get((int) sorted[k]) != 1) {
+                    throw n.error("axis " + sorted[k] + " of [batch, " + Arrays.toString(x.shape()).substring(1) + " is not of size 1");
+                }
+                dims.remove((int) sorted[k]);
+            }
+            for (int k = 0; !squeeze && k < sorted.length; k++) {
+                if (sorted[k] <= 0 || sorted[k] >= rank) {
+                    throw n.unsupported("unsqueezing at axis " + sorted[k] + " of " + rank + " (the batch stays first)");
+                }
+                dims.add((int) sorted[k], 1);
+            }
+        }
+        bindReshaped(n, im, x, dims.subList(1, dims.size()).stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Only the last op, over a classifier's [batch, classes]: it becomes the softmax cnn4j applies to logits. */
+    private static void softmax(OnnxNode n, OnnxImporter im) {
+        Activation x = im.activation(n, 0);
+        long axis = n.integer("axis", n.opset() >= 13 ? -1 : 1); // opset 13 is per axis, before over all from it: alike on [N, K]
+        if (x.shape().length != 1 || (axis != 1 && axis != -1) || !im.isGraphOutput(n.output(0))) {
+            throw n.unsupported("a Softmax on axis " + axis + " of " + Arrays.toString(x.shape()) + " per sample"
+                    + (im.isGraphOutput(n.output(0)) ? "" : " before the output")
+                    + " (only the final softmax of a classifier, which becomes the softmax cnn4j applies to logits)");
+        }
+        im.dropFinalSoftmax(n, x);
+    }
+
+    /** The mean over H and W (Keras' global average pooling, as tf2onnx exports it). */
+    private static void reduceMean(OnnxNode n, OnnxImporter im) {
+        Activation x = image(n, im);
+        long[] axes = n.opset() >= 18 ? (n.hasInput(1) ? im.constant(n, 1, "axes").asLongs() : new long[0]) : n.ints("axes");
+        long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+        if (!Arrays.equals(sorted, new long[] {2, 3})) {
+            throw n.unsupported("a mean over axes " + OnnxNode.dims(axes) + " (only over H and W, axes [2, 3])");
+        }
+        Activation pooled = im.addLayer(n, new GlobalAvgPool2d(), x);
+        if (n.integer("keepdims", 1) == 0) {
+            im.addLayer(n, new Flatten(), pooled);
+        }
+    }
+
+    /**
+     * Keras' NHWC-to-NCHW Transpose of the input (which the network takes as NCHW), ShuffleNet's transpose of
+     * [groups, C / groups] channels, and transposes of constants.
+     */
+    private static void transpose(OnnxNode n, OnnxImporter im) {
+        long[] perm = n.ints("perm");
+        if (im.isConstant(n, 0)) {
+            Constant c = im.constant(n, 0, "data");
+            int rank = c.dims().length;
+            long[] p = perm.length > 0 ? perm : LongStream.range(0, rank).map(d -> rank - 1 - d).toArray();
+            im.bind(n, 0, OnnxFolding.transpose(c, p));
+            return;
+        }
+        if (im.readsChannelsLastInput(n)) {
+            im.bind(n, 0, im.view(n, 0));
+            return;
+        }
+        Activation x = im.view(n, 0), real = im.layerOutput(x);
+        int[] s = x.shape();
+        boolean shuffle = Arrays.equals(perm, new long[] {0, 2, 1, 3, 4}) && real.isImage() && s.length == 4
+                && s[0] * s[1] == real.shape()[0] && s[2] == real.shape()[1] && s[3] == real.shape()[2];
+        if (!shuffle) {
+            throw n.unsupported("transposing [batch, " + Arrays.toString(s).substring(1) + " by " + OnnxNode.dims(perm)
+                    + " (only Keras' NHWC input to NCHW, and ShuffleNet's channel shuffle)");
+        }
+        Activation shuffled = im.addLayer(n, new ChannelShuffle(s[0]), real);
+        im.bind(n, 0, new Activation(shuffled.node(), new int[] {s[1], s[0], s[2], s[3]}));
+    }
+
+    private static void constantOfShape(OnnxNode n, OnnxImporter im) {
+        long[] shape = im.constant(n, 0, "a shape").asLongs();
+        AttributeProto value = n.tensorAttribute("value");
+        Constant fill = value != null ? OnnxTensors.decode(value.getT(), null) : new Constant(new long[0], new float[1], null);
+        if (fill.numel() != 1) {
+            throw n.error("value of " + OnnxNode.dims(fill.dims()) + " where one value is expected");
+        }
+        im.bind(n, 0, OnnxFolding.filled(n, shape, fill));
+    }
+
+    private static void slice(OnnxNode n, OnnxImporter im) {
+        Constant data = im.constant(n, 0, "data");
+        long[] starts, ends, axes, steps;
+        if (n.opset() >= 10) {
+            starts = im.constant(n, 1, "starts").asLongs();
+            ends = im.constant(n, 2, "ends").asLongs();
+            axes = n.hasInput(3) ? im.constant(n, 3, "axes").asLongs() : null;
+            steps = n.hasInput(4) ? im.constant(n, 4, "steps").asLongs() : null;
+        } else {
+            starts = n.ints("starts");
+            ends = n.ints("ends");
+            axes = n.has("axes") ? n.ints("axes") : null;
+            steps = null;
+        }
+        if (axes == null) {
+            axes = LongStream.range(0, starts.length).toArray();
+        }
+        if (steps == null) {
+            steps = new long[starts.length];
+            Arrays.fill(steps, 1);
+        }
+        if (ends.length != starts.length || axes.length != starts.length || steps.length != starts.length) {
+            throw n.error("starts " + OnnxNode.dims(starts) + ", ends " + OnnxNode.dims(ends) + ", axes " + OnnxNode.dims(axes)
+                    + " and steps " + OnnxNode.dims(steps) + " differ in length");
+        }
+        im.bind(n, 0, OnnxFolding.slice(n, data, starts, ends, axes, steps));
     }
 
     private static void cast(OnnxNode n, OnnxImporter im) {

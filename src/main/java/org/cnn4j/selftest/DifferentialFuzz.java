@@ -28,14 +28,16 @@ import org.cnn4j.tensor.TensorScope;
 public final class DifferentialFuzz {
     /** The op families and their shares of the cases (percent): convolutions, the most varied, get the most. */
     private enum Family {
-        CONV2D("conv2d", 40, FuzzedOps::convolution),
+        CONV2D("conv2d", 34, FuzzedOps::convolution),
         POOL2D("pool2d", 12, FuzzedOps::pooling),
         GLOBAL_AVG_POOL("global avg pool", 4, FuzzedOps::globalAvgPool),
         CHANNEL_SCALE("channel scale", 3, FuzzedOps::channelScale),
+        CHANNEL_AFFINE("channel affine", 2, FuzzedOps::channelAffine),
+        CHANNEL_SHUFFLE("channel shuffle", 2, FuzzedOps::channelShuffle),
         BATCH_NORM("batch norm", 10, FuzzedOps::batchNorm),
         ACTIVATION("activation", 8, FuzzedOps::activation),
         ADD_MULTIPLY("add/multiply", 5, FuzzedOps::addAndMultiply),
-        DROPOUT("dropout", 5, FuzzedOps::dropout),
+        DROPOUT("dropout", 4, FuzzedOps::dropout),
         CONCAT_SPLIT("concat/split", 4, FuzzedOps::concatAndSplit),
         LINEAR("linear", 5, FuzzedOps::linear),
         SOFTMAX_CROSS_ENTROPY("softmax cross-entropy", 3, FuzzedOps::softmaxCrossEntropy),
@@ -52,6 +54,16 @@ public final class DifferentialFuzz {
             this.run = run;
         }
 
+        static {
+            int sum = 0;
+            for (Family f : values()) {
+                sum += f.percent;
+            }
+            if (sum != 100) { // else the last families would be drawn less than their share, or never
+                throw new IllegalStateException("selftest: family shares sum to " + sum + ", not 100");
+            }
+        }
+
         static Family draw(int percent) {
             int sum = 0;
             for (Family f : values()) {
@@ -60,7 +72,7 @@ public final class DifferentialFuzz {
                     return f;
                 }
             }
-            throw new IllegalStateException("selftest: family shares sum to " + sum + ", not 100");
+            throw new IllegalStateException("selftest: no family for " + percent + " percent");
         }
     }
 

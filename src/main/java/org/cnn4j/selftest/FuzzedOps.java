@@ -256,6 +256,37 @@ final class FuzzedOps {
         }
     }
 
+    void channelAffine(FuzzCase c) {
+        int[] d = c.random.nextBoolean() ? new int[] {c.between(1, 3), c.between(1, 40), size(c), size(c)}
+                : new int[] {c.between(1, 9), c.between(1, 70)};
+        int[] cd = {d[1]};
+        c.geometry("channel affine input " + Arrays.toString(d));
+        float[] x = c.uniform(count(d)), s = c.uniform(d[1]), b = c.uniform(d[1]);
+        Layout plain = d.length == 4 ? Layout.NCHW : Layout.PLAIN;
+        Tensor y = output(d, plain);
+        ref.channelAffine(tensor(d, plain, x), tensor(cd, Layout.PLAIN, s), tensor(cd, Layout.PLAIN, b), y);
+        for (Layout layout : layouts(d)) {
+            Tensor out = output(d, layout);
+            nat.channelAffine(tensor(d, layout, x), tensor(cd, Layout.PLAIN, s), tensor(cd, Layout.PLAIN, b), out);
+            // one fused multiply-add in float against the reference's double: within an ulp of |x s| + |b| <= 2
+            c.check("channel affine " + layout, out.toArray(), y.toArray(), Tolerance.absolute(4.8e-7));
+        }
+    }
+
+    void channelShuffle(FuzzCase c) {
+        int groups = c.between(1, 8);
+        int[] d = {c.between(1, 3), groups * c.between(1, 12), size(c), size(c)};
+        c.geometry("channel shuffle of " + Arrays.toString(d) + " in " + groups + " groups");
+        float[] x = c.uniform(count(d));
+        Tensor y = output(d, Layout.NCHW);
+        ref.channelShuffle(groups, tensor(d, Layout.NCHW, x), y);
+        for (Layout layout : LAYOUTS) {
+            Tensor out = output(d, layout);
+            nat.channelShuffle(groups, tensor(d, layout, x), out);
+            c.check("channel shuffle " + layout, out.toArray(), y.toArray(), Tolerance.exact());
+        }
+    }
+
     void globalAvgPool(FuzzCase c) {
         int[] d = {c.between(1, 3), c.between(1, 40), size(c), size(c)}, pooled = {d[0], d[1], 1, 1};
         c.geometry("global avg pool input " + Arrays.toString(d));
@@ -368,17 +399,23 @@ final class FuzzedOps {
 
     void activation(FuzzCase c) {
         int[] d = elementwiseDims(c);
-        Activation a = switch (c.random.nextInt(5)) {
+        Activation a = switch (c.random.nextInt(7)) {
             case 0 -> Activation.RELU;
             case 1 -> Activation.leakyRelu((float) (c.random.nextDouble() - 0.5));
             case 2 -> Activation.SIGMOID;
             case 3 -> Activation.RELU6;
+            case 4 -> Activation.hardSigmoid((float) c.random.nextDouble(), (float) c.random.nextDouble());
+            case 5 -> Activation.HARD_SWISH;
             default -> Activation.TANH;
         };
         c.geometry(a + " on " + Arrays.toString(d));
         boolean piecewiseLinear = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKY_RELU || a.kind() == Activation.Kind.RELU6;
-        Tolerance tolerance = piecewiseLinear ? Tolerance.equal() : Tolerance.absolute(1e-6);
-        float limit = a.kind() == Activation.Kind.RELU6 ? 9 : 3; // ReLU6 clamps at 6 too
+        // the hard ones round alpha x + beta once in float (fused or not) where the reference rounds only its result:
+        // a few ulps of values below 5
+        Tolerance tolerance = piecewiseLinear ? Tolerance.equal()
+                : a.kind() == Activation.Kind.HARD_SWISH || a.kind() == Activation.Kind.HARD_SIGMOID ? Tolerance.absolute(2e-6)
+                : Tolerance.absolute(1e-6);
+        float limit = a.kind() == Activation.Kind.RELU6 ? 9 : a.kind() == Activation.Kind.HARD_SWISH ? 5 : 3; // past each clamp
         float[] x = c.uniform(count(d), -limit, limit), dy = c.uniform(count(d));
         for (Layout layout : layouts(d)) {
             Tensor in = tensor(d, layout, x), gradOut = tensor(d, layout, dy);

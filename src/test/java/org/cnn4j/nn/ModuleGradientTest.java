@@ -135,6 +135,46 @@ class ModuleGradientTest {
     }
 
     @Test
+    void hardSigmoidAndHardSwishAwayFromTheirKinks() {
+        float[] v = {-3.6f, -0.4f, 0.3f, 1.7f, 2.9f, 4.2f, -5.6f, 6.4f, -2.3f, 11.0f, -8.5f, 3.3f};
+        for (ActivationLayer layer : new ActivationLayer[] {ActivationLayer.hardSigmoid(0.2f, 0.5f), ActivationLayer.hardSwish()}) {
+            try (layer; Tensor x = Tensor.of(v, 1, 3, 2, 2)) {
+                check(layer, x);
+            }
+        }
+    }
+
+    @Test
+    void scaleShiftOnImagesAndFeatures() {
+        try (ScaleShift images = new ScaleShift(new float[] {0.5f, -2f, 3f}, new float[] {1f, 0f, -0.25f});
+             ScaleShift features = new ScaleShift(new float[] {1.5f, -0.5f}, new float[] {0.1f, 0.2f});
+             Tensor x = random(2, 3, 3, 2); Tensor f = random(4, 2)) {
+            check(images, x);
+            check(features, f);
+        }
+    }
+
+    @Test
+    void channelShuffleBetweenGroupedConvolutions() {
+        Sequential net = new Sequential();
+        net.add("conv", new Conv2d(2, 6, 3, 1, 1, 1, 2, true)).add("shuffle", new ChannelShuffle(3))
+                .add("mix", new Conv2d(6, 4, 1, 1, 0, 1, 2, true));
+        try (net; Tensor x = random(2, 2, 4, 3)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void rectangularKernelsAndAsymmetricPadding() {
+        Sequential net = new Sequential();
+        net.add("tall", Conv2d.builder(2, 3, 3).kernel(3, 1).padding(1, 1, 0, 0).build())
+                .add("wide", Conv2d.builder(3, 2, 1).kernel(1, 3).stride(2, 1).padding(0, 1, 2, 0).dilation(1, 2).build());
+        try (net; Tensor x = random(2, 2, 5, 6)) {
+            check(net, x);
+        }
+    }
+
+    @Test
     void globalMaxPoolPassesTheGradientToEachChannelsMaximum() {
         Sequential net = new Sequential();
         net.add("conv", new Conv2d(2, 3, 3, 1, 1, 1, 1, true)).add("pool", new GlobalMaxPool2d()).add("flat", new Flatten())

@@ -207,7 +207,7 @@ public final class NativeBackend implements Backend {
             fallback.activationForward(activation, input, output);
             return;
         }
-        NativeStatus.check(NativeKernels.cnn4j_activation_forward(activation.kind().ordinal(), activation.alpha(), input.numel(),
+        NativeStatus.check(NativeKernels.cnn4j_activation_forward(activation.kind().ordinal(), activation.alpha(), activation.beta(), input.numel(),
                 input.buffer(), output.buffer()), "activation forward");
     }
 
@@ -217,7 +217,7 @@ public final class NativeBackend implements Backend {
             fallback.activationBackward(activation, input, output, gradOutput, gradInput);
             return;
         }
-        NativeStatus.check(NativeKernels.cnn4j_activation_backward(activation.kind().ordinal(), activation.alpha(), input.numel(),
+        NativeStatus.check(NativeKernels.cnn4j_activation_backward(activation.kind().ordinal(), activation.alpha(), activation.beta(), input.numel(),
                 input.buffer(), output.buffer(), gradOutput.buffer(), gradInput.buffer()), "activation backward");
     }
 
@@ -255,6 +255,28 @@ public final class NativeBackend implements Backend {
         }
         NativeStatus.check(NativeKernels.cnn4j_channel_scale(x.dim(0), x.dim(1), (long) x.dim(2) * x.dim(3), order, x.buffer(),
                 scale.buffer(), out.buffer()), "channel scale");
+    }
+
+    @Override
+    public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor out) {
+        int order = memoryOrder(x, out), plane = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1;
+        if (order == MIXED) {
+            fallback.channelAffine(x, scale, shift, out);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_channel_affine(x.dim(0), x.dim(1), plane, order, x.buffer(), scale.buffer(),
+                shift == null ? null : shift.buffer(), out.buffer()), "channel affine");
+    }
+
+    @Override
+    public void channelShuffle(int groups, Tensor x, Tensor out) {
+        int order = memoryOrder(x, out);
+        if (order == MIXED) {
+            fallback.channelShuffle(groups, x, out);
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_channel_shuffle(x.dim(0), x.dim(1), x.dim(2) * x.dim(3), order, groups, x.buffer(),
+                out.buffer()), "channel shuffle");
     }
 
     @Override

@@ -95,14 +95,19 @@ final class NativeKernels {
                                                        FloatBuffer diffDst, FloatBuffer diffSrc, FloatBuffer diffGamma,
                                                        FloatBuffer diffBeta, int fusedRelu);
 
-    public static native int cnn4j_activation_forward(int kind, float alpha, long count, FloatBuffer src, FloatBuffer dst);
+    public static native int cnn4j_activation_forward(int kind, float alpha, float beta, long count, FloatBuffer src, FloatBuffer dst);
 
-    public static native int cnn4j_activation_backward(int kind, float alpha, long count, FloatBuffer src, FloatBuffer dst,
+    public static native int cnn4j_activation_backward(int kind, float alpha, float beta, long count, FloatBuffer src, FloatBuffer dst,
                                                        FloatBuffer diffDst, FloatBuffer diffSrc);
 
     public static native int cnn4j_add(long count, FloatBuffer a, FloatBuffer b, FloatBuffer out);
 
     public static native int cnn4j_multiply(long count, FloatBuffer a, FloatBuffer b, FloatBuffer out);
+
+    public static native int cnn4j_channel_affine(int n, int c, int hw, int nhwc, FloatBuffer src, FloatBuffer scale,
+                                                  FloatBuffer shift, FloatBuffer dst);
+
+    public static native int cnn4j_channel_shuffle(int n, int c, int hw, int nhwc, int groups, FloatBuffer src, FloatBuffer dst);
 
     public static native int cnn4j_channel_scale(int n, int c, long hw, int nhwc, FloatBuffer x, FloatBuffer s, FloatBuffer out);
 

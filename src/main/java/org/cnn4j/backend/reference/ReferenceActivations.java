@@ -28,6 +28,8 @@ final class ReferenceActivations {
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case TANH -> Math.tanh(x);
             case RELU6 -> x < 0 ? 0 : x > 6 ? 6 : x;
+            case HARD_SIGMOID -> Math.min(Math.max(a.alpha() * x + a.beta(), 0), 1); // Math.max keeps a NaN
+            case HARD_SWISH -> x * Math.min(Math.max(x / 6 + 0.5, 0), 1);
         };
     }
 
@@ -39,6 +41,14 @@ final class ReferenceActivations {
             case SIGMOID -> y * (1 - y);
             case TANH -> 1 - y * y;
             case RELU6 -> x <= 0 || x >= 6 ? 0 : 1; // a NaN x passes the gradient, as hardtanh's backward does
+            case HARD_SIGMOID -> hardSigmoidSlope(a, x);
+            case HARD_SWISH -> x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1; // a NaN x passes the gradient, as PyTorch's
         };
+    }
+
+    /** alpha inside the ramp 0 < alpha x + beta < 1, else 0 (a NaN x included, as PyTorch's hardsigmoid_backward). */
+    private static double hardSigmoidSlope(Activation a, double x) {
+        double t = a.alpha() * x + a.beta();
+        return t > 0 && t < 1 ? a.alpha() : 0;
     }
 }

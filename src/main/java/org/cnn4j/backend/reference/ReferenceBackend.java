@@ -198,6 +198,31 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor out) {
+        double[] v = d(x), a = d(scale), b = shift == null ? new double[a.length] : d(shift);
+        int plane = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1, c = x.dim(1);
+        for (int i = 0; i < v.length; i++) {
+            int ch = i / plane % c;
+            v[i] = v[i] * a[ch] + b[ch];
+        }
+        put(out, v);
+    }
+
+    @Override
+    public void channelShuffle(int groups, Tensor x, Tensor out) {
+        double[] v = d(x), o = new double[v.length];
+        int c = x.dim(1), plane = x.dim(2) * x.dim(3), per = c / groups;
+        for (int n = 0; n < x.dim(0); n++) {
+            for (int i = 0; i < groups; i++) {
+                for (int j = 0; j < per; j++) {
+                    System.arraycopy(v, (n * c + i * per + j) * plane, o, (n * c + j * groups + i) * plane, plane);
+                }
+            }
+        }
+        put(out, o);
+    }
+
+    @Override
     public void channelScaleGrad(Tensor x, Tensor gradOutput, Tensor gradScale) {
         double[] v = d(x), g = d(gradOutput), s = new double[x.dim(0) * x.dim(1)];
         int hw = x.dim(2) * x.dim(3);

@@ -49,7 +49,8 @@ class NativeEltwiseGoldenTest {
     void activationsMatchTheReference() {
         Backend nat = NativeBackend.instance(), ref = ReferenceBackend.INSTANCE;
         List<Activation> activations = List.of(Activation.RELU, Activation.leakyRelu(0.1f), Activation.leakyRelu(-0.3f),
-                Activation.SIGMOID, Activation.TANH, Activation.RELU6);
+                Activation.SIGMOID, Activation.TANH, Activation.RELU6, Activation.hardSigmoid(0.2f, 0.5f),
+                Activation.hardSigmoid(1f / 6, 0.5f), Activation.HARD_SWISH);
         for (Isa isa : NativeTestSupport.runnableIsas()) {
             NativeLibrary.useIsa(isa);
             for (int[] d : SHAPES) {
@@ -57,8 +58,11 @@ class NativeEltwiseGoldenTest {
                     for (Activation a : activations) {
                         String what = isa + " " + layout + " " + a + " " + Arrays.toString(d);
                         boolean exact = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKY_RELU || a.kind() == Activation.Kind.RELU6;
-                        double tol = exact ? 0 : 1e-6;
-                        try (Tensor x = scaled(d, layout, 31 + d.length, a.kind() == Activation.Kind.RELU6 ? 9f : 3f); // past ReLU6's 6
+                        // the hard ones round alpha x + beta in float where the reference rounds once: a few ulps below 5
+                        boolean hard = a.kind() == Activation.Kind.HARD_SIGMOID || a.kind() == Activation.Kind.HARD_SWISH;
+                        double tol = exact ? 0 : hard ? 2e-6 : 1e-6;
+                        float range = a.kind() == Activation.Kind.RELU6 ? 9f : hard ? 5f : 3f; // past ReLU6's 6, the hard ones' ramps
+                        try (Tensor x = scaled(d, layout, 31 + d.length, range);
                              Tensor dy = NativeGoldenSupport.random(d, layout, 7);
                              Tensor y = NativeGoldenSupport.zeros(d, layout); Tensor yRef = NativeGoldenSupport.zeros(d, layout);
                              Tensor dx = NativeGoldenSupport.zeros(d, layout); Tensor dxRef = NativeGoldenSupport.zeros(d, layout)) {
