@@ -43,6 +43,13 @@ The files (input shapes without the dynamic batch dimension; NCHW unless said)
   nhwc_keras_style.onnx      28x28x1 (NHWC graph input as Keras/tf2onnx exports have): Transpose to
                              NCHW, conv+ReLU, max pool, strided conv+ReLU, ReduceMean over H,W
                              (keepdims 0), Gemm, Softmax.
+  op_shufflenet_blocks.onnx  3x12x12. conv, then torchvision's ShuffleNetV2 units 8->16 stride 2 and
+                             16->16 stride 1: channel split (Slice), Concat, channel shuffle
+                             (Reshape, Transpose, Reshape).
+  op_mobilenet_v3_blocks.onnx 3x12x12. conv + hardswish, then torchvision's MobileNetV3 units with
+                             squeeze-excite (hardsigmoid gate), hardswish and a residual Add.
+  nhwc_keras_flatten.onnx    8x6x2 (NHWC). Transpose to NCHW, conv+ReLU, Transpose back to NHWC and
+                             Flatten (Keras' Flatten order), Gemm, Softmax.
   op_conv_variants.onnx      4x10x10. Channel Concat of: conv 3x3 dilation 2 pad 2; conv 1x1; grouped
                              conv (groups 2); depthwise conv groups 4 with channel multiplier 2
                              (4->8); rectangular 3x1 kernel with padding (1,0). All keep 10x10.
@@ -223,6 +230,37 @@ def nhwc_keras_style():
     return NhwcKerasStyle()
 
 
+class NhwcKerasFlatten(nn.Module):
+    """Keras' classic CNN as tf2onnx writes it: NHWC in, Flatten of the NHWC feature map before Dense."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, padding=1)
+        self.fc = nn.Linear(8 * 6 * 4, 5)
+
+    def forward(self, x):  # x: [N, H, W, C]
+        x = F.relu(self.conv(x.permute(0, 3, 1, 2)))
+        return F.softmax(self.fc(x.permute(0, 2, 3, 1).flatten(1)), dim=1)
+
+
+def nhwc_keras_flatten():
+    return NhwcKerasFlatten()
+
+
+def op_shufflenet_blocks():
+    """torchvision's ShuffleNetV2 units: channel split (Slice), branches, Concat, channel shuffle."""
+    from torchvision.models.shufflenetv2 import InvertedResidual
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), InvertedResidual(8, 16, 2), InvertedResidual(16, 16, 1))
+
+
+def op_mobilenet_v3_blocks():
+    """torchvision's MobileNetV3 units: hardswish, squeeze-excite gated by hardsigmoid, residual Add."""
+    from torchvision.models.mobilenetv3 import InvertedResidual, InvertedResidualConfig
+    cfgs = [InvertedResidualConfig(8, 3, 16, 8, True, "HS", 1, 1, 1.0),
+            InvertedResidualConfig(8, 5, 24, 16, True, "HS", 2, 1, 1.0)]
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.Hardswish(),
+                         *[InvertedResidual(c, nn.BatchNorm2d) for c in cfgs])
+
+
 # ---------------------------------------------------------------------------------------------
 # Synthetic per-operator models
 
@@ -375,6 +413,9 @@ MODELS = {
     "squeezenet1_1": Spec(squeezenet1_1, (3, 64, 64), 13, 3, half_weights=True),
     "mobilenet_v2_025": Spec(mobilenet_v2_025, (3, 64, 64), 13, 4),
     "nhwc_keras_style": Spec(nhwc_keras_style, (28, 28, 1), 13, 5),
+    "nhwc_keras_flatten": Spec(nhwc_keras_flatten, (8, 6, 2), 13, 6, must_have=("Transpose", "Flatten")),
+    "op_shufflenet_blocks": Spec(op_shufflenet_blocks, (3, 12, 12), 13, 7, must_have=("Slice", "Transpose")),
+    "op_mobilenet_v3_blocks": Spec(op_mobilenet_v3_blocks, (3, 12, 12), 13, 8, must_have=("HardSigmoid", "Mul")),
     "op_conv_variants": Spec(op_conv_variants, (4, 10, 10), 13, 101),
     "op_conv_strided": Spec(op_conv_strided, (4, 10, 10), 13, 102),
     "op_conv_asymmetric_pad": Spec(op_conv_asymmetric_pad, (4, 9, 9), 13, 103, must_have=("Pad",)),
@@ -405,6 +446,9 @@ FULL_MODELS = {
     "resnext50_32x4d": lambda: torchvision.models.resnext50_32x4d(weights=None),
     "shufflenet_v2_x1_0": lambda: torchvision.models.shufflenet_v2_x1_0(weights=None),
     "regnet_y_400mf": lambda: torchvision.models.regnet_y_400mf(weights=None),
+    "mobilenet_v3_small": lambda: torchvision.models.mobilenet_v3_small(weights=None),
+    "inception_v3": lambda: torchvision.models.inception_v3(weights=None, aux_logits=False,
+                                                            init_weights=True),
 }
 FULL_SPECS = {name: Spec(builder, (3, 224, 224), 13, 1000 + i)
               for i, (name, builder) in enumerate(FULL_MODELS.items())}

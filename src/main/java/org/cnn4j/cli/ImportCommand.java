@@ -67,6 +67,12 @@ final class ImportCommand implements Callable<Integer> {
             System.out.printf("%s (opset %d, %s): %d layers (%s), %,d parameters, input %dx%dx%d, %d classes, written to %s%n",
                     onnx, model.opset(), model.producer().isEmpty() ? "unknown producer" : model.producer(), g.nodes().size(),
                     String.join(", ", types), g.parameterCount(), in[0], in[1], in[2], output[0], out);
+            if (model.channelsLastInput()) {
+                System.out.println("  the file's input is NHWC; the network takes NCHW images, as every cnn4j network");
+            }
+            if (model.endsInSoftmax()) {
+                System.out.println("  the file's final Softmax is the softmax cnn4j applies to the network's logits");
+            }
         }
         return 0;
     }

@@ -66,6 +66,13 @@ public final class ModelFile {
     public record Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
                         List<EpochResult> history, float mean, float std) {
 
+        /** Refuses what {@link #read} would refuse, so that no file is written that cannot be read back. */
+        public Saved {
+            if (classNames == null || classNames.isEmpty()) {
+                throw new IllegalArgumentException("model file: a model needs its class names, one per output; got none");
+            }
+        }
+
         /** A model trained on Fashion-MNIST's normalisation. */
         public Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
                      List<EpochResult> history) {

@@ -42,6 +42,7 @@ public final class LayerRegistry {
         register("Concat", c -> new Concat(), null);
         register("ScaleShift", ScaleShift::fromConfig, ScaleShift::weightFloats);
         register("ChannelShuffle", c -> new ChannelShuffle(c.integer("groups")), null);
+        register("ChannelSlice", c -> new ChannelSlice(c.integer("start"), c.integer("end")), null);
     }
 
     private LayerRegistry() {

@@ -33,7 +33,7 @@ public final class OnnxExport {
 
     private static final Set<String> EXPORTABLE = Set.of("Conv2d", "ConvTranspose2d", "BatchNorm2d", "Linear", "MaxPool2d", "AvgPool2d", "ReLU",
             "LeakyReLU", "Sigmoid", "Tanh", "ReLU6", "HardSigmoid", "HardSwish", "GlobalAvgPool2d", "GlobalMaxPool2d", "Flatten", "Dropout",
-            "Add", "Multiply", "Concat", "ScaleShift", "ChannelShuffle");
+            "Add", "Multiply", "Concat", "ScaleShift", "ChannelShuffle", "ChannelSlice");
 
     private OnnxExport() {
     }
@@ -182,6 +182,12 @@ public final class OnnxExport {
                     out.addNode(node("Reshape", name + ".groups", ins[0], name + ".split"));
                     out.addNode(node("Transpose", name + ".transposed", name + ".groups").addAttribute(ints("perm", 0, 2, 1, 3, 4)));
                     out.addNode(node("Reshape", name, name + ".transposed", name + ".joined"));
+                }
+                case "ChannelSlice" -> {
+                    out.addInitializer(OnnxTensors.longs(name + ".starts", c.integer("start")));
+                    out.addInitializer(OnnxTensors.longs(name + ".ends", c.integer("end")));
+                    out.addInitializer(OnnxTensors.longs(name + ".axes", 1));
+                    out.addNode(node("Slice", name, ins[0], name + ".starts", name + ".ends", name + ".axes"));
                 }
                 case "GlobalAvgPool2d" -> out.addNode(node("GlobalAveragePool", name, ins[0]));
                 case "GlobalMaxPool2d" -> out.addNode(node("GlobalMaxPool", name, ins[0]));

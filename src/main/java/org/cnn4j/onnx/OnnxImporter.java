@@ -46,6 +46,18 @@ final class OnnxImporter {
     record Padded(Activation x, long[] pads) {
     }
 
+    /**
+     * A layer's [C, H, W] output as an ONNX Transpose by {@code perm} (of [N, C, H, W], batch first) sees it:
+     * element-wise layers run on it unchanged, a Transpose back undoes it, and a Flatten of it becomes a
+     * {@link Reordered} vector.
+     */
+    record Permuted(Activation x, long[] perm) {
+    }
+
+    /** A flattened {@link Permuted} image: ONNX's feature i is feature {@code order[i]} of the network's NCHW flatten. */
+    record Reordered(Activation flat, int[] order) {
+    }
+
     private final Path baseDir;
     private final int opset;
     private final Map<String, Object> values = new HashMap<>();
@@ -190,7 +202,15 @@ final class OnnxImporter {
             return a;
         }
         if (v instanceof Padded p) {
-            throw n.unsupported("the zero-padded output of '" + p.x().node() + "' as input " + i + " (a Pad is imported only before a Conv)");
+            throw n.unsupported("the zero-padded output of '" + p.x().node() + "' as input " + i + " (a Pad is imported only before a Conv or an AveragePool)");
+        }
+        if (v instanceof Permuted p) {
+            throw n.unsupported("the output of '" + p.x().node() + "' transposed by " + OnnxNode.dims(p.perm()) + " as input " + i
+                    + " (only element-wise activations, a Transpose back or a Flatten read a transposed image)");
+        }
+        if (v instanceof Reordered r) {
+            throw n.unsupported("the flattened, transposed output of '" + r.flat().node() + "' as input " + i
+                    + " (only a Gemm or MatMul with constant weights reads it)");
         }
         throw n.unsupported("a constant as input " + i + " ('" + n.input(i) + "') where a layer's output is expected");
     }
@@ -231,6 +251,11 @@ final class OnnxImporter {
 
     /** Adds {@code module} as a graph node reading {@code inputs}, with its output as the node's output 0. */
     Activation addLayer(OnnxNode n, Module module, Activation... inputs) {
+        return addLayer(n, 0, module, inputs);
+    }
+
+    /** Adds {@code module} as a graph node reading {@code inputs}, with its output as the node's output {@code output}. */
+    Activation addLayer(OnnxNode n, int output, Module module, Activation... inputs) {
         int[][] shapes = Arrays.stream(inputs).map(Activation::shape).toArray(int[][]::new);
         int[] shape;
         try {
@@ -244,7 +269,7 @@ final class OnnxImporter {
         producers.put(name, module);
         nodeShapes.put(name, shape);
         Activation a = new Activation(name, shape);
-        values.put(n.output(0), a);
+        values.put(n.output(output), a);
         return a;
     }
 

@@ -11,6 +11,7 @@ import org.cnn4j.nn.ActivationLayer;
 import org.cnn4j.nn.Add;
 import org.cnn4j.nn.BatchNorm2d;
 import org.cnn4j.nn.ChannelShuffle;
+import org.cnn4j.nn.ChannelSlice;
 import org.cnn4j.nn.Concat;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.ConvGeometry;
@@ -49,13 +50,13 @@ final class OnnxOperators {
         CONVERTERS.put("BatchNormalization", OnnxOperators::batchNorm);
         CONVERTERS.put("Gemm", OnnxOperators::gemm);
         CONVERTERS.put("MatMul", OnnxOperators::matMul);
-        CONVERTERS.put("Relu", (n, im) -> im.addLayer(n, ActivationLayer.relu(), im.activation(n, 0)));
-        CONVERTERS.put("LeakyRelu", (n, im) -> im.addLayer(n, ActivationLayer.leakyRelu(n.number("alpha", 0.01f)), im.activation(n, 0)));
-        CONVERTERS.put("Sigmoid", (n, im) -> im.addLayer(n, ActivationLayer.sigmoid(), im.activation(n, 0)));
-        CONVERTERS.put("Tanh", (n, im) -> im.addLayer(n, ActivationLayer.tanh(), im.activation(n, 0)));
-        CONVERTERS.put("HardSigmoid", (n, im) -> im.addLayer(n, ActivationLayer.hardSigmoid(n.number("alpha", 0.2f),
-                n.number("beta", 0.5f)), im.activation(n, 0)));
-        CONVERTERS.put("HardSwish", (n, im) -> im.addLayer(n, ActivationLayer.hardSwish(), im.activation(n, 0)));
+        CONVERTERS.put("Relu", (n, im) -> elementwise(n, im, ActivationLayer.relu()));
+        CONVERTERS.put("LeakyRelu", (n, im) -> elementwise(n, im, ActivationLayer.leakyRelu(n.number("alpha", 0.01f))));
+        CONVERTERS.put("Sigmoid", (n, im) -> elementwise(n, im, ActivationLayer.sigmoid()));
+        CONVERTERS.put("Tanh", (n, im) -> elementwise(n, im, ActivationLayer.tanh()));
+        CONVERTERS.put("HardSigmoid", (n, im) -> elementwise(n, im, ActivationLayer.hardSigmoid(n.number("alpha", 0.2f),
+                n.number("beta", 0.5f))));
+        CONVERTERS.put("HardSwish", (n, im) -> elementwise(n, im, ActivationLayer.hardSwish()));
         CONVERTERS.put("Softmax", OnnxOperators::softmax);
         CONVERTERS.put("Clip", OnnxOperators::clip);
         CONVERTERS.put("MaxPool", (n, im) -> pool(n, im, Pool2dSpec.Kind.MAX));
@@ -82,6 +83,7 @@ final class OnnxOperators {
         CONVERTERS.put("Squeeze", OnnxOperators::unsqueeze);
         CONVERTERS.put("ConstantOfShape", OnnxOperators::constantOfShape);
         CONVERTERS.put("Slice", OnnxOperators::slice);
+        CONVERTERS.put("Split", OnnxOperators::split);
         CONVERTERS.put("Cast", OnnxOperators::cast);
     }
 
@@ -263,14 +265,15 @@ final class OnnxOperators {
     }
 
     private static void gemm(OnnxNode n, OnnxImporter im) {
-        Activation a = flat(n, im, 0);
+        int[] order = featureOrder(im, n);
+        Activation a = order == null ? flat(n, im, 0) : ((OnnxImporter.Reordered) im.value(n, 0)).flat();
         if (n.integer("transA", 0) != 0) {
             throw n.unsupported("transA 1 (the batch must be A's first dimension)");
         }
         Constant b = im.constant(n, 1, "a weight");
         boolean transB = n.integer("transB", 0) != 0;
         float alpha = n.number("alpha", 1), beta = n.number("beta", 1);
-        Linear linear = linear(n, a, b, transB, alpha);
+        Linear linear = linear(n, a, b, transB, alpha, order);
         if (n.hasInput(2)) {
             Constant c = im.constant(n, 2, "a bias");
             int out = linear.config().integer("out");
@@ -284,13 +287,22 @@ final class OnnxOperators {
     }
 
     private static void matMul(OnnxNode n, OnnxImporter im) {
-        Activation a = flat(n, im, 0);
-        Linear linear = linear(n, a, im.constant(n, 1, "a weight"), false, 1);
+        int[] order = featureOrder(im, n);
+        Activation a = order == null ? flat(n, im, 0) : ((OnnxImporter.Reordered) im.value(n, 0)).flat();
+        Linear linear = linear(n, a, im.constant(n, 1, "a weight"), false, 1, order);
         im.addLayer(n, linear, a);
     }
 
-    /** A linear layer computing a x (B or B^T) alpha, with a zero bias that a following Add can fill. */
-    private static Linear linear(OnnxNode n, Activation a, Constant b, boolean transB, float alpha) {
+    /** Which of the network's features each of input 0's is: null for the same, or a channels-last flatten's order. */
+    private static int[] featureOrder(OnnxImporter im, OnnxNode n) {
+        return im.value(n, 0) instanceof OnnxImporter.Reordered r ? r.order() : null;
+    }
+
+    /**
+     * A linear layer computing a x (B or B^T) alpha, with a zero bias that a following Add can fill; input feature
+     * i of the ONNX graph is the layer's feature {@code order[i]} (null: the same).
+     */
+    private static Linear linear(OnnxNode n, Activation a, Constant b, boolean transB, float alpha, int[] order) {
         long[] d = b.dims();
         if (d.length != 2) {
             throw n.unsupported("a weight of " + OnnxNode.dims(d) + " (a matrix is needed)");
@@ -302,7 +314,7 @@ final class OnnxOperators {
         float[] w = b.asFloats(), rows = new float[w.length];
         for (int o = 0; o < out; o++) {
             for (int i = 0; i < in; i++) {
-                rows[o * in + i] = alpha * (transB ? w[o * in + i] : w[i * out + o]);
+                rows[o * in + (order == null ? i : order[i])] = alpha * (transB ? w[o * in + i] : w[i * out + o]);
             }
         }
         Linear linear = new Linear(in, out, true);
@@ -326,7 +338,6 @@ final class OnnxOperators {
 
     /** Clip(0, 6) is ReLU6 (MobileNet's), Clip(0, none) ReLU; bounds are inputs from opset 11, attributes before. */
     private static void clip(OnnxNode n, OnnxImporter im) {
-        Activation x = im.activation(n, 0);
         float min, max;
         if (n.opset() >= 11) {
             min = n.hasInput(1) ? scalar(n, im.constant(n, 1, "a minimum")) : Float.NEGATIVE_INFINITY;
@@ -336,11 +347,20 @@ final class OnnxOperators {
             max = n.number("max", Float.POSITIVE_INFINITY);
         }
         if (min == 0 && max == 6) {
-            im.addLayer(n, ActivationLayer.relu6(), x);
+            elementwise(n, im, ActivationLayer.relu6());
         } else if (min == 0 && max == Float.POSITIVE_INFINITY) {
-            im.addLayer(n, ActivationLayer.relu(), x);
+            elementwise(n, im, ActivationLayer.relu());
         } else {
             throw n.unsupported("clipping to [" + min + ", " + max + "] (only [0, 6], ReLU6, and [0, inf), ReLU)");
+        }
+    }
+
+    /** An element-wise activation of input 0, which may be a transposed image: the result is transposed alike. */
+    private static void elementwise(OnnxNode n, OnnxImporter im, ActivationLayer layer) {
+        if (im.value(n, 0) instanceof OnnxImporter.Permuted p) {
+            im.bind(n, 0, new OnnxImporter.Permuted(im.addLayer(n, layer, p.x()), p.perm()));
+        } else {
+            im.addLayer(n, layer, im.activation(n, 0));
         }
     }
 
@@ -352,6 +372,10 @@ final class OnnxOperators {
     }
 
     private static void pool(OnnxNode n, OnnxImporter im, Pool2dSpec.Kind kind) {
+        if (kind == Pool2dSpec.Kind.AVG && im.value(n, 0) instanceof OnnxImporter.Padded p) {
+            paddedAveragePool(n, im, p);
+            return;
+        }
         Activation x = image(n, im);
         long[] kernel = n.ints("kernel_shape");
         if (kernel.length != 2) {
@@ -379,13 +403,49 @@ final class OnnxOperators {
         im.addLayer(n, new Pool2d(kind, (int) kernel[0], win.strideH, (int) win.pads[0], ceil, countPad), x);
     }
 
+    /**
+     * An average pool of a zero-padded image (torch's avg_pool2d with padding and count_include_pad=True, as
+     * Inception exports it): the pool with that padding, counting the padding.
+     */
+    private static void paddedAveragePool(OnnxNode n, OnnxImporter im, OnnxImporter.Padded p) {
+        long[] kernel = n.ints("kernel_shape"), pads = p.pads();
+        Window win = window(n, p.x(), kernel);
+        boolean square = kernel.length == 2 && kernel[0] == kernel[1] && win.isSquare() && win.pads[0] == 0
+                && Arrays.stream(pads).allMatch(v -> v == pads[0]) && win.dilationH == 1;
+        if (!p.x().isImage() || !square) {
+            throw n.unsupported("an average pool of kernel " + OnnxNode.dims(kernel) + " with pads " + OnnxNode.dims(win.pads)
+                    + " of an input zero-padded by " + OnnxNode.dims(pads) + " (only one size and padding in height and width)");
+        }
+        im.addLayer(n, new Pool2d(Pool2dSpec.Kind.AVG, (int) kernel[0], win.strideH, (int) pads[0], n.integer("ceil_mode", 0) != 0, true),
+                p.x());
+    }
+
     private static void flatten(OnnxNode n, OnnxImporter im) {
+        if (im.value(n, 0) instanceof OnnxImporter.Permuted p) {
+            flattenPermuted(n, im, p);
+            return;
+        }
         Activation x = im.view(n, 0);
         long axis = n.integer("axis", 1);
         if (axis != 1 && axis != 1 - x.shape().length - 1) {
             throw n.unsupported("axis " + axis + " (only 1: keep the batch, flatten the rest)");
         }
         bindReshaped(n, im, x, new int[] {(int) x.numel()});
+    }
+
+    /**
+     * Keras' Flatten of a channels-last image (tf2onnx's Transpose to NHWC, then Flatten): the network flattens
+     * NCHW, and the Gemm or MatMul after it reads its weights' rows in NHWC order.
+     */
+    private static void flattenPermuted(OnnxNode n, OnnxImporter im, OnnxImporter.Permuted p) {
+        int[] s = p.x().shape(), full = {1, s[0], s[1], s[2]}, strides = {0, s[1] * s[2], s[2], 1};
+        int[] seen = {full[(int) p.perm()[1]], full[(int) p.perm()[2]], full[(int) p.perm()[3]]};
+        int[] order = new int[s[0] * s[1] * s[2]];
+        for (int i = 0; i < order.length; i++) {
+            int a = i / (seen[1] * seen[2]), b = i / seen[2] % seen[1], c = i % seen[2];
+            order[i] = a * strides[(int) p.perm()[1]] + b * strides[(int) p.perm()[2]] + c * strides[(int) p.perm()[3]];
+        }
+        im.bind(n, 0, new OnnxImporter.Reordered(im.addLayer(n, new Flatten(), p.x()), order));
     }
 
     /**
@@ -409,8 +469,12 @@ final class OnnxOperators {
             im.bind(n, 0, OnnxFolding.reshape(n, c, im.constant(n, 1, "a shape").asLongs(), n.integer("allowzero", 0) == 0));
             return;
         }
-        Activation x = im.view(n, 0);
         long[] target = n.opset() >= 5 ? im.constant(n, 1, "a shape").asLongs() : n.ints("shape");
+        if (im.value(n, 0) instanceof OnnxImporter.Permuted p && target.length == 2 && (target[1] == -1 || target[1] == p.x().numel())) {
+            flattenPermuted(n, im, p);
+            return;
+        }
+        Activation x = im.view(n, 0);
         boolean zeroCopies = n.integer("allowzero", 0) == 0;
         if (target.length == 0 || !(target[0] == OnnxImporter.BATCH || target[0] == -1 || target[0] == 0 && zeroCopies)) {
             throw n.unsupported("a shape " + shapeText(target) + " that does not keep the batch first");
@@ -611,7 +675,8 @@ final class OnnxOperators {
 
     /**
      * Zero padding of H and W: by nothing (as torch exports before a ceil-mode average pool) an alias, else
-     * absorbed by the Conv that reads it (torch's F.pad before a strided convolution).
+     * absorbed by the Conv or average pool that reads it (torch's F.pad before a strided convolution, avg_pool2d
+     * counting its padding).
      */
     private static void pad(OnnxNode n, OnnxImporter im) {
         Activation x = im.activation(n, 0);
@@ -774,8 +839,22 @@ final class OnnxOperators {
             im.bind(n, 0, im.view(n, 0));
             return;
         }
+        if (im.value(n, 0) instanceof OnnxImporter.Permuted p) { // a transpose of a transpose
+            long[] combined = new long[perm.length];
+            for (int i = 0; i < perm.length && perm.length == p.perm().length; i++) {
+                combined[i] = p.perm()[(int) perm[i]];
+            }
+            boolean identity = perm.length == 4 && Arrays.equals(combined, new long[] {0, 1, 2, 3});
+            im.bind(n, 0, identity ? p.x() : new OnnxImporter.Permuted(p.x(), combined));
+            return;
+        }
         Activation x = im.view(n, 0), real = im.layerOutput(x);
         int[] s = x.shape();
+        if (x.isImage() && Arrays.equals(s, real.shape()) && perm.length == 4 && perm[0] == 0
+                && Arrays.equals(Arrays.stream(perm).sorted().toArray(), new long[] {0, 1, 2, 3})) {
+            im.bind(n, 0, new OnnxImporter.Permuted(x, perm));
+            return;
+        }
         boolean shuffle = Arrays.equals(perm, new long[] {0, 2, 1, 3, 4}) && real.isImage() && s.length == 4
                 && s[0] * s[1] == real.shape()[0] && s[2] == real.shape()[1] && s[3] == real.shape()[2];
         if (!shuffle) {
@@ -797,7 +876,6 @@ final class OnnxOperators {
     }
 
     private static void slice(OnnxNode n, OnnxImporter im) {
-        Constant data = im.constant(n, 0, "data");
         long[] starts, ends, axes, steps;
         if (n.opset() >= 10) {
             starts = im.constant(n, 1, "starts").asLongs();
@@ -821,7 +899,53 @@ final class OnnxOperators {
             throw n.error("starts " + OnnxNode.dims(starts) + ", ends " + OnnxNode.dims(ends) + ", axes " + OnnxNode.dims(axes)
                     + " and steps " + OnnxNode.dims(steps) + " differ in length");
         }
-        im.bind(n, 0, OnnxFolding.slice(n, data, starts, ends, axes, steps));
+        if (im.isConstant(n, 0)) {
+            im.bind(n, 0, OnnxFolding.slice(n, im.constant(n, 0, "data"), starts, ends, axes, steps));
+            return;
+        }
+        Activation x = image(n, im);
+        int c = x.shape()[0];
+        if (starts.length != 1 || (axes[0] != 1 && axes[0] != -3) || steps[0] != 1) {
+            throw n.unsupported("slicing a layer's output on axes " + OnnxNode.dims(axes) + " with steps " + OnnxNode.dims(steps)
+                    + " (only a run of channels, axis 1, step 1)");
+        }
+        long from = Math.max(0, Math.min(c, starts[0] < 0 ? starts[0] + c : starts[0]));
+        long to = Math.max(0, Math.min(c, ends[0] < 0 ? ends[0] + c : ends[0]));
+        if (to <= from) {
+            throw n.error("channels " + starts[0] + " to " + ends[0] + " of " + c + " are none");
+        }
+        if (from == 0 && to == c) {
+            im.bind(n, 0, x);
+        } else {
+            im.addLayer(n, new ChannelSlice((int) from, (int) to), x);
+        }
+    }
+
+    /** Split on channels: one {@link ChannelSlice} per output (ShuffleNetV2's chunk as some exporters write it). */
+    private static void split(OnnxNode n, OnnxImporter im) {
+        Activation x = image(n, im);
+        long axis = n.integer("axis", 0);
+        int c = x.shape()[0], parts = n.outputCount();
+        if (axis != 1 && axis != -3) {
+            throw n.unsupported("splitting a layer's output on axis " + axis + " (only channels, axis 1)");
+        }
+        long[] sizes = n.opset() >= 13 ? (n.hasInput(1) ? im.constant(n, 1, "split sizes").asLongs() : null)
+                : n.has("split") ? n.ints("split") : null;
+        if (sizes == null) {
+            if (c % parts != 0) {
+                throw n.error(c + " channels do not split into " + parts + " equal parts");
+            }
+            sizes = new long[parts];
+            Arrays.fill(sizes, c / parts);
+        }
+        if (sizes.length != parts || Arrays.stream(sizes).sum() != c || Arrays.stream(sizes).anyMatch(s -> s <= 0)) {
+            throw n.error("split sizes " + OnnxNode.dims(sizes) + " for " + c + " channels into " + parts + " outputs");
+        }
+        long from = 0;
+        for (int i = 0; i < parts; i++) {
+            im.addLayer(n, i, new ChannelSlice((int) from, (int) (from + sizes[i])), x);
+            from += sizes[i];
+        }
     }
 
     private static void cast(OnnxNode n, OnnxImporter im) {
