@@ -81,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Time a whole zoo network instead of a layer suite: ${COMPLETION-CANDIDATES}.")
     String network;
 
+    @Option(names = "--onnx", description = "Time an ONNX model on cnn4j and on ONNX Runtime, interleaved, with --mb (default 1), "
+            + "--reps, --rounds and --fuse.")
+    Path onnx;
+
     @Option(names = "--mode", defaultValue = "inference", description = "inference or training, with --network (default: ${DEFAULT-VALUE}).")
     String mode;
 
@@ -110,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         if (!NativeBackend.isAvailable()) {
             throw new IllegalStateException("bench times the native backend, and its library cannot load here: " + NativeBackend.loadError());
         }
@@ -130,8 +134,14 @@ final class BenchCommand implements Callable<Integer> {
             }
             NativeLibrary.useOwnGemm(gemm.equals("own"));
         }
+        if (network != null && onnx != null) {
+            throw new IllegalArgumentException("--network and --onnx: give one of them");
+        }
         if (network != null) {
             return networkBench();
+        }
+        if (onnx != null) {
+            return onnxBench();
         }
         if (ops) {
             return opsBench();
@@ -238,6 +248,16 @@ final class BenchCommand implements Callable<Integer> {
             String ofCopy = Double.isNaN(r.percentOfCopy()) ? "-" : String.format("%.0f%%", r.percentOfCopy());
             System.out.printf("%-24s %-10s %9.3f %9.1f %9s %11.0f%%%n", r.op(), r.shape(), r.medianMs(), r.gbPerSecond(), ofCopy,
                     r.percentOfMemoryCopy());
+        }
+        return 0;
+    }
+
+    private int onnxBench() throws Exception {
+        Map<String, Object> doc = org.cnn4j.bench.OnnxBenchRun.run(onnx, mb > 0 ? mb : 1, reps, rounds, NativeLibrary.threads(), fuse,
+                System.out);
+        if (json != null) {
+            AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
+            System.out.println("\nwrote " + json);
         }
         return 0;
     }
