@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backends;
@@ -81,9 +82,13 @@ final class FinetuneCommand implements Callable<Integer> {
             }
             Init.manualSeed(training.seed);
             String head = Transfer.headName(net);
-            boolean replaceHead = newHead || !source.classNames().equals(trainSet.classNames());
+            boolean sameClasses = source.classNames().size() == trainSet.classNames().size()
+                    && new HashSet<>(source.classNames()).equals(new HashSet<>(trainSet.classNames()));
+            boolean replaceHead = newHead || !sameClasses;
             if (replaceHead) {
                 Transfer.replaceHead(net, trainSet.numClasses());
+            } else if (!source.classNames().equals(trainSet.classNames())) {
+                Transfer.reorderHead(net, source.classNames(), trainSet.classNames());
             }
             freeze(net, head);
             long frozen = net.parameters().stream().filter(p -> p.isFrozen()).mapToLong(p -> p.value().numel()).sum();

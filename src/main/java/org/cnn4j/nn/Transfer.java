@@ -1,7 +1,9 @@
 package org.cnn4j.nn;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Transfer learning on a trained network (a {@link Sequential} or a {@link Graph}): cut it at a named
@@ -70,6 +72,33 @@ public final class Transfer {
         Module replaced = graph(net).replace(head, fresh);
         replaced.close();
         return fresh;
+    }
+
+    /**
+     * Reorders the classifier head's outputs from class order {@code from} to {@code to}, the same names in
+     * another order (an image folder lists its classes alphabetically, a model in its training order), so that
+     * output j of the kept head is class {@code to.get(j)}.
+     */
+    public static void reorderHead(Module net, List<String> from, List<String> to) {
+        Set<String> names = new HashSet<>(from);
+        if (from.size() != to.size() || names.size() != from.size() || !names.equals(new HashSet<>(to))) {
+            throw new IllegalArgumentException("transfer: classes " + to + " are not the head's classes " + from + " in another order");
+        }
+        Linear head = (Linear) layer(net, headName(net));
+        int in = head.inFeatures();
+        float[] w = head.weight().value().toArray(), rows = new float[w.length];
+        float[] b = head.bias() == null ? null : head.bias().value().toArray(), bias = b == null ? null : new float[b.length];
+        for (int j = 0; j < to.size(); j++) {
+            int old = from.indexOf(to.get(j));
+            System.arraycopy(w, old * in, rows, j * in, in);
+            if (b != null) {
+                bias[j] = b[old];
+            }
+        }
+        head.weight().value().copyFrom(rows);
+        if (b != null) {
+            head.bias().value().copyFrom(bias);
+        }
     }
 
     /**

@@ -58,6 +58,23 @@ class TransferTest {
     }
 
     @Test
+    void aKeptHeadIsReorderedToTheDatasClassOrder() {
+        Init.manualSeed(5);
+        try (Sequential net = (Sequential) Zoo.build("fmnist-cnn-small", 1, 28, 28, 3); Tensor x = input(2)) {
+            net.eval();
+            float[] before = net.forward(x).toArray();
+            Transfer.reorderHead(net, java.util.List.of("cat", "dog", "owl"), java.util.List.of("owl", "cat", "dog"));
+            float[] after = net.forward(x).toArray();
+            for (int n = 0; n < 2; n++) { // output j is now class to[j]: owl (was 2), cat (0), dog (1)
+                assertThat(new float[] {after[n * 3], after[n * 3 + 1], after[n * 3 + 2]})
+                        .containsExactly(before[n * 3 + 2], before[n * 3], before[n * 3 + 1]);
+            }
+            assertThatThrownBy(() -> Transfer.reorderHead(net, java.util.List.of("cat", "dog", "owl"), java.util.List.of("cat", "dog", "emu")))
+                    .hasMessageContaining("not the head's classes");
+        }
+    }
+
+    @Test
     void freezeFirstAndAllButHead() {
         try (Sequential net = (Sequential) Zoo.build("fmnist-cnn-small", 1, 28, 28, 10)) {
             Transfer.freezeFirst(net, 2); // conv1, bn1
