@@ -14,6 +14,7 @@ import org.cnn4j.kernels.Loss;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.fuse.InferenceFusion;
 import org.cnn4j.onnx.OnnxModel;
+import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -142,14 +143,13 @@ public final class OnnxBenchRun {
         return v;
     }
 
-    private static float[] toNhwc(float[] x, int[] d) {
-        float[] y = new float[x.length];
-        int c = d[1], hw = d[2] * d[3];
-        for (int i = 0; i < x.length; i++) {
-            int n = i / (c * hw), ch = i / hw % c, p = i % hw;
-            y[(n * hw + p) * c + ch] = x[i];
+    /** {@code x} of NCHW shape {@code d} in NHWC memory order, as an NHWC file's input takes it. */
+    public static float[] toNhwc(float[] x, int[] d) {
+        try (Tensor nchw = Tensor.of(x, d); Tensor nhwc = nchw.toLayout(Layout.NHWC)) {
+            float[] y = new float[x.length];
+            nhwc.buffer().get(y);
+            return y;
         }
-        return y;
     }
 
     private static float[] softmax(float[] logits, int n) {

@@ -241,7 +241,7 @@ public final class Conv2d extends Module implements Convolutional {
     }
 
     /** The bias gradient alone (weight frozen, bias trainable): the sum of gradOutput over N, H and W per channel. */
-    private static void biasGradient(Tensor gradOutput, Tensor gradBias) {
+    static void biasGradient(Tensor gradOutput, Tensor gradBias) {
         int n = gradOutput.dim(0), k = gradOutput.dim(1), hw = gradOutput.dim(2) * gradOutput.dim(3);
         boolean channelsLast = gradOutput.layout() == Layout.NHWC;
         FloatBuffer g = gradOutput.buffer();

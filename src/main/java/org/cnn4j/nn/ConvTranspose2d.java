@@ -6,6 +6,7 @@ import java.util.List;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.kernels.Convolution;
+import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
@@ -35,7 +36,7 @@ public final class ConvTranspose2d extends Module {
     private final Parameter weight;
     private final Parameter bias;
     private Conv2dSpec spec;
-    private Tensor input, output, gradInput, reached, gradReached;
+    private Tensor input, output, gradInput, reached, gradReached, ones;
 
     /** In PyTorch's order: in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation. */
     public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, int outputPadding, int groups, boolean bias,
@@ -267,7 +268,8 @@ public final class ConvTranspose2d extends Module {
             copyCorner(reached, output);
         }
         if (bias != null) {
-            addBias(bias.value(), output);
+            ones = ones == null ? Tensor.zeros(out).detach().fill(1f) : ones;
+            Elementwise.channelAffine(output, ones, bias.value(), output);
         }
         return output;
     }
@@ -290,7 +292,7 @@ public final class ConvTranspose2d extends Module {
             g = gradReached;
         }
         if (bias != null && !bias.isFrozen()) {
-            biasGradient(gradOutput, bias.grad());
+            Conv2d.biasGradient(gradOutput, bias.grad());
         }
         if (!weight.isFrozen()) {
             Convolution.backwardWeights(spec, g, input, weight.grad(), null);
@@ -301,31 +303,6 @@ public final class ConvTranspose2d extends Module {
         gradInput = ensure(gradInput, input.layout(), spec.outputDims());
         Convolution.forward(spec, g, weight.value(), null, gradInput);
         return gradInput;
-    }
-
-    /** y[n, c, :, :] += bias[c] in either layout. */
-    private static void addBias(Tensor bias, Tensor y) {
-        int n = y.dim(0), k = y.dim(1), hw = y.dim(2) * y.dim(3);
-        boolean channelsLast = y.layout() == Layout.NHWC;
-        FloatBuffer b = bias.buffer(), v = y.buffer();
-        for (int i = 0; i < n * k * hw; i++) {
-            v.put(i, v.get(i) + b.get(channelsLast ? i % k : i / hw % k));
-        }
-    }
-
-    /** The bias gradient: the sum of gradOutput over N, H and W per channel (as Conv2d's). */
-    private static void biasGradient(Tensor gradOutput, Tensor gradBias) {
-        int n = gradOutput.dim(0), k = gradOutput.dim(1), hw = gradOutput.dim(2) * gradOutput.dim(3);
-        boolean channelsLast = gradOutput.layout() == Layout.NHWC;
-        FloatBuffer g = gradOutput.buffer();
-        double[] sum = new double[k];
-        for (int i = 0; i < n * k * hw; i++) {
-            sum[channelsLast ? i % k : i / hw % k] += g.get(i);
-        }
-        FloatBuffer b = gradBias.buffer();
-        for (int c = 0; c < k; c++) {
-            b.put(c, (float) sum[c]);
-        }
     }
 
     /** Copies the top-left corner the two tensors share (the smaller one's H x W) between tensors of one layout and N, C. */
@@ -378,6 +355,6 @@ public final class ConvTranspose2d extends Module {
     @Override
     public void close() {
         super.close();
-        release(output, gradInput, reached, gradReached);
+        release(output, gradInput, reached, gradReached, ones);
     }
 }

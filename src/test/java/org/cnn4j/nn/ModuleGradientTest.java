@@ -62,6 +62,9 @@ class ModuleGradientTest {
                 assertThat((double) gx[i]).as("d/dx[%d]", i).isCloseTo(numeric(m, x, xv, i, gy), within(2e-3 + 2e-3 * Math.abs(gx[i])));
             }
             for (var e : m.namedParameters().entrySet()) {
+                if (e.getValue().isFrozen()) {
+                    continue; // no gradient is computed for it
+                }
                 Tensor p = e.getValue().value();
                 float[] pv = p.toArray(), grad = e.getValue().grad().toArray();
                 for (int i = 0; i < pv.length; i += Math.max(1, pv.length / 5)) {
@@ -258,6 +261,47 @@ class ModuleGradientTest {
             assertThat(first.weight().grad().toArray()).containsOnly(0f);
             assertThat(head.weight().grad().toArray()).isNotEqualTo(new float[32]);
             assertThat(first.isFrozen()).isTrue();
+        }
+    }
+
+    @Test
+    void anEncoderDecoderDownsamplesAndUpsamplesBack() {
+        Sequential net = new Sequential().add("down", Conv2d.builder(2, 4, 3).stride(2).padding(1).build()).add("act", ActivationLayer.tanh())
+                .add("up", ConvTranspose2d.builder(4, 2, 3).stride(2).padding(1).outputPadding(1).build())
+                .add("out", ActivationLayer.sigmoid());
+        try (net; Tensor x = random(2, 2, 6, 5)) {
+            assertThat(net.forward(x).dims()).as("6x5 -> 3x3 -> 6x6").containsExactly(2, 2, 6, 6);
+            check(net, x);
+        }
+    }
+
+    @Test
+    void groupsDilationAndOutputRowsNoInputReaches() {
+        // stride 1, dilation 2, output padding 1: the last row and column hold the bias alone
+        Sequential net = new Sequential().add("up", ConvTranspose2d.builder(4, 6, 3).dilation(2).outputPadding(1).groups(2).build())
+                .add("act", ActivationLayer.tanh());
+        try (net; Tensor x = random(2, 4, 3, 4)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void depthwiseWithAStrideLargerThanTheKernel() {
+        Sequential net = new Sequential().add("up", ConvTranspose2d.builder(3, 3, 2).stride(3).padding(1).outputPadding(2).groups(3).build())
+                .add("act", ActivationLayer.tanh());
+        try (net; Tensor x = random(3, 3, 2, 3)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void aFrozenWeightWithATrainableBiasAndNoBias() {
+        ConvTranspose2d frozen = ConvTranspose2d.builder(2, 3, 3).stride(2).padding(2).build();
+        frozen.weight().setFrozen(true);
+        Sequential net = new Sequential().add("up", frozen).add("act", ActivationLayer.tanh())
+                .add("more", ConvTranspose2d.builder(3, 2, 2).stride(2).bias(false).build()).add("out", ActivationLayer.tanh());
+        try (net; Tensor x = random(2, 2, 4, 3)) {
+            check(net, x);
         }
     }
 }

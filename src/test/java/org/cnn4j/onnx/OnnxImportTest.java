@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.cnn4j.bench.OnnxBenchRun;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class OnnxImportTest {
             long[] longDims = Arrays.stream(dims).asLongStream().toArray();
             float[] x = OnnxRuntimeOracle.uniform(Arrays.stream(dims).reduce(1, (a, b) -> a * b), 21);
             float[] expected = model.channelsLastInput()
-                    ? OnnxRuntimeOracle.run(bytes, toNhwc(x, dims), n, dims[2], dims[3], dims[1])
+                    ? OnnxRuntimeOracle.run(bytes, OnnxBenchRun.toNhwc(x, dims), n, dims[2], dims[3], dims[1])
                     : OnnxRuntimeOracle.run(bytes, x, longDims);
             float[] ours = probabilities(model, OnnxRuntimeOracle.cnn4j(model.graph(), x, dims));
             assertThat(ours).hasSameSizeAs(expected);
@@ -71,15 +72,5 @@ class OnnxImportTest {
             Loss.softmax(logits, p);
             return p.toArray();
         }
-    }
-
-    private static float[] toNhwc(float[] x, int[] d) {
-        float[] y = new float[x.length];
-        int c = d[1], hw = d[2] * d[3];
-        for (int i = 0; i < x.length; i++) {
-            int n = i / (c * hw), ch = i / hw % c, p = i % hw;
-            y[(n * hw + p) * c + ch] = x[i];
-        }
-        return y;
     }
 }
