@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.cnn4j.backend.ExecutionOptions;
 import org.cnn4j.bench.OnnxBenchRun;
 import org.cnn4j.kernels.Loss;
 import org.cnn4j.tensor.Tensor;
@@ -19,6 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OnnxImportTest {
     private static final double TOLERANCE = 2e-4;
+    /** Without Winograd's transforms, only summation order differs: the 1e-4 of the output's scale. */
+    private static final double WITHOUT_WINOGRAD = 1e-4;
     private static final Path DIR = Path.of("src/test/resources/onnx");
 
     @ParameterizedTest
@@ -43,6 +46,9 @@ class OnnxImportTest {
             float[] ours = probabilities(model, OnnxRuntimeOracle.cnn4j(model.graph(), x, dims));
             assertThat(ours).hasSameSizeAs(expected);
             assertThat(OnnxRuntimeOracle.relativeError(ours, expected)).as(name).isLessThan(TOLERANCE);
+            float[] exact = ExecutionOptions.current().withWinograd(false)
+                    .call(() -> probabilities(model, OnnxRuntimeOracle.cnn4j(model.graph(), x, dims)));
+            assertThat(OnnxRuntimeOracle.relativeError(exact, expected)).as(name + " without Winograd").isLessThan(WITHOUT_WINOGRAD);
 
             byte[] again = OnnxExport.toModel(model.graph(), shape).toByteArray();
             float[] exported = probabilities(model, OnnxRuntimeOracle.run(again, x, longDims));
