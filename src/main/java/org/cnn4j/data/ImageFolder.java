@@ -1,7 +1,5 @@
 package org.cnn4j.data;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,25 +138,6 @@ public final class ImageFolder {
 
     /** Decodes, resizes and writes one image as [channels, height, width] floats at {@code offset}. */
     private static void readInto(Path file, int channels, int height, int width, float[] out, int offset) throws IOException {
-        BufferedImage img = Images.decode(file);
-        BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = sized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(img, 0, 0, width, height, null);
-        g.dispose();
-        int plane = height * width;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = sized.getRGB(x, y), r = (rgb >> 16) & 255, gr = (rgb >> 8) & 255, b = rgb & 255;
-                int at = offset + y * width + x;
-                if (channels == 1) {
-                    out[at] = (0.299f * r + 0.587f * gr + 0.114f * b) / 255f;
-                } else {
-                    out[at] = r / 255f;
-                    out[at + plane] = gr / 255f;
-                    out[at + 2 * plane] = b / 255f;
-                }
-            }
-        }
+        Images.pixelsInto(Images.decode(file), channels, height, width, out, offset);
     }
 }

@@ -1,5 +1,7 @@
 package org.cnn4j.io;
 
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,5 +102,32 @@ public final class Images {
             throw new IOException("image " + file + ": no PNG writer available");
         }
         AtomicFiles.write(file, bytes.toByteArray());
+    }
+
+    /**
+     * {@code img} resized (bilinear) to height x width and written as [channels, height, width] floats in
+     * [0, 1] at {@code offset}: grey (ITU-R 601 luma) for 1 channel, RGB for 3. What every image input
+     * (image folders, Spark's image columns) turns a decoded image into.
+     */
+    public static void pixelsInto(BufferedImage img, int channels, int height, int width, float[] out, int offset) {
+        BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sized.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(img, 0, 0, width, height, null);
+        g.dispose();
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = sized.getRGB(x, y), r = (rgb >> 16) & 255, gr = (rgb >> 8) & 255, b = rgb & 255;
+                int at = offset + y * width + x;
+                if (channels == 1) {
+                    out[at] = (0.299f * r + 0.587f * gr + 0.114f * b) / 255f;
+                } else {
+                    out[at] = r / 255f;
+                    out[at + plane] = gr / 255f;
+                    out[at + 2 * plane] = b / 255f;
+                }
+            }
+        }
     }
 }

@@ -265,15 +265,15 @@ final class OnnxOperators {
     }
 
     private static void gemm(OnnxNode n, OnnxImporter im) {
-        int[] order = featureOrder(im, n);
-        Activation a = order == null ? flat(n, im, 0) : ((OnnxImporter.Reordered) im.value(n, 0)).flat();
+        Features in = features(n, im);
+        Activation a = in.x();
         if (n.integer("transA", 0) != 0) {
             throw n.unsupported("transA 1 (the batch must be A's first dimension)");
         }
         Constant b = im.constant(n, 1, "a weight");
         boolean transB = n.integer("transB", 0) != 0;
         float alpha = n.number("alpha", 1), beta = n.number("beta", 1);
-        Linear linear = linear(n, a, b, transB, alpha, order);
+        Linear linear = linear(n, a, b, transB, alpha, in.order());
         if (n.hasInput(2)) {
             Constant c = im.constant(n, 2, "a bias");
             int out = linear.config().integer("out");
@@ -287,15 +287,17 @@ final class OnnxOperators {
     }
 
     private static void matMul(OnnxNode n, OnnxImporter im) {
-        int[] order = featureOrder(im, n);
-        Activation a = order == null ? flat(n, im, 0) : ((OnnxImporter.Reordered) im.value(n, 0)).flat();
-        Linear linear = linear(n, a, im.constant(n, 1, "a weight"), false, 1, order);
-        im.addLayer(n, linear, a);
+        Features in = features(n, im);
+        im.addLayer(n, linear(n, in.x(), im.constant(n, 1, "a weight"), false, 1, in.order()), in.x());
     }
 
-    /** Which of the network's features each of input 0's is: null for the same, or a channels-last flatten's order. */
-    private static int[] featureOrder(OnnxImporter im, OnnxNode n) {
-        return im.value(n, 0) instanceof OnnxImporter.Reordered r ? r.order() : null;
+    /** A vector of features per sample, and which of the network's features each of the ONNX value's is (null: the same). */
+    private record Features(Activation x, int[] order) {
+    }
+
+    /** Input 0 as features: a layer's flat output, or a channels-last flatten with its order. */
+    private static Features features(OnnxNode n, OnnxImporter im) {
+        return im.value(n, 0) instanceof OnnxImporter.Reordered r ? new Features(r.flat(), r.order()) : new Features(flat(n, im, 0), null);
     }
 
     /**

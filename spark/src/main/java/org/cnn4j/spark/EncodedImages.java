@@ -1,7 +1,5 @@
 package org.cnn4j.spark;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,26 +24,7 @@ final class EncodedImages {
      * name {@code what} (the row's file or position) and the reason.
      */
     static void decodeInto(byte[] bytes, String what, int channels, int height, int width, float[] out, int offset) {
-        BufferedImage img = decode(bytes, what);
-        BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = sized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(img, 0, 0, width, height, null);
-        g.dispose();
-        int plane = height * width;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = sized.getRGB(x, y), r = (rgb >> 16) & 255, gr = (rgb >> 8) & 255, b = rgb & 255;
-                int at = offset + y * width + x;
-                if (channels == 1) {
-                    out[at] = (0.299f * r + 0.587f * gr + 0.114f * b) / 255f;
-                } else {
-                    out[at] = r / 255f;
-                    out[at + plane] = gr / 255f;
-                    out[at + 2 * plane] = b / 255f;
-                }
-            }
-        }
+        Images.pixelsInto(decode(bytes, what), channels, height, width, out, offset);
     }
 
     /** The decoded image, refusing one of more than {@link Images#MAX_PIXELS} pixels before decoding it. */
