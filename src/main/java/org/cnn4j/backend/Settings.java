@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.cnn4j.backend.cpu.ConvCalibration;
 import org.cnn4j.backend.cpu.Isa;
 import org.cnn4j.backend.cpu.NativeThreads;
 
@@ -26,9 +27,12 @@ import org.cnn4j.backend.cpu.NativeThreads;
  *                      the processors available, up to that bound
  * @param autotuneFile  {@code cnn4j.autotune.file} / {@code CNN4J_AUTOTUNE_FILE}: where AUTOTUNE keeps its
  *                      choices, null for nowhere
+ * @param convCalibration {@code cnn4j.conv.calibration} / {@code CNN4J_CONV_CALIBRATION}: the file of AUTO's
+ *                      per-CPU measurements that {@code cnn4j calibrate} writes, "none" (null here) for none;
+ *                      default {@link ConvCalibration#defaultFile()}, named by the CPU
  */
 public record Settings(String backend, String backendVariable, ConvAlgorithm convAlgorithm, boolean winograd, Isa isa, boolean ownGemm,
-                       int threads, Path autotuneFile) {
+                       int threads, Path autotuneFile, Path convCalibration) {
 
     /** The settings of this process, or the exception naming the bad one. */
     public static Settings current() {
@@ -49,6 +53,7 @@ public record Settings(String backend, String backendVariable, ConvAlgorithm con
         Setting gemm = s.get("cnn4j.gemm", "CNN4J_GEMM");
         Setting threads = s.get("cnn4j.threads", "CNN4J_THREADS");
         Setting autotune = s.get("cnn4j.autotune.file", "CNN4J_AUTOTUNE_FILE");
+        Setting calibration = s.get("cnn4j.conv.calibration", "CNN4J_CONV_CALIBRATION");
         return new Settings(
                 backend == null ? null : backend.oneOf("backend", "native", "reference", "cpu", "java"),
                 backend == null ? null : backend.name,
@@ -57,7 +62,9 @@ public record Settings(String backend, String backendVariable, ConvAlgorithm con
                 isa == null ? Isa.AVX512 : isa.parsed(Isa::parse),
                 gemm != null && gemm.oneOf("GEMM", "own", "openblas").equals("own"),
                 threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), NativeThreads.MAX) : threads.threads(),
-                autotune == null ? null : autotune.parsed(Path::of));
+                autotune == null ? null : autotune.parsed(Path::of),
+                calibration == null ? ConvCalibration.defaultFile()
+                        : calibration.value().equalsIgnoreCase("none") ? null : calibration.parsed(Path::of));
     }
 
     /** Whether the backend setting asks for the pure-Java reference backend. */

@@ -2,8 +2,6 @@ package org.cnn4j.cli;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -17,6 +15,8 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.Pool2dSpec;
+import org.cnn4j.backend.cpu.ConvCalibration;
+import org.cnn4j.backend.cpu.CpuInfo;
 import org.cnn4j.backend.cpu.NativeBackend;
 import org.cnn4j.backend.cpu.NativeLibrary;
 import picocli.CommandLine.Command;
@@ -37,7 +37,7 @@ final class InfoCommand implements Callable<Integer> {
         rows.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         rows.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         rows.put("backend", Backends.current().name() + " (" + Backends.reason() + ")");
-        rows.put("cpu", cpuModel());
+        rows.put("cpu", CpuInfo.model());
         rows.put("cpu features", cpuFeatures());
         if (NativeBackend.isAvailable()) {
             rows.put("isa", NativeLibrary.activeIsa().label() + " (supported: " + NativeLibrary.supportedIsa().label() + ")");
@@ -48,6 +48,7 @@ final class InfoCommand implements Callable<Integer> {
             rows.put("gemm", NativeLibrary.gemm() + " (CNN4J_GEMM=own|openblas)");
             rows.put("native ops", backendOps());
             rows.put("conv algorithms", convAlgorithms());
+            rows.put("conv calibration", calibration());
             rows.put("activations", names(Activation.Kind.values()));
             rows.put("pooling", names(Pool2dSpec.Kind.values()));
         } else {
@@ -81,16 +82,27 @@ final class InfoCommand implements Callable<Integer> {
                 ? "allowed" : "not allowed") + " for auto and autotune; cnn4j.conv.algo)";
     }
 
+    /** The file of AUTO's measurements on this CPU and how many shapes it holds at the current thread count. */
+    private static String calibration() {
+        if (!(Backends.current() instanceof NativeBackend nb)) {
+            return "not used: convolutions run on the " + Backends.current().name() + " backend";
+        }
+        ConvCalibration c = nb.convolutions().calibration();
+        if (c.file() == null) {
+            return "none (cnn4j.conv.calibration=none): AUTO follows its rule";
+        }
+        String threads = ":" + NativeLibrary.threads() + ":";
+        long here = c.entries().keySet().stream().filter(k -> k.contains(threads)).count();
+        return here == 0 ? "none for this CPU and thread count yet: AUTO follows its rule (cnn4j calibrate; file " + c.file() + ")"
+                : here + " shapes at " + NativeLibrary.threads() + " threads in " + c.file();
+    }
+
     private static String names(Enum<?>... values) {
         return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
     }
 
-    private static String cpuModel() {
-        return cpuinfo("model name").orElse(System.getProperty("os.arch"));
-    }
-
     private static String cpuFeatures() {
-        return cpuinfo("flags").map(flags -> {
+        return CpuInfo.flags().map(flags -> {
             StringBuilder sb = new StringBuilder();
             for (String f : flags.split(" ")) {
                 if (f.startsWith("avx") || f.equals("fma") || f.equals("f16c")) {
@@ -99,16 +111,5 @@ final class InfoCommand implements Callable<Integer> {
             }
             return sb.toString();
         }).orElse("unknown");
-    }
-
-    private static java.util.Optional<String> cpuinfo(String key) {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith(key))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst();
-        } catch (Exception e) {
-            return java.util.Optional.empty();
-        }
     }
 }

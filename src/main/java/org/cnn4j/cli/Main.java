@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InfoCommand.class,
                 BenchCommand.class,
+                CalibrateCommand.class,
                 DemoCommand.class,
                 GoldenCommand.class,
                 SelftestCommand.class,

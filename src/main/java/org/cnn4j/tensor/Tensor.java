@@ -244,6 +244,17 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(storage, offset, s, s.rank() == 4 ? Layout.NCHW : Layout.PLAIN, true);
     }
 
+    /**
+     * A [N, rest] view of this tensor's memory in its own order: (c, h, w) per sample when NCHW, (h, w, c)
+     * when NHWC. A layer whose weights are in the same order reads a channels-last map through it without
+     * a reorder.
+     */
+    public Tensor memoryOrderRows() {
+        checkOpen("memoryOrderRows");
+        int n = rank() == 0 ? 1 : dim(0);
+        return new Tensor(storage, offset, Shape.of(n, n == 0 ? 0 : numel() / n), Layout.PLAIN, true);
+    }
+
     /** A view of entries {@code [start, start+length)} along the first dimension, sharing memory. */
     public Tensor narrow(int start, int length) {
         checkOpen("narrow");
@@ -270,20 +281,38 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /** Copies between NCHW and NHWC memory orders (same shapes). */
+    /**
+     * Copies between NCHW and NHWC memory orders (same shapes): a sample at a time, read and written in bulk
+     * and transposed between arrays in tiles that stay in L1 (element by element through the buffers it took
+     * 1.7 ms for fmnist-cnn's last map at batch 128).
+     */
     private static void reorder(Tensor from, Tensor to) {
         REORDERS.incrementAndGet();
-        int n = from.dim(0), c = from.dim(1), hw = from.dim(2) * from.dim(3);
+        int n = from.dim(0), c = from.dim(1), hw = from.dim(2) * from.dim(3), per = c * hw;
         FloatBuffer src = from.buffer(), dst = to.buffer();
         boolean toNhwc = to.layout == Layout.NHWC;
+        float[] in = new float[per], out = new float[per];
         for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < hw; p++) {
-                    int nchw = (i * c + ch) * hw + p, nhwc = (i * hw + p) * c + ch;
-                    if (toNhwc) {
-                        dst.put(nhwc, src.get(nchw));
-                    } else {
-                        dst.put(nchw, src.get(nhwc));
+            src.get(i * per, in);
+            if (toNhwc) {
+                transpose(in, out, c, hw);
+            } else {
+                transpose(in, out, hw, c);
+            }
+            dst.put(i * per, out);
+        }
+    }
+
+    /** out = the transpose of in, a rows x cols matrix, in 32 x 32 tiles. */
+    private static void transpose(float[] in, float[] out, int rows, int cols) {
+        final int tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int r1 = Math.min(r0 + tile, rows);
+            for (int q0 = 0; q0 < cols; q0 += tile) {
+                int q1 = Math.min(q0 + tile, cols);
+                for (int r = r0; r < r1; r++) {
+                    for (int q = q0; q < q1; q++) {
+                        out[q * rows + r] = in[r * cols + q];
                     }
                 }
             }

@@ -41,9 +41,13 @@ class InferenceFusionTest {
             }
             float[] expected = net.forward(x).toArray();
             Sequential fused = InferenceFusion.fuse(net);
-            assertThat(fused.names()).containsExactly("conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "flatten", "fc1", "relu5", "fc2");
+            assertThat(fused.names()).containsExactly("conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "fc1", "relu5", "fc2");
             assertThat(fused.get("conv1").describe()).isEqualTo("Conv2d(1->32, 3x3, stride 1, pad 1) + BatchNorm2d(32) (folded) + ReLU");
-            float[] got = fused.forward(x).toArray();
+            assertThat(fused.get("fc1").describe()).isEqualTo("Flatten + Linear(3136->256)");
+            long reorders = Tensor.reorders();
+            Tensor logits = fused.forward(x);
+            assertThat(Tensor.reorders() - reorders).as("the head reads the channels-last map as it is").isZero();
+            float[] got = logits.toArray();
             float scale = 0;
             for (float e : expected) {
                 scale = Math.max(scale, Math.abs(e));
@@ -54,10 +58,36 @@ class InferenceFusionTest {
             assertThatThrownBy(() -> fused.get("conv1").backward(x)).isInstanceOf(UnsupportedOperationException.class);
             assertThat(fused.get("conv1").parameters()).as("folded weights and bias are frozen").hasSize(2)
                     .allSatisfy(p -> assertThat(p.value().isFrozen()).isTrue());
-            for (String name : new String[] {"conv1", "conv2", "conv3", "conv4"}) {
+            for (String name : new String[] {"conv1", "conv2", "conv3", "conv4", "fc1"}) {
                 fused.get(name).close();
             }
         }
+    }
+
+    /** Both orders of the map: NCHW is flattened as a view, NHWC is read by the column-moved weights. */
+    @Test
+    void flattenAndLinearAsOneLayerComputeWhatTheTwoDo() {
+        Init.manualSeed(5);
+        Sequential net = new Sequential().add("flatten", new Flatten()).add("fc", new Linear(3 * 4 * 5, 7));
+        net.eval();
+        Sequential fused = InferenceFusion.fuse(net);
+        assertThat(fused.names()).containsExactly("fc");
+        for (Layout layout : new Layout[] {Layout.NCHW, Layout.NHWC}) {
+            try (Tensor x = Tensor.zeros(Shape.of(2, 3, 4, 5), layout)) {
+                Init.normal(x, 1);
+                float[] expected = net.forward(x).toArray(), got = fused.forward(x).toArray();
+                for (int i = 0; i < got.length; i++) {
+                    // the same products summed in another order: a few ulps of the sum of |terms| (~8)
+                    assertThat(got[i]).as("%s output %d", layout, i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-5f));
+                }
+            }
+        }
+        try (Tensor wrong = Tensor.zeros(2, 3, 4, 4)) {
+            assertThatThrownBy(() -> fused.forward(wrong)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Flatten + Linear(60->7)").hasMessageContaining("[2, 3, 4, 4]");
+        }
+        fused.get("fc").close();
+        net.close();
     }
 
     @Test

@@ -49,6 +49,11 @@ public final class NativeBackend implements Backend {
         return INSTANCE;
     }
 
+    /** The convolution dispatcher: its calibration, the rule's choice and the candidates for a shape ({@code cnn4j calibrate}). */
+    public NativeConvolution convolutions() {
+        return convolution;
+    }
+
     /** Which convolution algorithm runs {@code spec} in {@code direction} now, for reports (see NativeConvolution#choice). */
     public ConvAlgorithm convolutionChoice(ConvDirection direction, Conv2dSpec spec) {
         return convolution.choice(direction, spec);

@@ -10,7 +10,8 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * Runs a convolution with the options in force on the calling thread ({@link ExecutionOptions#current()}): {@link ConvAlgorithm#AUTO}
- * walks {@link ConvImplementationList}'s list for the direction, {@link ConvAlgorithm#AUTOTUNE} times the
+ * runs the winner {@link ConvCalibration} measured on this CPU for the shape, or else walks {@link ConvImplementationList}'s
+ * list for the direction, {@link ConvAlgorithm#AUTOTUNE} times the
  * implementations that can run the shape once and keeps the fastest ({@link ConvAutotuner}), and an explicit
  * algorithm runs as asked or, when it cannot run the shape, fails naming the algorithm, the shape and why
  * (unless falling back to AUTO was asked for).
@@ -18,6 +19,16 @@ import org.cnn4j.tensor.Tensor;
 public final class NativeConvolution {
     private static final ConvImplementationList IMPLEMENTATIONS = new ConvImplementationList();
     private final ConvAutotuner autotuner = new ConvAutotuner();
+    private final ConvCalibration calibration;
+
+    /** The dispatcher of the native backend: AUTO reads the calibration the settings name. */
+    NativeConvolution() {
+        this(ConvCalibration.ofSettings());
+    }
+
+    NativeConvolution(ConvCalibration calibration) {
+        this.calibration = calibration;
+    }
 
     /** Whether {@code algorithm} can compute {@code spec} in every direction (AUTO and AUTOTUNE can compute any). */
     public static boolean supports(ConvAlgorithm algorithm, Conv2dSpec spec) {
@@ -70,7 +81,7 @@ public final class NativeConvolution {
     private ConvImplementation implementation(ExecutionOptions options, ConvDirection direction, Conv2dSpec spec) {
         ConvAlgorithm requested = options.algorithm();
         if (requested == ConvAlgorithm.AUTO) {
-            return IMPLEMENTATIONS.automatic(direction, spec, options.winograd());
+            return automatic(direction, spec, options.winograd());
         }
         ConvImplementation asked = IMPLEMENTATIONS.of(requested);
         String whyNot = asked.whyNot(direction, spec);
@@ -78,10 +89,40 @@ public final class NativeConvolution {
             return asked;
         }
         if (options.fallBackToAuto()) {
-            return IMPLEMENTATIONS.automatic(direction, spec, options.winograd());
+            return automatic(direction, spec, options.winograd());
         }
         throw new UnsupportedOperationException("conv2d " + direction.key() + ": algorithm " + requested + " cannot compute "
                 + spec + ": " + whyNot);
+    }
+
+    /** The calibrated winner (unless it is Winograd and Winograd is not allowed), else the rule's choice. */
+    private ConvImplementation automatic(ConvDirection direction, Conv2dSpec spec, boolean winogradAllowed) {
+        ConvAlgorithm measured = calibration.winner(direction, spec);
+        if (measured != null && (winogradAllowed || !measured.isWinograd())) {
+            ConvImplementation i = IMPLEMENTATIONS.of(measured);
+            String whyNot = i.whyNot(direction, spec);
+            if (whyNot != null) {
+                throw new IllegalStateException("conv calibration: file " + calibration.file() + " names " + measured + " for conv2d "
+                        + direction.key() + " " + spec + ", which it cannot run: " + whyNot + " (run cnn4j calibrate again, or delete the file)");
+            }
+            return i;
+        }
+        return IMPLEMENTATIONS.automatic(direction, spec, winogradAllowed);
+    }
+
+    /** What AUTO's rule alone would run, calibration aside (what {@code cnn4j calibrate} compares with). */
+    public ConvAlgorithm ruleChoice(ConvDirection direction, Conv2dSpec spec) {
+        return IMPLEMENTATIONS.automatic(direction, spec, ExecutionOptions.current().winograd()).algorithm();
+    }
+
+    /** Every native algorithm that can run {@code spec} in {@code direction}, Winograd included when allowed. */
+    public List<ConvAlgorithm> candidates(ConvDirection direction, Conv2dSpec spec) {
+        return IMPLEMENTATIONS.autotuneCandidates(direction, spec, ExecutionOptions.current().winograd()).stream()
+                .map(ConvImplementation::algorithm).toList();
+    }
+
+    public ConvCalibration calibration() {
+        return calibration;
     }
 
     /**

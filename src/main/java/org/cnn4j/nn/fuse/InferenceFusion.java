@@ -6,7 +6,8 @@ import org.cnn4j.nn.Sequential;
 
 /**
  * Makes an inference copy of a network by the inference passes in turn: {@link BatchNormFolding} (conv +
- * BN + ReLU as one convolution) and {@link ConvAddReluPass} (a residual block's conv + add + ReLU as one).
+ * BN + ReLU as one convolution), {@link ConvAddReluPass} (a residual block's conv + add + ReLU as one) and
+ * {@link FlattenLinearPass} (a fully connected head that reads a channels-last map without a reorder).
  * The copy shares nothing with the original that training could change: fused convolutions have their
  * own parameters; the other layers are the original objects (so keep using the original for training
  * and the copy for inference, not both at once). Its {@link Graph#absorbed()} says which original nodes
@@ -22,7 +23,7 @@ public final class InferenceFusion {
     }
 
     public static Graph fuse(Graph net) {
-        Graph out = ConvAddReluPass.apply(BatchNormFolding.apply(net));
+        Graph out = FlattenLinearPass.apply(ConvAddReluPass.apply(BatchNormFolding.apply(net)));
         out.eval();
         return out;
     }
