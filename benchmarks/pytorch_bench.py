@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""PyTorch side of `cnn4j bench --network`: times the same network on this machine and prints one
-JSON object. cnn4j calls it several times, interleaved with its own runs, so machine drift cancels
-in the ratios.
+"""Debian's PyTorch 1.13 (python3-torch, whose fully-connected layers run on the netlib reference BLAS)
+timing a zoo network on this machine; prints one JSON object. `cnn4j bench` no longer calls it (its
+peers are ONNX Runtime and PyTorch 2.10, see docs/performance.md); pytorch_train_fmnist.py and
+trajectory_check.py build their networks with its build().
 
     python3 benchmarks/pytorch_bench.py --network fmnist-cnn --mode training --mb 128 --reps 10 --threads 2
 

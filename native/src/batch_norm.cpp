@@ -24,7 +24,7 @@ struct ChannelSums {
 };
 
 ChannelSums channel_sums(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *w,
-                         const cnn4j::ReluGate &gate = {nullptr, nullptr}) {
+                         const cnn4j::ReluGate &gate = {nullptr, nullptr, nullptr}) {
     const int threads = omp_get_max_threads(), C = l.channels;
     std::vector<double> partials(2L * C * threads, 0.0);
     std::vector<float> scratch(2L * C * threads);
@@ -46,6 +46,13 @@ void channel_affine(const cnn4j::ChannelLayout &l, const float *x, const float *
         l, x, center, a, w, b, d, gate, relu, out);
 }
 
+// out = scale * (x - center) + shift (+ residual: the residual block's sum, as 1 * residual) (ReLU'd when relu).
+void affine_plus_residual(const cnn4j::ChannelLayout &l, const float *x, const float *center, const float *scale,
+                          const float *residual, const float *shift, bool relu, float *out) {
+    const std::vector<float> ones(residual ? l.channels : 0, 1.f);
+    channel_affine(l, x, center, scale, residual, residual ? ones.data() : nullptr, shift, {nullptr, nullptr, nullptr}, relu, out);
+}
+
 // gamma / sqrt(var + eps) per channel, from the float statistics: every forward normalises as
 // y = scale * (x - mean) + beta with these, and a fused ReLU's backward recomputes y from the same.
 std::vector<float> normalising_scale(int c, const float *gamma, const float *var, float eps) {
@@ -57,7 +64,7 @@ std::vector<float> normalising_scale(int c, const float *gamma, const float *var
 }  // namespace
 
 extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum,
-                                                 const float *src, const float *gamma, const float *beta,
+                                                 const float *src, const float *residual, const float *gamma, const float *beta,
                                                  float *running_mean, float *running_var, float *dst, float *batch_mean,
                                                  float *batch_var, int fuse_relu) {
     return cnn4j::guarded("batch norm training forward", [&] {
@@ -84,18 +91,18 @@ extern "C" int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc,
             running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + (double)momentum * unbiased);
         }
         const std::vector<float> scale = normalising_scale(c, gamma, batch_var, eps);
-        channel_affine(l, src, batch_mean, scale.data(), nullptr, nullptr, beta, {nullptr, nullptr}, fuse_relu, dst);
+        affine_plus_residual(l, src, batch_mean, scale.data(), residual, beta, fuse_relu, dst);
     });
 }
 
 extern "C" int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src,
-                                                  const float *gamma, const float *beta, const float *mean,
+                                                  const float *residual, const float *gamma, const float *beta, const float *mean,
                                                   const float *var, float *dst, int fuse_relu) {
     return cnn4j::guarded("batch norm inference forward", [&] {
         const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
         if (!src || !gamma || !beta || !mean || !var || !dst) throw cnn4j::invalid_argument("null buffer");
         const std::vector<float> scale = normalising_scale(c, gamma, var, eps);
-        channel_affine(l, src, mean, scale.data(), nullptr, nullptr, beta, {nullptr, nullptr}, fuse_relu, dst);
+        affine_plus_residual(l, src, mean, scale.data(), residual, beta, fuse_relu, dst);
     });
 }
 
@@ -105,21 +112,22 @@ extern "C" int cnn4j_channel_affine(int n, int c, int hw, int nhwc, const float 
         const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
         if (!src || !scale || !dst) throw cnn4j::invalid_argument("null buffer");
         const std::vector<float> zeros(shift ? 0 : c, 0.f);
-        channel_affine(l, src, nullptr, scale, nullptr, nullptr, shift ? shift : zeros.data(), {nullptr, nullptr}, false, dst);
+        channel_affine(l, src, nullptr, scale, nullptr, nullptr, shift ? shift : zeros.data(), {nullptr, nullptr, nullptr}, false, dst);
     });
 }
 
 extern "C" int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, const float *src,
-                                         const float *gamma, const float *beta, const float *mean, const float *var,
-                                         const float *diff_dst, float *diff_src, float *diff_gamma, float *diff_beta,
-                                         int fused_relu) {
+                                         const float *residual, const float *gamma, const float *beta, const float *mean,
+                                         const float *var, const float *diff_dst, float *diff_src, float *diff_residual,
+                                         float *diff_gamma, float *diff_beta, int fused_relu) {
     return cnn4j::guarded("batch norm backward", [&] {
         const cnn4j::ChannelLayout l = layout_of(n, c, hw, nhwc);
         if (!src || !gamma || !mean || !var || !diff_dst || (fused_relu && !beta)) throw cnn4j::invalid_argument("null buffer");
         const double m = (double)l.outer * l.inner;
         // diff_dst is the gradient after the ReLU: it reaches the batch norm where y > 0
         const std::vector<float> scale = fused_relu ? normalising_scale(c, gamma, var, eps) : std::vector<float>();
-        const cnn4j::ReluGate gate{fused_relu ? scale.data() : nullptr, fused_relu ? beta : nullptr};
+        if (diff_residual && !residual) throw cnn4j::invalid_argument("a residual's gradient without the residual");
+        const cnn4j::ReluGate gate{fused_relu ? scale.data() : nullptr, fused_relu ? beta : nullptr, fused_relu ? residual : nullptr};
         // s1 = sum(dy), s2 = sum((x - mean) * dy)
         const ChannelSums sums = channel_sums(l, src, mean, diff_dst, gate);
         std::vector<float> a(c), b(c), d(c);
@@ -135,5 +143,9 @@ extern "C" int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float e
         // without the x term when it is 0 (inference): dx = k * dy even where x is NaN, as in PyTorch
         const float *x_term = training && m > 0 ? a.data() : nullptr;
         if (diff_src) channel_affine(l, src, mean, x_term, diff_dst, b.data(), d.data(), gate, false, diff_src);
+        if (diff_residual) {  // the sum passes the gradient after the ReLU's gate on unchanged: 1 * gated(dy) + 0
+            const std::vector<float> ones(c, 1.f), zeros(c, 0.f);
+            channel_affine(l, src, mean, nullptr, diff_dst, ones.data(), zeros.data(), gate, false, diff_residual);
+        }
     });
 }

@@ -13,11 +13,11 @@ struct ChannelLayout {
 };
 
 // The ReLU a fused batch norm ends with, as its backward sees it: the forward's output before the
-// ReLU was y = scale[c] * (x - center[c]) + shift[c], recomputed here by the very operations
-// channel_affine used, so the gradient passes exactly where the forward's ReLU let values through.
-// A null scale means no ReLU.
+// ReLU was y = scale[c] * (x - center[c]) + shift[c] (+ residual, element by element, when a residual
+// block's sum was fused too), recomputed here by the very operations channel_affine used, so the gradient
+// passes exactly where the forward's ReLU let values through. A null scale means no ReLU.
 struct ReluGate {
-    const float *scale, *shift;
+    const float *scale, *shift, *residual;
 };
 
 // With d = x - center[c] (center may be null: 0) and e = w gated by g (or d when w is null), per channel:

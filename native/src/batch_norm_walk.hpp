@@ -20,10 +20,14 @@ inline typename V::reg centered(const float *x, const float *center, int n) {
 // 0 where the gate's y = scale * d + shift is <= 0, else w: a fused ReLU's mask (PyTorch's
 // threshold_backward, which passes the gradient of a NaN), recomputed by the same operations
 // channel_affine_walk used to compute the forward's output.
+// `at` is the element's offset, where the gate's residual is read.
 template <typename V>
 inline typename V::reg gated(typename V::reg w, typename V::reg d, const ReluGate &g, const typename V::reg &scale,
-                             const typename V::reg &shift) {
-    return g.scale ? V::select_le(V::fmadd(scale, d, shift), V::zero(), V::zero(), w) : w;
+                             const typename V::reg &shift, long at, int n) {
+    if (!g.scale) return w;
+    typename V::reg y = V::fmadd(scale, d, shift);
+    if (g.residual) y = V::add(y, V::load(g.residual + at, n));  // = the forward's fmadd(1, residual, y)
+    return V::select_le(y, V::zero(), V::zero(), w);
 }
 
 template <typename V>
@@ -59,8 +63,8 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                     for (; r + 1 < block_end; r += 2) {
                         const typename V::reg d0 = centered<V>(x + r * C + c, mid, n);
                         const typename V::reg d1 = centered<V>(x + (r + 1) * C + c, mid, n);
-                        const typename V::reg e0 = w ? gated<V>(V::load(w + r * C + c, n), d0, g, gs, gt) : d0;
-                        const typename V::reg e1 = w ? gated<V>(V::load(w + (r + 1) * C + c, n), d1, g, gs, gt) : d1;
+                        const typename V::reg e0 = w ? gated<V>(V::load(w + r * C + c, n), d0, g, gs, gt, r * C + c, n) : d0;
+                        const typename V::reg e1 = w ? gated<V>(V::load(w + (r + 1) * C + c, n), d1, g, gs, gt, (r + 1) * C + c, n) : d1;
                         a1 = V::add(a1, e0);
                         b1 = V::add(b1, e1);
                         a2 = V::fmadd(d0, e0, a2);
@@ -68,7 +72,7 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                     }
                     if (r < block_end) {
                         const typename V::reg d0 = centered<V>(x + r * C + c, mid, n);
-                        const typename V::reg e0 = w ? gated<V>(V::load(w + r * C + c, n), d0, g, gs, gt) : d0;
+                        const typename V::reg e0 = w ? gated<V>(V::load(w + r * C + c, n), d0, g, gs, gt, r * C + c, n) : d0;
                         a1 = V::add(a1, e0);
                         a2 = V::fmadd(d0, e0, a2);
                     }
@@ -95,7 +99,7 @@ void channel_sums_walk(const ChannelLayout &l, const float *x, const float *cent
                 const int n = l.inner - i < V::width ? (int)(l.inner - i) : V::width;
                 if (n < V::width && !ws) break;  // masked lanes would add -center: that tail goes in scalars below
                 const typename V::reg d = V::sub(V::load(xs + i, n), mid);
-                const typename V::reg e = ws ? gated<V>(V::load(ws + i, n), d, g, gs, gt) : d;  // w's masked lanes are 0
+                const typename V::reg e = ws ? gated<V>(V::load(ws + i, n), d, g, gs, gt, o * stride + c * l.inner + i, n) : d;  // w's masked lanes are 0
                 a1 = V::add(a1, e);
                 a2 = V::fmadd(d, e, a2);
             }
@@ -131,7 +135,7 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
                 typename V::reg y = a ? V::fmadd(V::load(a + c, n), xc, V::load(d + c, n)) : V::load(d + c, n);
                 if (w) {
                     const typename V::reg gw = gated<V>(V::load(w + r * C + c, n), xc, g, load_or_zero<V>(g.scale ? g.scale + c : nullptr, n),
-                                                        load_or_zero<V>(g.shift ? g.shift + c : nullptr, n));
+                                                        load_or_zero<V>(g.shift ? g.shift + c : nullptr, n), r * C + c, n);
                     y = V::fmadd(V::load(b + c, n), gw, y);
                 }
                 V::store(out + r * C + c, clamped<V>(y, relu), n);
@@ -152,7 +156,7 @@ void channel_affine_walk(const ChannelLayout &l, const float *x, const float *ce
             const int n = l.inner - i < V::width ? (int)(l.inner - i) : V::width;
             const typename V::reg xc = V::sub(V::load(xs + i, n), mid);
             typename V::reg y = a ? V::fmadd(va, xc, vd) : vd;
-            if (ws) y = V::fmadd(vb, gated<V>(V::load(ws + i, n), xc, g, gs, gt), y);
+            if (ws) y = V::fmadd(vb, gated<V>(V::load(ws + i, n), xc, g, gs, gt, plane * l.inner + i, n), y);
             V::store(ys + i, clamped<V>(y, relu), n);
         }
     }

@@ -118,21 +118,25 @@ int cnn4j_global_avg_pool_forward(int n, int c, int hw, int nhwc, const float *s
 int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, const float *diff_dst, float *diff_src);
 
 /* Batch norm per channel; gamma, beta, means and variances are [c]; variances are biased. Every
-   forward computes y = gamma / sqrt(var + eps) * (x - mean) + beta (fuse_relu: max(y, 0)). */
+   forward computes y = gamma / sqrt(var + eps) * (x - mean) + beta, plus residual (of src's shape and layout,
+   a residual block's shortcut; may be null) element by element, then with fuse_relu max(y, 0). */
 int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum, const float *src,
-                                      const float *gamma, const float *beta, float *running_mean, float *running_var,
-                                      float *dst, float *batch_mean, float *batch_var, int fuse_relu);
-int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src, const float *gamma,
-                                       const float *beta, const float *mean, const float *var, float *dst, int fuse_relu);
+                                      const float *residual, const float *gamma, const float *beta, float *running_mean,
+                                      float *running_var, float *dst, float *batch_mean, float *batch_var, int fuse_relu);
+int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, const float *src, const float *residual,
+                                       const float *gamma, const float *beta, const float *mean, const float *var, float *dst,
+                                       int fuse_relu);
 /* dst = src * scale[c] + shift[c] per channel (a frozen batch norm; ONNX's Mul and Add by constants); shift may be
    null (zero), which is also the backward pass: diff_src = diff_dst * scale. */
 int cnn4j_channel_affine(int n, int c, int hw, int nhwc, const float *src, const float *scale, const float *shift, float *dst);
-/* diff_src, diff_gamma and diff_beta may be null (not computed). fused_relu: the forward fused a ReLU
-   and diff_dst is the gradient after it; the ReLU's mask is recomputed from src, gamma, beta, mean
-   and var exactly as the forward computed y (beta may be null without it). */
+/* diff_src, diff_residual, diff_gamma and diff_beta may be null (not computed). fused_relu: the forward fused a
+   ReLU and diff_dst is the gradient after it; the ReLU's mask is recomputed from src, residual, gamma, beta, mean
+   and var exactly as the forward computed y (beta may be null without it). diff_residual (which needs residual) is
+   the gradient the forward's sum sends its residual: diff_dst where the mask lets it through. */
 int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, const float *src,
-                              const float *gamma, const float *beta, const float *mean, const float *var,
-                              const float *diff_dst, float *diff_src, float *diff_gamma, float *diff_beta, int fused_relu);
+                              const float *residual, const float *gamma, const float *beta, const float *mean,
+                              const float *var, const float *diff_dst, float *diff_src, float *diff_residual,
+                              float *diff_gamma, float *diff_beta, int fused_relu);
 
 /* Activations over `count` floats of any layout: kind 0 ReLU, 1 leaky ReLU (slope alpha), 2 sigmoid, 3 tanh, 4 ReLU6,
    5 hard sigmoid min(max(alpha * x + beta, 0), 1), 6 hard swish x * min(max(x / 6 + 1 / 2, 0), 1). */

@@ -72,26 +72,30 @@ public interface Backend {
      * Normalises with the batch statistics; writes them to {@code batchMean} and {@code batchVar}
      * (biased variance) and updates the running statistics in place:
      * running = (1 - momentum) * running + momentum * batch, with the unbiased variance. Every forward
-     * computes y = gamma * (x - mean) / sqrt(var + eps) + beta from the statistics as stored (floats);
-     * {@code relu} outputs max(y, 0) in the same pass.
+     * computes y = gamma * (x - mean) / sqrt(var + eps) + beta from the statistics as stored (floats), then
+     * adds {@code residual} (null: none; a residual block's shortcut, of the input's shape) and with
+     * {@code relu} outputs max(y, 0), all in the same pass.
      */
-    void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
-                                  Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu);
+    void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor residual, Tensor gamma, Tensor beta,
+                                  Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu);
 
-    /** Normalises with fixed statistics {@code mean}/{@code var}; {@code relu} as in training. */
-    void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output,
-                                   boolean relu);
+    /** Normalises with fixed statistics {@code mean}/{@code var}; {@code residual} and {@code relu} as in training. */
+    void batchNormInferenceForward(float eps, Tensor input, Tensor residual, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
+                                   Tensor output, boolean relu);
 
     /**
      * Backward of batch norm. With {@code training} true, {@code mean}/{@code var} are the batch
      * statistics of the forward pass and the gradient flows through them; with false they are
      * constants (inference mode). With {@code relu} the forward fused a ReLU and {@code gradOutput} is
      * the gradient after it: it reaches the batch norm where y (recomputed from {@code input},
-     * {@code gamma}, {@code beta}, {@code mean}, {@code var} exactly as this backend's forward computed
-     * it) is > 0; {@code beta} may be null without it.
+     * {@code gamma}, {@code beta}, {@code mean}, {@code var} and {@code residual} exactly as this backend's
+     * forward computed it) is > 0; {@code beta} may be null without it. {@code gradResidual} (which needs the
+     * forward's {@code residual}) receives the gradient the forward's sum sent its residual: {@code gradOutput}
+     * where that mask lets it through. Gradients given as null are not computed.
      */
-    void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
-                           Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta, boolean relu);
+    void batchNormBackward(float eps, boolean training, Tensor input, Tensor residual, Tensor gamma, Tensor beta, Tensor mean,
+                           Tensor var, Tensor gradOutput, Tensor gradInput, Tensor gradResidual, Tensor gradGamma, Tensor gradBeta,
+                           boolean relu);
 
     // --- element-wise ----------------------------------------------------------------------------
 

@@ -1,7 +1,5 @@
 package org.cnn4j.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,11 +17,12 @@ import org.cnn4j.train.Trainer;
 import org.cnn4j.zoo.Zoo;
 
 /**
- * {@code cnn4j bench --network}: a zoo network timed by {@link NetworkBenchmark} as cnn4j runs it, the
- * same network with every convolution on oneDNN (what oneDNN's primitives alone give, the baseline of
- * cnn4j's own kernels), and PyTorch's figure for the same network on this machine when it is installed.
- * The three alternate for {@code rounds} rounds and each ratio (cnn4j time / the other's: below 1 is
- * faster) is taken round by round, so drift of the machine cancels; the medians are reported.
+ * {@code cnn4j bench --network}: a zoo network timed by {@link NetworkBenchmark} as cnn4j runs it, the same network with
+ * every convolution on oneDNN (what oneDNN's primitives alone give, the baseline of cnn4j's own kernels), and the
+ * {@link Peers} on the class path (ONNX Runtime, and PyTorch 2.10 when {@code benchmarks/peers} is built) running the
+ * same network with the same weights, input and threads. The peers get the network before {@code --fuse} (each fuses in
+ * its own way). All alternate for {@code rounds} rounds, a block of timed calls each, and each ratio (cnn4j time / the
+ * other's: below 1 is faster) is taken round by round, so drift of the machine cancels; the medians are reported.
  */
 public final class NetworkBenchRun {
     private NetworkBenchRun() {
@@ -31,15 +30,17 @@ public final class NetworkBenchRun {
 
     /** Runs the benchmark, prints the report and returns it as a JSON-ready map. */
     public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
-                                          PyTorchRunner torch, PrintStream out) throws IOException {
+                                          PrintStream out) {
         Zoo.Entry design = Zoo.entry(network);
         NetworkBenchmark.seed();
         boolean training = mode.equals("training");
-        Side ours = new Side(null), plain = new Side(Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only"),
-                theirs = new Side(torch.unavailable());
+        int batchReps = Math.max(3, reps / 2);
+        Side ours = new Side(null), plain = new Side(Backends.current() instanceof NativeBackend ? null : "oneDNN runs on the native backend only");
+        Peers.Found found = Peers.find();
+        List<PeerRun> peers = new ArrayList<>();
         NetworkBenchmark.Profile profile;
         long held;
-        try (Module built = design.build(); Adam adam = training ? Adam.of(built.parameters(), 1e-3f) : null) {
+        try (Module built = design.build(); Adam adam = training ? Adam.of(built.parameters(), (float) PeerTask.LEARNING_RATE) : null) {
             // inference may run the BN-folded, ReLU-fused copy
             Module model = fuse && !training ? org.cnn4j.nn.fuse.InferenceFusion.fuse(built) : built;
             NetworkBenchmark bench = new NetworkBenchmark(model, design);
@@ -48,26 +49,26 @@ public final class NetworkBenchRun {
             out.printf("bench %s%s, %s, batch %d, input %dx%dx%d, %d classes, %,d parameters, %d threads%n", network,
                     model != built ? " (conv+BN+ReLU fused)" : "", mode, training ? mb : 1, design.channels(), design.height(),
                     design.width(), design.classes(), model.parameterCount(), threads);
+            // the peers copy the weights before cnn4j's first step changes them
+            PeerTask timed = task(built, bench, training ? mb : 1, training, threads), batch = training ? null : task(built, bench, mb, false, threads);
+            for (Peer p : found.peers()) {
+                peers.add(PeerRun.open(p, timed, batch));
+            }
+            float[] mine = bench.output(mb, trainer);
+            peers.forEach(p -> p.compare(mine));
             for (int r = 0; r < rounds; r++) {
-                double mine = ours.add(bench, trainer, mb, reps, Double.NaN);
+                double[] m = ours.add(bench, trainer, mb, reps, batchReps, null);
                 if (plain.unavailable == null) {
-                    ExecutionOptions.current().withAlgorithm(ConvAlgorithm.ONEDNN).run(() -> plain.add(bench, trainer, mb, reps, mine));
+                    ExecutionOptions.current().withAlgorithm(ConvAlgorithm.ONEDNN).run(() -> plain.add(bench, trainer, mb, reps, batchReps, m));
                 }
-                if (theirs.unavailable == null) {
-                    JsonNode t = torch.run(network, mode, mb, reps, threads);
-                    if (t.has("error")) {
-                        theirs.unavailable = "PyTorch cannot build " + network + ": " + t.get("error").asText();
-                    } else {
-                        theirs.version = t.path("torch").asText();
-                        theirs.add(t.get(training ? "step_ms" : "latency_ms").asDouble(),
-                                training ? Double.NaN : t.get("throughput").asDouble(), mine);
-                    }
-                }
+                peers.forEach(p -> p.round(reps, m[0], batchReps, m[1]));
             }
             profile = bench.profile(mode, training ? mb : 1, trainer);
             if (model != built) {
                 model.close(); // the folded convolutions; the layers it shares with built are closed twice, harmlessly
             }
+        } finally {
+            peers.forEach(PeerRun::close);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", "network");
@@ -79,7 +80,12 @@ public final class NetworkBenchRun {
         String metric = training ? "step_ms" : "latency_ms";
         doc.put("cnn4j", ours.figures(metric, false));
         doc.put("onednn", plain.figures(metric, true));
-        doc.put("pytorch", theirs.figures(metric, true));
+        List<String> peerIds = new ArrayList<>();
+        for (PeerRun p : peers) {
+            doc.put(p.peer().id(), p.figures(metric, mb));
+            peerIds.add(p.peer().id());
+        }
+        doc.put("peers", peerIds);
         doc.put("reorders_per_pass", profile.reordersPerPass());
         doc.put("peak_tensor_bytes", profile.peakBytes());
         doc.put("model_tensor_bytes", held);
@@ -96,77 +102,99 @@ public final class NetworkBenchRun {
             layers.add(m);
         }
         doc.put("layers", layers);
-        print(doc, training, out);
+        print(doc, training, found.problems(), out);
         return doc;
     }
 
-    /** One side's figures round by round (time, throughput in inference, cnn4j's time over its own), or why it has none. */
+    /** What a peer gets: the network, {@code bench}'s input at batch {@code mb} and its labels, the threads. */
+    private static PeerTask task(Module network, NetworkBenchmark bench, int mb, boolean training, int threads) {
+        int[] dims = bench.inputShape(mb).dims();
+        return new PeerTask(network, dims, bench.input(mb), training, training ? bench.labelValues(mb) : null, bench.classes(), threads, null);
+    }
+
+    /** cnn4j's figures round by round (time; ms per batch in inference; with {@code mine}, cnn4j's time over its own), or why it has none. */
     private static final class Side {
-        final List<Double> times = new ArrayList<>(), throughputs = new ArrayList<>(), ratios = new ArrayList<>();
-        String unavailable, version;
+        final List<Double> times = new ArrayList<>(), throughputs = new ArrayList<>(), ratios = new ArrayList<>(),
+                batchRatios = new ArrayList<>();
+        String unavailable;
 
         Side(String unavailable) {
             this.unavailable = unavailable;
         }
 
-        /** Times a round on {@code bench} (a training step with a trainer, else latency and throughput); returns the time. */
-        double add(NetworkBenchmark bench, Trainer trainer, int mb, int reps, double mine) {
+        /**
+         * Times a round on {@code bench} (a training step with a trainer, else latency and throughput); returns the time
+         * and, in inference, the ms per batch of {@code mb}. {@code mine} is cnn4j's of the same round, or null for cnn4j.
+         */
+        double[] add(NetworkBenchmark bench, Trainer trainer, int mb, int reps, int batchReps, double[] mine) {
             double time = trainer != null ? bench.stepMs(trainer, mb, reps) : bench.latencyMs(reps);
-            add(time, trainer != null ? Double.NaN : bench.throughput(mb, Math.max(3, reps / 2)), Double.isNaN(mine) ? time : mine);
-            return time;
-        }
-
-        void add(double time, double throughput, double mine) {
+            double batchMs = trainer != null ? Double.NaN : mb / bench.throughput(mb, batchReps) * 1000;
             times.add(time);
-            if (!Double.isNaN(throughput)) {
-                throughputs.add(throughput);
+            if (trainer == null) {
+                throughputs.add(mb / batchMs * 1000);
             }
-            ratios.add(mine / time);
+            if (mine != null) {
+                ratios.add(mine[0] / time);
+                if (trainer == null) {
+                    batchRatios.add(mine[1] / batchMs);
+                }
+            }
+            return new double[] {time, batchMs};
         }
 
-        /** The medians (and with {@code ratio} the ratio's median and every round's), for the JSON document. */
+        /** The medians (and with {@code ratio} the ratios' medians and every round's), for the JSON document. */
         Map<String, Object> figures(String metric, boolean ratio) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (unavailable != null || times.isEmpty()) {
                 m.put("unavailable", unavailable);
                 return m;
             }
-            if (version != null) {
-                m.put("version", version);
-            }
             m.put(metric, Timing.Samples.of(times).median());
+            m.put("round_" + metric, times);
             if (!throughputs.isEmpty()) {
                 m.put("throughput", Timing.Samples.of(throughputs).median());
             }
             if (ratio) {
                 m.put("ratio_" + metric, Timing.Samples.of(ratios).median());
                 m.put("round_ratios", ratios);
+                if (!batchRatios.isEmpty()) {
+                    m.put("ratio_batch_ms", Timing.Samples.of(batchRatios).median());
+                    m.put("round_batch_ratios", batchRatios);
+                }
             }
             return m;
         }
     }
 
+    private static final String ROW = "%-36s", CELL = " %22s";
+
     @SuppressWarnings("unchecked")
-    private static void print(Map<String, Object> doc, boolean training, PrintStream out) {
-        Map<String, Object> mine = (Map<String, Object>) doc.get("cnn4j"), plain = (Map<String, Object>) doc.get("onednn"),
-                their = (Map<String, Object>) doc.get("pytorch");
+    private static void print(Map<String, Object> doc, boolean training, List<String> problems, PrintStream out) {
         String metric = training ? "step_ms" : "latency_ms";
-        out.printf("%n%-34s %10s %13s %10s %10s %11s%n", "", "cnn4j", "oneDNN convs", "PyTorch", "vs oneDNN", "vs PyTorch");
-        out.printf("%-34s %10.2f %13s %10s %10s %11s%n", training ? "training step, ms (median)" : "batch-1 latency, ms (median)",
-                (Double) mine.get(metric), figure(plain, metric, "%.2f"), figure(their, metric, "%.2f"),
-                figure(plain, "ratio_" + metric, "%.2fx"), figure(their, "ratio_" + metric, "%.2fx"));
+        List<String> names = new ArrayList<>(List.of("cnn4j", "oneDNN convs"));
+        List<Map<String, Object>> sides = new ArrayList<>(List.of((Map<String, Object>) doc.get("cnn4j"), (Map<String, Object>) doc.get("onednn")));
+        for (String id : (List<String>) doc.get("peers")) {
+            Map<String, Object> p = (Map<String, Object>) doc.get(id);
+            names.add(p.get("name") + (p.containsKey("version") ? " " + p.get("version") : ""));
+            sides.add(p);
+        }
+        out.println();
+        row(out, "", names);
+        row(out, training ? "training step, ms (median)" : "batch-1 latency, ms (median)", cells(sides, metric, "%.2f"));
+        row(out, "  cnn4j / it, median (rounds)", ratios(sides, "ratio_" + metric, "round_ratios"));
         if (!training) {
-            out.printf("%-34s %10.1f %13s %10s%n", "throughput at batch " + doc.get("batch") + ", images/s", (Double) mine.get("throughput"),
-                    figure(plain, "throughput", "%.1f"), figure(their, "throughput", "%.1f"));
+            row(out, "throughput at batch " + doc.get("batch") + ", images/s", cells(sides, "throughput", "%.1f"));
+            row(out, "  cnn4j / it, time per batch (rounds)", ratios(sides, "ratio_batch_ms", "round_batch_ratios"));
         }
-        spread("oneDNN convs", plain, out);
-        spread("PyTorch", their, out);
-        if (plain.containsKey("unavailable")) {
-            out.println("oneDNN: " + plain.get("unavailable"));
+        row(out, training ? "first step's loss, difference" : "output difference / output scale", cells(sides, "max_difference", "%.1e"));
+        out.println("(ratios below 1: cnn4j is faster; the peers run the network " + (doc.get("fused") == Boolean.TRUE ? "before fusion, " : "")
+                + "with cnn4j's weights on the same input and threads)");
+        for (int i = 1; i < sides.size(); i++) {
+            if (sides.get(i).get("unavailable") != null) {
+                out.println(names.get(i) + ": " + sides.get(i).get("unavailable"));
+            }
         }
-        if (their.containsKey("unavailable")) {
-            out.println("PyTorch: " + their.get("unavailable"));
-        }
+        problems.forEach(out::println);
         out.printf("reorders per pass: %s, peak tensor memory: %.1f MiB (%.1f MiB of it %s)%n", doc.get("reorders_per_pass"),
                 ((Long) doc.get("peak_tensor_bytes")) / 1048576.0, ((Long) doc.get("model_tensor_bytes")) / 1048576.0,
                 training ? "parameters and Adam's state" : doc.get("fused") == Boolean.TRUE ? "parameters, fused and unfused" : "parameters");
@@ -181,16 +209,25 @@ public final class NetworkBenchRun {
         }
     }
 
-    /** The range of a side's per-round ratios, which the median hides. */
-    private static void spread(String name, Map<String, Object> side, PrintStream out) {
-        if (side.get("round_ratios") instanceof List<?> r && r.size() > 1) {
-            double[] v = r.stream().mapToDouble(x -> (Double) x).toArray();
-            out.printf("ratio to %s round by round: %.2f-%.2fx over %d rounds%n", name, Arrays.stream(v).min().orElseThrow(),
-                    Arrays.stream(v).max().orElseThrow(), v.length);
-        }
+    private static void row(PrintStream out, String label, List<String> cells) {
+        StringBuilder b = new StringBuilder(String.format(ROW, label));
+        cells.forEach(c -> b.append(String.format(CELL, c)));
+        out.println(b.toString().stripTrailing());
     }
 
-    private static String figure(Map<String, Object> side, String key, String format) {
-        return side.containsKey(key) ? String.format(format, (Double) side.get(key)) : "-";
+    private static List<String> cells(List<Map<String, Object>> sides, String key, String format) {
+        return sides.stream().map(s -> s.get(key) instanceof Double d ? String.format(format, d) : s == sides.get(0) ? "" : "-").toList();
+    }
+
+    /** Each side's median ratio with the range of its per-round ratios, which the median hides. */
+    private static List<String> ratios(List<Map<String, Object>> sides, String key, String rounds) {
+        return sides.stream().map(s -> {
+            if (!(s.get(key) instanceof Double median)) {
+                return s == sides.get(0) ? "" : "-";
+            }
+            double[] v = ((List<?>) s.get(rounds)).stream().mapToDouble(x -> (Double) x).toArray();
+            return v.length < 2 ? String.format("%.2fx", median)
+                    : String.format("%.2fx (%.2f-%.2f)", median, Arrays.stream(v).min().orElseThrow(), Arrays.stream(v).max().orElseThrow());
+        }).toList();
     }
 }

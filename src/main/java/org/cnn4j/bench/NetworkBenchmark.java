@@ -149,6 +149,36 @@ public final class NetworkBenchmark {
         };
     }
 
+    /** The input of {@link #latencyMs}, {@link #throughput} and {@link #stepMs} at batch {@code mb}, in NCHW order: what the peers get. */
+    public float[] input(int mb) {
+        try (Tensor x = random(mb)) {
+            return x.toArray();
+        }
+    }
+
+    /** The labels of a training step at batch {@code mb}. */
+    public int[] labelValues(int mb) {
+        try (Tensor y = labels(mb)) {
+            float[] v = y.toArray();
+            int[] out = new int[mb];
+            for (int i = 0; i < mb; i++) {
+                out[i] = (int) v[i];
+            }
+            return out;
+        }
+    }
+
+    /** One pass as a peer's session returns it ({@link PeerSession#run}): the logits at batch {@code mb}, or with a trainer a step's loss. */
+    public float[] output(int mb, Trainer trainer) {
+        try (Tensor x = random(mb); Tensor y = labels(mb)) {
+            if (trainer != null) {
+                return new float[] {(float) trainer.step(x, y)};
+            }
+            model.eval();
+            return model.forward(x).toArray();
+        }
+    }
+
     private Tensor random(int mb) {
         return RandomTensors.uniform(inputShape(mb), Backends.current().activationLayout(), mb);
     }

@@ -1,6 +1,5 @@
 package org.cnn4j.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,13 @@ import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * {@code cnn4j bench --onnx FILE}: one ONNX file imported and run by cnn4j, and the same file run by ONNX
- * Runtime with its default optimisations, on the same input and threads. Each round times {@code reps}
- * calls of cnn4j and then of ONNX Runtime, each after {@link Timing}'s warm-up, and takes the ratio of the two
- * medians (cnn4j over ONNX Runtime: below 1 is faster); the report gives the medians over rounds and the
- * ratio's spread, and the largest difference between the two outputs relative to the output's scale. Blocks,
- * not call-by-call alternation: each engine's threads spin a while after a call, and on two cores that spin
- * would be timed as the other's.
+ * {@code cnn4j bench --onnx FILE}: one ONNX file imported and run by cnn4j, beside the {@link Peers} on the same input
+ * and threads: ONNX Runtime runs the file itself with its default optimisations, PyTorch (when {@code benchmarks/peers}
+ * is built) the network cnn4j imported, with its weights. Each round times {@code reps} calls of cnn4j and then of each
+ * peer, each after {@link Timing}'s warm-up, and takes the ratio of the medians (cnn4j over the peer: below 1 is faster);
+ * the report gives the medians over rounds and the ratio's spread, and the largest difference between the outputs
+ * relative to the output's scale. Blocks, not call-by-call alternation: each engine's threads spin a while after a call,
+ * and on two cores that spin would be timed as the other's.
  */
 public final class OnnxBenchRun {
     private OnnxBenchRun() {
@@ -42,7 +41,6 @@ public final class OnnxBenchRun {
             float[] x = uniform(Arrays.stream(dims).reduce(1, (a, b) -> a * b));
             Module net = fuse ? InferenceFusion.fuse(model.graph()) : model.graph();
             net.eval();
-            String missing = peerUnavailable();
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", "onnx");
             doc.put("file", file.toString());
@@ -52,56 +50,45 @@ public final class OnnxBenchRun {
             out.printf("bench %s%s, batch %d, input %s, %d layers, %,d parameters, %d threads%n", file.getFileName(),
                     fuse ? " (conv+BN+ReLU fused)" : "", mb, Arrays.toString(s), model.graph().nodes().size(),
                     model.graph().parameterCount(), threads);
+            int outputs = Arrays.stream(model.graph().outputShape(s)).reduce(1, (a, b) -> a * b);
+            PeerTask task = new PeerTask(model.graph(), dims, x, false, null, outputs, threads,
+                    new PeerTask.OnnxFile(bytes, model.channelsLastInput(), model.endsInSoftmax()));
+            Peers.Found found = Peers.find();
+            List<PeerRun> peers = new ArrayList<>();
             try (Tensor in = Tensor.of(x, dims)) {
                 Runnable ours = () -> net.forward(in);
-                if (missing != null) {
-                    List<Double> mine = new ArrayList<>();
-                    for (int r = 0; r < rounds; r++) {
-                        mine.add(Timing.ms(reps, ours).median());
-                    }
-                    doc.put("cnn4j", side(mine, mb));
-                    doc.put("onnxruntime", Map.of("unavailable", missing));
-                } else {
-                    long[] theirDims = model.channelsLastInput() ? new long[] {mb, s[1], s[2], s[0]} : Arrays.stream(dims).asLongStream().toArray();
-                    float[] theirX = model.channelsLastInput() ? toNhwc(x, dims) : x;
-                    try (OnnxRuntimePeer peer = new OnnxRuntimePeer(bytes, threads, theirX, theirDims)) {
-                        float[] mine = net.forward(in).toArray(), theirs = peer.run();
-                        if (model.endsInSoftmax()) {
-                            mine = softmax(mine, mb);
-                        }
-                        doc.put("max_difference", maxDifference(mine, theirs));
-                        List<Double> a = new ArrayList<>(), b = new ArrayList<>(), ratios = new ArrayList<>();
-                        for (int r = 0; r < rounds; r++) {
-                            a.add(Timing.ms(reps, ours).median());
-                            b.add(Timing.ms(reps, peer::time).median());
-                            ratios.add(a.get(r) / b.get(r));
-                        }
-                        doc.put("cnn4j", side(a, mb));
-                        Map<String, Object> peerDoc = side(b, mb);
-                        peerDoc.put("version", OnnxRuntimePeer.version());
-                        peerDoc.put("ratio_ms", Timing.Samples.of(ratios).median());
-                        peerDoc.put("round_ratios", ratios);
-                        doc.put("onnxruntime", peerDoc);
-                    }
+                for (Peer p : found.peers()) {
+                    peers.add(PeerRun.open(p, task, null));
                 }
+                float[] mine = net.forward(in).toArray();
+                float[] reference = model.endsInSoftmax() ? softmax(mine, mb) : mine; // the peers run the file's softmax too
+                peers.forEach(p -> p.compare(reference));
+                List<Double> ms = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    double t = Timing.ms(reps, ours).median();
+                    ms.add(t);
+                    peers.forEach(p -> p.round(reps, t, 0, Double.NaN));
+                }
+                doc.put("cnn4j", side(ms, mb));
             } finally {
+                peers.forEach(PeerRun::close);
                 if (net != model.graph()) {
                     net.close(); // the folded copy; the layers it shares with the graph are closed twice, harmlessly
                 }
             }
-            print(doc, out);
+            List<String> ids = new ArrayList<>();
+            for (PeerRun p : peers) {
+                Map<String, Object> f = p.figures("ms", mb);
+                if (f.get("ms") instanceof Double t) {
+                    f.put("images_per_s", mb / t * 1000);
+                }
+                doc.put(p.peer().id(), f);
+                ids.add(p.peer().id());
+            }
+            doc.put("peers", ids);
+            print(doc, found.problems(), out);
             return doc;
         }
-    }
-
-    /** Why ONNX Runtime cannot run here, or null; checks for its classes before loading {@link OnnxRuntimePeer}, which uses them. */
-    private static String peerUnavailable() {
-        try {
-            Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxBenchRun.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            return "not on the class path (com.microsoft.onnxruntime:onnxruntime)";
-        }
-        return OnnxRuntimePeer.loadError();
     }
 
     private static Map<String, Object> side(List<Double> ms, int mb) {
@@ -114,23 +101,26 @@ public final class OnnxBenchRun {
     }
 
     @SuppressWarnings("unchecked")
-    private static void print(Map<String, Object> doc, PrintStream out) {
-        Map<String, Object> mine = (Map<String, Object>) doc.get("cnn4j"), theirs = (Map<String, Object>) doc.get("onnxruntime");
-        boolean peer = !theirs.containsKey("unavailable");
-        out.printf("%n%-30s %10s %14s %8s%n", "", "cnn4j", peer ? "ONNX Runtime " + theirs.get("version") : "ONNX Runtime", "ratio");
-        out.printf("%-30s %10.2f %14s %8s%n", "ms per batch of " + doc.get("batch") + " (median)", (Double) mine.get("ms"),
-                peer ? String.format("%.2f", (Double) theirs.get("ms")) : "-", peer ? String.format("%.2fx", (Double) theirs.get("ratio_ms")) : "-");
-        out.printf("%-30s %10.1f %14s%n", "images/s", (Double) mine.get("images_per_s"),
-                peer ? String.format("%.1f", (Double) theirs.get("images_per_s")) : "-");
-        if (peer) {
-            List<Double> r = (List<Double>) theirs.get("round_ratios");
-            out.printf("ratio round by round: %.2f-%.2fx over %d rounds (cnn4j's time over ONNX Runtime's; below 1 is faster)%n",
-                    r.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), r.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
-                    r.size());
-            out.printf("largest output difference: %.2e of the output's scale%n", (Double) doc.get("max_difference"));
-        } else {
-            out.println("ONNX Runtime: " + theirs.get("unavailable"));
+    private static void print(Map<String, Object> doc, List<String> problems, PrintStream out) {
+        Map<String, Object> mine = (Map<String, Object>) doc.get("cnn4j");
+        out.printf("%n%-30s %10s %14s %8s%n", "", "ms per batch", "images/s", "ratio");
+        out.printf("%-30s %10.2f %14.1f%n", "cnn4j (median)", (Double) mine.get("ms"), (Double) mine.get("images_per_s"));
+        List<String> reasons = new ArrayList<>();
+        for (String id : (List<String>) doc.get("peers")) {
+            Map<String, Object> p = (Map<String, Object>) doc.get(id);
+            if (!(p.get("ms") instanceof Double t)) {
+                reasons.add(p.get("name") + ": " + p.get("unavailable"));
+                continue;
+            }
+            List<Double> r = (List<Double>) p.get("round_ratios");
+            out.printf("%-30s %10.2f %14.1f %7.2fx  rounds %.2f-%.2fx, output difference %s of its scale%n", p.get("name") + " " + p.get("version"),
+                    t, (Double) p.get("images_per_s"), (Double) p.get("ratio_ms"), r.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                    r.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+                    p.get("max_difference") instanceof Double d ? String.format("%.2e", d) : "-");
         }
+        out.println("(ratio: cnn4j's time over the peer's, below 1 is faster)");
+        reasons.forEach(out::println);
+        problems.forEach(out::println);
     }
 
     /** Uniform in [-1, 1), seeded: the same input on every run. */
@@ -157,18 +147,5 @@ public final class OnnxBenchRun {
             Loss.softmax(z, p);
             return p.toArray();
         }
-    }
-
-    /** max |a - b| over max |b|. */
-    private static double maxDifference(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalStateException("bench --onnx: cnn4j's output has " + a.length + " values, ONNX Runtime's " + b.length);
-        }
-        double diff = 0, scale = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff = Math.max(diff, Math.abs((double) a[i] - b[i]));
-            scale = Math.max(scale, Math.abs(b[i]));
-        }
-        return diff / Math.max(scale, Double.MIN_NORMAL);
     }
 }

@@ -61,12 +61,12 @@ public final class OpsBenchmark {
                     results.add(result("relu backward", s, Timing.ms(reps, () -> backend.activationBackward(Activation.RELU, x, y, g, z)).median(), 4 * bytes, copy, memory));
                     results.add(result("add", s, Timing.ms(reps, () -> backend.add(x, y, z)).median(), 3 * bytes, copy, memory));
                     results.add(result("batch norm inference", s,
-                            Timing.ms(reps, () -> backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, false)).median(), 2 * bytes, copy, memory));
+                            Timing.ms(reps, () -> backend.batchNormInferenceForward(1e-5f, x, null, gamma, beta, mean, var, y, false)).median(), 2 * bytes, copy, memory));
                     // training reads the input twice (statistics, then normalisation) and writes once
                     results.add(result("batch norm training", s,
-                            Timing.ms(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, false)).median(), 3 * bytes, copy, memory));
+                            Timing.ms(reps, () -> backend.batchNormTrainingForward(1e-5f, 0.1f, x, null, gamma, beta, mean, var, y, bm, bv, false)).median(), 3 * bytes, copy, memory));
                     results.add(result("batch norm backward", s,
-                            Timing.ms(reps, () -> backend.batchNormBackward(1e-5f, true, x, gamma, null, bm, bv, g, z, gg, gb, false)).median(), 4 * bytes, copy, memory));
+                            Timing.ms(reps, () -> backend.batchNormBackward(1e-5f, true, x, null, gamma, null, bm, bv, g, z, null, gg, gb, false)).median(), 4 * bytes, copy, memory));
                     results.add(result("max pool 2x2 forward", s, Timing.ms(reps, () -> backend.pool2dForward(pool, x, pooled)).median(),
                             bytes + bytes / 4, copy, memory));
                     // training records where each maximum was (a byte per output), so its backward need not read x

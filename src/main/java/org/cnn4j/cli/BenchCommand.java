@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
                 "With --network NAME (a zoo model, on the input shape and class count its zoo entry names: cnn4j models) it times "
                         + "the whole network instead: batch-1 latency and throughput (--mode inference) or one training step, with the "
                         + "per-layer breakdown, reorders and peak memory; beside it the same network with every convolution on oneDNN, "
-                        + "and PyTorch on the same machine when installed, interleaved round by round.",
+                        + "and the peers on the class path with the same weights, input and threads (ONNX Runtime; PyTorch 2.10 once "
+                        + "benchmarks/peers is built), in blocks round by round. --onnx FILE does the same for an ONNX file.",
                 "bench compare OLD.json NEW.json prints the ratios of two runs and fails on regressions."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -81,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Time a whole zoo network instead of a layer suite: ${COMPLETION-CANDIDATES}.")
     String network;
 
-    @Option(names = "--onnx", description = "Time an ONNX model on cnn4j and on ONNX Runtime, interleaved, with --mb (default 1), "
+    @Option(names = "--onnx", description = "Time an ONNX model on cnn4j and on the peers (ONNX Runtime, PyTorch), in rounds, with --mb (default 1), "
             + "--reps, --rounds and --fuse.")
     Path onnx;
 
@@ -91,15 +92,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "10", description = "Timed repetitions per round, with --network (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j, oneDNN and PyTorch, with --network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j, oneDNN and the peers, with --network or --onnx (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--fuse", description = "With --network in inference: fold batch norm into convolutions and fuse ReLU.")
     boolean fuse;
-
-    @Option(names = "--pytorch-script", defaultValue = "benchmarks/pytorch_bench.py",
-            description = "The PyTorch side of --network (default: ${DEFAULT-VALUE}); needs a python3 with torch (CNN4J_PYTHON).")
-    Path pytorchScript;
 
     /** The --direction as directions, or an error naming the option. */
     private List<ConvDirection> directions() {
@@ -268,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         int batch = mb > 0 ? mb : mode.equals("training") ? 128 : 16;
         Map<String, Object> doc = org.cnn4j.bench.NetworkBenchRun.run(network, mode, batch, reps, rounds, NativeLibrary.threads(), fuse,
-                new org.cnn4j.bench.PyTorchRunner(pytorchScript), System.out);
+                System.out);
         if (json != null) {
             AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
             System.out.println("\nwrote " + json);

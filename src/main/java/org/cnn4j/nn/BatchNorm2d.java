@@ -14,16 +14,17 @@ import org.cnn4j.tensor.Tensor;
  * does: a frozen pretrained body computes the features it learned, and {@code Trainer.fit}, which puts
  * the whole network in training mode, cannot drift its running statistics.
  * <p>{@link #fusedWithRelu} is this layer and a ReLU after it in one pass over the data (each way), the
- * module the training-time fusion pass puts in place of a batch norm whose only reader is a ReLU.
+ * module the training-time fusion pass puts in place of a batch norm whose only reader is a ReLU;
+ * {@link #fusedWithAddRelu} also adds a residual block's shortcut before that ReLU.
  */
 public final class BatchNorm2d extends Module {
     private final int channels;
     private final float eps, momentum;
     private final Parameter gamma, beta;
     private final Tensor runningMean, runningVar, batchMean, batchVar;
-    private final boolean relu;
+    private final boolean relu, residual;
     private boolean forwardWasTraining;
-    private Tensor input, output, gradInput;
+    private Tensor input, shortcut, output, gradInput, gradShortcut;
 
     public BatchNorm2d(int channels, float eps, float momentum) {
         if (channels <= 0) {
@@ -33,6 +34,7 @@ public final class BatchNorm2d extends Module {
         this.eps = eps;
         this.momentum = momentum;
         relu = false;
+        residual = false;
         gamma = new Parameter("gamma", channels);
         beta = new Parameter("beta", channels);
         Init.ones(gamma.value());
@@ -44,10 +46,12 @@ public final class BatchNorm2d extends Module {
 
     /**
      * A replica of {@code of}: its configuration, parameters and running statistics themselves, and
-     * batch statistics of its own ({@link Module#newReplica}); with a ReLU after it when {@code relu}.
+     * batch statistics of its own ({@link Module#newReplica}); with a ReLU after it when {@code relu}, and a
+     * shortcut added before that when {@code residual}.
      */
-    private BatchNorm2d(BatchNorm2d of, boolean relu) {
+    private BatchNorm2d(BatchNorm2d of, boolean relu, boolean residual) {
         this.relu = relu;
+        this.residual = residual;
         channels = of.channels;
         eps = of.eps;
         momentum = of.momentum;
@@ -69,7 +73,18 @@ public final class BatchNorm2d extends Module {
      * batch statistics and activations.
      */
     public BatchNorm2d fusedWithRelu() {
-        BatchNorm2d f = new BatchNorm2d(this, true);
+        BatchNorm2d f = new BatchNorm2d(this, true, false);
+        f.sharesParameters();
+        return f;
+    }
+
+    /**
+     * relu(this(x) + shortcut), a residual block's end, in one pass each way on this layer's parameters and running
+     * statistics themselves: it takes (x, shortcut), and its backward takes the gradient after the ReLU and gives
+     * both inputs' gradients. Closing it frees only its own batch statistics and activations.
+     */
+    public BatchNorm2d fusedWithAddRelu() {
+        BatchNorm2d f = new BatchNorm2d(this, true, true);
         f.sharesParameters();
         return f;
     }
@@ -92,6 +107,10 @@ public final class BatchNorm2d extends Module {
     public int[] outputShape(int[]... in) {
         if (in[0].length != 3 || in[0][0] != channels) {
             throw new IllegalArgumentException("expects [C, H, W] with " + channels + " channels, got " + java.util.Arrays.toString(in[0]));
+        }
+        if (residual && !java.util.Arrays.equals(in[1], in[0])) {
+            throw new IllegalArgumentException("shortcut " + java.util.Arrays.toString(in[1]) + " is not the input's shape "
+                    + java.util.Arrays.toString(in[0]));
         }
         return in[0].clone();
     }
@@ -138,7 +157,36 @@ public final class BatchNorm2d extends Module {
     }
 
     @Override
+    public boolean acceptsInputs(int count) {
+        return count == (residual ? 2 : 1);
+    }
+
+    @Override
+    public String expectedInputs() {
+        return residual ? "(input, shortcut)" : "one input";
+    }
+
+    @Override
+    public Tensor forward(Tensor... in) {
+        if (!acceptsInputs(in.length)) {
+            throw new IllegalArgumentException(describe() + ": takes " + expectedInputs() + ", got " + in.length);
+        }
+        if (residual && !java.util.Arrays.equals(in[1].dims(), in[0].dims())) {
+            throw new IllegalArgumentException(describe() + ": shortcut " + in[1].shape() + " is not the input's shape " + in[0].shape());
+        }
+        shortcut = residual ? in[1] : null;
+        return normalize(in[0]);
+    }
+
+    @Override
     public Tensor forward(Tensor x) {
+        if (residual) {
+            throw new IllegalArgumentException(describe() + ": takes " + expectedInputs() + ", got one input");
+        }
+        return normalize(x);
+    }
+
+    private Tensor normalize(Tensor x) {
         if (x.rank() != 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): input must be [N, " + channels + ", H, W], got " + x.shape());
         }
@@ -148,39 +196,49 @@ public final class BatchNorm2d extends Module {
         // pretrained body keeps computing the features it learned, whatever the new data's batch statistics
         forwardWasTraining = isTraining() && !isFrozen();
         if (forwardWasTraining) {
-            BatchNorm.trainingForward(eps, momentum, x, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean, batchVar, relu);
+            BatchNorm.trainingForward(eps, momentum, x, shortcut, gamma.value(), beta.value(), runningMean, runningVar, output, batchMean,
+                    batchVar, relu);
         } else {
-            BatchNorm.inferenceForward(eps, x, gamma.value(), beta.value(), runningMean, runningVar, output, relu);
+            BatchNorm.inferenceForward(eps, x, shortcut, gamma.value(), beta.value(), runningMean, runningVar, output, relu);
         }
         return output;
     }
 
     @Override
     public Tensor backward(Tensor gradOutput) {
+        if (residual) {
+            throw new IllegalStateException(describe() + ": has two inputs; its gradients come from backwardInputs");
+        }
+        return backwardInputs(gradOutput)[0];
+    }
+
+    @Override
+    public Tensor[] backwardInputs(Tensor gradOutput) {
         requireForward(input != null);
         Tensor gx = needsInputGrad() ? (gradInput = ensure(gradInput, input.layout(), input.dims())) : null;
+        Tensor gs = residual && needsInputGrad() ? (gradShortcut = ensure(gradShortcut, shortcut.layout(), shortcut.dims())) : null;
         Tensor gg = gamma.isFrozen() ? null : gamma.grad(), gb = beta.isFrozen() ? null : beta.grad();
-        if (gx == null && gg == null && gb == null) {
-            return null;
+        if (gx != null || gs != null || gg != null || gb != null) {
+            Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
+            BatchNorm.backward(eps, forwardWasTraining, input, shortcut, gamma.value(), beta.value(), mean, var, gradOutput, gx, gs, gg, gb,
+                    relu);
         }
-        Tensor mean = forwardWasTraining ? batchMean : runningMean, var = forwardWasTraining ? batchVar : runningVar;
-        BatchNorm.backward(eps, forwardWasTraining, input, gamma.value(), beta.value(), mean, var, gradOutput, gx, gg, gb, relu);
-        return gx;
+        return residual ? new Tensor[] {gx, gs} : new Tensor[] {gx};
     }
 
     @Override
     protected Module newReplica() {
-        return new BatchNorm2d(this, relu);
+        return new BatchNorm2d(this, relu, residual);
     }
 
     @Override
     public String describe() {
-        return "BatchNorm2d(" + channels + ")" + (relu ? " + ReLU" : "");
+        return "BatchNorm2d(" + channels + ")" + (residual ? " + shortcut" : "") + (relu ? " + ReLU" : "");
     }
 
     @Override
     public void close() {
         super.close();
-        release(batchMean, batchVar, output, gradInput);
+        release(batchMean, batchVar, output, gradInput, gradShortcut);
     }
 }

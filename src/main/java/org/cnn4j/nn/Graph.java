@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.cnn4j.backend.ExecutionOptions;
+import org.cnn4j.nn.fuse.BatchNormAddReluPass;
 import org.cnn4j.nn.fuse.BatchNormReluPass;
 import org.cnn4j.tensor.Tensor;
 
@@ -19,8 +20,9 @@ import org.cnn4j.tensor.Tensor;
  * {@link Concat}. Nodes run in the order they were added, backward in reverse, summing the gradients of
  * a node that feeds several others. The structure is fixed once built (its {@link Topology} is worked
  * out once); the values and gradients of a pass live in a {@link GraphRunner}. In training mode the
- * graph runs the copy {@link BatchNormReluPass} makes of it, where a batch norm whose only reader is a
- * ReLU computes both in one op; {@link #valueOf} then says which nodes ran inside which.
+ * graph runs the copy {@link BatchNormAddReluPass} and {@link BatchNormReluPass} make of it, where a batch
+ * norm whose only reader is a ReLU, or a residual sum read only by a ReLU, computes them in one op;
+ * {@link #valueOf} then says which nodes ran inside which.
  *
  * <pre>{@code
  * Graph block = new Graph("x")
@@ -321,7 +323,7 @@ public class Graph extends Module {
         }
         if (trainingPlan == null || !Arrays.equals(modes, trainingPlanModes)) {
             dropTrainingPlan();
-            trainingPlan = BatchNormReluPass.apply(this);
+            trainingPlan = BatchNormReluPass.apply(BatchNormAddReluPass.apply(this));
             trainingPlanModes = modes;
         }
         return trainingPlan;

@@ -307,7 +307,8 @@ final class FuzzedOps {
 
     /**
      * Training forward (output, batch statistics, running statistics), backward in training and inference
-     * mode, inference forward, each with and without the fused ReLU; inputs around 0 or around 5 with
+     * mode, inference forward, each with and without the fused ReLU (and with a residual block's shortcut added
+     * before it, whose gradient is compared too); inputs around 0 or around 5 with
      * spread 1 (where a one-pass variance would lose digits).
      */
     void batchNorm(FuzzCase c) {
@@ -315,13 +316,14 @@ final class FuzzedOps {
         do {
             d = new int[] {c.between(1, 4), c.between(1, c.random.nextBoolean() ? 8 : 48), size(c), size(c)};
         } while (d[0] * d[2] * d[3] < 2);
-        boolean relu = c.random.nextBoolean();
+        boolean relu = c.random.nextBoolean(), residual = relu && c.random.nextBoolean(); // a residual block's end
         float eps = c.random.nextBoolean() ? 1e-5f : 1e-3f, momentum = c.random.nextBoolean() ? 0.1f : (float) c.random.nextDouble();
-        c.geometry("batch norm input " + Arrays.toString(d) + " eps=" + eps + " momentum=" + momentum + (relu ? " +relu" : ""));
+        c.geometry("batch norm input " + Arrays.toString(d) + " eps=" + eps + " momentum=" + momentum + (residual ? " +residual" : "")
+                + (relu ? " +relu" : ""));
         int ch = d[1], m = d[0] * d[2] * d[3];
         int[] per = {ch};
         double center = c.random.nextBoolean() ? 0 : 5;
-        float[] x = c.uniform(count(d), center - 1, center + 1), dy = c.uniform(count(d));
+        float[] x = c.uniform(count(d), center - 1, center + 1), dy = c.uniform(count(d)), shortcut = c.uniform(count(d));
         float[] gamma = c.uniform(ch, 0.5, 1.5), beta = c.uniform(ch), runMean = c.uniform(ch), runVar = c.uniform(ch, 0.5, 2);
         Tensor g = tensor(per, Layout.PLAIN, gamma), bt = tensor(per, Layout.PLAIN, beta);
         Tensor xRef = tensor(d, Layout.NCHW, x), dyRef = tensor(d, Layout.NCHW, dy);
@@ -329,20 +331,23 @@ final class FuzzedOps {
         Tensor yRef = output(d, Layout.NCHW), meanRef = output(per, Layout.PLAIN), varRef = output(per, Layout.PLAIN);
         Tensor dxRef = output(d, Layout.NCHW), dgRef = output(per, Layout.PLAIN), dbRef = output(per, Layout.PLAIN);
         Tensor yInfRef = output(d, Layout.NCHW), dxInfRef = output(d, Layout.NCHW);
-        ref.batchNormTrainingForward(eps, momentum, xRef, g, bt, rmRef, rvRef, yRef, meanRef, varRef, relu);
-        ref.batchNormBackward(eps, true, xRef, g, bt, meanRef, varRef, dyRef, dxRef, dgRef, dbRef, relu);
-        ref.batchNormInferenceForward(eps, xRef, g, bt, rmRef, rvRef, yInfRef, relu);
-        ref.batchNormBackward(eps, false, xRef, g, bt, rmRef, rvRef, dyRef, dxInfRef, null, null, relu);
+        Tensor rRef = residual ? tensor(d, Layout.NCHW, shortcut) : null, drRef = residual ? output(d, Layout.NCHW) : null;
+        Tensor drInfRef = residual ? output(d, Layout.NCHW) : null;
+        ref.batchNormTrainingForward(eps, momentum, xRef, rRef, g, bt, rmRef, rvRef, yRef, meanRef, varRef, relu);
+        ref.batchNormBackward(eps, true, xRef, rRef, g, bt, meanRef, varRef, dyRef, dxRef, drRef, dgRef, dbRef, relu);
+        ref.batchNormInferenceForward(eps, xRef, rRef, g, bt, rmRef, rvRef, yInfRef, relu);
+        ref.batchNormBackward(eps, false, xRef, rRef, g, bt, rmRef, rvRef, dyRef, dxInfRef, drInfRef, null, null, relu);
         // a fused ReLU's backward masks where y > 0: where y is within the forward's rounding of 0 the two
         // backends may disagree on the mask, so such cases are not compared
-        boolean trainingMaskClear = !relu || clearOfZero(eps, xRef, g, bt, meanRef, varRef, d);
-        boolean inferenceMaskClear = !relu || clearOfZero(eps, xRef, g, bt, rmRef, rvRef, d);
+        boolean trainingMaskClear = !relu || clearOfZero(eps, xRef, rRef, g, bt, meanRef, varRef, d);
+        boolean inferenceMaskClear = !relu || clearOfZero(eps, xRef, rRef, g, bt, rmRef, rvRef, d);
         Tolerance stats = Tolerance.sum(16), grads = Tolerance.sum(m);
         for (Layout layout : LAYOUTS) {
-            Tensor in = tensor(d, layout, x), gradOut = tensor(d, layout, dy);
+            Tensor in = tensor(d, layout, x), gradOut = tensor(d, layout, dy), r = residual ? tensor(d, layout, shortcut) : null;
+            Tensor dr = residual ? output(d, layout) : null;
             Tensor rm = tensor(per, Layout.PLAIN, runMean), rv = tensor(per, Layout.PLAIN, runVar);
             Tensor y = output(d, layout), mean = output(per, Layout.PLAIN), var = output(per, Layout.PLAIN);
-            nat.batchNormTrainingForward(eps, momentum, in, g, bt, rm, rv, y, mean, var, relu);
+            nat.batchNormTrainingForward(eps, momentum, in, r, g, bt, rm, rv, y, mean, var, relu);
             c.check("batch norm training forward output " + layout, y.toArray(), yRef.toArray(), stats);
             c.check("batch norm training forward batch mean " + layout, mean.toArray(), meanRef.toArray(), stats);
             c.check("batch norm training forward batch var " + layout, var.toArray(), varRef.toArray(), stats);
@@ -350,20 +355,26 @@ final class FuzzedOps {
             c.check("batch norm training forward running var " + layout, rv.toArray(), rvRef.toArray(), stats);
             Tensor dx = output(d, layout), dg = output(per, Layout.PLAIN), db = output(per, Layout.PLAIN);
             if (trainingMaskClear) {
-                nat.batchNormBackward(eps, true, in, g, bt, meanRef, varRef, gradOut, dx, dg, db, relu);
+                nat.batchNormBackward(eps, true, in, r, g, bt, meanRef, varRef, gradOut, dx, dr, dg, db, relu);
                 c.check("batch norm training backward grad input " + layout, dx.toArray(), dxRef.toArray(), grads);
                 c.check("batch norm training backward grad gamma " + layout, dg.toArray(), dgRef.toArray(), grads);
                 c.check("batch norm training backward grad beta " + layout, db.toArray(), dbRef.toArray(), grads);
+                if (residual) { // the masked gradient itself
+                    c.check("batch norm training backward grad residual " + layout, dr.toArray(), drRef.toArray(), Tolerance.sum(1));
+                }
             } else {
                 c.skip("batch norm+relu training backward: a pre-activation within rounding of 0");
             }
             y.fill(Float.NaN);
-            nat.batchNormInferenceForward(eps, in, g, bt, rmRef, rvRef, y, relu);
+            nat.batchNormInferenceForward(eps, in, r, g, bt, rmRef, rvRef, y, relu);
             c.check("batch norm inference forward " + layout, y.toArray(), yInfRef.toArray(), stats);
             if (inferenceMaskClear) {
                 dx.fill(Float.NaN);
-                nat.batchNormBackward(eps, false, in, g, bt, rmRef, rvRef, gradOut, dx, null, null, relu);
+                nat.batchNormBackward(eps, false, in, r, g, bt, rmRef, rvRef, gradOut, dx, dr, null, null, relu);
                 c.check("batch norm inference backward grad input " + layout, dx.toArray(), dxInfRef.toArray(), Tolerance.sum(4));
+                if (residual) {
+                    c.check("batch norm inference backward grad residual " + layout, dr.toArray(), drInfRef.toArray(), Tolerance.sum(1));
+                }
             } else {
                 c.skip("batch norm+relu inference backward: a pre-activation within rounding of 0");
             }
@@ -371,9 +382,9 @@ final class FuzzedOps {
     }
 
     /** Whether no pre-activation y of batch norm with these statistics lies within the forward's tolerance of 0. */
-    private boolean clearOfZero(float eps, Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, int[] d) {
+    private boolean clearOfZero(float eps, Tensor x, Tensor residual, Tensor gamma, Tensor beta, Tensor mean, Tensor var, int[] d) {
         Tensor y = output(d, Layout.NCHW);
-        ref.batchNormInferenceForward(eps, x, gamma, beta, mean, var, y, false);
+        ref.batchNormInferenceForward(eps, x, residual, gamma, beta, mean, var, y, false);
         float[] v = y.toArray();
         double scale = maxAbs(v);
         Tolerance forward = Tolerance.sum(16);

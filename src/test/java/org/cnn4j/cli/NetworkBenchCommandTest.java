@@ -27,6 +27,7 @@ class NetworkBenchCommandTest {
         assertThat(doc.path("reorders_per_pass").asLong()).as("channels-last from input to loss").isZero();
         assertThat(doc.path("onednn").path("ratio_step_ms").asDouble()).as("every convolution on oneDNN, the same round").isPositive();
         assertThat(doc.path("pytorch").has("unavailable") || doc.path("pytorch").has("step_ms")).isTrue();
+        assertThat(doc.path("onnxruntime").path("unavailable").asText()).as("the peers' columns say why they are empty").contains("does not train");
 
         assertThat(Main.run("bench", "compare", json.toString(), json.toString())).isZero();
         ObjectNode slower = (ObjectNode) doc;

@@ -20,10 +20,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * In training mode Sequential and Graph run a batch norm and the ReLU after it as one op. Fused, the
- * ReLU's mask is recomputed from the same float operations that produced the output, and the masked
- * gradient enters the same sums in the same order, so training must end bit for bit where the separate
- * ops end. The unfused twin wraps each batch norm in its own Sequential, which hides the pair from the
+ * In training mode Sequential and Graph run a batch norm and the ReLU after it as one op, and a residual
+ * block's batch norm, shortcut sum and ReLU as one. Fused, the ReLU's mask is recomputed from the same float
+ * operations that produced the output (the sum included), and the masked gradient enters the same sums in
+ * the same order, so training must end bit for bit where the separate ops end. The reference backend
+ * computes the fused block's sum in double before rounding once, where the separate ops round the batch
+ * norm's output first: there the block ends within 1e-6 (last bits of the float results, through three Adam steps). The unfused twin wraps each batch norm in its own Sequential, which hides the pair from the
  * container.
  */
 class BatchNormReluFusionTest {
@@ -51,7 +53,7 @@ class BatchNormReluFusionTest {
                 .add("relu2", ActivationLayer.relu()).add("flatten", new Flatten()).add("fc", new Linear(19 * 5 * 5, 10));
     }
 
-    /** A basic residual block: conv, BN, ReLU, conv, BN, add the input, ReLU; only the first BN has a ReLU as its only reader. */
+    /** A basic residual block: conv, BN, ReLU, conv, BN, add the input, ReLU: one BN + ReLU and one BN + add + ReLU to fuse. */
     private static Graph graph(boolean fused) {
         Init.manualSeed(6);
         return new Graph("x").layer("stem", new Conv2d(3, 16, 3, 1, 1, 1, 1, false), "x").layer("bn0", bn(16, fused), "stem")
@@ -83,11 +85,16 @@ class BatchNormReluFusionTest {
         return out;
     }
 
-    private static void assertSameTraining(Function<Boolean, Module> build, Layout layout) {
+    private static void assertSameTraining(Function<Boolean, Module> build, Layout layout, boolean bitForBit) {
         List<float[]> fused = trained(build.apply(true), layout), separate = trained(build.apply(false), layout);
         assertThat(fused).hasSameSizeAs(separate);
         for (int i = 0; i < fused.size(); i++) {
-            assertThat(fused.get(i)).as("parameter or buffer %d", i).isEqualTo(separate.get(i)); // Arrays.equals: bit for bit
+            if (bitForBit) {
+                assertThat(fused.get(i)).as("parameter or buffer %d", i).isEqualTo(separate.get(i)); // Arrays.equals: bit for bit
+            } else {
+                assertThat(fused.get(i)).as("parameter or buffer %d", i).containsExactly(separate.get(i),
+                        org.assertj.core.api.Assertions.within(1e-6f));
+            }
         }
     }
 
@@ -96,8 +103,8 @@ class BatchNormReluFusionTest {
     void fusedTrainingEndsBitForBitWhereSeparateOpsEnd(String backend) {
         Backends.use(Backends.byName(backend));
         for (Layout layout : List.of(Layout.NCHW, Layout.NHWC)) {
-            assertSameTraining(BatchNormReluFusionTest::sequential, layout);
-            assertSameTraining(BatchNormReluFusionTest::graph, layout);
+            assertSameTraining(BatchNormReluFusionTest::sequential, layout, true);
+            assertSameTraining(BatchNormReluFusionTest::graph, layout, backend.equals("native"));
         }
     }
 
@@ -110,10 +117,16 @@ class BatchNormReluFusionTest {
             assertThatThrownBy(() -> g.valueOf("bn1")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("'bn1'").hasMessageContaining("'relu1'");
             assertThat(g.valueOf("relu1").dims()).containsExactly(2, 16, 9, 9);
-            assertThat(g.valueOf("bn2").dims()).as("its reader is an add: not fused").containsExactly(2, 16, 9, 9);
+            for (String inside : new String[] {"bn2", "sum"}) {
+                assertThatThrownBy(() -> g.valueOf(inside)).as(inside).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("'" + inside + "'").hasMessageContaining("'relu2'").hasMessageContaining("shortcut sum");
+            }
+            assertThat(g.valueOf("relu2").dims()).containsExactly(2, 16, 9, 9);
+            assertThat(g.lastPlan().module("relu2").describe()).isEqualTo("BatchNorm2d(16) + shortcut + ReLU");
             g.eval();
             g.forward(x);
             assertThat(g.valueOf("bn1").dims()).as("eval mode runs the ops apart").containsExactly(2, 16, 9, 9);
+            assertThat(g.valueOf("sum").dims()).containsExactly(2, 16, 9, 9);
         }
     }
 

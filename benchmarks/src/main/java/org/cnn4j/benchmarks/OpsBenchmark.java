@@ -126,29 +126,29 @@ public class OpsBenchmark {
 
     @Benchmark
     public void batchNormTraining() {
-        backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, false);
+        backend.batchNormTrainingForward(1e-5f, 0.1f, x, null, gamma, beta, mean, var, y, bm, bv, false);
     }
 
     /** Batch norm with the ReLU after it in the same pass, as training runs a BN whose only reader is a ReLU. */
     @Benchmark
     public void batchNormTrainingRelu() {
-        backend.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, mean, var, y, bm, bv, true);
+        backend.batchNormTrainingForward(1e-5f, 0.1f, x, null, gamma, beta, mean, var, y, bm, bv, true);
     }
 
     @Benchmark
     public void batchNormInference() {
-        backend.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, false);
+        backend.batchNormInferenceForward(1e-5f, x, null, gamma, beta, mean, var, y, false);
     }
 
     @Benchmark
     public void batchNormBackward() {
-        backend.batchNormBackward(1e-5f, true, x, gamma, beta, bm, bv, g, gx, gg, gb, false);
+        backend.batchNormBackward(1e-5f, true, x, null, gamma, beta, bm, bv, g, gx, null, gg, gb, false);
     }
 
     /** The backward of the fused batch norm + ReLU: the ReLU's mask recomputed from the input. */
     @Benchmark
     public void batchNormReluBackward() {
-        backend.batchNormBackward(1e-5f, true, x, gamma, beta, bm, bv, g, gx, gg, gb, true);
+        backend.batchNormBackward(1e-5f, true, x, null, gamma, beta, bm, bv, g, gx, null, gg, gb, true);
     }
 
     @Benchmark

@@ -166,42 +166,47 @@ public final class NativeBackend implements Backend {
     // --- batch normalisation -----------------------------------------------------------------------
 
     @Override
-    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
-                                         Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu) {
-        int order = memoryOrder(input, output);
+    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor residual, Tensor gamma, Tensor beta,
+                                         Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar,
+                                         boolean relu) {
+        int order = memoryOrder(input, residual, output);
         if (order == MIXED) {
-            fallback.batchNormTrainingForward(eps, momentum, input, gamma, beta, runningMean, runningVar, output, batchMean, batchVar, relu);
+            fallback.batchNormTrainingForward(eps, momentum, input, residual, gamma, beta, runningMean, runningVar, output, batchMean,
+                    batchVar, relu);
             return;
         }
         NativeStatus.check(NativeKernels.cnn4j_batch_norm_training_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
-                order, eps, momentum, input.buffer(), gamma.buffer(), beta.buffer(), runningMean.buffer(), runningVar.buffer(),
-                output.buffer(), batchMean.buffer(), batchVar.buffer(), relu ? 1 : 0), "batch norm training forward");
+                order, eps, momentum, input.buffer(), buffer(residual), gamma.buffer(), beta.buffer(), runningMean.buffer(),
+                runningVar.buffer(), output.buffer(), batchMean.buffer(), batchVar.buffer(), relu ? 1 : 0), "batch norm training forward");
     }
 
     @Override
-    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output,
-                                          boolean relu) {
-        int order = memoryOrder(input, output);
+    public void batchNormInferenceForward(float eps, Tensor input, Tensor residual, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
+                                          Tensor output, boolean relu) {
+        int order = memoryOrder(input, residual, output);
         if (order == MIXED) {
-            fallback.batchNormInferenceForward(eps, input, gamma, beta, mean, var, output, relu);
+            fallback.batchNormInferenceForward(eps, input, residual, gamma, beta, mean, var, output, relu);
             return;
         }
         NativeStatus.check(NativeKernels.cnn4j_batch_norm_inference_forward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3),
-                order, eps, input.buffer(), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(), output.buffer(), relu ? 1 : 0),
-                "batch norm inference forward");
+                order, eps, input.buffer(), buffer(residual), gamma.buffer(), beta.buffer(), mean.buffer(), var.buffer(),
+                output.buffer(), relu ? 1 : 0), "batch norm inference forward");
     }
 
     @Override
-    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
-                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta, boolean relu) {
-        int order = memoryOrder(input, gradOutput, gradInput);
+    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor residual, Tensor gamma, Tensor beta, Tensor mean,
+                                  Tensor var, Tensor gradOutput, Tensor gradInput, Tensor gradResidual, Tensor gradGamma, Tensor gradBeta,
+                                  boolean relu) {
+        int order = memoryOrder(input, residual, gradOutput, gradInput, gradResidual);
         if (order == MIXED) {
-            fallback.batchNormBackward(eps, training, input, gamma, beta, mean, var, gradOutput, gradInput, gradGamma, gradBeta, relu);
+            fallback.batchNormBackward(eps, training, input, residual, gamma, beta, mean, var, gradOutput, gradInput, gradResidual,
+                    gradGamma, gradBeta, relu);
             return;
         }
         NativeStatus.check(NativeKernels.cnn4j_batch_norm_backward(input.dim(0), input.dim(1), input.dim(2) * input.dim(3), order,
-                eps, training ? 1 : 0, input.buffer(), gamma.buffer(), buffer(beta), mean.buffer(), var.buffer(), gradOutput.buffer(),
-                buffer(gradInput), buffer(gradGamma), buffer(gradBeta), relu ? 1 : 0), "batch norm backward");
+                eps, training ? 1 : 0, input.buffer(), buffer(residual), gamma.buffer(), buffer(beta), mean.buffer(), var.buffer(),
+                gradOutput.buffer(), buffer(gradInput), buffer(gradResidual), buffer(gradGamma), buffer(gradBeta), relu ? 1 : 0),
+                "batch norm backward");
     }
 
     // --- element-wise --------------------------------------------------------------------------------

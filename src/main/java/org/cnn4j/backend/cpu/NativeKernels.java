@@ -82,17 +82,18 @@ final class NativeKernels {
     public static native int cnn4j_global_avg_pool_backward(int n, int c, int hw, int nhwc, FloatBuffer diffDst, FloatBuffer diffSrc);
 
     public static native int cnn4j_batch_norm_training_forward(int n, int c, int hw, int nhwc, float eps, float momentum,
-                                                               FloatBuffer src, FloatBuffer gamma, FloatBuffer beta,
+                                                               FloatBuffer src, FloatBuffer residual, FloatBuffer gamma, FloatBuffer beta,
                                                                FloatBuffer runningMean, FloatBuffer runningVar, FloatBuffer dst,
                                                                FloatBuffer batchMean, FloatBuffer batchVar, int fuseRelu);
 
     public static native int cnn4j_batch_norm_inference_forward(int n, int c, int hw, int nhwc, float eps, FloatBuffer src,
-                                                                FloatBuffer gamma, FloatBuffer beta, FloatBuffer mean,
+                                                                FloatBuffer residual, FloatBuffer gamma, FloatBuffer beta, FloatBuffer mean,
                                                                 FloatBuffer var, FloatBuffer dst, int fuseRelu);
 
     public static native int cnn4j_batch_norm_backward(int n, int c, int hw, int nhwc, float eps, int training, FloatBuffer src,
-                                                       FloatBuffer gamma, FloatBuffer beta, FloatBuffer mean, FloatBuffer var,
-                                                       FloatBuffer diffDst, FloatBuffer diffSrc, FloatBuffer diffGamma,
+                                                       FloatBuffer residual, FloatBuffer gamma, FloatBuffer beta, FloatBuffer mean,
+                                                       FloatBuffer var, FloatBuffer diffDst, FloatBuffer diffSrc,
+                                                       FloatBuffer diffResidual, FloatBuffer diffGamma,
                                                        FloatBuffer diffBeta, int fusedRelu);
 
     public static native int cnn4j_activation_forward(int kind, float alpha, float beta, long count, FloatBuffer src, FloatBuffer dst);

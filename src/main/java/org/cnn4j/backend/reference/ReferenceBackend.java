@@ -99,8 +99,9 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor gamma, Tensor beta, Tensor runningMean,
-                                         Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar, boolean relu) {
+    public void batchNormTrainingForward(float eps, float momentum, Tensor input, Tensor residual, Tensor gamma, Tensor beta,
+                                         Tensor runningMean, Tensor runningVar, Tensor output, Tensor batchMean, Tensor batchVar,
+                                         boolean relu) {
         int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
         double[] x = d(input);
         double[][] stats = ReferenceBatchNorm.statistics(x, n, c, hw);
@@ -111,23 +112,30 @@ public final class ReferenceBackend implements Backend {
         put(batchMean, stats[0]);
         put(batchVar, stats[1]);
         // normalise with the statistics as stored, as the backward will see them (a fused ReLU's mask must agree)
-        put(output, ReferenceBatchNorm.normalize(x, n, c, hw, d(gamma), d(beta), d(batchMean), d(batchVar), eps, relu));
+        put(output, ReferenceBatchNorm.normalize(x, residual == null ? null : d(residual), n, c, hw, d(gamma), d(beta), d(batchMean),
+                d(batchVar), eps, relu));
     }
 
     @Override
-    public void batchNormInferenceForward(float eps, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor output,
-                                          boolean relu) {
+    public void batchNormInferenceForward(float eps, Tensor input, Tensor residual, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
+                                          Tensor output, boolean relu) {
         int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
-        put(output, ReferenceBatchNorm.normalize(d(input), n, c, hw, d(gamma), d(beta), d(mean), d(var), eps, relu));
+        put(output, ReferenceBatchNorm.normalize(d(input), residual == null ? null : d(residual), n, c, hw, d(gamma), d(beta), d(mean),
+                d(var), eps, relu));
     }
 
     @Override
-    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor gamma, Tensor beta, Tensor mean, Tensor var,
-                                  Tensor gradOutput, Tensor gradInput, Tensor gradGamma, Tensor gradBeta, boolean relu) {
+    public void batchNormBackward(float eps, boolean training, Tensor input, Tensor residual, Tensor gamma, Tensor beta, Tensor mean,
+                                  Tensor var, Tensor gradOutput, Tensor gradInput, Tensor gradResidual, Tensor gradGamma, Tensor gradBeta,
+                                  boolean relu) {
         int n = input.dim(0), c = input.dim(1), hw = input.dim(2) * input.dim(3);
         double[] gy = d(gradOutput);
         if (relu) {
-            ReferenceBatchNorm.maskByRelu(gy, d(input), n, c, hw, d(gamma), d(beta), d(mean), d(var), eps);
+            ReferenceBatchNorm.maskByRelu(gy, d(input), residual == null ? null : d(residual), n, c, hw, d(gamma), d(beta), d(mean),
+                    d(var), eps);
+        }
+        if (gradResidual != null) {
+            put(gradResidual, gy);
         }
         double[][] g = ReferenceBatchNorm.backward(d(input), n, c, hw, d(gamma), d(mean), d(var), gy, eps, training);
         if (gradInput != null) {

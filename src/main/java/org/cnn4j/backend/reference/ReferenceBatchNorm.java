@@ -36,13 +36,19 @@ final class ReferenceBatchNorm {
     /** y = (x - mean) / sqrt(var + eps) * gamma + beta; with {@code relu}, ReLU(y). */
     static double[] normalize(double[] x, int n, int c, int hw, double[] gamma, double[] beta, double[] mean, double[] var,
                               double eps, boolean relu) {
+        return normalize(x, null, n, c, hw, gamma, beta, mean, var, eps, relu);
+    }
+
+    /** y = gamma * (x - mean) / sqrt(var + eps) + beta, plus {@code residual} (may be null) element by element, then the ReLU. */
+    static double[] normalize(double[] x, double[] residual, int n, int c, int hw, double[] gamma, double[] beta, double[] mean,
+                              double[] var, double eps, boolean relu) {
         double[] y = new double[x.length];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 double inv = 1 / Math.sqrt(var[ch] + eps);
                 for (int p = 0; p < hw; p++) {
                     int idx = (i * c + ch) * hw + p;
-                    double v = (x[idx] - mean[ch]) * inv * gamma[ch] + beta[ch];
+                    double v = (x[idx] - mean[ch]) * inv * gamma[ch] + beta[ch] + (residual == null ? 0 : residual[idx]);
                     y[idx] = relu ? ReferenceActivations.relu(v) : v;
                 }
             }
@@ -53,7 +59,13 @@ final class ReferenceBatchNorm {
     /** Zeroes the gradient {@code gy} after a fused ReLU where {@link #normalize} gave y <= 0 (the ReLU's backward). */
     static void maskByRelu(double[] gy, double[] x, int n, int c, int hw, double[] gamma, double[] beta, double[] mean, double[] var,
                            double eps) {
-        double[] y = normalize(x, n, c, hw, gamma, beta, mean, var, eps, false);
+        maskByRelu(gy, x, null, n, c, hw, gamma, beta, mean, var, eps);
+    }
+
+    /** {@link #maskByRelu} after a fused sum with {@code residual}. */
+    static void maskByRelu(double[] gy, double[] x, double[] residual, int n, int c, int hw, double[] gamma, double[] beta,
+                           double[] mean, double[] var, double eps) {
+        double[] y = normalize(x, residual, n, c, hw, gamma, beta, mean, var, eps, false);
         for (int i = 0; i < gy.length; i++) {
             if (!ReferenceActivations.reluPasses(y[i])) {
                 gy[i] = 0;

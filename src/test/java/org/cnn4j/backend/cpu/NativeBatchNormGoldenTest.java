@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * forward and backward in both modes, on NCHW and NHWC tensors and every ISA path, against the
  * reference backend over a seeded grid with C not a multiple of 16, 1x1 spatial sizes, N = 1 and
  * odd H*W. Inputs sit around 5 with spread 1, so a one-pass variance would lose digits. Every case also
- * runs with the ReLU fused (forward clamps, backward recomputes the mask); the two backends agree on
+ * runs with the ReLU fused (forward clamps, backward recomputes the mask), and with a residual block's
+ * shortcut added before that ReLU (backward also gives the shortcut's gradient); the two backends agree on
  * that mask except where y is within rounding of 0, which this seeded grid does not hit.
  *
  * <p>Tolerances: the native passes sum in float (flushed into double every 64 rows; the reference
@@ -65,16 +66,18 @@ class NativeBatchNormGoldenTest {
                 for (Layout layout : List.of(Layout.NCHW, Layout.NHWC)) {
                     long seed = seeds.nextLong();
                     for (boolean relu : new boolean[] {false, true}) {
-                        check(d, layout, relu, seed, isa + " " + layout + " " + Arrays.toString(d) + (relu ? " +relu" : ""));
+                        check(d, layout, relu, false, seed, isa + " " + layout + " " + Arrays.toString(d) + (relu ? " +relu" : ""));
                         checked++;
                     }
+                    check(d, layout, true, true, seed, isa + " " + layout + " " + Arrays.toString(d) + " +residual +relu");
+                    checked++;
                 }
             }
         }
-        assertThat(checked).isGreaterThanOrEqualTo(120);
+        assertThat(checked).isGreaterThanOrEqualTo(180);
     }
 
-    private static void check(int[] d, Layout layout, boolean relu, long seed, String what) {
+    private static void check(int[] d, Layout layout, boolean relu, boolean withResidual, long seed, String what) {
         int c = d[1], m = d[0] * d[2] * d[3];
         int[] ch = {c};
         Backend nat = NativeBackend.instance(), ref = ReferenceBackend.INSTANCE;
@@ -91,29 +94,38 @@ class NativeBatchNormGoldenTest {
              Tensor var = Tensor.zeros(c); Tensor varRef = Tensor.zeros(c);
              Tensor dx = NativeGoldenSupport.zeros(d, layout); Tensor dxRef = Tensor.zeros(d);
              Tensor dg = Tensor.zeros(c); Tensor dgRef = Tensor.zeros(c);
-             Tensor db = Tensor.zeros(c); Tensor dbRef = Tensor.zeros(c)) {
-            nat.batchNormTrainingForward(EPS, MOMENTUM, x, gamma, beta, rm, rv, y, mean, var, relu);
-            ref.batchNormTrainingForward(EPS, MOMENTUM, x, gamma, beta, rmRef, rvRef, yRef, meanRef, varRef, relu);
+             Tensor db = Tensor.zeros(c); Tensor dbRef = Tensor.zeros(c);
+             Tensor shortcut = NativeGoldenSupport.random(d, layout, seed + 6);
+             Tensor dr = NativeGoldenSupport.zeros(d, layout); Tensor drRef = Tensor.zeros(d)) {
+            Tensor r = withResidual ? shortcut : null, gr = withResidual ? dr : null, grRef = withResidual ? drRef : null;
+            nat.batchNormTrainingForward(EPS, MOMENTUM, x, r, gamma, beta, rm, rv, y, mean, var, relu);
+            ref.batchNormTrainingForward(EPS, MOMENTUM, x, r, gamma, beta, rmRef, rvRef, yRef, meanRef, varRef, relu);
             NativeConvolutionGoldenTest.assertClose(what + " training output", y.toArray(), yRef.toArray(), 16);
             NativeConvolutionGoldenTest.assertClose(what + " batch mean", mean.toArray(), meanRef.toArray(), 16);
             NativeConvolutionGoldenTest.assertClose(what + " batch var", var.toArray(), varRef.toArray(), 16);
             NativeConvolutionGoldenTest.assertClose(what + " running mean", rm.toArray(), rmRef.toArray(), 16);
             NativeConvolutionGoldenTest.assertClose(what + " running var", rv.toArray(), rvRef.toArray(), 16);
 
-            nat.batchNormBackward(EPS, true, x, gamma, beta, meanRef, varRef, dy, dx, dg, db, relu);
-            ref.batchNormBackward(EPS, true, x, gamma, beta, meanRef, varRef, dy, dxRef, dgRef, dbRef, relu);
+            nat.batchNormBackward(EPS, true, x, r, gamma, beta, meanRef, varRef, dy, dx, gr, dg, db, relu);
+            ref.batchNormBackward(EPS, true, x, r, gamma, beta, meanRef, varRef, dy, dxRef, grRef, dgRef, dbRef, relu);
             NativeConvolutionGoldenTest.assertClose(what + " training grad input", dx.toArray(), dxRef.toArray(), m);
             NativeConvolutionGoldenTest.assertClose(what + " training grad gamma", dg.toArray(), dgRef.toArray(), m);
             NativeConvolutionGoldenTest.assertClose(what + " training grad beta", db.toArray(), dbRef.toArray(), m);
+            if (withResidual) { // the gradient after the mask, unchanged: equal where the masks agree
+                NativeConvolutionGoldenTest.assertClose(what + " training grad residual", dr.toArray(), drRef.toArray(), 1);
+            }
 
-            nat.batchNormInferenceForward(EPS, x, gamma, beta, rmRef, rvRef, y, relu);
-            ref.batchNormInferenceForward(EPS, x, gamma, beta, rmRef, rvRef, yRef, relu);
+            nat.batchNormInferenceForward(EPS, x, r, gamma, beta, rmRef, rvRef, y, relu);
+            ref.batchNormInferenceForward(EPS, x, r, gamma, beta, rmRef, rvRef, yRef, relu);
             NativeConvolutionGoldenTest.assertClose(what + " inference output", y.toArray(), yRef.toArray(), 16);
 
             // inference-mode backward, with the optional parameter gradients left out
-            nat.batchNormBackward(EPS, false, x, gamma, beta, rmRef, rvRef, dy, dx, null, null, relu);
-            ref.batchNormBackward(EPS, false, x, gamma, beta, rmRef, rvRef, dy, dxRef, null, null, relu);
+            nat.batchNormBackward(EPS, false, x, r, gamma, beta, rmRef, rvRef, dy, dx, gr, null, null, relu);
+            ref.batchNormBackward(EPS, false, x, r, gamma, beta, rmRef, rvRef, dy, dxRef, grRef, null, null, relu);
             NativeConvolutionGoldenTest.assertClose(what + " inference grad input", dx.toArray(), dxRef.toArray(), 4);
+            if (withResidual) {
+                NativeConvolutionGoldenTest.assertClose(what + " inference grad residual", dr.toArray(), drRef.toArray(), 1);
+            }
         }
     }
 }

@@ -215,12 +215,12 @@ class NativeConcurrencyTest {
             FloatBuffer runningMean = out("running mean", new int[] {32}), runningVar = out("running var", new int[] {32});
             runningMean.put(0, new float[32]); // the running statistics start over in every round
             runningVar.put(0, ones);
-            check(NativeKernels.cnn4j_batch_norm_training_forward(n, 32, hw, 1, 1e-5f, 0.1f, input.buffer(), weights.gamma.buffer(),
+            check(NativeKernels.cnn4j_batch_norm_training_forward(n, 32, hw, 1, 1e-5f, 0.1f, input.buffer(), null, weights.gamma.buffer(),
                     weights.beta.buffer(), runningMean, runningVar, out("batch norm training forward", input.dims()), mean, var, 1));
-            check(NativeKernels.cnn4j_batch_norm_backward(n, 32, hw, 1, 1e-5f, 1, input.buffer(), weights.gamma.buffer(),
-                    weights.beta.buffer(), mean, var, dy.buffer(), out("batch norm backward", input.dims()),
+            check(NativeKernels.cnn4j_batch_norm_backward(n, 32, hw, 1, 1e-5f, 1, input.buffer(), null, weights.gamma.buffer(),
+                    weights.beta.buffer(), mean, var, dy.buffer(), out("batch norm backward", input.dims()), null,
                     out("batch norm grad gamma", new int[] {32}), out("batch norm grad beta", new int[] {32}), 1));
-            check(NativeKernels.cnn4j_batch_norm_inference_forward(n, 32, hw, 1, 1e-5f, input.buffer(), weights.gamma.buffer(),
+            check(NativeKernels.cnn4j_batch_norm_inference_forward(n, 32, hw, 1, 1e-5f, input.buffer(), null, weights.gamma.buffer(),
                     weights.beta.buffer(), runningMean, runningVar, out("batch norm inference", input.dims()), 0));
         }
 

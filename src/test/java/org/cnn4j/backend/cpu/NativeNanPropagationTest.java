@@ -245,8 +245,8 @@ class NativeNanPropagationTest {
     private static float[][] batchNorm(Backend b, Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor dy) {
         try (Tensor y = NativeGoldenSupport.zeros(x.dims(), x.layout()); Tensor dx = NativeGoldenSupport.zeros(x.dims(), x.layout());
              Tensor dg = Tensor.zeros(gamma.numel()); Tensor db = Tensor.zeros(gamma.numel())) {
-            b.batchNormInferenceForward(1e-5f, x, gamma, beta, mean, var, y, true);
-            b.batchNormBackward(1e-5f, false, x, gamma, beta, mean, var, dy, dx, dg, db, true);
+            b.batchNormInferenceForward(1e-5f, x, null, gamma, beta, mean, var, y, true);
+            b.batchNormBackward(1e-5f, false, x, null, gamma, beta, mean, var, dy, dx, null, dg, db, true);
             return new float[][] {y.toArray(), dx.toArray()};
         }
     }
@@ -262,7 +262,7 @@ class NativeNanPropagationTest {
                 gamma.fill(1f);
                 runVar.fill(1f);
                 x.buffer().put(x.memoryIndex(((c + 1) * 4 + 2) * 4 + 3), NAN); // image 1, channel 1
-                b.batchNormTrainingForward(1e-5f, 0.1f, x, gamma, beta, runMean, runVar, y, mean, var, false);
+                b.batchNormTrainingForward(1e-5f, 0.1f, x, null, gamma, beta, runMean, runVar, y, mean, var, false);
                 assertThat(var.toArray()).as(b.name() + " batch variance").containsExactly(var.get(0), NAN, var.get(2));
                 assertThat(runVar.get(1)).as(b.name() + " running variance").isNaN();
             }

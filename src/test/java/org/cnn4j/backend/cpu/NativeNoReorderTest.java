@@ -37,9 +37,9 @@ class NativeNoReorderTest {
              Tensor dg = Tensor.zeros(24); Tensor db = Tensor.zeros(24)) {
             long before = Tensor.reorders();
             nat.conv2dForward(conv, x, w, null, y);
-            nat.batchNormTrainingForward(1e-5f, 0.1f, y, gamma, beta, rm, rv, y, mean, var, false);
-            nat.batchNormInferenceForward(1e-5f, x, gamma, beta, rm, rv, y, false);
-            nat.batchNormBackward(1e-5f, true, x, gamma, null, mean, var, dy, dx, dg, db, false);
+            nat.batchNormTrainingForward(1e-5f, 0.1f, y, null, gamma, beta, rm, rv, y, mean, var, false);
+            nat.batchNormInferenceForward(1e-5f, x, null, gamma, beta, rm, rv, y, false);
+            nat.batchNormBackward(1e-5f, true, x, null, gamma, null, mean, var, dy, dx, null, dg, db, false);
             nat.activationForward(Activation.RELU, y, y);
             nat.activationBackward(Activation.RELU, x, y, dy, dx);
             nat.add(x, y, y);

@@ -127,6 +127,18 @@ class ReferenceGradientCheckTest {
             double[][] gr = ReferenceBatchNorm.backward(x, n, c, hw, gamma, st[0], st[1], masked, eps, true);
             check("bn+relu train input " + java.util.Arrays.toString(d), x, train.apply(true), gy, gr[0]);
             check("bn+relu beta", beta, v -> ReferenceBatchNorm.normalize(x, n, c, hw, gamma, v, st[0], st[1], eps, true), gy, gr[2]);
+
+            // a residual block's end, batch norm + shortcut + ReLU: the mask comes from y with the shortcut added,
+            // and the shortcut's gradient is the masked one
+            double[] r = random(n * c * hw), maskedSum = gy.clone();
+            ReferenceBatchNorm.maskByRelu(maskedSum, x, r, n, c, hw, gamma, beta, st[0], st[1], eps);
+            double[][] gs = ReferenceBatchNorm.backward(x, n, c, hw, gamma, st[0], st[1], maskedSum, eps, true);
+            check("bn+add+relu train input " + java.util.Arrays.toString(d), x, v -> {
+                double[][] s = ReferenceBatchNorm.statistics(v, n, c, hw);
+                return ReferenceBatchNorm.normalize(v, r, n, c, hw, gamma, beta, s[0], s[1], eps, true);
+            }, gy, gs[0]);
+            check("bn+add+relu shortcut", r, v -> ReferenceBatchNorm.normalize(x, v, n, c, hw, gamma, beta, st[0], st[1], eps, true),
+                    gy, maskedSum);
         }
     }
 
