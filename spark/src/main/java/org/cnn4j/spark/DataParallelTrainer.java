@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -34,10 +35,9 @@ import org.cnn4j.train.NonFiniteException;
  * workers' batches taken together (W workers x batch B behave as one process with batch W x B, up to the
  * order of summation). Batch norm normalises with each worker's own batch statistics; its running
  * statistics are averaged over the workers (docs/spark.md). With {@link #checkpoint}, the model and the
- * optimiser state are written after every epoch with the core's atomic model files; a run resumes from
- * such a file ({@code ModelFile.read} and {@code ModelFile.restoreOptimizer}). A failed task is re-run by
- * Spark and computes what the lost attempt would have: a step is a pure function of the broadcast state
- * and the shard.
+ * optimiser state are written after every epoch with the core's atomic model files; {@link #resume}
+ * continues a run from such a file. A failed task is re-run by Spark and computes what the lost attempt
+ * would have: a step is a pure function of the broadcast state and the shard.
  *
  * <pre>{@code
  * ModelFile.Saved model = new ModelFile.Saved("fmnist-cnn", 1, 28, 28, FashionMnist.CLASSES, net, List.of());
@@ -58,6 +58,7 @@ public final class DataParallelTrainer {
     private LrSchedule schedule;
     private Path checkpoint;
     private Consumer<StepResult> stepListener = s -> { };
+    private StepFault fault = StepFault.NONE;
 
     /**
      * Trains {@code model.model()} in place with {@code optimizer} (built on its parameters); epochs in
@@ -79,6 +80,51 @@ public final class DataParallelTrainer {
     public DataParallelTrainer labelColumn(String column) {
         labelColumn = column;
         return this;
+    }
+
+    /**
+     * A trainer that continues the run saved in {@code checkpoint} (a file this trainer's
+     * {@link #checkpoint} wrote): the model with its weights, buffers and history, and an optimiser that
+     * {@code newOptimizer} builds on the model's parameters (same kind and settings as the first run), with
+     * its saved state (momentum, Adam's moments, step counts) restored. {@link #fit} then carries on at the
+     * epoch after the history's last and, given the same data, partitioning, batch size and seed, trains
+     * exactly as the uninterrupted run would have. The model and optimiser are the caller's to close
+     * ({@link #model()}, {@link #optimizer()}). Errors name the file.
+     */
+    public static DataParallelTrainer resume(Path checkpoint, Function<List<Parameter>, Optimizer> newOptimizer) throws IOException {
+        if (checkpoint == null || newOptimizer == null) {
+            throw new IllegalArgumentException("DataParallelTrainer.resume: checkpoint " + checkpoint + " and optimizer function "
+                    + newOptimizer + " must both be given");
+        }
+        ModelFile.Saved saved = ModelFile.read(checkpoint);
+        Optimizer optimizer = null;
+        try {
+            optimizer = newOptimizer.apply(saved.model().parameters());
+            if (optimizer == null) {
+                throw new IllegalArgumentException("DataParallelTrainer.resume(" + checkpoint + "): the optimizer function returned null");
+            }
+            if (!ModelFile.restoreOptimizer(checkpoint, optimizer)) {
+                throw new IllegalArgumentException("DataParallelTrainer.resume(" + checkpoint + "): the file holds no optimizer state, "
+                        + "so training cannot continue exactly; it is a model file, not a checkpoint written by checkpoint(file)");
+            }
+            return new DataParallelTrainer(saved, optimizer);
+        } catch (IOException | RuntimeException e) {
+            if (optimizer != null) {
+                optimizer.close();
+            }
+            saved.model().close();
+            throw e;
+        }
+    }
+
+    /** The model being trained (its weights are the current ones), with the header facts it is saved with. */
+    public ModelFile.Saved model() {
+        return model;
+    }
+
+    /** The optimiser applying the steps; its state is what a checkpoint saves. */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /** Images per worker per step (default 32). */
@@ -121,6 +167,12 @@ public final class DataParallelTrainer {
     /** Called on the driver after every step (progress, logs, measurements). */
     public DataParallelTrainer onStep(Consumer<StepResult> listener) {
         stepListener = listener;
+        return this;
+    }
+
+    /** Sets the test seam {@link StepFault} (package-private: no production use). */
+    DataParallelTrainer fault(StepFault fault) {
+        this.fault = fault;
         return this;
     }
 
@@ -174,13 +226,15 @@ public final class DataParallelTrainer {
                 optimizer.setLearningRate(schedule.at(epoch, (double) step / steps));
             }
             Broadcast<ModelState> state = jsc.broadcast(ModelState.of(net));
+            long broadcast = System.nanoTime();
             GradientSum sum;
             try {
                 sum = shards.treeAggregate(GradientSum.none(),
-                        new WorkerStep(architecture, state, epoch, step, batchSize, shuffle, seed), GradientSum::add, depth);
+                        new WorkerStep(architecture, state, epoch, step, batchSize, shuffle, seed, fault), GradientSum::add, depth);
             } finally {
                 state.destroy();
             }
+            long aggregated = System.nanoTime();
             String where = String.format("epoch %d, step %d of %d", epoch + 1, step + 1, steps);
             if (!Double.isFinite(sum.meanLoss())) {
                 throw new NonFiniteException(where, "the loss is " + sum.meanLoss());
@@ -192,10 +246,13 @@ public final class DataParallelTrainer {
             }
             sum.meanBuffersInto(net.namedBuffers().values());
             optimizer.step();
+            long end = System.nanoTime();
             images += sum.images();
             correct += sum.correct();
             loss += sum.meanLoss() * sum.images();
-            stepListener.accept(new StepResult(epoch + 1, step + 1, steps, sum.images(), sum.meanLoss(), (System.nanoTime() - stepStart) / 1e6));
+            stepListener.accept(new StepResult(epoch + 1, step + 1, steps, sum.images(), sum.meanLoss(), (end - stepStart) / 1e6,
+                    (broadcast - stepStart) / 1e6, sum.fetchNanos() / 1e6, sum.computeNanos() / 1e6, (aggregated - broadcast) / 1e6,
+                    (end - aggregated) / 1e6, sum.bytes()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochResult(epoch + 1, loss / images, (double) correct / images, Double.NaN, Double.NaN, optimizer.learningRate(),

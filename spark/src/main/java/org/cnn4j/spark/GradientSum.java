@@ -15,6 +15,7 @@ final class GradientSum implements Serializable {
     private float[][] gradients, buffers;
     private double loss;
     private long correct, images;
+    private long fetchNanos, computeNanos;
 
     /** Nothing yet: the identity of {@link #add}. */
     static GradientSum none() {
@@ -32,6 +33,12 @@ final class GradientSum implements Serializable {
         return s;
     }
 
+    /** Records a worker's time to fetch the broadcast model state and to run its pass (the slowest worker's is kept on adding). */
+    void timed(long fetchNanos, long computeNanos) {
+        this.fetchNanos = fetchNanos;
+        this.computeNanos = computeNanos;
+    }
+
     /** This plus {@code other}, in place (Spark's aggregation may reuse its accumulator). */
     GradientSum add(GradientSum other) {
         if (other.images == 0) {
@@ -45,6 +52,8 @@ final class GradientSum implements Serializable {
         loss += other.loss;
         correct += other.correct;
         images += other.images;
+        fetchNanos = Math.max(fetchNanos, other.fetchNanos);
+        computeNanos = Math.max(computeNanos, other.computeNanos);
         return this;
     }
 
@@ -58,6 +67,27 @@ final class GradientSum implements Serializable {
 
     long correct() {
         return correct;
+    }
+
+    /** The slowest worker's wait for the broadcast state (deserialising it, fetching it when remote). */
+    long fetchNanos() {
+        return fetchNanos;
+    }
+
+    /** The slowest worker's forward and backward pass. */
+    long computeNanos() {
+        return computeNanos;
+    }
+
+    /** The bytes of one worker's contribution as it travels: its gradients and buffers as float32. */
+    long bytes() {
+        long floats = 0;
+        for (float[][] group : new float[][][] {gradients, buffers}) {
+            for (float[] t : group) {
+                floats += t.length;
+            }
+        }
+        return 4 * floats;
     }
 
     /** The mean gradient over all the step's images, into each parameter's gradient. */

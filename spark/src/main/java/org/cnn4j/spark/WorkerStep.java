@@ -7,8 +7,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * What each worker does in step {@code step} of {@code epoch}: takes its next batch of its shard (by the
  * epoch's order), runs it through a replica set to the broadcast model state and returns its weighted
- * gradients, added into Spark's aggregation. A pure function of (state, shard, epoch, step): a re-run
- * task returns exactly what the lost one would have.
+ * gradients, added into Spark's aggregation, with how long it waited for the broadcast state and how long
+ * its pass took. A pure function of (state, shard, epoch, step), timings aside: a re-run task returns
+ * exactly the gradients the lost one would have.
  */
 final class WorkerStep implements Function2<GradientSum, Shard, GradientSum> {
     private final Broadcast<ShippedModel> architecture;
@@ -16,9 +17,10 @@ final class WorkerStep implements Function2<GradientSum, Shard, GradientSum> {
     private final int epoch, step, batchSize;
     private final boolean shuffle;
     private final long seed;
+    private final StepFault fault;
 
     WorkerStep(Broadcast<ShippedModel> architecture, Broadcast<ModelState> state, int epoch, int step, int batchSize,
-               boolean shuffle, long seed) {
+               boolean shuffle, long seed, StepFault fault) {
         this.architecture = architecture;
         this.state = state;
         this.epoch = epoch;
@@ -26,6 +28,7 @@ final class WorkerStep implements Function2<GradientSum, Shard, GradientSum> {
         this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
+        this.fault = fault;
     }
 
     @Override
@@ -43,10 +46,17 @@ final class WorkerStep implements Function2<GradientSum, Shard, GradientSum> {
             shard.copyImage(order[start + i], pixels, i);
             labels[i] = shard.label(order[start + i]);
         }
+        long fetchStart = System.nanoTime();
         ShippedModel model = architecture.value();
+        ModelState from = state.value();
+        long fetchNanos = System.nanoTime() - fetchStart;
         Replica replica = TrainingReplicas.borrow(model);
         try {
-            return sum.add(replica.step(state.value(), pixels, labels));
+            long computeStart = System.nanoTime();
+            GradientSum mine = replica.step(from, pixels, labels);
+            mine.timed(fetchNanos, System.nanoTime() - computeStart);
+            fault.afterGradients(epoch, step);
+            return sum.add(mine);
         } finally {
             TrainingReplicas.giveBack(model, replica);
         }

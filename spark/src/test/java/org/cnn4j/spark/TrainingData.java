@@ -1,44 +1,32 @@
 package org.cnn4j.spark;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.cnn4j.data.ImageDataset;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Tensor;
 
-/** Training sets as DataFrames of (pixels, label), cut into contiguous partitions, and weight comparisons. */
+/** Training sets as DataFrames of (pixels, label) ({@link ImageFrames}), cut into contiguous partitions, and weight comparisons. */
 final class TrainingData {
-    static final StructType SCHEMA = new StructType()
-            .add("pixels", DataTypes.createArrayType(DataTypes.FloatType, false))
-            .add("label", DataTypes.IntegerType);
-
     private TrainingData() {
     }
 
     /** {@code data} in {@code partitions} contiguous partitions (partition p holds the p-th block of images, in order). */
     static Dataset<Row> frame(SparkSession spark, ImageDataset data, int partitions) {
-        return frame(spark, data, partitions, row -> row);
+        return ImageFrames.of(spark, data, partitions);
     }
 
     /** The same, each row passing through {@code lineage} as Spark computes the partition. */
     static Dataset<Row> frame(SparkSession spark, ImageDataset data, int partitions, Function<Row, Row> lineage) {
-        int per = data.imageSize();
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            rows.add(RowFactory.create(Arrays.copyOfRange(data.pixels(), i * per, (i + 1) * per), data.labels()[i]));
-        }
-        JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions).map(lineage);
-        return spark.createDataFrame(rdd, SCHEMA);
+        JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ImageFrames.rows(data), partitions).map(lineage);
+        return spark.createDataFrame(rdd, ImageFrames.SCHEMA);
     }
 
     /** The images of {@code data} in the order one process sees them when two workers take batches of {@code b} from its halves. */
@@ -70,6 +58,14 @@ final class TrainingData {
             }
         }
         return max;
+    }
+
+    /** The bits of every parameter and buffer of {@code m}, in order: equal arrays mean bit-for-bit equal networks. */
+    static int[] bits(Module m) {
+        return tensors(m).stream().flatMapToInt(t -> {
+            float[] v = t.toArray();
+            return IntStream.range(0, v.length).map(i -> Float.floatToRawIntBits(v[i]));
+        }).toArray();
     }
 
     static List<Tensor> tensors(Module m) {
