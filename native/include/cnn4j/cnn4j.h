@@ -200,6 +200,40 @@ int cnn4j_conv2d_winograd_backward_weights(int tile, const int32_t *conv, const 
 /* How many Winograd filter transforms were computed (cache misses) since the library loaded. */
 int64_t cnn4j_winograd_filter_transforms(void);
 
+/*
+ * Quantised (int8) and bf16 inference. Activations are channels-last (NHWC); an int8 value is q * scale with
+ * one scale per tensor (symmetric, zero point 0). Weights are s8 OIHW ([K, C/groups, kh, kw]) with one scale per
+ * output channel. Results are requantised as saturate(round_half_even(real / dst_scale)). `weights_id` is the
+ * caller's nonzero id of weights that never change while it is in use: their reorder is cached under it.
+ */
+enum cnn4j_qtype { CNN4J_QTYPE_S8 = 0, CNN4J_QTYPE_U8 = 1, CNN4J_QTYPE_F32 = 2, CNN4J_QTYPE_BF16 = 3 };
+
+/* q = saturate(round_half_even(x / scale)) over `count` values (NaN is an error), and x = q * scale. */
+int cnn4j_quantize(int64_t count, const float *src, float scale, int dst_type, void *dst);
+int cnn4j_dequantize(int64_t count, int src_type, const void *src, float scale, float *dst);
+
+/* dst = requantise(relu(src_scale * weight_scales[k] * sum(q_src * q_w) + bias[k] + residual_scale * residual)):
+   src s8/u8, dst s8/u8 (with dst_scale) or f32 (dst_scale unused); bias (f32, may be null); residual (may be
+   null, may be dst itself) of dst's element size, read as residual_type. */
+int cnn4j_conv2d_int8_forward(const int32_t *conv, int src_type, const void *src, float src_scale, const int8_t *weights,
+                              const float *weight_scales, int64_t weights_id, const float *bias, int residual_type,
+                              const void *residual, float residual_scale, int dst_type, void *dst, float dst_scale,
+                              int fuse_relu);
+/* A linear layer on src [n, c, h, w] NHWC (h = w = 1 for a 2-D [n, c]); weights [out, c*h*w] in NCHW order
+   (as Flatten orders an NCHW tensor), so a channels-last activation needs no reorder before the head. */
+int cnn4j_linear_int8_forward(int n, int c, int h, int w, int src_type, const void *src, float src_scale, int out,
+                              const int8_t *weights, const float *weight_scales, int64_t weights_id, const float *bias,
+                              int dst_type, void *dst, float dst_scale, int fuse_relu);
+/* Max pooling of s8/u8 NHWC activations (pool as for cnn4j_pool2d_forward, max only): type and scale kept. */
+int cnn4j_max_pool2d_int8_forward(const int32_t *pool, int type, const void *src, void *dst);
+
+/* bf16 inference: f32 NHWC activations rounded to bf16 in the call, f32 weights (OIHW; [out, in]) rounded once
+   per weights_id, f32 accumulation and output; residual (may be null or dst) added, then ReLU when fuse_relu. */
+int cnn4j_conv2d_bf16_forward(const int32_t *conv, const float *src, const float *weights, int64_t weights_id,
+                              const float *bias, const float *residual, float *dst, int fuse_relu);
+int cnn4j_linear_bf16_forward(int n, int in, int out, const float *src, const float *weights, int64_t weights_id,
+                              const float *bias, float *dst, int fuse_relu);
+
 #ifdef __cplusplus
 }
 #endif

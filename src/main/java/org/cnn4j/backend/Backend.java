@@ -2,6 +2,8 @@ package org.cnn4j.backend;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.cnn4j.tensor.Int8Tensor;
+import org.cnn4j.tensor.Int8Weights;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
@@ -176,4 +178,36 @@ public interface Backend {
      * A is stored [m, k] (or [k, m] when transA), B [k, n] (or [n, k] when transB).
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    // --- quantised (int8) and bf16 inference: see docs/quantization.md -----------------------------
+
+    /** output = saturate(rint(input / output.scale())) in output's type (u8 or s8); NaN inputs are an error. */
+    void quantize(Tensor input, Int8Tensor output);
+
+    /** output = input * input.scale(). */
+    void dequantize(Int8Tensor input, Tensor output);
+
+    /**
+     * A quantised convolution (weights s8 with per-output-channel scales, bias f32 or null), then the residual
+     * (int8, or null) and ReLU, requantised to output's scale and type.
+     */
+    void conv2dInt8Forward(Conv2dSpec spec, Int8Tensor input, Int8Weights weight, Tensor bias, Int8Tensor residual, boolean relu,
+                           Int8Tensor output);
+
+    /** As {@link #conv2dInt8Forward} with an f32 output (a network's last quantised layer) and no residual. */
+    void conv2dInt8ForwardToFloat(Conv2dSpec spec, Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Tensor output);
+
+    /** A quantised linear layer on input [n, c, h, w] or [n, in] with weight [out, c*h*w], requantised to output. */
+    void linearInt8Forward(Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Int8Tensor output);
+
+    void linearInt8ForwardToFloat(Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Tensor output);
+
+    /** Max pooling of int8 values (exact); output has input's type and scale. */
+    void maxPool2dInt8Forward(Pool2dSpec spec, Int8Tensor input, Int8Tensor output);
+
+    /** A convolution with input and weights rounded to bf16, f32 accumulation and output, then residual (or null) and ReLU. */
+    void conv2dBf16Forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, boolean relu, Tensor output);
+
+    /** A linear layer with input and weights rounded to bf16, f32 accumulation and output, then ReLU. */
+    void linearBf16Forward(Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor output);
 }

@@ -31,6 +31,12 @@ public final class NetworkBenchRun {
     /** Runs the benchmark, prints the report and returns it as a JSON-ready map. */
     public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
                                           PrintStream out) {
+        return run(network, mode, mb, reps, rounds, threads, fuse, List.of(), out);
+    }
+
+    /** With {@code more} peers after the ones found (cnn4j's own int8 and bf16 paths: {@link LowPrecisionPeer}). */
+    public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
+                                          List<Peer> more, PrintStream out) {
         Zoo.Entry design = Zoo.entry(network);
         NetworkBenchmark.seed();
         boolean training = mode.equals("training");
@@ -52,6 +58,9 @@ public final class NetworkBenchRun {
             // the peers copy the weights before cnn4j's first step changes them
             PeerTask timed = task(built, bench, training ? mb : 1, training, threads), batch = training ? null : task(built, bench, mb, false, threads);
             for (Peer p : found.peers()) {
+                peers.add(PeerRun.open(p, timed, batch));
+            }
+            for (Peer p : more) {
                 peers.add(PeerRun.open(p, timed, batch));
             }
             float[] mine = bench.output(mb, trainer);

@@ -95,6 +95,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds alternating cnn4j, oneDNN and the peers, with --network or --onnx (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--precision", split = ",", description = "With --network in inference: also time cnn4j's int8 and/or bf16 "
+            + "inference of the network (int8,bf16) in the same rounds, as columns beside the peers.")
+    List<String> precision = List.of();
+
     @Option(names = "--fuse", description = "With --network in inference: fold batch norm into convolutions and fuse ReLU.")
     boolean fuse;
 
@@ -265,7 +269,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         int batch = mb > 0 ? mb : mode.equals("training") ? 128 : 16;
         Map<String, Object> doc = org.cnn4j.bench.NetworkBenchRun.run(network, mode, batch, reps, rounds, NativeLibrary.threads(), fuse,
-                System.out);
+                org.cnn4j.bench.LowPrecisionPeer.of(precision), System.out);
         if (json != null) {
             AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
             System.out.println("\nwrote " + json);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         description = {"Evaluates a model file on the test split of Fashion-MNIST or of the image folder given with --data: "
                 + "loss, accuracy, top-3 accuracy, per-class accuracy and the confusion matrix.", "Example: cnn4j eval --model-file fmnist-cnn.cnn4j"})
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model-file", required = true, description = "A file written by cnn4j train or demo.")
+    @Option(names = "--model-file", required = true, description = "A file written by cnn4j train, demo or quantize.")
     Path modelFile;
 
     @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -31,7 +31,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options.atLeast("--batch", batch, 1);
-        ModelFile.Saved saved = ModelFile.read(modelFile);
+        ModelFile.Saved saved = ModelInput.readModel(modelFile);
         try (var net = saved.model()) {
             ImageDataset test = data.load(false, saved.channels(), saved.height(), saved.width());
             if (!test.classNames().equals(saved.classNames())) {

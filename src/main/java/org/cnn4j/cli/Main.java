@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 FinetuneCommand.class,
                 FeaturesCommand.class,
                 SimulateCommand.class,
+                QuantizeCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
                 ExplainCommand.class,

@@ -9,11 +9,20 @@ import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageFolder;
 import org.cnn4j.io.Images;
 import org.cnn4j.io.ModelFile;
+import org.cnn4j.quant.QuantizedModelFile;
 import org.cnn4j.tensor.Tensor;
 
-/** Turns an image file into a model input [1, C, h, w]: grayscale or RGB, resized, normalised as in training. */
+/**
+ * What predict and eval read: a model file (f32, or quantised by cnn4j quantize), and an image file as the model's
+ * input [1, C, h, w]: grayscale or RGB, resized, normalised as in training.
+ */
 final class ModelInput {
     private ModelInput() {
+    }
+
+    /** A model file of either kind: a quantised one (QuantizedModelFile) is told from an f32 one by its magic. */
+    static ModelFile.Saved readModel(Path file) throws IOException {
+        return QuantizedModelFile.isQuantized(file) ? QuantizedModelFile.read(file) : ModelFile.read(file);
     }
 
     /** {@code image} as {@code model}'s input: its channels (gray or RGB), size and normalisation. */

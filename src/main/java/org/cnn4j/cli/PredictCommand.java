@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
                 + "background, so use --invert for dark objects on a light background.",
                 "Example: cnn4j predict --model-file fmnist-cnn.cnn4j shirt.png"})
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model-file", required = true, description = "A file written by cnn4j train or demo.")
+    @Option(names = "--model-file", required = true, description = "A file written by cnn4j train, demo or quantize.")
     Path modelFile;
 
     @Option(names = "--invert", description = "Invert the gray levels first.")
@@ -30,7 +30,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelFile.Saved saved = ModelFile.read(modelFile);
+        ModelFile.Saved saved = ModelInput.readModel(modelFile);
         try (Module net = saved.model()) {
             net.eval();
             for (Path image : images) {

@@ -14,6 +14,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** bench --network end to end on the small fmnist-resnet, and bench compare's regression exit code. */
 class NetworkBenchCommandTest {
 
+    /** int8 and bf16 as columns of the same rounds, with their logits' distance from fp32's; a bad precision is an option error. */
+    @Test
+    void lowPrecisionColumnsTimeTheQuantisedNetwork(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(NativeBackend.isAvailable(), "bench needs the native backend");
+        Path json = dir.resolve("int8.json");
+        assertThat(Main.run("bench", "--network", "fmnist-cnn", "--mb", "4", "--reps", "2", "--rounds", "1", "--fuse",
+                "--precision", "int8,bf16", "--json", json.toString())).isZero();
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        for (String id : new String[] {"cnn4j_int8", "cnn4j_bf16"}) {
+            assertThat(doc.path(id).path("latency_ms").asDouble()).as(id).isPositive();
+            // random weights, so only a loose bound: int8 rounds each activation to 1/255 of its range
+            assertThat(doc.path(id).path("max_difference").asDouble()).as(id).isLessThan(0.2);
+        }
+        assertThat(Main.run("bench", "--network", "fmnist-cnn", "--precision", "fp64")).isEqualTo(2);
+    }
+
     @Test
     void networkBenchReportsLayersAndComparesRuns(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(NativeBackend.isAvailable(), "bench needs the native backend");

@@ -12,6 +12,8 @@ import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.SgdSpec;
 import org.cnn4j.backend.reference.ReferenceBackend;
+import org.cnn4j.tensor.Int8Tensor;
+import org.cnn4j.tensor.Int8Weights;
 import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
@@ -393,6 +395,107 @@ public final class NativeBackend implements Backend {
         NativeStatus.check(NativeKernels.cnn4j_adam_step(param.numel(), spec.lr(), spec.beta1(), spec.beta2(), spec.eps(),
                 spec.weightDecay(), spec.decoupled() ? 1 : 0, step, param.buffer(), grad.buffer(), expAvg.buffer(),
                 expAvgSq.buffer()), "adam step");
+    }
+
+    // --- quantised and bf16 inference (channels-last; see docs/quantization.md) ------------------------------
+
+    private static final int S8 = 0, U8 = 1, F32 = 2;
+
+    private static int type(Int8Tensor t) {
+        return t.isUnsigned() ? U8 : S8;
+    }
+
+    /** The native int8 and bf16 kernels read f32 activations channels-last only: say so rather than reorder behind the caller's back. */
+    private static void requireChannelsLast(String op, String arg, Tensor t) {
+        if (t != null && t.rank() == 4 && memoryOrder(t) != NHWC) {
+            throw new IllegalArgumentException(op + ": " + arg + " " + t.shape() + " must be channels-last (NHWC) on the native backend, got "
+                    + t.layout());
+        }
+    }
+
+    @Override
+    public void quantize(Tensor input, Int8Tensor output) {
+        if (input.rank() == 4 && memoryOrder(input) != NHWC) {
+            try (Tensor nhwc = input.toLayout(Layout.NHWC)) {
+                quantize(nhwc, output);
+            }
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_quantize(input.numel(), input.buffer(), output.scale(), type(output), output.buffer()),
+                "quantize");
+    }
+
+    @Override
+    public void dequantize(Int8Tensor input, Tensor output) {
+        if (output.rank() == 4 && memoryOrder(output) != NHWC) {
+            try (Tensor nhwc = Tensor.zeros(output.shape(), Layout.NHWC)) {
+                dequantize(input, nhwc);
+                output.copyFrom(nhwc);
+            }
+            return;
+        }
+        NativeStatus.check(NativeKernels.cnn4j_dequantize(input.numel(), type(input), input.buffer(), input.scale(), output.buffer()),
+                "dequantize");
+    }
+
+    @Override
+    public void conv2dInt8Forward(Conv2dSpec spec, Int8Tensor input, Int8Weights weight, Tensor bias, Int8Tensor residual, boolean relu,
+                                  Int8Tensor output) {
+        NativeStatus.check(NativeKernels.cnn4j_conv2d_int8_forward(geometry(spec), type(input), input.buffer(), input.scale(),
+                weight.values(), weight.scales(), weight.id(), buffer(bias), residual == null ? S8 : type(residual),
+                residual == null ? null : residual.buffer(), residual == null ? 1f : residual.scale(), type(output), output.buffer(),
+                output.scale(), relu ? 1 : 0), "int8 conv2d forward");
+    }
+
+    @Override
+    public void conv2dInt8ForwardToFloat(Conv2dSpec spec, Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu,
+                                         Tensor output) {
+        requireChannelsLast("int8 conv2d forward", "output", output);
+        NativeStatus.check(NativeKernels.cnn4j_conv2d_int8_forward(geometry(spec), type(input), input.buffer(), input.scale(),
+                weight.values(), weight.scales(), weight.id(), buffer(bias), F32, (FloatBuffer) null, 1f, F32, output.buffer(), 1f,
+                relu ? 1 : 0), "int8 conv2d forward");
+    }
+
+    @Override
+    public void linearInt8Forward(Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Int8Tensor output) {
+        int[] d = linearDims(input);
+        NativeStatus.check(NativeKernels.cnn4j_linear_int8_forward(d[0], d[1], d[2], d[3], type(input), input.buffer(), input.scale(),
+                weight.dim(0), weight.values(), weight.scales(), weight.id(), buffer(bias), type(output), output.buffer(),
+                output.scale(), relu ? 1 : 0), "int8 linear forward");
+    }
+
+    @Override
+    public void linearInt8ForwardToFloat(Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Tensor output) {
+        int[] d = linearDims(input);
+        NativeStatus.check(NativeKernels.cnn4j_linear_int8_forward(d[0], d[1], d[2], d[3], type(input), input.buffer(), input.scale(),
+                weight.dim(0), weight.values(), weight.scales(), weight.id(), buffer(bias), F32, output.buffer(), 1f,
+                relu ? 1 : 0), "int8 linear forward");
+    }
+
+    private static int[] linearDims(Int8Tensor x) {
+        return x.rank() == 4 ? x.dims() : new int[] {x.dim(0), x.dim(1), 1, 1};
+    }
+
+    @Override
+    public void maxPool2dInt8Forward(Pool2dSpec spec, Int8Tensor input, Int8Tensor output) {
+        NativeStatus.check(NativeKernels.cnn4j_max_pool2d_int8_forward(pool(spec), type(input), input.buffer(), output.buffer()),
+                "int8 max pool2d forward");
+    }
+
+    @Override
+    public void conv2dBf16Forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, boolean relu,
+                                  Tensor output) {
+        requireChannelsLast("bf16 conv2d forward", "input", input);
+        requireChannelsLast("bf16 conv2d forward", "residual", residual);
+        requireChannelsLast("bf16 conv2d forward", "output", output);
+        NativeStatus.check(NativeKernels.cnn4j_conv2d_bf16_forward(geometry(spec), input.buffer(), weight.buffer(), weight.frozenId(),
+                buffer(bias), buffer(residual), output.buffer(), relu ? 1 : 0), "bf16 conv2d forward");
+    }
+
+    @Override
+    public void linearBf16Forward(Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor output) {
+        NativeStatus.check(NativeKernels.cnn4j_linear_bf16_forward(input.dim(0), weight.dim(1), weight.dim(0), input.buffer(),
+                weight.buffer(), weight.frozenId(), buffer(bias), output.buffer(), relu ? 1 : 0), "bf16 linear forward");
     }
 
     /** The C ABI's pooling geometry array, in the field order of cnn4j.h. */

@@ -154,4 +154,41 @@ final class NativeKernels {
     public static native long cnn4j_winograd_filter_transforms();
 
     public static native long cnn4j_onednn_activation_copies();
+
+    public static native int cnn4j_quantize(long count, FloatBuffer src, float scale, int dstType, @Cast("void*") ByteBuffer dst);
+
+    public static native int cnn4j_dequantize(long count, int srcType, @Cast("const void*") ByteBuffer src, float scale, FloatBuffer dst);
+
+    public static native int cnn4j_conv2d_int8_forward(int[] conv, int srcType, @Cast("const void*") ByteBuffer src, float srcScale,
+                                                       @Cast("const int8_t*") ByteBuffer weights, FloatBuffer weightScales,
+                                                       long weightsId, FloatBuffer bias, int residualType,
+                                                       @Cast("const void*") ByteBuffer residual, float residualScale, int dstType,
+                                                       @Cast("void*") ByteBuffer dst, float dstScale, int fuseRelu);
+
+    /** The same entry point with an f32 dst (dst_type CNN4J_QTYPE_F32). */
+    public static native int cnn4j_conv2d_int8_forward(int[] conv, int srcType, @Cast("const void*") ByteBuffer src, float srcScale,
+                                                       @Cast("const int8_t*") ByteBuffer weights, FloatBuffer weightScales,
+                                                       long weightsId, FloatBuffer bias, int residualType,
+                                                       @Cast("const void*") FloatBuffer residual, float residualScale, int dstType,
+                                                       @Cast("void*") FloatBuffer dst, float dstScale, int fuseRelu);
+
+    public static native int cnn4j_linear_int8_forward(int n, int c, int h, int w, int srcType, @Cast("const void*") ByteBuffer src,
+                                                       float srcScale, int out, @Cast("const int8_t*") ByteBuffer weights,
+                                                       FloatBuffer weightScales, long weightsId, FloatBuffer bias, int dstType,
+                                                       @Cast("void*") ByteBuffer dst, float dstScale, int fuseRelu);
+
+    /** The same entry point with an f32 dst (dst_type CNN4J_QTYPE_F32). */
+    public static native int cnn4j_linear_int8_forward(int n, int c, int h, int w, int srcType, @Cast("const void*") ByteBuffer src,
+                                                       float srcScale, int out, @Cast("const int8_t*") ByteBuffer weights,
+                                                       FloatBuffer weightScales, long weightsId, FloatBuffer bias, int dstType,
+                                                       @Cast("void*") FloatBuffer dst, float dstScale, int fuseRelu);
+
+    public static native int cnn4j_max_pool2d_int8_forward(int[] pool, int type, @Cast("const void*") ByteBuffer src,
+                                                           @Cast("void*") ByteBuffer dst);
+
+    public static native int cnn4j_conv2d_bf16_forward(int[] conv, FloatBuffer src, FloatBuffer weights, long weightsId,
+                                                       FloatBuffer bias, FloatBuffer residual, FloatBuffer dst, int fuseRelu);
+
+    public static native int cnn4j_linear_bf16_forward(int n, int in, int out, FloatBuffer src, FloatBuffer weights, long weightsId,
+                                                       FloatBuffer bias, FloatBuffer dst, int fuseRelu);
 }

@@ -10,6 +10,8 @@ import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.DropoutMask;
 import org.cnn4j.backend.Pool2dSpec;
 import org.cnn4j.backend.SgdSpec;
+import org.cnn4j.tensor.Int8Tensor;
+import org.cnn4j.tensor.Int8Weights;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -347,6 +349,71 @@ public final class ReferenceBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         put(c, ReferenceLinear.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c)));
     }
+
+    // --- quantised and bf16 inference ----------------------------------------------------------------------
+
+    @Override
+    public void quantize(Tensor input, Int8Tensor output) {
+        ReferenceQuantized.quantize(input.toArray(), output);
+    }
+
+    @Override
+    public void dequantize(Int8Tensor input, Tensor output) {
+        put(output, ReferenceQuantized.real(input));
+    }
+
+    @Override
+    public void conv2dInt8Forward(Conv2dSpec spec, Int8Tensor input, Int8Weights weight, Tensor bias, Int8Tensor residual, boolean relu,
+                                  Int8Tensor output) {
+        ReferenceQuantized.store(ReferenceQuantized.conv(spec, input, weight, bias == null ? null : d(bias), residual, relu), output);
+    }
+
+    @Override
+    public void conv2dInt8ForwardToFloat(Conv2dSpec spec, Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu,
+                                         Tensor output) {
+        put(output, ReferenceQuantized.conv(spec, input, weight, bias == null ? null : d(bias), null, relu));
+    }
+
+    @Override
+    public void linearInt8Forward(Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Int8Tensor output) {
+        ReferenceQuantized.store(ReferenceQuantized.linear(input, weight, bias == null ? null : d(bias), relu), output);
+    }
+
+    @Override
+    public void linearInt8ForwardToFloat(Int8Tensor input, Int8Weights weight, Tensor bias, boolean relu, Tensor output) {
+        put(output, ReferenceQuantized.linear(input, weight, bias == null ? null : d(bias), relu));
+    }
+
+    @Override
+    public void maxPool2dInt8Forward(Pool2dSpec spec, Int8Tensor input, Int8Tensor output) {
+        ReferenceQuantized.store(ReferenceQuantized.maxPool(spec, input), output);
+    }
+
+    @Override
+    public void conv2dBf16Forward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, boolean relu,
+                                  Tensor output) {
+        double[] y = ReferenceConvolution.forward(spec, ReferenceQuantized.bf16(d(input)), ReferenceQuantized.bf16(d(weight)),
+                bias == null ? null : d(bias));
+        put(output, residualRelu(y, residual == null ? null : d(residual), relu));
+    }
+
+    @Override
+    public void linearBf16Forward(Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor output) {
+        int n = input.dim(0), in = weight.dim(1), out = weight.dim(0);
+        double[] y = ReferenceLinear.forward(ReferenceQuantized.bf16(d(input)), ReferenceQuantized.bf16(d(weight)),
+                bias == null ? null : d(bias), n, in, out);
+        put(output, residualRelu(y, null, relu));
+    }
+
+    /** y + residual, then ReLU keeping NaN (as PyTorch's). */
+    private static double[] residualRelu(double[] y, double[] residual, boolean relu) {
+        for (int i = 0; i < y.length; i++) {
+            double v = residual == null ? y[i] : y[i] + residual[i];
+            y[i] = relu && v < 0 ? 0 : v;
+        }
+        return y;
+    }
+
 
     /** The tensor's elements in logical order, widened to double. */
     static double[] d(Tensor t) {

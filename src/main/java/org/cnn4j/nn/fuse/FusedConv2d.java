@@ -67,6 +67,10 @@ public final class FusedConv2d extends Module implements Overwriting, Convolutio
         return new FusedConv2d(geometry, weight, bias, other, folded);
     }
 
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
     public PostOps postOps() {
         return post;
     }
