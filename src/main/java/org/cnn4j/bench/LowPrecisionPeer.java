@@ -60,7 +60,7 @@ public final class LowPrecisionPeer implements Peer {
 
     @Override
     public String version() {
-        return precision == Precision.INT8 ? "oneDNN int8 (VNNI), per-channel weights" : "oneDNN bf16";
+        return precision == Precision.INT8 ? "(VNNI)" : "(AVX512_BF16)";
     }
 
     @Override

@@ -43,10 +43,10 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Zoo networks whose convolutions to time (default: ${DEFAULT-VALUE}).")
     List<String> networks;
 
-    @Option(names = "--mb", split = ",", defaultValue = "1,16,128", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mb", split = ",", defaultValue = "1", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
-    @Option(names = "--mode", defaultValue = "training",
+    @Option(names = "--mode", defaultValue = "inference",
             description = "inference (the forward pass) or training (also backward-data and backward-weights) (default: ${DEFAULT-VALUE}).")
     String mode;
 
@@ -84,8 +84,9 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         int threads = NativeLibrary.threads();
         System.out.printf("calibrating on %s, %d threads, into %s%n%n", CpuInfo.model(), threads, target.file());
-        System.out.printf("%-58s %-17s %-34s %-17s %9s%n", "shape", "direction", "median ms per algorithm", "fastest", "vs rule");
+        System.out.printf("%-18s %-52s %-17s %s%n", "  direction", "median ms per algorithm", "fastest", "its time over the rule's choice's");
         Map<String, ConvCalibration.Entry> measured = new LinkedHashMap<>();
+        Set<Conv2dSpec> printed = new java.util.HashSet<>();
         double ruleMs = 0, bestMs = 0;
         for (String network : networks) {
             for (int mb : batches) {
@@ -107,7 +108,10 @@ final class CalibrateCommand implements Callable<Integer> {
                         bestMs += ms.get(best);
                         StringBuilder times = new StringBuilder();
                         ms.forEach((a, t) -> times.append(times.length() == 0 ? "" : " ").append(shortName(a)).append(String.format(Locale.ROOT, " %.3f", t)));
-                        System.out.printf("%-58s %-17s %-34s %-17s %8.2fx%n", spec, d.key(), times, shortName(best), ms.get(best) / ms.get(rule));
+                        if (printed.add(spec)) {
+                            System.out.println(spec);
+                        }
+                        System.out.printf("  %-16s %-52s %-17s %.2fx%n", d.key(), times, shortName(best), ms.get(best) / ms.get(rule));
                     }
                 }
             }
