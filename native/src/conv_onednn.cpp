@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +15,8 @@
 
 #include "conv_geometry.hpp"
 #include "eltwise.hpp"
+#include "lru_cache.hpp"
+#include "onednn_conv_workarounds.hpp"
 #include "onednn_context.hpp"
 #include "weights_fingerprint.hpp"
 #include "status.hpp"
@@ -113,74 +114,8 @@ std::string key_of(const cnn4j::ConvGeometry &g, const Variant &v) {
 // fmnist-cnn's 80 ms training step). NCHW is left to oneDNN (`any`): its blocked kernels beat its NCHW ones.
 memory::desc activations_md(const memory::dims &d, bool nhwc) { return nhwc ? activation_md(d, true) : any_md(d); }
 
-// oneDNN issue 5942 ("Convolution segfaults in a corner case", fixed by PR 5944 after 3.11): the brgemm
-// forward convolution creates its post-work kernels (bias, post-ops) from the kernel-width range of each
-// output block, and for an output column whose every tap falls in the padding that range is empty, so at
-// run time perform_outwork calls a null kernel. Seen here with oneDNN 3.11 (differential fuzz, seed 2026
-// cases 6101 and 8615: a 3x2 kernel on a 1-wide input padded 2 on the right; a 3x1 kernel at stride 2 whose
-// last column reads only the right padding): SIGSEGV every run with a bias, NHWC or blocked; fully padded
-// rows, a forward without bias and both backward directions are fine. Such shapes skip the brgemm
-// implementations for the next one oneDNN offers.
-bool hits_onednn_issue_5942(const cnn4j::ConvGeometry &g) {
-    for (int64_t ow = 0; ow < g.out_w(); ++ow) {
-        bool reads_input = false;
-        for (int64_t x = 0; x < g.kw && !reads_input; ++x) {
-            const int64_t iw = ow * g.stride_w - g.pad_left + x * g.dilation_w;
-            reads_input = iw >= 0 && iw < g.w;
-        }
-        if (!reads_input) return true;
-    }
-    return false;
-}
-
-// Not found upstream (oneDNN's issues searched for brgemm forward results): the brgemm forward convolution
-// with a channels-last source of one channel computes a one-column output of a width-strided layer wrong
-// (errors of 1-20 for outputs of scale 5), padded or not, on 1 and 2 threads, with or without a bias
-// (differential fuzz, seed 42 cases 8231 and 34824; a sweep of 7452 small shapes found 205, all with
-// C = 1, output width 1, stride_w > 1). Wrong only at C = 1 here, the rule takes every channel count: the
-// shape is rare and the other implementations compute it right, while another CPU's blocking may differ.
-bool hits_onednn_brgemm_strided_single_column(const cnn4j::ConvGeometry &g) {
-    return g.out_w() == 1 && g.stride_w > 1;
-}
-
-void skip_brgemm(convolution_forward::primitive_desc &pd) {
-    while (std::string(pd.impl_info_str()).rfind("brg", 0) == 0) {
-        if (!pd.next_impl()) throw cnn4j::unimplemented("oneDNN has only brgemm convolutions for this shape, which "
-                                                        "oneDNN gets wrong or crashes on; use another algorithm");
-    }
-}
-
-// The primitives of the last `capacity` shapes and variants used, the least recently used dropped first: a
-// network has tens, while a differential fuzz or a server fed every input size would otherwise keep one set
-// of primitives and reordered weights per shape (3.6 GB after 10,000 fuzz cases). A caller holds what it runs
-// with, so a dropped entry lives until its last call ends.
-class PrimitiveCache {
-  public:
-    static constexpr size_t capacity = 512;
-
-    template <typename Make>
-    std::shared_ptr<ConvPrimitives> get(const std::string &key, Make &&make) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            order_.splice(order_.begin(), order_, it->second.second);
-            return it->second.first;
-        }
-        std::shared_ptr<ConvPrimitives> p = make();
-        order_.push_front(key);
-        entries_.emplace(key, std::make_pair(p, order_.begin()));
-        if (entries_.size() > capacity) {
-            entries_.erase(order_.back());
-            order_.pop_back();
-        }
-        return p;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::list<std::string> order_;  // most recently used first
-    std::unordered_map<std::string, std::pair<std::shared_ptr<ConvPrimitives>, std::list<std::string>::iterator>> entries_;
-};
+// Primitives by shape, layouts and epilogue (lru_cache.hpp says why a bounded number).
+using PrimitiveCache = cnn4j::LruCache<ConvPrimitives, 512>;
 
 std::shared_ptr<ConvPrimitives> make_primitives(const cnn4j::ConvGeometry &g, const Variant &v) {
     const ConvShapes s = shapes_of(g);
@@ -195,7 +130,7 @@ std::shared_ptr<ConvPrimitives> make_primitives(const cnn4j::ConvGeometry &g, co
         algorithm::convolution_direct, activations_md(s.src, v.src_nhwc), any_md(s.weights),
         v.bias ? any_md(s.bias) : memory::desc(), activations_md(s.dst, v.dst_nhwc), s.strides, s.dilates, s.pad_l,
         s.pad_r, attr);
-    if (hits_onednn_issue_5942(g) || hits_onednn_brgemm_strided_single_column(g)) skip_brgemm(p->forward);
+    cnn4j::skip_brgemm_where_broken(g, p->forward);  // onednn_conv_workarounds.hpp
     p->forward_prim = convolution_forward(p->forward);
     return p;
 }

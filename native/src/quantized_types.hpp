@@ -12,6 +12,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "cnn4j/cnn4j.h"
+#include "lru_cache.hpp"
 #include "onednn_context.hpp"
 #include "status.hpp"
 
@@ -34,36 +35,9 @@ inline void check_scale(float s, const char *what) {
     if (!(s > 0.f) || s > 3.4e38f) throw invalid_argument(std::string(what) + " must be positive and finite, got " + std::to_string(s));
 }
 
-// The primitives of the last `capacity` shapes and variants used, the least recently used dropped first (as
-// conv_onednn.cpp's cache: a caller holds what it runs with, so a dropped entry lives until its call ends).
+// The quantised ops' primitives: the least recently used of 256 shapes and variants dropped first.
 template <typename Primitives>
-class LruPrimitives {
-  public:
-    static constexpr size_t capacity = 256;
-
-    template <typename Make>
-    std::shared_ptr<Primitives> get(const std::string &key, Make &&make) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            order_.splice(order_.begin(), order_, it->second.second);
-            return it->second.first;
-        }
-        std::shared_ptr<Primitives> p = make();
-        order_.push_front(key);
-        entries_.emplace(key, std::make_pair(p, order_.begin()));
-        if (entries_.size() > capacity) {
-            entries_.erase(order_.back());
-            order_.pop_back();
-        }
-        return p;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::list<std::string> order_;
-    std::unordered_map<std::string, std::pair<std::shared_ptr<Primitives>, std::list<std::string>::iterator>> entries_;
-};
+using LruPrimitives = LruCache<Primitives, 256>;
 
 // Weights reordered into the layout a primitive wants, once per frozen weight id (quantised and bf16 weights are
 // made once and never written again, so the id alone says whether an entry is current). At most `slots` ids per
