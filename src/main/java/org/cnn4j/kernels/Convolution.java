@@ -24,6 +24,8 @@ public final class Convolution {
         Check.writable("conv2d", "output", output);
         try (TensorUse use = TensorUse.of("conv2d", input, weight, bias, output)) {
             Backends.current().conv2dForward(spec, input, weight, bias, output);
+        } catch (IllegalStateException e) {
+            throw TensorUse.closedMeanwhile("conv2d", e, input, weight, bias, output);
         }
     }
 
@@ -44,6 +46,8 @@ public final class Convolution {
         Check.writable(op, "output", output);
         try (TensorUse use = TensorUse.of(op, input, weight, bias, residual, output)) {
             Backends.current().conv2dForwardAddRelu(spec, input, weight, bias, residual, output);
+        } catch (IllegalStateException e) {
+            throw TensorUse.closedMeanwhile(op, e, input, weight, bias, residual, output);
         }
     }
 
@@ -55,6 +59,8 @@ public final class Convolution {
         Check.writable("conv2d backward data", "grad_input", gradInput);
         try (TensorUse use = TensorUse.of("conv2d backward data", gradOutput, weight, gradInput)) {
             Backends.current().conv2dBackwardData(spec, gradOutput, weight, gradInput);
+        } catch (IllegalStateException e) {
+            throw TensorUse.closedMeanwhile("conv2d backward data", e, gradOutput, weight, gradInput);
         }
     }
 
@@ -68,6 +74,8 @@ public final class Convolution {
         Check.writable("conv2d backward weights", "grad_bias", gradBias);
         try (TensorUse use = TensorUse.of("conv2d backward weights", input, gradOutput, gradWeight, gradBias)) {
             Backends.current().conv2dBackwardWeights(spec, input, gradOutput, gradWeight, gradBias);
+        } catch (IllegalStateException e) {
+            throw TensorUse.closedMeanwhile("conv2d backward weights", e, input, gradOutput, gradWeight, gradBias);
         }
     }
 

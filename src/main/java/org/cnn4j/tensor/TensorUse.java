@@ -24,6 +24,24 @@ public final class TensorUse implements AutoCloseable {
         held = new Storage[capacity];
     }
 
+    /**
+     * What an op throws when the backend found one of its tensors closed: when another thread closed it while the op
+     * ran (the op's memory stays alive, but a check inside the backend sees the close), the exception is renamed after
+     * {@code op}, so the message says which op lost its tensor; otherwise (a tensor closed before the op, which
+     * {@link #of} reports under the op's name already, or another failure) {@code e} itself.
+     */
+    public static IllegalStateException closedMeanwhile(String op, IllegalStateException e, Tensor... tensors) {
+        if (String.valueOf(e.getMessage()).startsWith(op + ":")) {
+            return e;
+        }
+        for (Tensor t : tensors) {
+            if (t != null && t.isClosed()) {
+                return new IllegalStateException(op + ": " + e.getMessage() + " (closed by another thread while the op ran)", e);
+            }
+        }
+        return e;
+    }
+
     /** Holds every tensor given (null ones are skipped: absent optional arguments). */
     public static TensorUse of(String op, Tensor... tensors) {
         TensorUse use = new TensorUse(tensors.length);
