@@ -1,7 +1,7 @@
 // bf16 convolution forward through oneDNN (AVX512_BF16 where the CPU has it): the f32 channels-last source is
 // rounded to bf16 inside the call, the weights once per frozen weight id, the products accumulate in f32 and
 // the f32 output gets the bias, a residual (sum post-op) and ReLU. The network keeps f32 activations between
-// layers, so each call pays one f32 -> bf16 reorder of its source (docs/quantization.md).
+// layers, so each call pays one f32 -> bf16 rounding of its source (Bf16Source; docs/quantization.md).
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -20,6 +20,7 @@ using dt = memory::data_type;
 struct Bf16Conv {
     convolution_forward::primitive_desc pd;
     convolution_forward prim;
+    cnn4j::Bf16Source source;
     cnn4j::FrozenWeights weights;
 };
 
@@ -43,6 +44,7 @@ std::shared_ptr<Bf16Conv> make(const cnn4j::ConvGeometry &g, bool bias, bool sum
         {g.pad_bottom, g.pad_right}, attr);
     cnn4j::skip_brgemm_where_broken(g, p->pd);
     p->prim = convolution_forward(p->pd);
+    p->source = cnn4j::Bf16Source(memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc), p->pd.src_desc());
     return p;
 }
 
@@ -63,9 +65,7 @@ extern "C" int cnn4j_conv2d_bf16_forward(const int32_t *conv, const float *src, 
         stream &st = cnn4j::onednn_stream();
         const memory::desc user_weights(weight_dims(g), dt::f32, g.groups > 1 ? tag::goihw : tag::oihw);
         const auto w = p.weights.get(weights_id, p.pd.weights_desc(), user_weights, weights, st);
-        memory user_src({{g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc}, cnn4j::onednn_engine(), const_cast<float *>(src));
-        memory src_bf16(p.pd.src_desc(), cnn4j::onednn_engine());
-        reorder(user_src, src_bf16).execute(st, user_src, src_bf16);
+        const memory src_bf16 = p.source.round(src, st);
         const long outputs = (long)g.n * g.k * g.out_h() * g.out_w();
         if (residual && residual != dst) std::memcpy(dst, residual, sizeof(float) * outputs);
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_bf16},

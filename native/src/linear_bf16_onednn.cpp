@@ -15,6 +15,7 @@ using dt = memory::data_type;
 struct Bf16Linear {
     inner_product_forward::primitive_desc pd;
     inner_product_forward prim;
+    cnn4j::Bf16Source source;
     cnn4j::FrozenWeights weights;
 };
 
@@ -27,6 +28,7 @@ std::shared_ptr<Bf16Linear> make(int n, int in, int out, bool bias) {
         memory::desc({out, in}, dt::bf16, tag::any), bias ? memory::desc({out}, dt::f32, tag::x) : memory::desc(),
         memory::desc({n, out}, dt::f32, tag::nc), attr);
     p->prim = inner_product_forward(p->pd);
+    p->source = cnn4j::Bf16Source(memory::desc({n, in}, dt::f32, tag::nc), p->pd.src_desc());
     return p;
 }
 
@@ -46,9 +48,7 @@ extern "C" int cnn4j_linear_bf16_forward(int n, int in, int out, const float *sr
         Bf16Linear &p = *held;
         stream &st = cnn4j::onednn_stream();
         const auto w = p.weights.get(weights_id, p.pd.weights_desc(), memory::desc({out, in}, dt::f32, tag::oi), weights, st);
-        memory user_src({{n, in}, dt::f32, tag::nc}, cnn4j::onednn_engine(), const_cast<float *>(src));
-        memory src_bf16(p.pd.src_desc(), cnn4j::onednn_engine());
-        reorder(user_src, src_bf16).execute(st, user_src, src_bf16);
+        const memory src_bf16 = p.source.round(src, st);
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_bf16},
                                              {DNNL_ARG_WEIGHTS, *w},
                                              {DNNL_ARG_DST, memory(p.pd.dst_desc(), cnn4j::onednn_engine(), dst)}};

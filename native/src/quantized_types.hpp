@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -34,6 +35,36 @@ inline bool is_int8(int qtype) { return qtype == CNN4J_QTYPE_S8 || qtype == CNN4
 inline void check_scale(float s, const char *what) {
     if (!(s > 0.f) || s > 3.4e38f) throw invalid_argument(std::string(what) + " must be positive and finite, got " + std::to_string(s));
 }
+
+// The f32 -> bf16 rounding of a bf16 op's source: the reorder primitive made once with the op's, into a buffer of
+// the calling thread (grown as needed) instead of a reorder created and a buffer allocated on every call. A thread
+// runs one op at a time, and the op reads the rounded source before the thread's next one. The reorder takes its
+// scratchpad from the call, as every cached primitive does (onednn_context.hpp says why).
+class Bf16Source {
+  public:
+    Bf16Source() = default;
+    Bf16Source(const dnnl::memory::desc &f32, const dnnl::memory::desc &bf16) : f32_(f32), bf16_(bf16) {
+        dnnl::primitive_attr attr;
+        attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+        pd_ = dnnl::reorder::primitive_desc(onednn_engine(), f32, onednn_engine(), bf16, attr);
+        to_bf16_ = dnnl::reorder(pd_);
+    }
+
+    dnnl::memory round(const float *src, dnnl::stream &st) const {
+        thread_local std::vector<char> buffer;
+        if (buffer.size() < bf16_.get_size()) buffer.resize(bf16_.get_size());
+        dnnl::memory in(f32_, onednn_engine(), const_cast<float *>(src)), out(bf16_, onednn_engine(), buffer.data());
+        std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_FROM, in}, {DNNL_ARG_TO, out}};
+        if (pd_.scratchpad_desc().get_size() > 0) args[DNNL_ARG_SCRATCHPAD] = onednn_scratchpad(pd_.scratchpad_desc());
+        to_bf16_.execute(st, args);
+        return out;
+    }
+
+  private:
+    dnnl::memory::desc f32_, bf16_;
+    dnnl::reorder::primitive_desc pd_;
+    dnnl::reorder to_bf16_;
+};
 
 // The quantised ops' primitives: the least recently used of 256 shapes and variants dropped first.
 template <typename Primitives>

@@ -144,7 +144,11 @@ public final class ModelFile {
         writeFile(file, m, null, true, false);
     }
 
-    private static void writeFile(Path file, Saved m, Optimizer optimizer, boolean half, boolean allowNonFinite) throws IOException {
+    /**
+     * The header fields every cnn4j model file has (architecture, network, input, normalization, classes), for this
+     * file format and others that hold the same model in another form (a quantised model file).
+     */
+    public static ObjectNode headerOf(Saved m) {
         ObjectNode header = JSON.createObjectNode();
         header.put("architecture", m.architecture());
         header.set("network", NetworkDescription.describe(m.model()));
@@ -152,6 +156,11 @@ public final class ModelFile {
         header.putObject("normalization").put("mean", m.mean()).put("std", m.std());
         ArrayNode names = header.putArray("classes");
         m.classNames().forEach(names::add);
+        return header;
+    }
+
+    private static void writeFile(Path file, Saved m, Optimizer optimizer, boolean half, boolean allowNonFinite) throws IOException {
+        ObjectNode header = headerOf(m);
         header.set("history", JSON.valueToTree(m.history()));
         Map<String, Tensor> tensors = tensorsOf(m.model());
         header.set("tensors", list(tensors));

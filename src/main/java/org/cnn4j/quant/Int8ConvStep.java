@@ -9,7 +9,6 @@ import org.cnn4j.nn.ConvGeometry;
 import org.cnn4j.nn.fuse.PostOps;
 import org.cnn4j.tensor.Int8Tensor;
 import org.cnn4j.tensor.Int8Weights;
-import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -23,8 +22,6 @@ final class Int8ConvStep extends QuantizedStep {
     private final PostOps post;
     private final ValueScale out;
     private Conv2dSpec spec;
-    private Int8Tensor int8Out;
-    private Tensor floatOut;
 
     /** {@code out} null: an f32 output (only without a residual sum). */
     Int8ConvStep(String name, List<String> inputs, ConvGeometry geometry, Int8Weights weight, Tensor bias, PostOps post, ValueScale out) {
@@ -55,18 +52,13 @@ final class Int8ConvStep extends QuantizedStep {
             spec = geometry.spec(x.dim(0), x.dim(2), x.dim(3));
         }
         if (out == null) {
-            if (floatOut == null || !java.util.Arrays.equals(floatOut.dims(), spec.outputDims())) {
-                release();
-                floatOut = Tensor.zeros(Shape.of(spec.outputDims()), Backends.current().activationLayout());
-            }
-            QuantizedOps.conv2dToFloat(spec, x, weight, bias, post.relu(), floatOut);
-            return floatOut;
+            Tensor y = floatOutput(Backends.current().activationLayout(), spec.outputDims());
+            QuantizedOps.conv2dToFloat(spec, x, weight, bias, post.relu(), y);
+            return y;
         }
-        if (int8Out == null || !java.util.Arrays.equals(int8Out.dims(), spec.outputDims())) {
-            int8Out = new Int8Tensor(out.unsigned(), out.scale(), spec.outputDims());
-        }
-        QuantizedOps.conv2d(spec, x, weight, bias, post.sum() ? (Int8Tensor) in[1] : null, post.relu(), int8Out);
-        return int8Out;
+        Int8Tensor y = int8Output(out.unsigned(), out.scale(), spec.outputDims());
+        QuantizedOps.conv2d(spec, x, weight, bias, post.sum() ? (Int8Tensor) in[1] : null, post.relu(), y);
+        return y;
     }
 
     @Override
@@ -84,17 +76,9 @@ final class Int8ConvStep extends QuantizedStep {
         return "int8 conv " + geometry + post + " -> " + (out == null ? "f32" : (out.unsigned() ? "u8" : "s8") + " x " + out.scale());
     }
 
-    private void release() {
-        if (floatOut != null) {
-            floatOut.close();
-            floatOut = null;
-        }
-    }
-
     @Override
     public void close() {
-        release();
+        super.close();
         bias.close();
-        int8Out = null;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.cnn4j.kernels.QuantizedOps;
 import org.cnn4j.tensor.Int8Tensor;
 import org.cnn4j.tensor.Int8Weights;
+import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -16,8 +17,6 @@ final class Int8LinearStep extends QuantizedStep {
     private final Tensor bias;
     private final boolean relu;
     private final ValueScale out;
-    private Int8Tensor int8Out;
-    private Tensor floatOut;
 
     Int8LinearStep(String name, List<String> inputs, Int8Weights weight, Tensor bias, boolean relu, ValueScale out) {
         super(name, inputs);
@@ -37,18 +36,13 @@ final class Int8LinearStep extends QuantizedStep {
         Int8Tensor x = (Int8Tensor) in[0];
         int n = x.dim(0), features = weight.dim(0);
         if (out == null) {
-            if (floatOut == null || floatOut.dim(0) != n) {
-                release();
-                floatOut = Tensor.zeros(n, features);
-            }
-            QuantizedOps.linearToFloat(x, weight, bias, relu, floatOut);
-            return floatOut;
+            Tensor y = floatOutput(Layout.PLAIN, n, features);
+            QuantizedOps.linearToFloat(x, weight, bias, relu, y);
+            return y;
         }
-        if (int8Out == null || int8Out.dim(0) != n) {
-            int8Out = new Int8Tensor(out.unsigned(), out.scale(), n, features);
-        }
-        QuantizedOps.linear(x, weight, bias, relu, int8Out);
-        return int8Out;
+        Int8Tensor y = int8Output(out.unsigned(), out.scale(), n, features);
+        QuantizedOps.linear(x, weight, bias, relu, y);
+        return y;
     }
 
     @Override
@@ -67,19 +61,11 @@ final class Int8LinearStep extends QuantizedStep {
                 + (out == null ? "f32" : (out.unsigned() ? "u8" : "s8") + " x " + out.scale());
     }
 
-    private void release() {
-        if (floatOut != null) {
-            floatOut.close();
-            floatOut = null;
-        }
-    }
-
     @Override
     public void close() {
-        release();
+        super.close();
         if (bias != null) {
             bias.close();
         }
-        int8Out = null;
     }
 }

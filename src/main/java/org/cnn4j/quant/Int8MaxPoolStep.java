@@ -12,7 +12,6 @@ import org.cnn4j.tensor.Tensor;
 final class Int8MaxPoolStep extends QuantizedStep {
     private final Pool2d pool;
     private Pool2dSpec spec;
-    private Int8Tensor out;
 
     Int8MaxPoolStep(String name, List<String> inputs, Pool2d pool) {
         super(name, inputs);
@@ -34,12 +33,9 @@ final class Int8MaxPoolStep extends QuantizedStep {
             int k = pool.kernelSize(), s = pool.stride(), p = pool.padding();
             spec = new Pool2dSpec(Pool2dSpec.Kind.MAX, x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, k, s, s, p, p, pool.ceilMode(), false);
         }
-        if (out == null || !java.util.Arrays.equals(out.dims(), spec.outputDims()) || out.scale() != x.scale()
-                || out.isUnsigned() != x.isUnsigned()) {
-            out = new Int8Tensor(x.isUnsigned(), x.scale(), spec.outputDims());
-        }
-        QuantizedOps.maxPool2d(spec, x, out);
-        return out;
+        Int8Tensor y = int8Output(x.isUnsigned(), x.scale(), spec.outputDims());
+        QuantizedOps.maxPool2d(spec, x, y);
+        return y;
     }
 
     @Override
@@ -50,10 +46,5 @@ final class Int8MaxPoolStep extends QuantizedStep {
     @Override
     String describe() {
         return "int8 " + pool.describe();
-    }
-
-    @Override
-    public void close() {
-        out = null;
     }
 }

@@ -50,11 +50,11 @@ public final class Quantization {
         Graph fused = fusedGraph(trained);
         for (Graph.Node n : fused.nodes()) {
             if (n.module() instanceof FusedConv2d c) {
-                fused.replace(n.name(), new Bf16Conv2d(c));
+                fused.replace(n.name(), c.inBf16());
             } else if (n.module() instanceof Linear l) {
-                fused.replace(n.name(), new Bf16Linear(l));
+                fused.replace(n.name(), FusedFlattenLinear.copyOf(l).inBf16());
             } else if (n.module() instanceof FusedFlattenLinear l) {
-                fused.replace(n.name(), new Bf16FlattenLinear(l));
+                fused.replace(n.name(), l.inBf16());
             }
         }
         fused.eval();

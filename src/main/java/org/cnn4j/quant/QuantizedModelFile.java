@@ -66,13 +66,7 @@ public final class QuantizedModelFile {
 
     /** Writes {@code q}, quantised from {@code source}'s model by {@code method}, atomically. */
     public static void write(Path file, ModelFile.Saved source, QuantizedNetwork q, CalibrationMethod method) throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        header.put("architecture", source.architecture());
-        header.set("network", NetworkDescription.describe(source.model()));
-        header.putArray("input").add(source.channels()).add(source.height()).add(source.width());
-        header.putObject("normalization").put("mean", source.mean()).put("std", source.std());
-        ArrayNode names = header.putArray("classes");
-        source.classNames().forEach(names::add);
+        ObjectNode header = ModelFile.headerOf(source);
         header.put("calibration", method.name().toLowerCase(Locale.ROOT));
         ObjectNode ranges = header.putObject("ranges");
         q.ranges().forEach((k, r) -> ranges.putArray(k).add(r.range()).add(r.neverNegative()));

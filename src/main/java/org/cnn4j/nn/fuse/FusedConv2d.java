@@ -3,6 +3,7 @@ package org.cnn4j.nn.fuse;
 import java.util.List;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.Conv2dSpec;
+import org.cnn4j.kernels.Bf16Ops;
 import org.cnn4j.kernels.Convolution;
 import org.cnn4j.nn.BatchNorm2d;
 import org.cnn4j.nn.Conv2d;
@@ -21,22 +22,25 @@ import org.cnn4j.tensor.Tensor;
  * parameters are its own and {@linkplain Tensor#freeze() frozen}, so the kernels may keep them
  * reordered or transformed without re-checking them on every call. With a residual sum it takes two
  * inputs, (x, shortcut), and may write its result over the shortcut ({@link Overwriting}): oneDNN's sum
- * post-op then reads the residual where it writes, instead of a copy of it.
+ * post-op then reads the residual where it writes, instead of a copy of it. {@link #inBf16} is the same layer
+ * computed in bf16 (input and weights rounded to bf16, f32 accumulation, bias, residual and ReLU).
  */
 public final class FusedConv2d extends Module implements Overwriting, Convolutional {
     private final ConvGeometry geometry;
     private final Parameter weight, bias;
     private final PostOps post;
     private final String folded;
+    private final boolean bf16;
     private Conv2dSpec spec;
     private Tensor output;
 
-    private FusedConv2d(ConvGeometry geometry, Parameter weight, Parameter bias, PostOps post, String folded) {
+    private FusedConv2d(ConvGeometry geometry, Parameter weight, Parameter bias, PostOps post, String folded, boolean bf16) {
         this.geometry = geometry;
         this.weight = weight;
         this.bias = bias;
         this.post = post;
         this.folded = folded;
+        this.bf16 = bf16;
         eval();
     }
 
@@ -59,12 +63,17 @@ public final class FusedConv2d extends Module implements Overwriting, Convolutio
         Parameter weight = new Parameter("weight", conv.weight().value().dims()), bias = new Parameter("bias", out);
         weight.value().copyFrom(w).freeze();
         bias.value().copyFrom(b).freeze();
-        return new FusedConv2d(conv.geometry(), weight, bias, post, bn == null ? "" : " + " + bn.describe() + " (folded)");
+        return new FusedConv2d(conv.geometry(), weight, bias, post, bn == null ? "" : " + " + bn.describe() + " (folded)", false);
     }
 
     /** This convolution with other post-ops; it takes over this one's weights (use it instead of this one). */
     public FusedConv2d withPostOps(PostOps other) {
-        return new FusedConv2d(geometry, weight, bias, other, folded);
+        return new FusedConv2d(geometry, weight, bias, other, folded, bf16);
+    }
+
+    /** This convolution computed in bf16, on the same frozen weights (use it instead of this one). */
+    public FusedConv2d inBf16() {
+        return new FusedConv2d(geometry, weight, bias, post, folded, true);
     }
 
     public ConvGeometry geometry() {
@@ -140,7 +149,9 @@ public final class FusedConv2d extends Module implements Overwriting, Convolutio
     }
 
     private void run(Tensor x, Tensor residual, Tensor out) {
-        if (post.relu()) {
+        if (bf16) {
+            Bf16Ops.conv2d(spec, x, weight.value(), bias.value(), residual, post.relu(), out);
+        } else if (post.relu()) {
             Convolution.forwardAddRelu(spec, x, weight.value(), bias.value(), residual, out);
         } else {
             Convolution.forward(spec, x, weight.value(), bias.value(), out);
@@ -174,12 +185,12 @@ public final class FusedConv2d extends Module implements Overwriting, Convolutio
 
     @Override
     protected Module newReplica() {
-        return new FusedConv2d(geometry, weight, bias, post, folded);
+        return new FusedConv2d(geometry, weight, bias, post, folded, bf16);
     }
 
     @Override
     public String describe() {
-        return geometry + ")" + folded + post;
+        return (bf16 ? "bf16 " : "") + geometry + ")" + folded + post;
     }
 
     @Override

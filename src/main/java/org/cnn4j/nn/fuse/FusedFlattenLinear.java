@@ -1,6 +1,7 @@
 package org.cnn4j.nn.fuse;
 
 import java.util.List;
+import org.cnn4j.kernels.Bf16Ops;
 import org.cnn4j.nn.LayerConfig;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
@@ -14,25 +15,37 @@ import org.cnn4j.tensor.Tensor;
  * where a CNN turns into its fully connected head; here such a map is read in its own (h, w, c) order by a
  * copy of the weights whose columns are put in that order (made once per map shape), and an NCHW map is a
  * view as before. Its parameters are copies taken when it is made and frozen, as {@link FusedConv2d}'s.
+ * {@link #inBf16} is the same layer computed in bf16 (input and weights rounded to bf16, f32 accumulation).
  */
 public final class FusedFlattenLinear extends Module {
     private final Parameter weight, bias;
     private final int in, out;
-    private final String linear;
+    private final String described;
+    private final boolean bf16;
     private Tensor channelsLastWeight, output;
     private int channelsLastC = -1, channelsLastHw = -1;
 
-    private FusedFlattenLinear(Parameter weight, Parameter bias, String linear) {
+    private FusedFlattenLinear(Parameter weight, Parameter bias, String described, boolean bf16) {
         this.weight = weight;
         this.bias = bias;
         this.out = weight.value().dim(0);
         this.in = weight.value().dim(1);
-        this.linear = linear;
+        this.described = described;
+        this.bf16 = bf16;
         eval();
     }
 
     /** The layer that runs {@code linear} on the flattened input, with copies of its parameters. */
     public static FusedFlattenLinear of(Linear linear) {
+        return copy(linear, "Flatten + " + linear.describe());
+    }
+
+    /** An inference copy of {@code linear} alone (its input already [N, features]), to be put {@linkplain #inBf16 in bf16}. */
+    public static FusedFlattenLinear copyOf(Linear linear) {
+        return copy(linear, linear.describe());
+    }
+
+    private static FusedFlattenLinear copy(Linear linear, String described) {
         Parameter w = new Parameter("weight", linear.weight().value().dims());
         w.value().copyFrom(linear.weight().value()).freeze();
         Parameter b = null;
@@ -40,7 +53,7 @@ public final class FusedFlattenLinear extends Module {
             b = new Parameter("bias", linear.outFeatures());
             b.value().copyFrom(linear.bias().value()).freeze();
         }
-        return new FusedFlattenLinear(w, b, linear.describe());
+        return new FusedFlattenLinear(w, b, described, false);
     }
 
     @Override
@@ -57,8 +70,12 @@ public final class FusedFlattenLinear extends Module {
         boolean channelsLast = x.layout() == Layout.NHWC && x.rank() == 4 && x.dim(1) > 1 && x.dim(2) * x.dim(3) > 1;
         Tensor rows = channelsLast ? x.memoryOrderRows() : x.reshape(n, features);
         output = ensure(output, n, out);
-        org.cnn4j.kernels.Linear.forward(rows, channelsLast ? channelsLastWeight(x.dim(1), x.dim(2) * x.dim(3)) : weight.value(),
-                bias == null ? null : bias.value(), output);
+        Tensor w = channelsLast ? channelsLastWeight(x.dim(1), x.dim(2) * x.dim(3)) : weight.value(), b = bias == null ? null : bias.value();
+        if (bf16) {
+            Bf16Ops.linear(rows, w, b, false, output);
+        } else {
+            org.cnn4j.kernels.Linear.forward(rows, w, b, output);
+        }
         return output;
     }
 
@@ -79,6 +96,11 @@ public final class FusedFlattenLinear extends Module {
             channelsLastHw = hw;
         }
         return channelsLastWeight;
+    }
+
+    /** This layer computed in bf16, on the same frozen weights (use it instead of this one). */
+    public FusedFlattenLinear inBf16() {
+        return new FusedFlattenLinear(weight, bias, described, true);
     }
 
     @Override
@@ -110,12 +132,12 @@ public final class FusedFlattenLinear extends Module {
 
     @Override
     protected Module newReplica() {
-        return new FusedFlattenLinear(weight, bias, linear);
+        return new FusedFlattenLinear(weight, bias, described, bf16);
     }
 
     @Override
     public String describe() {
-        return "Flatten + " + linear;
+        return (bf16 ? "bf16 " : "") + described;
     }
 
     @Override
