@@ -28,13 +28,10 @@ public final class NetworkBenchRun {
     private NetworkBenchRun() {
     }
 
-    /** Runs the benchmark, prints the report and returns it as a JSON-ready map. */
-    public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
-                                          PrintStream out) {
-        return run(network, mode, mb, reps, rounds, threads, fuse, List.of(), out);
-    }
-
-    /** With {@code more} peers after the ones found (cnn4j's own int8 and bf16 paths: {@link LowPrecisionPeer}). */
+    /**
+     * Runs the benchmark, prints the report and returns it as a JSON-ready map; {@code more} peers come after the ones
+     * found (cnn4j's own int8 and bf16 paths: {@link LowPrecisionPeer}).
+     */
     public static Map<String, Object> run(String network, String mode, int mb, int reps, int rounds, int threads, boolean fuse,
                                           List<Peer> more, PrintStream out) {
         Zoo.Entry design = Zoo.entry(network);

@@ -138,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
         if (network != null && onnx != null) {
             throw new IllegalArgumentException("--network and --onnx: give one of them");
         }
+        if (!precision.isEmpty() && network == null) {
+            throw new IllegalArgumentException("--precision " + String.join(",", precision) + " times a --network's int8/bf16 inference; give --network");
+        }
         if (network != null) {
             return networkBench();
         }

@@ -28,6 +28,7 @@ class NetworkBenchCommandTest {
             assertThat(doc.path(id).path("max_difference").asDouble()).as(id).isLessThan(0.2);
         }
         assertThat(Main.run("bench", "--network", "fmnist-cnn", "--precision", "fp64")).isEqualTo(2);
+        assertThat(Main.run("bench", "--suite", "fmnist", "--precision", "int8")).as("without --network").isEqualTo(2);
     }
 
     @Test

@@ -8,8 +8,10 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
@@ -33,9 +35,14 @@ public final class ConvCalibration {
         }
     }
 
+    /** A convolution's question to the calibration, without formatting its key: AUTO asks on every call. */
+    private record Lookup(ConvDirection direction, int threads, Conv2dSpec spec) {
+    }
+
     private final Supplier<Path> fileSetting;
     private Path file;
-    private Map<String, Entry> entries; // null until the file is read
+    private volatile Map<String, Entry> entries; // null until the file is read
+    private final Map<Lookup, Optional<ConvAlgorithm>> answers = new ConcurrentHashMap<>();
 
     /** The calibration in the file {@code fileSetting} gives when first needed (null: none). */
     ConvCalibration(Supplier<Path> fileSetting) {
@@ -72,10 +79,20 @@ public final class ConvCalibration {
     }
 
     /** The measured winner for this direction and shape at the current thread count, or null when not calibrated. */
-    synchronized ConvAlgorithm winner(ConvDirection direction, Conv2dSpec spec) {
-        read();
-        Entry e = entries.get(key(direction, NativeLibrary.threads(), spec));
-        return e == null ? null : e.winner();
+    ConvAlgorithm winner(ConvDirection direction, Conv2dSpec spec) {
+        Map<String, Entry> known = entries;
+        if (known == null) {
+            synchronized (this) {
+                read();
+                known = entries;
+            }
+        }
+        if (known.isEmpty()) {
+            return null;
+        }
+        Map<String, Entry> all = known;
+        return answers.computeIfAbsent(new Lookup(direction, NativeLibrary.threads(), spec),
+                q -> Optional.ofNullable(all.get(key(q.direction(), q.threads(), q.spec()))).map(Entry::winner)).orElse(null);
     }
 
     public static String key(ConvDirection direction, int threads, Conv2dSpec spec) {
@@ -88,12 +105,15 @@ public final class ConvCalibration {
         if (file == null) {
             throw new IllegalStateException("calibrate: calibration is switched off (cnn4j.conv.calibration=none); name a file to write");
         }
-        entries.putAll(measured);
+        Map<String, Entry> updated = new LinkedHashMap<>(entries); // a new map: convolutions read the old one meanwhile
+        updated.putAll(measured);
         Properties p = new Properties();
-        entries.forEach((k, e) -> p.setProperty(k, format(e)));
+        updated.forEach((k, e) -> p.setProperty(k, format(e)));
         Files.createDirectories(file.toAbsolutePath().getParent());
         AtomicFiles.write(file, out -> p.store(out, "cnn4j convolution calibration for " + CpuInfo.model()
                 + ": direction:threads:shape = fastest algorithm, then every candidate's median ms"));
+        entries = updated; // what is written is what AUTO reads from now on
+        answers.clear();
     }
 
     private void read() {
