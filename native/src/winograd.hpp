@@ -19,7 +19,8 @@ namespace cnn4j {
 // Plain integers only: the ISA translation units must not share inline helpers with baseline code.
 // "in" and "out" are the convolution this plan computes (for backward-data: diff_dst -> diff_src).
 struct WinogradPlan {
-    int m;                   // output tile size, 2 or 4
+    int m;                   // output tile size, 2 or 4 (1-D: 4 or 6)
+    int t;                   // Winograd-domain points per tile, T: (m+2)^2 (1-D: m+2)
     int c, c_pad, k, k_pad;  // input channels (c_pad: multiple of 16) and output channels (k_pad: of panel)
     int panel;               // output channels per panel of U (and G): 16 when k <= 16, else 32
     int in_h, in_w, out_h, out_w;
@@ -35,6 +36,9 @@ struct WinogradPlan {
 struct WinogradFilterView {
     long offset, stride_o, stride_i, stride_y, stride_x;
 };
+
+// U from the weights (parallel over the threads): one of the per-ISA filter transforms, 2-D or 1-D.
+using FilterTransform = void (*)(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);
 
 // U from the weights (parallel over the threads).
 void winograd_filter_transform_scalar(const WinogradPlan &p, const WinogradFilterView &w, const float *weights, float *u);

@@ -16,11 +16,10 @@
 #include <mutex>
 #include <tuple>
 
-#include "isa.hpp"
 
 namespace {
 
-using Key = std::tuple<const float *, int, int, int, bool>;
+using Key = std::tuple<const float *, int, int, int, int, bool>;
 
 struct Entry {
     cnn4j::WeightsStamp stamp;
@@ -52,9 +51,9 @@ namespace cnn4j {
 
 std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p, const WinogradFilterView &view,
                                                           const float *weights, long count, int64_t frozen_id,
-                                                          bool backward_data) {
+                                                          bool backward_data, FilterTransform transform) {
     const cnn4j::WeightsStamp stamp = cnn4j::weights_stamp(weights, count, frozen_id);
-    const Key key{weights, p.m, p.c, p.k, backward_data};
+    const Key key{weights, p.m, p.t, p.c, p.k, backward_data};
     std::shared_ptr<std::vector<float>> u;
     {
         std::lock_guard<std::mutex> guard(lock);
@@ -71,10 +70,8 @@ std::shared_ptr<const std::vector<float>> winograd_filter(const WinogradPlan &p,
             entries.erase(it);
         }
     }
-    const int alpha = p.m + 2;
-    if (!u) u = std::make_shared<std::vector<float>>((size_t)alpha * alpha * p.u_plane);
-    dispatch(&winograd_filter_transform_scalar, &winograd_filter_transform_avx2,
-             &winograd_filter_transform_avx512)(p, view, weights, u->data());
+    if (!u) u = std::make_shared<std::vector<float>>((size_t)p.t * p.u_plane);
+    transform(p, view, weights, u->data());
     transforms.fetch_add(1);
     const size_t bytes = u->size() * sizeof(float);
     std::lock_guard<std::mutex> guard(lock);

@@ -197,6 +197,19 @@ int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const flo
    convolutions, by the forward's adjoint in the filter: G^T [sum over tiles of (A dy A^T) . (B^T d B)] G. */
 int cnn4j_conv2d_winograd_backward_weights(int tile, const int32_t *conv, const float *src, const float *diff_dst,
                                            float *diff_weights, float *diff_bias);
+/*
+ * Winograd convolution F(tile, 3), tile = 4 or 6, of 1-D signals: the geometry of a 2-D convolution of
+ * height 1 (h = 1, kernel 1x3, no vertical padding), stride 1, dilation 1, groups 1, any left/right
+ * padding (causal: left 2, right 0); buffers and the epilogue (bias, residual, fuse_relu) as the 2-D
+ * functions above, weights [K, C, 1, 3], the transformed filter cached the same way.
+ */
+int cnn4j_conv1d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
+                                  int64_t frozen_weights_id, const float *bias, const float *residual, float *dst,
+                                  int fuse_relu);
+int cnn4j_conv1d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst, const float *weights,
+                                        int64_t frozen_weights_id, float *diff_src);
+int cnn4j_conv1d_winograd_backward_weights(int tile, const int32_t *conv, const float *src, const float *diff_dst,
+                                           float *diff_weights, float *diff_bias);
 /* How many Winograd filter transforms were computed (cache misses) since the library loaded. */
 int64_t cnn4j_winograd_filter_transforms(void);
 

@@ -145,6 +145,8 @@ public final class NetworkBenchmark {
             case IM2COL_GEMM -> "im2col";
             case WINOGRAD_2X2_3X3 -> "wino2x2";
             case WINOGRAD_4X4_3X3 -> "wino4x4";
+            case WINOGRAD_1D_F4_3 -> "wino1d4";
+            case WINOGRAD_1D_F6_3 -> "wino1d6";
             default -> a.name().toLowerCase(java.util.Locale.ROOT);
         };
     }

@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * A named list of convolution layers: one of the bundled suites (fmnist, resnet50, vgg16,
- * mobilenet_dw) or a file in the same format (one benchdnn descriptor a line, '#' comments).
+ * mobilenet_dw, conv1d: sound models' 1-D layers) or a file in the same format (one benchdnn descriptor a line, '#' comments).
  */
 public record ShapeSuite(String name, List<ConvLayer> layers) {
-    public static final List<String> BUNDLED = List.of("fmnist", "resnet50", "vgg16", "mobilenet_dw");
+    public static final List<String> BUNDLED = List.of("fmnist", "resnet50", "vgg16", "mobilenet_dw", "conv1d");
 
     /** A bundled suite by name, or a suite file by path; {@code mb} > 0 overrides every batch size. */
     public static ShapeSuite load(String nameOrPath, int mb) throws IOException {

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Times every convolution algorithm on the layers of a shape suite, in one run and interleaved, "
                 + "and reports for each: median ms, GFLOP/s (direct-convolution FLOPs), %% of the machine's FMA peak "
                 + "(measured by a probe in the same run) and the speed ratio to oneDNN (>1 = faster than oneDNN).",
-                "Suites: fmnist (default), resnet50, vgg16, mobilenet_dw, or a file of benchdnn descriptors.",
+                "Suites: fmnist (default), resnet50, vgg16, mobilenet_dw, conv1d (1-D sound layers, batch 64 and 1), or a file of "
+                        + "benchdnn descriptors. --algo auto times what AUTO runs (its choice per layer and direction).",
                 "Winograd (--algo winograd_2x2_3x3,winograd_4x4_3x3) does fewer multiplies than direct convolution, so its "
                         + "GFLOP/s, counted as direct-convolution FLOPs, may exceed the FMA peak; layers an algorithm cannot "
                         + "compute show '-', and its suite total covers only the layers it ran (its vs1DNN ratio against oneDNN "
@@ -155,8 +156,8 @@ final class BenchCommand implements Callable<Integer> {
         List<ConvAlgorithm> algos = new ArrayList<>(List.of(ConvAlgorithm.ONEDNN));
         for (String a : algorithms) {
             ConvAlgorithm algo = GoldenCommand.algorithm(a);
-            if (algo == ConvAlgorithm.AUTO || algo == ConvAlgorithm.REFERENCE) {
-                throw new IllegalArgumentException("--algo: " + a + " is not benchmarked (choose concrete native algorithms)");
+            if (algo == ConvAlgorithm.AUTOTUNE || algo == ConvAlgorithm.REFERENCE) {
+                throw new IllegalArgumentException("--algo: " + a + " is not benchmarked (choose auto or concrete native algorithms)");
             }
             if (!algos.contains(algo)) {
                 algos.add(algo);

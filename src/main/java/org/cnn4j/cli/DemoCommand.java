@@ -26,15 +26,20 @@ import org.cnn4j.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cnn4j demo}: the README's main job: train a CNN, then show what it learned and why it predicts. */
+/** {@code cnn4j demo}: the README's main job: train a CNN, then show what it learned and why it predicts; {@code --audio} does it for sound. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Trains a CNN on the Fashion-MNIST sample embedded in the jar (fmnist-cnn on the native backend, a "
                 + "narrower version on the pure-Java one), reports its test accuracy and per-class accuracy, saves it, then "
                 + "draws Grad-CAM heat maps of test images at its last convolution and the filters of its first, and says "
-                + "where the files are.", "Example: cnn4j demo --epochs 3 --out demo-out"})
+                + "where the files are. With --audio, the same for sound: trains the raw-waveform M5 on the spoken commands "
+                + "embedded in the jar (espeak-ng voices) and tests it on voices of other synthesisers.",
+                "Example: cnn4j demo --epochs 3 --out demo-out", "Example: cnn4j demo --audio"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "3", description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Training epochs (default: 3 for images, " + SoundDemo.EPOCHS + " for --audio).")
+    Integer epochs;
+
+    @Option(names = "--audio", description = "The sound demo: spoken commands instead of Fashion-MNIST.")
+    boolean audio;
 
     @Option(names = "--out", defaultValue = "demo-out", description = "Folder for the model and pictures (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -44,10 +49,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int epochs = this.epochs != null ? this.epochs : audio ? SoundDemo.EPOCHS : 3;
         Options.atLeast("--epochs", epochs, 1);
         boolean nativeBackend = Backends.current() instanceof NativeBackend;
         System.out.printf("cnn4j demo on the %s backend (%s)%s%n", Backends.current().name(), Backends.reason(),
                 nativeBackend ? ", isa " + NativeLibrary.activeIsa().label() + ", " + NativeLibrary.threads() + " threads" : "");
+        if (audio) {
+            SoundDemo.run(out, epochs, seed);
+            return 0;
+        }
         ImageDataset train = FashionMnist.sample(true), test = FashionMnist.sample(false);
         String arch = nativeBackend ? "fmnist-cnn" : "fmnist-cnn-small";
         Init.manualSeed(seed);

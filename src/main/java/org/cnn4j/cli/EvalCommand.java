@@ -33,7 +33,7 @@ final class EvalCommand implements Callable<Integer> {
         Options.atLeast("--batch", batch, 1);
         ModelFile.Saved saved = ModelInput.readModel(modelFile);
         try (var net = saved.model()) {
-            ImageDataset test = data.load(false, saved.channels(), saved.height(), saved.width());
+            ImageDataset test = data.load(false, saved);
             if (!test.classNames().equals(saved.classNames())) {
                 throw new IllegalArgumentException(modelFile + " classifies " + saved.classNames() + ", " + data.describe() + " has "
                         + test.classNames());

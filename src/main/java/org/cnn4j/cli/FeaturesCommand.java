@@ -45,7 +45,7 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         ModelFile.Saved saved = ModelFile.read(modelFile);
         try (Module full = saved.model(); Module features = Transfer.cut(full, layer)) {
-            ImageDataset set = data.load(split.equals("train"), saved.channels(), saved.height(), saved.width());
+            ImageDataset set = data.load(split.equals("train"), saved);
             features.eval();
             int[] count = new int[2];
             AtomicFiles.write(out, stream -> {

@@ -74,8 +74,8 @@ final class FinetuneCommand implements Callable<Integer> {
         ModelFile.Saved source = ModelFile.read(from);
         Module net = source.model();
         try {
-            ImageDataset trainSet = data.load(true, source.channels(), source.height(), source.width());
-            ImageDataset testSet = data.load(false, source.channels(), source.height(), source.width());
+            ImageDataset trainSet = data.load(true, source);
+            ImageDataset testSet = data.load(false, source);
             if (newClasses != null && newClasses != trainSet.numClasses()) {
                 throw new IllegalArgumentException("--new-classes " + newClasses + " does not match the data, which has "
                         + trainSet.numClasses() + " classes " + trainSet.classNames());
@@ -97,7 +97,8 @@ final class FinetuneCommand implements Callable<Integer> {
                     Backends.current().name(), replaceHead ? "new" : "kept", head, frozen, net.parameterCount());
             try (Optimizer opt = training.optimizer(net)) {
                 opt.scaleLearningRate(Transfer.bodyParameters(net), bodyLrScale);
-                training.fit(net, opt, source.architecture(), trainSet, testSet, new float[] {source.mean(), source.std()}, out, List.of());
+                training.fit(net, opt, source.architecture(), trainSet, testSet, new float[] {source.mean(), source.std()},
+                        source.sampleRate(), out, List.of());
             }
         } finally {
             net.close();

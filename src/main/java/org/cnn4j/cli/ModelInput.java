@@ -5,6 +5,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.cnn4j.audio.AudioFolder;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageFolder;
 import org.cnn4j.io.Images;
@@ -14,7 +15,8 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * What predict and eval read: a model file (f32, or quantised by cnn4j quantize), and an image file as the model's
- * input [1, C, h, w]: grayscale or RGB, resized, normalised as in training.
+ * input [1, C, h, w] (grayscale or RGB, resized, normalised as in training) or, for a sound model, a WAV file as
+ * its waveform [1, 1, 1, samples] (mono, resampled, fitted to the clip length).
  */
 final class ModelInput {
     private ModelInput() {
@@ -25,8 +27,16 @@ final class ModelInput {
         return QuantizedModelFile.isQuantized(file) ? QuantizedModelFile.read(file) : ModelFile.read(file);
     }
 
-    /** {@code image} as {@code model}'s input: its channels (gray or RGB), size and normalisation. */
-    static Tensor read(Path image, ModelFile.Saved model, boolean invert) throws IOException {
+    /** {@code file} as {@code model}'s input: a WAV clip for a sound model, else an image in its channels (gray or RGB), size and normalisation. */
+    static Tensor read(Path file, ModelFile.Saved model, boolean invert) throws IOException {
+        if (model.isSound()) {
+            float[] clip = AudioFolder.readClip(file, model.sampleRate(), model.width());
+            for (int i = 0; i < clip.length; i++) {
+                clip[i] = (clip[i] - model.mean()) / model.std();
+            }
+            return Tensor.of(clip, 1, 1, 1, model.width());
+        }
+        Path image = file;
         if (model.channels() == 1) {
             return read(image, model.height(), model.width(), invert, model.mean(), model.std());
         }

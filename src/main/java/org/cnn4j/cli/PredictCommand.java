@@ -11,12 +11,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cnn4j predict}: the top classes of images under a saved model. */
+/** {@code cnn4j predict}: the top classes of images (or, for a sound model, WAV clips) under a saved model. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classifies images with a model file and prints the top-3 classes with their probabilities. Images "
                 + "are read as grayscale (or RGB for a colour model), resized to the model's input and normalised as in "
                 + "training; Fashion-MNIST shows light clothes on a black "
-                + "background, so use --invert for dark objects on a light background.",
+                + "background, so use --invert for dark objects on a light background. A sound model takes WAV files "
+                + "(PCM or float, mono or stereo, any rate: resampled to the model's and fitted to its clip length).",
                 "Example: cnn4j predict --model-file fmnist-cnn.cnn4j shirt.png"})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model-file", required = true, description = "A file written by cnn4j train, demo or quantize.")
@@ -25,7 +26,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--invert", description = "Invert the gray levels first.")
     boolean invert;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG, JPEG, BMP or GIF files.")
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "PNG, JPEG, BMP or GIF files; WAV files for a sound model.")
     List<Path> images;
 
     @Override

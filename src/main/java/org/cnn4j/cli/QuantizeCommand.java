@@ -60,7 +60,7 @@ final class QuantizeCommand implements Callable<Integer> {
         CalibrationMethod m = method(method);
         ModelFile.Saved saved = ModelFile.read(modelFile);
         try (Module net = saved.model()) {
-            ImageDataset train = data.load(true, saved.channels(), saved.height(), saved.width());
+            ImageDataset train = data.load(true, saved);
             List<Tensor> batches = new ArrayList<>();
             try (DataLoader loader = new DataLoader(train, batch, true, seed, saved.mean(), saved.std())) {
                 loader.startEpoch(0);
@@ -78,7 +78,7 @@ final class QuantizeCommand implements Callable<Integer> {
                         m.name().toLowerCase(Locale.ROOT), calibrate, batch, out);
                 q.stepDescriptions().forEach(s -> System.out.println("  " + s));
                 if (evaluate) {
-                    ImageDataset test = data.load(false, saved.channels(), saved.height(), saved.width());
+                    ImageDataset test = data.load(false, saved);
                     System.out.printf("test accuracy on %s, %d images:%n", data.describe(), test.size());
                     System.out.printf("  f32   %.2f%%%n", 100 * accuracy(net, test, saved));
                     System.out.printf("  int8  %.2f%%%n", 100 * accuracy(q, test, saved));

@@ -3,7 +3,6 @@ package org.cnn4j.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.nn.Conv2d;
@@ -18,7 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Writes one HTML page about a model file: training curves (loss and accuracy per epoch, from the "
                 + "file's history), the confusion matrix on the test split as a heat map, per-class accuracy, the first "
-                + "misclassified test images beside their Grad-CAM at the last convolution, and the first layer's filters. "
+                + "misclassified test images beside their Grad-CAM at the last convolution, and the first layer's filters (for "
+                + "a sound model: misclassified clips as waveforms over their Grad-CAM in time, and the first layer's "
+                + "frequency responses). "
                 + "Plots are drawn with XChart; every picture is embedded in the page, which opens offline in any browser.",
                 "Example: cnn4j report --model-file demo-out/model.cnn4j --out report.html"})
 final class ReportCommand implements Callable<Integer> {
@@ -40,12 +41,12 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--misclassified must be >= 0, got " + misclassified);
         }
         ModelFile.Saved saved = ModelFile.read(modelFile);
-        ImageDataset test = data.load(false);
+        ImageDataset test = data.load(false, saved);
         try (Module net = saved.model()) {
             Conv2d first = net.children().values().stream().filter(Conv2d.class::isInstance).map(Conv2d.class::cast).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("report: the model has no convolution layer at its top level"));
             ReportPage page = ModelReport.build(new ModelReport.Inputs(modelFile.getFileName().toString(), saved, test,
-                    data.describe(), FashionMnist.MEAN, FashionMnist.STD, ExplainCommand.lastConvolution(net), first, misclassified));
+                    data.describe(), saved.mean(), saved.std(), ExplainCommand.lastConvolution(net), first, misclassified));
             page.write(out);
             System.out.printf("report on %s (%d test images, %d pictures) written to %s%n", modelFile, test.size(), page.imageCount(), out);
         }

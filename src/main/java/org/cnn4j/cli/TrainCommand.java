@@ -17,17 +17,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code cnn4j train}: trains a zoo model on Fashion-MNIST and saves it. */
+/** {@code cnn4j train}: trains a zoo model on Fashion-MNIST, an image folder or a folder of sound clips, and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a model from the zoo on Fashion-MNIST (or your own image folder, see --data) with softmax "
-                + "cross-entropy, showing a progress bar per "
+        description = {"Trains a model from the zoo on Fashion-MNIST (or your own image folder, or a folder of WAV clips: see "
+                + "--data) with softmax cross-entropy, showing a progress bar per "
                 + "epoch, evaluating on the test split after each epoch and saving the model file after each epoch (a "
-                + "checkpoint: --resume continues from it).",
-                "Example: cnn4j train --model fmnist-cnn --epochs 2 --out fmnist-cnn.cnn4j"})
+                + "checkpoint: --resume continues from it). A folder of WAV files selects the sound pipeline: clips are "
+                + "read as mono, resampled to --sample-rate and fitted to --clip-seconds, and the model takes the waveform.",
+                "Example: cnn4j train --model fmnist-cnn --epochs 2 --out fmnist-cnn.cnn4j",
+                "Example: cnn4j train --data speech --model m5 --augment --epochs 10 --out m5.cnn4j"})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "fmnist-cnn", completionCandidates = ZooNames.class,
-            description = "Zoo model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", completionCandidates = ZooNames.class,
+            description = "Zoo model: ${COMPLETION-CANDIDATES} (default: fmnist-cnn for images, m5 for sound).")
     String model;
+
+    @Option(names = "--sample-rate", defaultValue = "8000", paramLabel = "HZ",
+            description = "For sound (--data of WAV files): the rate clips are resampled to (default: ${DEFAULT-VALUE}).")
+    int sampleRate;
+
+    @Option(names = "--clip-seconds", defaultValue = "1.0", paramLabel = "S",
+            description = "For sound: the clip length the model takes; longer clips are centre-cropped, shorter ones padded "
+                    + "with silence (default: ${DEFAULT-VALUE}).")
+    double clipSeconds;
 
     @Option(names = "--out", defaultValue = "model.cnn4j",
             description = "Model file, rewritten after every epoch as a checkpoint with the optimizer's state (default: ${DEFAULT-VALUE}).")
@@ -59,12 +70,22 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume: no checkpoint at " + out + " (train once without --resume, or point --out at it)");
         }
         ModelFile.Saved saved = resume ? ModelFile.read(out) : null;
-        int channels = saved != null ? saved.channels() : rgb ? 3 : 1;
-        int height = saved != null ? saved.height() : imageSize, width = saved != null ? saved.width() : imageSize;
+        boolean sound = saved != null ? saved.isSound() : data.isSoundFolder();
+        if (sound && saved == null) {
+            Options.between("--sample-rate", sampleRate, ModelFile.MIN_SAMPLE_RATE, ModelFile.MAX_SAMPLE_RATE);
+            // a minute of 192 kHz is 11.5 M samples, under the model file's input limit; longer clips are not a classification input
+            if (!(clipSeconds >= 0.01 && clipSeconds <= 60)) {
+                throw new IllegalArgumentException("--clip-seconds must be from 0.01 to 60, got " + clipSeconds);
+            }
+        }
+        int rate = saved != null ? saved.sampleRate() : sound ? sampleRate : 0;
+        int channels = saved != null ? saved.channels() : sound ? 1 : rgb ? 3 : 1;
+        int height = saved != null ? saved.height() : sound ? 1 : imageSize;
+        int width = saved != null ? saved.width() : sound ? (int) Math.round(sampleRate * clipSeconds) : imageSize;
         ImageDataset trainSet, testSet;
         try {
-            trainSet = data.load(true, channels, height, width);
-            testSet = data.load(false, channels, height, width);
+            trainSet = sound ? data.loadSound(true, rate, width) : data.load(true, channels, height, width);
+            testSet = sound ? data.loadSound(false, rate, width) : data.load(false, channels, height, width);
         } catch (IOException | RuntimeException e) {
             if (saved != null) {
                 saved.model().close();
@@ -72,18 +93,20 @@ final class TrainCommand implements Callable<Integer> {
             throw e;
         }
         Init.manualSeed(training.seed);
-        // Fashion-MNIST has published statistics; an image folder is normalised with its training set's own
-        float[] norm = saved != null ? new float[] {saved.mean(), saved.std()}
-                : data.isImageFolder() ? trainSet.meanAndStd() : new float[] {FashionMnist.MEAN, FashionMnist.STD};
+        // Fashion-MNIST has published statistics; an image folder is normalised with its training set's own; a waveform
+        // is taken as it is (samples in [-1, 1] around 0, whose level is part of what augmentation varies)
+        float[] norm = saved != null ? new float[] {saved.mean(), saved.std()} : sound ? new float[] {0f, 1f}
+                : data.isFolder() ? trainSet.meanAndStd() : new float[] {FashionMnist.MEAN, FashionMnist.STD};
         if (saved != null && !saved.classNames().equals(trainSet.classNames())) {
             saved.model().close();
             throw new IllegalArgumentException("--resume: " + out + " classifies " + saved.classNames() + ", the data has " + trainSet.classNames());
         }
+        String zooName = model != null ? model : sound ? "m5" : "fmnist-cnn";
         Module net = saved != null ? saved.model()
-                : Zoo.build(model, trainSet.channels(), trainSet.height(), trainSet.width(), trainSet.numClasses());
-        String arch = saved != null ? saved.architecture() : model;
-        System.out.printf("training %s (%,d parameters) on %s (%d training, %d test images), backend %s, %d epochs, batch %d, %s lr %s%n",
-                arch, net.parameterCount(), data.describe(), trainSet.size(), testSet.size(), Backends.current().name(), training.epochs,
+                : Zoo.build(zooName, trainSet.channels(), trainSet.height(), trainSet.width(), trainSet.numClasses());
+        String arch = saved != null ? saved.architecture() : zooName;
+        System.out.printf("training %s (%,d parameters) on %s (%d training, %d test %s), backend %s, %d epochs, batch %d, %s lr %s%n",
+                arch, net.parameterCount(), data.describe(), trainSet.size(), testSet.size(), sound ? "clips at " + rate + " Hz" : "images", Backends.current().name(), training.epochs,
                 training.batch, training.optimizer, training.lr);
         try (Optimizer opt = training.optimizer(net)) {
             if (saved != null) {
@@ -91,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("resuming after epoch %d from %s%s%n", saved.history().size(), out,
                         restored ? "" : " (it holds no optimizer state: the optimizer starts afresh)");
             }
-            training.fit(net, opt, arch, trainSet, testSet, norm, out, saved != null ? saved.history() : List.of());
+            training.fit(net, opt, arch, trainSet, testSet, norm, rate, out, saved != null ? saved.history() : List.of());
         } finally {
             net.close();
         }

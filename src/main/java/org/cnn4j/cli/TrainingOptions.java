@@ -63,7 +63,8 @@ final class TrainingOptions {
     @Option(names = "--augment", arity = "0..1", fallbackValue = "standard", paramLabel = "SPEC",
             description = "Augment the training images on the fly: --augment alone is the standard pipeline (shift, flip, "
                     + "rotate/zoom, jitter, erasing); or a list such as crop=2,flip,rotate=10,scale=0.1,shift=0.1,jitter=0.2,"
-                    + "noise=0.02,erase=0.25.")
+                    + "noise=0.02,erase=0.25. For sound, --augment alone is the standard sound pipeline; see docs/audio.md "
+                    + "for its steps.")
     String augment;
 
     @Option(names = "--float16", description = "Write the model file with float16 weights: half the size, but without the "
@@ -86,12 +87,16 @@ final class TrainingOptions {
         Options.atLeast("--early-stopping", patience, 0);
         optimizerKind();
         schedule();
-        pipeline();
+        pipeline(false);
     }
 
-    /** The --augment pipeline, or null. */
-    AugmentationPipeline pipeline() {
-        return augment == null ? null : AugmentationPipeline.parse(augment);
+    /** The --augment pipeline for images or sound ({@code --augment} alone: the standard one of each), or null. */
+    AugmentationPipeline pipeline(boolean sound) {
+        if (augment == null) {
+            return null;
+        }
+        return augment.equals("standard") ? (sound ? AugmentationPipeline.standardAudio() : AugmentationPipeline.standard())
+                : AugmentationPipeline.parse(augment);
     }
 
     Optimizer optimizer(Module net) {
@@ -125,14 +130,15 @@ final class TrainingOptions {
      * model file {@code out} (a checkpoint with the optimizer's state) after every epoch; {@code earlier}
      * is the history of the epochs a resumed run has already done. Prints the final test metrics.
      */
-    void fit(Module net, Optimizer opt, String arch, ImageDataset trainSet, ImageDataset testSet, float[] norm, Path out,
+    void fit(Module net, Optimizer opt, String arch, ImageDataset trainSet, ImageDataset testSet, float[] norm, int sampleRate, Path out,
              List<EpochResult> earlier) throws IOException {
+        AugmentationPipeline pipeline = pipeline(sampleRate > 0);
         try (Trainer trainer = new Trainer(net, opt, schedule());
-             DataLoader train = new DataLoader(trainSet, batch, true, seed, norm[0], norm[1]).augment(pipeline());
+             DataLoader train = new DataLoader(trainSet, batch, true, seed, norm[0], norm[1]).augment(pipeline);
              DataLoader test = new DataLoader(testSet, batch, false, seed, norm[0], norm[1])) {
             trainer.console(System.out, !noProgress);
             if (augment != null) {
-                System.out.println("augmenting training images: " + pipeline());
+                System.out.println("augmenting training " + (sampleRate > 0 ? "clips: " : "images: ") + pipeline);
             }
             trainer.resumeFrom(earlier);
             if (clipNorm != null) {
@@ -143,7 +149,7 @@ final class TrainingOptions {
             }
             trainer.addCallback(r -> {
                 ModelFile.Saved saved = new ModelFile.Saved(arch, trainSet.channels(), trainSet.height(), trainSet.width(),
-                        trainSet.classNames(), net, trainer.history(), norm[0], norm[1]);
+                        trainSet.classNames(), net, trainer.history(), norm[0], norm[1], sampleRate);
                 if (float16) {
                     ModelFile.writeFloat16(out, saved);
                 } else {

@@ -90,6 +90,23 @@ public final class Explanations {
 
     /** Grad-CAM at the layer (Sequential) or node (Graph) named {@code layer}, upsampled to the image size. */
     public static float[] gradCam(Module model, String layer, Tensor image, int cls) {
+        Map2d cam = gradCamMap(model, layer, image, cls);
+        return upsample(cam.values(), cam.height(), cam.width(), image.dim(2), image.dim(3));
+    }
+
+    /** A map of {@code height x width} values, row by row. */
+    public record Map2d(float[] values, int height, int width) {
+        /** This map resized bilinearly to {@code h x w}. */
+        public float[] resized(int h, int w) {
+            return upsample(values, height, width, h, w);
+        }
+    }
+
+    /**
+     * Grad-CAM at the layer named {@code layer} at that layer's own resolution: ReLU of the feature maps weighted by
+     * their mean gradients. A sound model's map is resized to its spectrogram's or waveform's axes by the caller.
+     */
+    public static Map2d gradCamMap(Module model, String layer, Tensor image, int cls) {
         checkImage(image);
         model.eval();
         LayerCapture capture = LayerCapture.of(model, layer, image, cls);
@@ -108,25 +125,33 @@ public final class Explanations {
         for (int i = 0; i < cam.length; i++) {
             cam[i] = Math.max(cam[i], 0f);
         }
-        return upsample(cam, capture.height, capture.width, image.dim(2), image.dim(3));
+        return new Map2d(cam, capture.height, capture.width);
     }
 
     /** Occluded copies per forward pass: batching them makes occlusion tens of times faster than one image per pass. */
     private static final int OCCLUSION_BATCH = 64;
 
     public static float[] occlusion(Module model, Tensor image, int cls, int window, int stride, float fill) {
+        return occlusion(model, image, cls, window, window, stride, fill);
+    }
+
+    /**
+     * The drop in the class's probability when a {@code windowH x windowW} window is set to {@code fill}, averaged over
+     * the windows covering each pixel; a sound model's waveform [1, 1, 1, L] is occluded with {@code windowH} 1.
+     */
+    public static float[] occlusion(Module model, Tensor image, int cls, int windowH, int windowW, int stride, float fill) {
         checkImage(image);
         int c = image.dim(1), h = image.dim(2), w = image.dim(3), per = c * h * w;
-        if (window <= 0 || stride <= 0 || window > Math.min(h, w)) {
-            throw new IllegalArgumentException("occlusion: window must be in 1.." + Math.min(h, w) + " and stride > 0, got "
-                    + window + " and " + stride);
+        if (windowH <= 0 || windowW <= 0 || stride <= 0 || windowH > h || windowW > w) {
+            throw new IllegalArgumentException("occlusion: window must be in 1.." + h + " x 1.." + w + " and stride > 0, got "
+                    + windowH + "x" + windowW + " and " + stride);
         }
         float[] unoccluded = probabilities(model, image);
         checkClass(cls, unoccluded.length);
         float base = unoccluded[cls];
         List<int[]> corners = new ArrayList<>();
-        for (int y0 = 0; y0 + window <= h; y0 += stride) {
-            for (int x0 = 0; x0 + window <= w; x0 += stride) {
+        for (int y0 = 0; y0 + windowH <= h; y0 += stride) {
+            for (int x0 = 0; x0 + windowW <= w; x0 += stride) {
                 corners.add(new int[] {y0, x0});
             }
         }
@@ -138,8 +163,8 @@ public final class Explanations {
                 System.arraycopy(x, 0, batch, b * per, per);
                 int y0 = corners.get(first + b)[0], x0 = corners.get(first + b)[1];
                 for (int ch = 0; ch < c; ch++) {
-                    for (int y = y0; y < y0 + window; y++) {
-                        Arrays.fill(batch, b * per + (ch * h + y) * w + x0, b * per + (ch * h + y) * w + x0 + window, fill);
+                    for (int y = y0; y < y0 + windowH; y++) {
+                        Arrays.fill(batch, b * per + (ch * h + y) * w + x0, b * per + (ch * h + y) * w + x0 + windowW, fill);
                     }
                 }
             }
@@ -151,8 +176,8 @@ public final class Explanations {
             for (int b = 0; b < n; b++) {
                 float drop = base - p[b * classes + cls];
                 int y0 = corners.get(first + b)[0], x0 = corners.get(first + b)[1];
-                for (int y = y0; y < y0 + window; y++) {
-                    for (int xx = x0; xx < x0 + window; xx++) {
+                for (int y = y0; y < y0 + windowH; y++) {
+                    for (int xx = x0; xx < x0 + windowW; xx++) {
                         sum[y * w + xx] += drop;
                         count[y * w + xx]++;
                     }

@@ -102,7 +102,7 @@ public final class Pictures {
         return out;
     }
 
-    private static float[] normalized(float[] v) {
+    static float[] normalized(float[] v) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (float x : v) {
             lo = Math.min(lo, x);
@@ -117,7 +117,7 @@ public final class Pictures {
     }
 
     /** Blue (0) through green to red (1). */
-    private static Color colour(float t) {
+    static Color colour(float t) {
         float r = Math.min(1, Math.max(0, 1.5f - Math.abs(4 * t - 3))), g = Math.min(1, Math.max(0, 1.5f - Math.abs(4 * t - 2))),
                 b = Math.min(1, Math.max(0, 1.5f - Math.abs(4 * t - 1)));
         return new Color(r, g, b);

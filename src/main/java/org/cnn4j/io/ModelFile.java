@@ -37,6 +37,7 @@ import org.cnn4j.zoo.Zoo;
  *                             it are rebuilt from the zoo by their label
  *               input         [channels, height, width];  classes: the class names
  *               normalization {mean, std} the model expects on pixels in [0, 1] (Fashion-MNIST's when absent)
+ *               sample_rate   for a sound model: the rate in Hz of the waveform it takes as [1, 1, samples]
  *               history       one entry per trained epoch (losses, accuracies, learning rate, speed)
  *               tensors       [{name, shape}] of the parameters, then the buffers (batch norm statistics)
  *               optimizer     optional, in checkpoints: {kind, steps, tensors: [{name, shape}]}
@@ -56,21 +57,39 @@ import org.cnn4j.zoo.Zoo;
  */
 public final class ModelFile {
     private static final byte[] MAGIC = "CNN4JMDL".getBytes(StandardCharsets.US_ASCII);
+    /** The sample rates a sound model may name: telephone speech's 1 kHz (and below is no longer sound) to studio 192 kHz. */
+    public static final int MIN_SAMPLE_RATE = 1000, MAX_SAMPLE_RATE = 192_000;
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A model with what is needed to rebuild and use it: its input shape, class names, training history and
-     * the normalisation (x - mean) / std it expects on pixels in [0, 1].
+     * the normalisation (x - mean) / std it expects on pixels in [0, 1]. A sound model has a {@code sampleRate}
+     * (Hz) and takes a waveform of {@code width} samples as [1, 1, 1, width]; an image model has 0.
      */
     public record Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
-                        List<EpochResult> history, float mean, float std) {
+                        List<EpochResult> history, float mean, float std, int sampleRate) {
 
         /** Refuses what {@link #read} would refuse, so that no file is written that cannot be read back. */
         public Saved {
             if (classNames == null || classNames.isEmpty()) {
                 throw new IllegalArgumentException("model file: a model needs its class names, one per output; got none");
             }
+            if (sampleRate != 0 && (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE || channels != 1 || height != 1)) {
+                throw new IllegalArgumentException("model file: a sound model takes [1, 1, samples] at " + MIN_SAMPLE_RATE + "-"
+                        + MAX_SAMPLE_RATE + " Hz, got input [" + channels + ", " + height + ", " + width + "] at " + sampleRate + " Hz");
+            }
+        }
+
+        /** An image model. */
+        public Saved(String architecture, int channels, int height, int width, List<String> classNames, Module model,
+                     List<EpochResult> history, float mean, float std) {
+            this(architecture, channels, height, width, classNames, model, history, mean, std, 0);
+        }
+
+        /** Whether the model classifies sound: a waveform at {@link #sampleRate} Hz. */
+        public boolean isSound() {
+            return sampleRate > 0;
         }
 
         /** A model trained on Fashion-MNIST's normalisation. */
@@ -154,6 +173,9 @@ public final class ModelFile {
         header.set("network", NetworkDescription.describe(m.model()));
         header.putArray("input").add(m.channels()).add(m.height()).add(m.width());
         header.putObject("normalization").put("mean", m.mean()).put("std", m.std());
+        if (m.isSound()) {
+            header.put("sample_rate", m.sampleRate());
+        }
         ArrayNode names = header.putArray("classes");
         m.classNames().forEach(names::add);
         return header;
@@ -226,6 +248,7 @@ public final class ModelFile {
         if (!Float.isFinite(mean) || !(std > 0) || !Float.isFinite(std)) {
             throw c.error("normalization mean " + mean + ", std " + std + " is not usable");
         }
+        int sampleRate = sampleRate(c, ch, h, w);
         Module model;
         try {
             if (header.has("network")) {
@@ -241,11 +264,27 @@ public final class ModelFile {
             c.data().position(0);
             copyInto(c, c.tensors(), tensorsOf(model), "architecture " + arch, c.halfWeights());
             List<EpochResult> history = Arrays.asList(JSON.convertValue(header.path("history"), EpochResult[].class));
-            return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history), mean, std);
+            return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history), mean, std, sampleRate);
         } catch (IOException | IllegalArgumentException e) {
             model.close();
             throw e instanceof IOException io ? io : c.error("unreadable training history (" + e.getMessage() + ")");
         }
+    }
+
+    /** The header's sample rate (0 when absent: an image model), in the range and input shape a sound model has. */
+    private static int sampleRate(Contents c, int channels, int height, int width) throws IOException {
+        JsonNode rate = c.header().path("sample_rate");
+        if (rate.isMissingNode()) {
+            return 0;
+        }
+        if (!rate.isIntegralNumber() || !rate.canConvertToInt() || rate.asInt() < MIN_SAMPLE_RATE || rate.asInt() > MAX_SAMPLE_RATE) {
+            throw c.error("header's sample_rate " + rate + " is not an integer from " + MIN_SAMPLE_RATE + " to " + MAX_SAMPLE_RATE + " Hz");
+        }
+        if (channels != 1 || height != 1) {
+            throw c.error("header names sample_rate " + rate + " but its input [" + channels + ", " + height + ", " + width
+                    + "] is not a waveform [1, 1, samples]");
+        }
+        return rate.asInt();
     }
 
     /** [channels, height, width] from the header: positive ints whose product is at most {@link #MAX_INPUT_VALUES}. */

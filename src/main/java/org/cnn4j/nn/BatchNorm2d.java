@@ -17,7 +17,7 @@ import org.cnn4j.tensor.Tensor;
  * module the training-time fusion pass puts in place of a batch norm whose only reader is a ReLU;
  * {@link #fusedWithAddRelu} also adds a residual block's shortcut before that ReLU.
  */
-public final class BatchNorm2d extends Module {
+public class BatchNorm2d extends Module {
     private final int channels;
     private final float eps, momentum;
     private final Parameter gamma, beta;
@@ -49,7 +49,7 @@ public final class BatchNorm2d extends Module {
      * batch statistics of its own ({@link Module#newReplica}); with a ReLU after it when {@code relu}, and a
      * shortcut added before that when {@code residual}.
      */
-    private BatchNorm2d(BatchNorm2d of, boolean relu, boolean residual) {
+    protected BatchNorm2d(BatchNorm2d of, boolean relu, boolean residual) {
         this.relu = relu;
         this.residual = residual;
         channels = of.channels;
@@ -98,6 +98,7 @@ public final class BatchNorm2d extends Module {
         return 4L * Math.max(0, c.integer("channels"));
     }
 
+    /** The 2-D batch norm's config (also what a {@link BatchNorm1d} runs as). */
     @Override
     public LayerConfig config() {
         return new LayerConfig("BatchNorm2d").put("channels", channels).put("eps", eps).put("momentum", momentum);

@@ -15,7 +15,7 @@ import org.cnn4j.tensor.Tensor;
  * weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = inChannels/groups * kh * kw
  * (the zoo re-initialises with He normal where an architecture says so).
  */
-public final class Conv2d extends Module implements Convolutional {
+public class Conv2d extends Module implements Convolutional {
     private final ConvGeometry g;
     private final Parameter weight;
     private final Parameter bias;
@@ -39,7 +39,7 @@ public final class Conv2d extends Module implements Convolutional {
     }
 
     /** A replica of {@code of}: its configuration and its parameters themselves ({@link Module#newReplica}). */
-    private Conv2d(Conv2d of) {
+    protected Conv2d(Conv2d of) {
         g = of.g;
         weight = of.weight;
         bias = of.bias;
@@ -149,6 +149,7 @@ public final class Conv2d extends Module implements Convolutional {
         return LayerRegistry.product(o, per, kh, kw) + (c.bool("bias") ? o : 0);
     }
 
+    /** The 2-D convolution's config (also what a {@link Conv1d} runs as). */
     @Override
     public LayerConfig config() {
         LayerConfig c = new LayerConfig("Conv2d").put("in", g.in()).put("out", g.out());

@@ -4,7 +4,7 @@ import org.cnn4j.kernels.Pooling;
 import org.cnn4j.tensor.Tensor;
 
 /** Averages each channel over the image: [N, C, H, W] to [N, C, 1, 1]. */
-public final class GlobalAvgPool2d extends Module {
+public class GlobalAvgPool2d extends Module {
     private Tensor input, output, gradInput;
 
     @Override

@@ -10,7 +10,7 @@ import org.cnn4j.tensor.Tensor;
  * PyTorch's {@code AdaptiveMaxPool2d(1)}. One max-pooling window the size of the image, so it runs on the
  * pooling kernels (native and reference) and passes the gradient to each channel's first maximum.
  */
-public final class GlobalMaxPool2d extends Module {
+public class GlobalMaxPool2d extends Module {
     private Pool2dSpec spec;
     private Tensor input, output, gradInput;
 

@@ -43,6 +43,14 @@ public final class LayerRegistry {
         register("ScaleShift", ScaleShift::fromConfig, ScaleShift::weightFloats);
         register("ChannelShuffle", c -> new ChannelShuffle(c.integer("groups")), null);
         register("ChannelSlice", c -> new ChannelSlice(c.integer("start"), c.integer("end")), null);
+        register("Conv1d", Conv1d::fromConfig, Conv1d::weightFloats);
+        register("BatchNorm1d", BatchNorm1d::fromConfig, BatchNorm2d::weightFloats);
+        register("MaxPool1d", Pool1d::fromConfig, null);
+        register("AvgPool1d", Pool1d::fromConfig, null);
+        register("GlobalAvgPool1d", c -> new GlobalAvgPool1d(), null);
+        register("GlobalMaxPool1d", c -> new GlobalMaxPool1d(), null);
+        register("LogMelSpectrogram", org.cnn4j.audio.LogMelSpectrogram::fromConfig, null);
+        register("SpecAugment", org.cnn4j.audio.SpecAugment::fromConfig, null);
     }
 
     private LayerRegistry() {

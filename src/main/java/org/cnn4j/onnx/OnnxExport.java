@@ -11,6 +11,7 @@ import org.cnn4j.nn.Graph;
 import org.cnn4j.nn.LayerConfig;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.Sequential;
+import org.cnn4j.nn.SignalLayer;
 import org.cnn4j.onnx.proto.Onnx.AttributeProto;
 import org.cnn4j.onnx.proto.Onnx.GraphProto;
 import org.cnn4j.onnx.proto.Onnx.ModelProto;
@@ -26,7 +27,8 @@ import org.cnn4j.tensor.Tensor;
  * Writes a cnn4j network as an ONNX model (opset 13) that ONNX Runtime or any other ONNX reader runs:
  * one ONNX node per layer, batch norm
  * as BatchNormalization with its running statistics (inference semantics; Dropout becomes Identity), the
- * batch dimension symbolic. Nested graphs are written inline. A layer type with no ONNX form fails naming it.
+ * batch dimension symbolic. Nested graphs are written inline. A 1-D layer ({@link SignalLayer}) is written as the
+ * 2-D op it runs as, over inputs one pixel high. A layer type with no ONNX form fails naming it.
  */
 public final class OnnxExport {
     public static final int OPSET = 13;
@@ -89,12 +91,13 @@ public final class OnnxExport {
 
         /** Writes one layer, whose first input has per-sample shape {@code shape}, as ONNX nodes; returns its output's name. */
         String layer(String name, Module m, String[] ins, int[] shape) {
-            if (!EXPORTABLE.contains(m.typeName())) {
+            String type = m instanceof SignalLayer signal ? signal.planarConfig().type() : m.typeName();
+            if (!EXPORTABLE.contains(type)) {
                 throw new UnsupportedOperationException("ONNX export: layer '" + name + "' of type " + m.typeName() + " has no ONNX form here"
                         + (m.typeName().startsWith("Fused") ? " (export the network before InferenceFusion.fuse)" : ""));
             }
-            LayerConfig c = m.config();
-            switch (m.typeName()) {
+            LayerConfig c = m instanceof SignalLayer signal ? signal.planarConfig() : m.config();
+            switch (type) {
                 case "Conv2d" -> {
                     NodeProto.Builder n = node("Conv", name, ins[0], name + ".weight");
                     initializer(name + ".weight", m, "weight");
@@ -141,11 +144,11 @@ public final class OnnxExport {
                     out.addNode(n.addAttribute(integer("transB", 1)));
                 }
                 case "MaxPool2d", "AvgPool2d" -> {
-                    int k = c.integer("kernel"), s = c.integer("stride"), p = c.integer("padding");
-                    boolean max = m.typeName().equals("MaxPool2d");
+                    long[] v = poolWindow(c);
+                    boolean max = type.equals("MaxPool2d");
                     NodeProto.Builder n = node(max ? "MaxPool" : "AveragePool", name, ins[0])
-                            .addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
-                            .addAttribute(ints("pads", p, p, p, p)).addAttribute(integer("ceil_mode", c.bool("ceil_mode") ? 1 : 0));
+                            .addAttribute(ints("kernel_shape", v[0], v[1])).addAttribute(ints("strides", v[2], v[3]))
+                            .addAttribute(ints("pads", v[4], v[5], v[4], v[5])).addAttribute(integer("ceil_mode", c.bool("ceil_mode") ? 1 : 0));
                     if (!max) {
                         n.addAttribute(integer("count_include_pad", c.bool("count_include_pad") ? 1 : 0));
                     }
@@ -196,7 +199,7 @@ public final class OnnxExport {
                 case "Add" -> out.addNode(node(ins.length == 2 ? "Add" : "Sum", name, ins));
                 case "Multiply" -> out.addNode(node("Mul", name, ins));
                 case "Concat" -> out.addNode(node("Concat", name, ins).addAttribute(integer("axis", 1)));
-                default -> throw new IllegalStateException("ONNX export: " + m.typeName() + " is listed as exportable but not written");
+                default -> throw new IllegalStateException("ONNX export: " + type + " is listed as exportable but not written");
             }
             return name;
         }
@@ -210,6 +213,15 @@ public final class OnnxExport {
             String[] keys = {"kernel_h", "kernel_w", "stride_h", "stride_w", "pad_top", "pad_bottom", "pad_left", "pad_right",
                 "dilation_h", "dilation_w"};
             return Arrays.stream(keys).mapToLong(c::integer).toArray();
+        }
+
+        /** kh, kw, stride h, w, padding h, w (each on both sides) from a pool's config, square or not. */
+        private static long[] poolWindow(LayerConfig c) {
+            if (!c.values().containsKey("kernel_h")) {
+                long k = c.integer("kernel"), s = c.integer("stride"), p = c.integer("padding");
+                return new long[] {k, k, s, s, p, p};
+            }
+            return Arrays.stream(new String[] {"kernel_h", "kernel_w", "stride_h", "stride_w", "pad_h", "pad_w"}).mapToLong(c::integer).toArray();
         }
 
         private void initializer(String name, Module m, String parameter) {

@@ -393,16 +393,17 @@ final class OnnxOperators {
             return;
         }
         Window win = window(n, x, kernel);
-        if (kernel[0] != kernel[1] || !win.isSquare()) {
-            throw n.unsupported("pooling with kernel " + OnnxNode.dims(kernel) + ", strides [" + win.strideH + ", " + win.strideW
-                    + "], pads " + OnnxNode.dims(win.pads) + " (cnn4j's pooling takes one size in height and width, padded alike)");
+        if (win.pads[0] != win.pads[2] || win.pads[1] != win.pads[3] || 2 * win.pads[0] > kernel[0] || 2 * win.pads[1] > kernel[1]) {
+            throw n.unsupported("pooling with kernel " + OnnxNode.dims(kernel) + " and pads " + OnnxNode.dims(win.pads)
+                    + " (cnn4j's pooling pads both sides of a dimension alike, by at most half the kernel)");
         }
-        if (win.dilationH != 1) {
-            throw n.unsupported("dilation " + win.dilationH + " in pooling");
+        if (win.dilationH != 1 || win.dilationW != 1) {
+            throw n.unsupported("dilation [" + win.dilationH + ", " + win.dilationW + "] in pooling");
         }
         boolean ceil = n.integer("ceil_mode", 0) != 0;
         boolean countPad = n.integer("count_include_pad", 0) != 0; // ONNX's default, unlike PyTorch's
-        im.addLayer(n, new Pool2d(kind, (int) kernel[0], win.strideH, (int) win.pads[0], ceil, countPad), x);
+        im.addLayer(n, new Pool2d(kind, (int) kernel[0], (int) kernel[1], win.strideH, win.strideW, (int) win.pads[0], (int) win.pads[1], ceil,
+                countPad), x);
     }
 
     /**

@@ -30,8 +30,7 @@ final class Int8MaxPoolStep extends QuantizedStep {
             throw new IllegalArgumentException("quantized " + name + ": input must be 4-D, got " + java.util.Arrays.toString(x.dims()));
         }
         if (spec == null || spec.n() != x.dim(0) || spec.c() != x.dim(1) || spec.h() != x.dim(2) || spec.w() != x.dim(3)) {
-            int k = pool.kernelSize(), s = pool.stride(), p = pool.padding();
-            spec = new Pool2dSpec(Pool2dSpec.Kind.MAX, x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, k, s, s, p, p, pool.ceilMode(), false);
+            spec = pool.spec(x.dim(0), x.dim(1), x.dim(2), x.dim(3));
         }
         Int8Tensor y = int8Output(x.isUnsigned(), x.scale(), spec.outputDims());
         QuantizedOps.maxPool2d(spec, x, y);

@@ -270,7 +270,13 @@ public final class QuantizedModelFile {
                 throw error(file, "tensor '" + l.name + "' belongs to a fused f32 layer whose weights cannot be restored");
             }
         }
-        return new ModelFile.Saved(header.path("architecture").asText() + " (int8)", c, h, w, classes, q, List.of(), mean, std);
+        try {
+            return new ModelFile.Saved(header.path("architecture").asText() + " (int8)", c, h, w, classes, q, List.of(), mean, std,
+                    header.path("sample_rate").asInt(0));
+        } catch (IllegalArgumentException e) {
+            q.close();
+            throw error(file, e.getMessage());
+        }
     }
 
     private static List<Listed> listed(Path file, JsonNode list) throws IOException {

@@ -9,6 +9,8 @@ import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.ImageDataset;
 import org.cnn4j.explain.Explanations;
 import org.cnn4j.explain.Pictures;
+import org.cnn4j.explain.SoundExplanations;
+import org.cnn4j.explain.SoundPictures;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.CrossEntropyLoss;
@@ -68,7 +70,8 @@ public final class ModelReport {
         }
         page.table(List.of("class", "test images", "accuracy"), rows);
 
-        page.heading("Misclassified test images and their Grad-CAM");
+        boolean sound = in.saved().isSound();
+        page.heading(sound ? "Misclassified test clips and their Grad-CAM over time" : "Misclassified test images and their Grad-CAM");
         List<Integer> wrong = new ArrayList<>();
         for (int i = 0; i < in.test().size() && wrong.size() < in.maxMisclassified(); i++) {
             if (ev.predicted()[i] != in.test().labels()[i]) {
@@ -76,7 +79,11 @@ public final class ModelReport {
             }
         }
         if (wrong.isEmpty()) {
-            page.paragraph("Every test image is classified correctly.");
+            page.paragraph("Every test " + (sound ? "clip" : "image") + " is classified correctly.");
+        } else if (sound) {
+            page.paragraph("Each clip's waveform (captioned true -> predicted) over the Grad-CAM at " + in.gradCamLayer()
+                    + " for the class the model predicted (red: the moments that drove the wrong answer).");
+            page.image(misclassifiedClips(net, in, wrong, ev.predicted()), "The first " + wrong.size() + " misclassified test clips");
         } else {
             page.paragraph("Each image (captioned with its true class) beside the Grad-CAM heat map at " + in.gradCamLayer()
                     + " for the class the model predicted (red: the regions that drove the wrong answer).");
@@ -84,8 +91,14 @@ public final class ModelReport {
         }
 
         page.heading("First-layer filters");
-        page.image(Pictures.filterGrid(in.firstConvolution().weight().value(), 12),
-                in.firstConvolution().outChannels() + " filters of the first convolution (" + in.firstConvolution().describe() + ")");
+        Conv2d first = in.firstConvolution();
+        if (sound && first.geometry().kernelH() == 1) {
+            page.image(SoundPictures.frequencyResponses(first.weight().value(), in.saved().sampleRate()), "Frequency responses of the "
+                    + first.outChannels() + " filters of the first convolution (" + first.describe() + "), by the frequency each passes most");
+        } else {
+            page.image(Pictures.filterGrid(first.weight().value(), 12), first.outChannels() + " filters of the first convolution ("
+                    + first.describe() + ")");
+        }
         return page;
     }
 
@@ -139,6 +152,24 @@ public final class ModelReport {
             }
         }
         return Pictures.grid(tiles, captions, 8);
+    }
+
+    private static BufferedImage misclassifiedClips(Module net, Inputs in, List<Integer> wrong, int[] predicted) {
+        ImageDataset test = in.test();
+        int per = test.imageSize();
+        List<BufferedImage> tiles = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int idx : wrong) {
+            float[] clip = Arrays.copyOfRange(test.pixels(), idx * per, (idx + 1) * per), normalised = new float[per];
+            for (int p = 0; p < per; p++) {
+                normalised[p] = (clip[p] - in.mean()) / in.std();
+            }
+            try (Tensor x = Tensor.of(normalised, 1, 1, 1, per)) {
+                tiles.add(SoundPictures.waveform(clip, SoundExplanations.gradCamOverTime(net, in.gradCamLayer(), x, predicted[idx]), 240, 60));
+                captions.add(shortName(test.classNames().get(test.labels()[idx])) + " -> " + shortName(test.classNames().get(predicted[idx])));
+            }
+        }
+        return Pictures.grid(tiles, captions, 4);
     }
 
     private static String shortName(String s) {

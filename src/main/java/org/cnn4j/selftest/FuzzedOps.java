@@ -32,7 +32,8 @@ final class FuzzedOps {
     private static final List<Layout> LAYOUTS = List.of(Layout.NCHW, Layout.NHWC);
     /** The native convolution algorithms; AUTO and AUTOTUNE only choose among them. */
     static final List<ConvAlgorithm> CONV_ALGORITHMS = List.of(ConvAlgorithm.ONEDNN, ConvAlgorithm.IM2COL_GEMM,
-            ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3);
+            ConvAlgorithm.WINOGRAD_2X2_3X3, ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.WINOGRAD_1D_F4_3,
+            ConvAlgorithm.WINOGRAD_1D_F6_3);
     private static final int[] KERNELS = {1, 1, 1, 2, 3, 3, 3, 4, 5, 7};
     /** The largest convolution drawn, in multiply-adds: the reference's double loops bound a case's time. */
     private static final long MAX_MACS = 1_500_000;
@@ -49,9 +50,12 @@ final class FuzzedOps {
     /**
      * A random geometry: groups (one, a few, depthwise), 1x1 and non-square kernels, strides and dilations
      * per dimension, per-side padding (now and then wider than the kernel), tiny and odd sizes; three in
-     * ten are 3x3 stride-1 layers, which Winograd can compute.
+     * ten are 3x3 stride-1 layers, which Winograd can compute, and one in seven a 1-D signal layer.
      */
     static Conv2dSpec drawConvolution(FuzzCase c) {
+        if (c.chance(0.15)) {
+            return drawSignalConvolution(c);
+        }
         while (true) {
             boolean winogradShape = c.chance(0.3);
             int groups = 1, ch, k, shape = c.random.nextInt(10);
@@ -85,6 +89,28 @@ final class FuzzedOps {
             }
             Conv2dSpec s = new Conv2dSpec(n, ch, h, w, k, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups);
             if ((long) n * k * s.outH() * s.outW() * (ch / groups) * kh * kw <= MAX_MACS) {
+                return s;
+            }
+        }
+    }
+
+    /**
+     * A 1-D signal layer [n, ch, 1, L]: a 1x3 stride-1 kernel two times in three (which the 1-D Winograd
+     * algorithms compute), else any 1xk kernel and stride; left and right padding only, as a Conv1d's.
+     */
+    private static Conv2dSpec drawSignalConvolution(FuzzCase c) {
+        while (true) {
+            int ch = c.between(1, c.random.nextBoolean() ? 8 : 40), k = c.between(1, c.random.nextBoolean() ? 8 : 40);
+            boolean winogradShape = c.chance(0.67);
+            int kw = winogradShape ? 3 : KERNELS[c.random.nextInt(KERNELS.length)];
+            int sw = winogradShape ? 1 : stride(c);
+            int length = c.chance(0.3) ? c.between(1, 4) : c.between(1, 64);
+            int pl = pad(c, kw), pr = pad(c, kw), n = c.between(1, 3);
+            if (length + pl + pr < kw) {
+                continue;
+            }
+            Conv2dSpec s = new Conv2dSpec(n, ch, 1, length, k, 1, kw, 1, sw, 0, 0, pl, pr, 1, 1, 1);
+            if ((long) n * k * s.outW() * ch * kw <= MAX_MACS) {
                 return s;
             }
         }

@@ -24,6 +24,13 @@ public record Tolerance(double relative, double scaleFloor, double absolute, int
      */
     public static final double F2_BOUND = 0.5, F4_BOUND = 10, DIRECT_BOUND = 1;
 
+    /**
+     * The same for the 1-D Winograd algorithms, R = C*3 (NativeWinograd1dGoldenTest.errorTable, C = 16..512,
+     * copied into docs/winograd.md): at most 1.33 for F(4,3) and 2.11 for F(6,3) forward, 0.21-1.04 for both in backward-weights at R = 124..7936; the bounds
+     * are about twice that.
+     */
+    public static final double F4_1D_BOUND = 3, F6_1D_BOUND = 5;
+
     /** Bit for bit: selections, copies, and single correctly rounded float operations (multiply, dropout). */
     public static Tolerance exact() {
         return new Tolerance(0, 0, 0, 0, true);
@@ -73,6 +80,8 @@ public record Tolerance(double relative, double scaleFloor, double absolute, int
         double coefficient = switch (algorithm) {
             case WINOGRAD_2X2_3X3 -> F2_BOUND;
             case WINOGRAD_4X4_3X3 -> F4_BOUND;
+            case WINOGRAD_1D_F4_3 -> F4_1D_BOUND;
+            case WINOGRAD_1D_F6_3 -> F6_1D_BOUND;
             default -> DIRECT_BOUND;
         };
         return coefficient * Math.sqrt(terms) * 0x1p-24;

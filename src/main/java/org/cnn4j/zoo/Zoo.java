@@ -40,9 +40,17 @@ public final class Zoo {
         add("resnet18", "ResNet-18, basic blocks", 3, 224, 1000, ResNet::resnet18);
         add("resnet34", "ResNet-34, basic blocks", 3, 224, 1000, ResNet::resnet34);
         add("resnet50", "ResNet-50, bottleneck blocks", 3, 224, 1000, ResNet::resnet50);
+        sound("m5", "M5 raw-waveform CNN: an 80-tap stride-16 stem, three kernel-3 blocks", M5::m5);
+        sound("m5-res", "M5's stem and three 1-D basic residual blocks, widths 32-128", M5::m5Res);
+        sound("spectro-cnn", "log-mel front end, SpecAugment, three conv-BN-ReLU blocks", SpectroCnn::build);
     }
 
     private Zoo() {
+    }
+
+    /** A sound model, designed for 1 s of 8 kHz audio ([1, 1, 8000]) and the 20 words of tools/make_speech_commands.py. */
+    private static void sound(String name, String summary, Builder builder) {
+        MODELS.put(name, new Entry(name, summary, 1, 1, 8000, 20, builder));
     }
 
     private static void add(String name, String summary, int channels, int size, int classes, Builder builder) {

@@ -99,6 +99,34 @@ class ModelFileTest {
         }
     }
 
+    @Test
+    void aSoundModelKeepsItsSampleRateAndABadOneIsRefused(@TempDir Path dir) throws IOException {
+        Init.manualSeed(1);
+        Path f = dir.resolve("m5.cnn4j");
+        try (Module m = Zoo.build("m5", 1, 1, 8000, 3)) {
+            ModelFile.write(f, new ModelFile.Saved("m5", 1, 1, 8000, List.of("a", "b", "c"), m, List.of(), 0f, 1f, 8000));
+            assertThatThrownBy(() -> new ModelFile.Saved("m5", 1, 2, 8000, List.of("a", "b", "c"), m, List.of(), 0f, 1f, 8000))
+                    .hasMessageContaining("a sound model takes [1, 1, samples]").hasMessageContaining("[1, 2, 8000] at 8000 Hz");
+            assertThatThrownBy(() -> new ModelFile.Saved("m5", 1, 1, 8000, List.of("a", "b", "c"), m, List.of(), 0f, 1f, 10))
+                    .hasMessageContaining("1000-192000 Hz");
+        }
+        ModelFile.Saved back = ModelFile.read(f);
+        back.model().close();
+        assertThat(back.sampleRate()).isEqualTo(8000);
+        assertThat(back.isSound()).isTrue();
+        ModelFile.Saved image = model();
+        image.model().close();
+        assertThat(image.isSound()).isFalse();
+
+        byte[] good = Files.readAllBytes(f);
+        rewriteHeader(f, h -> h.put("sample_rate", 1e12));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString())
+                .hasMessageContaining("sample_rate 1.0E12 is not an integer from 1000 to 192000 Hz");
+        Files.write(f, good);
+        rewriteHeader(f, h -> h.putArray("input").add(1).add(80).add(100));
+        assertThatThrownBy(() -> ModelFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining("is not a waveform");
+    }
+
     /** Rewrites the JSON header of a model file with {@code edit}, keeping the data and fixing the checksum. */
     private static void rewriteHeader(Path f, Consumer<ObjectNode> edit) throws IOException {
         byte[] all = Files.readAllBytes(f);

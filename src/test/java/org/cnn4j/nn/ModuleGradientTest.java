@@ -178,6 +178,31 @@ class ModuleGradientTest {
     }
 
     @Test
+    void signalLayersCausalDilatedGroupedConvolutionsAndAveragePooling() {
+        Sequential net = new Sequential();
+        net.add("causal", new Conv1d.Builder(2, 4, 3).dilation(2).causal().build()).add("bn", new BatchNorm1d(4))
+                .add("act", ActivationLayer.tanh()).add("grouped", new Conv1d(4, 6, 2, 2, 1, 1, 2, true))
+                .add("pool", new Pool1d(org.cnn4j.backend.Pool2dSpec.Kind.AVG, 3, 2, 1, true, false)).add("gap", new GlobalAvgPool1d())
+                .add("flat", new Flatten()).add("fc", new Linear(6, 3)).add("out", ActivationLayer.sigmoid());
+        net.eval(); // fixed statistics: L is then a smooth function of each input on its own
+        try (net; Tensor x = random(2, 2, 1, 11)) {
+            check(net, x);
+        }
+    }
+
+    @Test
+    void signalLayersInTrainingBatchNormMaxPoolingAndGlobalMax() {
+        // batch statistics couple the samples, which central differences see as well; max pools away from their kinks with this seed
+        Sequential net = new Sequential();
+        net.add("conv", new Conv1d(1, 3, 5, 1, 2, 1, 1, false)).add("bn", new BatchNorm1d(3)).add("act", ActivationLayer.tanh())
+                .add("pool", Pool1d.max(2, 2)).add("depthwise", new Conv1d(3, 3, 3, 1, 1, 1, 3, true)).add("gmp", new GlobalMaxPool1d())
+                .add("flat", new Flatten());
+        try (net; Tensor x = random(3, 1, 1, 9)) {
+            check(net, x);
+        }
+    }
+
+    @Test
     void globalMaxPoolPassesTheGradientToEachChannelsMaximum() {
         Sequential net = new Sequential();
         net.add("conv", new Conv2d(2, 3, 3, 1, 1, 1, 1, true)).add("pool", new GlobalMaxPool2d()).add("flat", new Flatten())

@@ -27,19 +27,18 @@ final class ConvImplementationList {
 
     ConvImplementationList() {
         ConvImplementation winograd2 = new WinogradConvolution(2), winograd4 = new WinogradConvolution(4);
+        ConvImplementation winograd1d4 = new Winograd1dConvolution(4), winograd1d6 = new Winograd1dConvolution(6);
         ConvImplementation onednn = new OnednnConvolution();
         for (ConvImplementation i : List.of(new ReferenceBackendConvolution(), new Im2colGemmConvolution(), onednn,
-                winograd2, winograd4)) {
+                winograd2, winograd4, winograd1d4, winograd1d6)) {
             byAlgorithm.put(i.algorithm(), i);
         }
         AutoRule f4x4 = (d, s) -> WinogradAutoRule.pays(d, s) && !WinogradAutoRule.prefersSmallTiles(d, s);
         AutoRule always = (d, s) -> true;
-        autoLists.put(ConvDirection.FORWARD, List.of(
-                new Entry(winograd4, f4x4), new Entry(winograd2, WinogradAutoRule::pays), new Entry(onednn, always)));
-        autoLists.put(ConvDirection.BACKWARD_DATA, List.of(
-                new Entry(winograd4, f4x4), new Entry(winograd2, WinogradAutoRule::pays), new Entry(onednn, always)));
-        autoLists.put(ConvDirection.BACKWARD_WEIGHTS, List.of(
-                new Entry(winograd4, f4x4), new Entry(winograd2, WinogradAutoRule::pays), new Entry(onednn, always)));
+        for (ConvDirection d : ConvDirection.values()) {
+            autoLists.put(d, List.of(new Entry(winograd1d6, Winograd1dAutoRule::takesF6), new Entry(winograd1d4, Winograd1dAutoRule::takesF4),
+                    new Entry(winograd4, f4x4), new Entry(winograd2, WinogradAutoRule::pays), new Entry(onednn, always)));
+        }
     }
 
     /** The implementation of a concrete algorithm (not AUTO or AUTOTUNE, which choose one). */

@@ -151,6 +151,16 @@ final class NativeKernels {
     public static native int cnn4j_conv2d_winograd_backward_weights(int tile, int[] conv, FloatBuffer src, FloatBuffer diffDst,
                                                                     FloatBuffer diffWeights, FloatBuffer diffBias);
 
+    public static native int cnn4j_conv1d_winograd_forward(int tile, int[] conv, FloatBuffer src, FloatBuffer weights,
+                                                           long frozenWeightsId, FloatBuffer bias, FloatBuffer residual,
+                                                           FloatBuffer dst, int fuseRelu);
+
+    public static native int cnn4j_conv1d_winograd_backward_data(int tile, int[] conv, FloatBuffer diffDst,
+                                                                 FloatBuffer weights, long frozenWeightsId, FloatBuffer diffSrc);
+
+    public static native int cnn4j_conv1d_winograd_backward_weights(int tile, int[] conv, FloatBuffer src, FloatBuffer diffDst,
+                                                                    FloatBuffer diffWeights, FloatBuffer diffBias);
+
     public static native long cnn4j_winograd_filter_transforms();
 
     public static native long cnn4j_onednn_activation_copies();

@@ -3,21 +3,36 @@ package org.cnn4j.data.augment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Augmentations applied in order to each training image. {@link #parse} reads the command line's
- * form, comma-separated {@code name[=value]}:
+ * Augmentations applied in order to each training image or waveform. {@link #parse} reads the command
+ * line's form, comma-separated {@code name[=value]}; for images:
  * <pre>
  *   crop=P      pad by P pixels and crop back (a random shift)     flip[=p]     horizontal flip (p 0.5)
  *   rotate=DEG  rotation up to DEG degrees   scale=S  zoom 1 +- S   shift=F      shift up to F of the size
  *   jitter=J    brightness and contrast 1 +- J                     noise=SIGMA  Gaussian pixel noise
  *   erase[=p]   random erasing of 2-20% of the image (p 0.5)       standard     {@link #standard()}
  * </pre>
- * rotate, scale and shift make one affine transformation.
+ * rotate, scale and shift make one affine transformation. For waveforms ([1, 1, length], see
+ * {@link org.cnn4j.audio.AudioFolder}), names of their own, since shifting or adding noise to sound
+ * means something else:
+ * <pre>
+ *   timeshift=F      shift by up to F of the length, silence filled   timeroll=F  the same, circular
+ *   gain=DB          gain of -DB..+DB decibels                        speed=A     speed and pitch x (1 +- A)
+ *   whitenoise=LO-HI white noise at an SNR of LO..HI dB (or =SNR)    pinknoise=LO-HI  pink noise, likewise
+ *   audio            {@link #standardAudio()}
+ * </pre>
  */
 public final class AugmentationPipeline {
-    private static final String KNOWN = "crop=P, flip[=p], rotate=DEG, scale=S, shift=F, jitter=J, noise=SIGMA, erase[=p], standard";
+    private static final String KNOWN = "crop=P, flip[=p], rotate=DEG, scale=S, shift=F, jitter=J, noise=SIGMA, erase[=p], standard; "
+            + "for audio timeshift=F, timeroll=F, gain=DB, speed=A, whitenoise=LO-HI, pinknoise=LO-HI, audio";
+    /** The names whose value is an SNR range such as 10-30 rather than one number. */
+    private static final Set<String> SNR_RANGES = Set.of("whitenoise", "pinknoise");
+    private static final Pattern RANGE = Pattern.compile("(-?[0-9.]+)(?:-(-?[0-9.]+))?");
 
     private final List<Augmentation> steps;
 
@@ -39,6 +54,15 @@ public final class AugmentationPipeline {
                 new RandomErasing(0.25));
     }
 
+    /**
+     * A pipeline for spoken words and other short sounds: speed (and pitch) x (1 +- 0.1), a zero-filled time
+     * shift of up to 10% of the clip, a gain of -6..+6 dB and pink noise at 10-30 dB SNR; the spec
+     * {@code speed=0.1,timeshift=0.1,gain=6,pinknoise=10-30}.
+     */
+    public static AugmentationPipeline standardAudio() {
+        return of(new SpeedPerturb(0.1), new TimeShift(0.1, false), new Gain(6), new NoiseMix(10, 30, NoiseMix.Color.PINK));
+    }
+
     /** The pipeline a spec such as {@code "crop=4,flip,rotate=10,erase=0.25"} describes; errors list the known names. */
     public static AugmentationPipeline parse(String spec) {
         List<Augmentation> steps = new ArrayList<>();
@@ -51,7 +75,8 @@ public final class AugmentationPipeline {
             }
             int eq = t.indexOf('=');
             String name = eq < 0 ? t : t.substring(0, eq);
-            Double value = eq < 0 ? null : number(t.substring(eq + 1), token);
+            String raw = eq < 0 ? null : t.substring(eq + 1);
+            Double value = raw == null || SNR_RANGES.contains(name) ? null : number(raw, token);
             switch (name) {
                 case "standard" -> steps.addAll(standard().steps);
                 case "crop" -> steps.add(new RandomCrop(required(value, token).intValue()));
@@ -59,6 +84,15 @@ public final class AugmentationPipeline {
                 case "jitter" -> steps.add(new ColorJitter(required(value, token), required(value, token)));
                 case "noise" -> steps.add(new GaussianNoise(required(value, token)));
                 case "erase" -> steps.add(new RandomErasing(value == null ? 0.5 : value));
+                case "audio" -> steps.addAll(standardAudio().steps);
+                case "timeshift" -> steps.add(new TimeShift(required(value, token), false));
+                case "timeroll" -> steps.add(new TimeShift(required(value, token), true));
+                case "gain" -> steps.add(new Gain(required(value, token)));
+                case "speed" -> steps.add(new SpeedPerturb(required(value, token)));
+                case "whitenoise", "pinknoise" -> {
+                    double[] snr = snrRange(raw, token);
+                    steps.add(new NoiseMix(snr[0], snr[1], name.equals("pinknoise") ? NoiseMix.Color.PINK : NoiseMix.Color.WHITE));
+                }
                 case "rotate", "scale", "shift" -> {
                     double v = required(value, token);
                     if (name.equals("rotate")) {
@@ -91,6 +125,17 @@ public final class AugmentationPipeline {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("augment: '" + token.trim() + "' needs a number after '='");
         }
+    }
+
+    /** {lo, hi} from "LO-HI" or one "SNR" (lo = hi), in dB. */
+    private static double[] snrRange(String raw, String token) {
+        Matcher m = raw == null ? null : RANGE.matcher(raw);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("augment: '" + token.trim() + "' needs an SNR range in dB, e.g. "
+                    + token.trim().split("=")[0] + "=10-30");
+        }
+        double lo = number(m.group(1), token);
+        return new double[] {lo, m.group(2) == null ? lo : number(m.group(2), token)};
     }
 
     private static Double required(Double value, String token) {

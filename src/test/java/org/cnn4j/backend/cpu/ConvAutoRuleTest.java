@@ -53,4 +53,26 @@ class ConvAutoRuleTest {
                             ConvAlgorithm.WINOGRAD_4X4_3X3);
         }
     }
+
+    /** The 1-D rule (Winograd1dAutoRule): forward from 32 channels, F(6,3) only for long signals in a batch; backward-weights from 64. */
+    @Test
+    void autoTakesWinograd1dWhereItsRuleSays() {
+        Conv2dSpec b64 = NativeWinograd1dGoldenTest.signal(64, 64, 62, 64, 3, 1, 1, 1);
+        assertThat(auto(ConvDirection.FORWARD, b64)).isEqualTo(ConvAlgorithm.WINOGRAD_1D_F6_3);
+        assertThat(auto(ConvDirection.FORWARD, NativeWinograd1dGoldenTest.signal(1, 64, 62, 64, 3, 1, 1, 1))).as("batch 1")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_1D_F4_3);
+        assertThat(auto(ConvDirection.FORWARD, NativeWinograd1dGoldenTest.signal(64, 64, 7, 64, 3, 1, 1, 1))).as("L = 7")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_1D_F4_3);
+        assertThat(auto(ConvDirection.BACKWARD_DATA, b64)).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, b64)).isEqualTo(ConvAlgorithm.WINOGRAD_1D_F6_3);
+        assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, NativeWinograd1dGoldenTest.signal(64, 32, 124, 32, 3, 1, 1, 1))).as("32 channels")
+                .isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.FORWARD, NativeWinograd1dGoldenTest.signal(64, 16, 124, 32, 3, 1, 1, 1))).as("16 channels")
+                .isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.FORWARD, NativeWinograd1dGoldenTest.signal(64, 32, 124, 64, 3, 2, 1, 1))).as("stride 2")
+                .isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.FORWARD, NativeWinograd1dGoldenTest.signal(64, 1, 8000, 32, 80, 16, 0, 0))).as("stem")
+                .isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(list.automatic(ConvDirection.FORWARD, b64, false).algorithm()).as("Winograd not allowed").isEqualTo(ConvAlgorithm.ONEDNN);
+    }
 }
