@@ -25,15 +25,8 @@ final class Winograd1dAutoRule {
     private Winograd1dAutoRule() {
     }
 
-    /**
-     * Whether a 1-D Winograd algorithm beats oneDNN on this shape (which one: {@link #prefersF6}). Never for
-     * backward-data yet: its runs measured 1.10-2.1x on most layers but 0.95x on one (64 channels, L = 62,
-     * batch 64) on a machine that was not quiet, so AUTO keeps oneDNN there until a quiet run settles it.
-     */
+    /** Whether a 1-D Winograd algorithm beats oneDNN on this shape (which one: {@link #prefersF6}). */
     static boolean pays(ConvDirection direction, Conv2dSpec spec) {
-        if (direction == ConvDirection.BACKWARD_DATA) {
-            return false;
-        }
         if (direction == ConvDirection.BACKWARD_WEIGHTS) {
             return spec.c() >= MIN_WEIGHT_GRADIENT_CHANNELS && spec.k() >= MIN_WEIGHT_GRADIENT_CHANNELS
                     && (long) spec.n() * spec.outW() >= MIN_WEIGHT_GRADIENT_POSITIONS;
@@ -41,10 +34,15 @@ final class Winograd1dAutoRule {
         return spec.c() >= MIN_CHANNELS && spec.k() >= MIN_CHANNELS;
     }
 
-    /** Whether F(6,3) beats F(4,3): long signals and plenty of tiles (a batch for training, not batch-1 inference). */
+    /**
+     * Whether F(6,3) beats F(4,3): long signals and, forward and backward-weights, plenty of tiles (a batch for
+     * training, not batch-1 inference); backward-data's F(4,3) lost at batch 1 and L = 62 (0.95x, F(6,3) 1.09x).
+     */
     static boolean prefersF6(ConvDirection direction, Conv2dSpec spec) {
-        int length = direction == ConvDirection.BACKWARD_DATA ? spec.w() : spec.outW();
-        return length >= MIN_F6_LENGTH && (long) spec.n() * ((length + 5) / 6) >= MIN_F6_TILES;
+        if (direction == ConvDirection.BACKWARD_DATA) {
+            return spec.w() >= MIN_F6_LENGTH;
+        }
+        return spec.outW() >= MIN_F6_LENGTH && (long) spec.n() * ((spec.outW() + 5) / 6) >= MIN_F6_TILES;
     }
 
     static boolean takesF6(ConvDirection direction, Conv2dSpec spec) {

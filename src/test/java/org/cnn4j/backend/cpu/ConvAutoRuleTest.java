@@ -54,7 +54,10 @@ class ConvAutoRuleTest {
         }
     }
 
-    /** The 1-D rule (Winograd1dAutoRule): forward from 32 channels, F(6,3) only for long signals in a batch; backward-weights from 64. */
+    /**
+     * The 1-D rule (Winograd1dAutoRule): forward and backward-data from 32 channels, F(6,3) only for long signals (in a
+     * batch, forward); backward-weights from 64.
+     */
     @Test
     void autoTakesWinograd1dWhereItsRuleSays() {
         Conv2dSpec b64 = NativeWinograd1dGoldenTest.signal(64, 64, 62, 64, 3, 1, 1, 1);
@@ -63,7 +66,11 @@ class ConvAutoRuleTest {
                 .isEqualTo(ConvAlgorithm.WINOGRAD_1D_F4_3);
         assertThat(auto(ConvDirection.FORWARD, NativeWinograd1dGoldenTest.signal(64, 64, 7, 64, 3, 1, 1, 1))).as("L = 7")
                 .isEqualTo(ConvAlgorithm.WINOGRAD_1D_F4_3);
-        assertThat(auto(ConvDirection.BACKWARD_DATA, b64)).isEqualTo(ConvAlgorithm.ONEDNN);
+        assertThat(auto(ConvDirection.BACKWARD_DATA, b64)).isEqualTo(ConvAlgorithm.WINOGRAD_1D_F6_3);
+        assertThat(auto(ConvDirection.BACKWARD_DATA, NativeWinograd1dGoldenTest.signal(1, 64, 62, 64, 3, 1, 1, 1))).as("batch 1, long")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_1D_F6_3);
+        assertThat(auto(ConvDirection.BACKWARD_DATA, NativeWinograd1dGoldenTest.signal(64, 64, 7, 64, 3, 1, 1, 1))).as("L = 7")
+                .isEqualTo(ConvAlgorithm.WINOGRAD_1D_F4_3);
         assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, b64)).isEqualTo(ConvAlgorithm.WINOGRAD_1D_F6_3);
         assertThat(auto(ConvDirection.BACKWARD_WEIGHTS, NativeWinograd1dGoldenTest.signal(64, 32, 124, 32, 3, 1, 1, 1))).as("32 channels")
                 .isEqualTo(ConvAlgorithm.ONEDNN);
