@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.cnn4j.data.ImageDataset;
 
@@ -25,30 +27,43 @@ public final class AudioFolder {
     /** Every clip under {@code root}, at {@code sampleRate} Hz and {@code length} samples. */
     public static ImageDataset load(Path root, int sampleRate, int length) throws IOException {
         checkClipShape(sampleRate, length);
-        List<Path> classDirs = classFolders(root);
-        List<String> classNames = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (Path dir : classDirs) {
+        Map<String, List<float[]>> byClass = new LinkedHashMap<>();
+        for (Path dir : classFolders(root)) {
             List<Path> clips = wavFiles(dir);
             if (clips.isEmpty()) {
                 throw new IOException("audio folder " + root + ": class folder " + dir.getFileName() + " holds no .wav files");
             }
+            List<float[]> fitted = new ArrayList<>();
             for (Path f : clips) {
-                files.add(f);
-                labels.add(classNames.size());
+                fitted.add(fit(WavReader.read(f), sampleRate, length));
             }
-            classNames.add(dir.getFileName().toString());
+            byClass.put(dir.getFileName().toString(), fitted);
         }
-        if ((long) length * files.size() > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("audio folder " + root + ": " + files.size() + " clips of " + length
-                    + " samples are more values than one array holds");
+        return dataset("audio folder " + root, byClass, length);
+    }
+
+    /** Clips of {@code length} samples by class name, in label order, as one dataset. */
+    static ImageDataset dataset(String source, Map<String, List<float[]>> byClass, int length) {
+        long n = byClass.values().stream().mapToLong(List::size).sum();
+        if (length * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(source + ": " + n + " clips of " + length + " samples are more values than one array holds");
         }
-        float[] samples = new float[files.size() * length];
-        for (int i = 0; i < files.size(); i++) {
-            System.arraycopy(readClip(files.get(i), sampleRate, length), 0, samples, i * length, length);
+        float[] samples = new float[(int) n * length];
+        int[] labels = new int[(int) n];
+        int i = 0, label = 0;
+        for (List<float[]> clips : byClass.values()) {
+            for (float[] clip : clips) {
+                System.arraycopy(clip, 0, samples, i * length, length);
+                labels[i++] = label;
+            }
+            label++;
         }
-        return new ImageDataset(samples, labels.stream().mapToInt(Integer::intValue).toArray(), 1, 1, length, classNames);
+        return new ImageDataset(samples, labels, 1, 1, length, List.copyOf(byClass.keySet()));
+    }
+
+    /** A recording as a model's clip: mono, resampled to {@code sampleRate} Hz and fitted to {@code length} samples. */
+    static float[] fit(Waveform w, int sampleRate, int length) {
+        return ClipLength.fit(Resampler.resample(w.samples(), w.sampleRate(), sampleRate), length);
     }
 
     /** Whether {@code dir} is laid out as {@link #load} reads it: a folder with a class sub-folder holding a .wav file. */
@@ -69,8 +84,7 @@ public final class AudioFolder {
     /** One WAV file as {@link #load} reads clips (for predicting): mono, at {@code sampleRate} Hz, {@code length} samples. */
     public static float[] readClip(Path wav, int sampleRate, int length) throws IOException {
         checkClipShape(sampleRate, length);
-        Waveform w = WavReader.read(wav);
-        return ClipLength.fit(Resampler.resample(w.samples(), w.sampleRate(), sampleRate), length);
+        return fit(WavReader.read(wav), sampleRate, length);
     }
 
     private static void checkClipShape(int sampleRate, int length) {

@@ -39,26 +39,14 @@ public final class SpeechSample {
                     if (parts.length != 3) {
                         throw new IOException(RESOURCE + ": entry " + name + " is not " + split + "<word>/<clip>.wav");
                     }
-                    Waveform w = WavReader.read(zip.readAllBytes(), RESOURCE + "!" + name);
                     byWord.computeIfAbsent(parts[1], k -> new ArrayList<>())
-                            .add(ClipLength.fit(Resampler.resample(w.samples(), w.sampleRate(), sampleRate), length));
+                            .add(AudioFolder.fit(WavReader.read(zip.readAllBytes(), RESOURCE + "!" + name), sampleRate, length));
                 }
             }
         }
         if (byWord.isEmpty()) {
             throw new IOException(RESOURCE + ": holds no " + split + " clips");
         }
-        List<String> words = List.copyOf(byWord.keySet());
-        int n = byWord.values().stream().mapToInt(List::size).sum();
-        float[] samples = new float[n * length];
-        int[] labels = new int[n];
-        int i = 0;
-        for (int label = 0; label < words.size(); label++) {
-            for (float[] clip : byWord.get(words.get(label))) {
-                System.arraycopy(clip, 0, samples, i * length, length);
-                labels[i++] = label;
-            }
-        }
-        return new ImageDataset(samples, labels, 1, 1, length, words);
+        return AudioFolder.dataset(RESOURCE, byWord, length);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.audio.LogMelSpectrogram;
+import org.cnn4j.audio.MelFilterbank;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.explain.Explanations;
 import org.cnn4j.explain.Pictures;
@@ -170,9 +171,9 @@ final class ExplainCommand implements Callable<Integer> {
     private static float[] alongFrequency(SoundExplanations.BandDrops drops, LogMelSpectrogram frontEnd, int frames) {
         int mels = frontEnd.mels();
         float[] map = new float[mels * frames];
-        double lo = 2595 * Math.log10(1 + frontEnd.fMin() / 700), hi = 2595 * Math.log10(1 + frontEnd.fMax() / 700);
+        double lo = MelFilterbank.hzToMel(frontEnd.fMin()), hi = MelFilterbank.hzToMel(frontEnd.fMax());
         for (int m = 0; m < mels; m++) {
-            double centre = 700 * (Math.pow(10, (lo + (hi - lo) * (m + 1) / (mels + 1)) / 2595) - 1);
+            double centre = MelFilterbank.melToHz(lo + (hi - lo) * (m + 1) / (mels + 1));
             int band = 0;
             while (band < drops.drop().length - 1 && centre >= drops.highHz()[band]) {
                 band++;

@@ -1,5 +1,6 @@
 package org.cnn4j.explain;
 
+import org.cnn4j.audio.MelFilterbank;
 import org.cnn4j.explain.Explanations.Map2d;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Tensor;
@@ -79,10 +80,10 @@ public final class SoundExplanations {
         fft.realForward(spectrum);
         float nyquist = sampleRate / 2f;
         float[] low = new float[bands], high = new float[bands];
-        double top = mel(nyquist);
+        double top = MelFilterbank.hzToMel(nyquist);
         for (int b = 0; b < bands; b++) {
-            low[b] = (float) hz(top * b / bands);
-            high[b] = (float) hz(top * (b + 1) / bands);
+            low[b] = (float) MelFilterbank.melToHz(top * b / bands);
+            high[b] = (float) MelFilterbank.melToHz(top * (b + 1) / bands);
         }
         float[] batch = new float[bands * n];
         for (int b = 0; b < bands; b++) {
@@ -122,15 +123,6 @@ public final class SoundExplanations {
             s[2 * k] = 0;
             s[2 * k + 1] = 0;
         }
-    }
-
-    /** The HTK mel scale, on which bands of equal width sound equally wide. */
-    private static double mel(double hz) {
-        return 2595 * Math.log10(1 + hz / 700);
-    }
-
-    private static double hz(double mel) {
-        return 700 * (Math.pow(10, mel / 2595) - 1);
     }
 
     /** The number of samples of a clip [1, 1, 1, L]. */

@@ -25,17 +25,23 @@ final class GoldenOps {
     private GoldenOps() {
     }
 
+    /** Reads a case's tensor by name: as stored, or (1-D cases) viewed as the 2-D op's operand. */
+    @FunctionalInterface
+    interface Tensors {
+        Tensor get(String name) throws IOException;
+    }
+
     static Map<String, Tensor> run(GoldenCase c) throws IOException {
         if (GoldenSignalOps.handles(c.op())) {
             return GoldenSignalOps.run(c);
         }
         return switch (c.op()) {
-            case "conv2d_forward", "conv2d_backward" -> conv(c);
-            case "maxpool2d" -> pool(c, Pool2dSpec.Kind.MAX);
-            case "avgpool2d" -> pool(c, Pool2dSpec.Kind.AVG);
-            case "global_avgpool2d" -> globalAvgPool(c);
-            case "batchnorm2d_train" -> batchNormTrain(c);
-            case "batchnorm2d_eval" -> batchNormEval(c);
+            case "conv2d_forward", "conv2d_backward" -> conv(convSpec(c), c::tensor, c.flag("bias", false), c.op().equals("conv2d_backward"));
+            case "maxpool2d" -> pool(poolSpec(c, Pool2dSpec.Kind.MAX), c::tensor);
+            case "avgpool2d" -> pool(poolSpec(c, Pool2dSpec.Kind.AVG), c::tensor);
+            case "global_avgpool2d" -> globalAvgPool(c::tensor);
+            case "batchnorm2d_train" -> batchNormTrain(c, c::tensor);
+            case "batchnorm2d_eval" -> batchNormEval(c, c::tensor);
             case "relu" -> relu(c);
             case "softmax_cross_entropy" -> softmaxCrossEntropy(c);
             case "linear" -> linear(c);
@@ -53,16 +59,16 @@ final class GoldenOps {
                 s[0], s[1], p[0], p[0], p[1], p[1], d[0], d[1], c.integer("groups"));
     }
 
-    private static Map<String, Tensor> conv(GoldenCase c) throws IOException {
-        Conv2dSpec spec = convSpec(c);
-        Tensor x = c.tensor("input"), w = c.tensor("weight");
-        Tensor b = c.flag("bias", false) ? c.tensor("bias") : null;
+    /** The convolution forward and, for a backward case, its gradients for the case's grad_output. */
+    static Map<String, Tensor> conv(Conv2dSpec spec, Tensors t, boolean bias, boolean backward) throws IOException {
+        Tensor x = t.get("input"), w = t.get("weight");
+        Tensor b = bias ? t.get("bias") : null;
         Map<String, Tensor> out = new LinkedHashMap<>();
         Tensor y = Tensor.zeros(spec.outputDims());
         Convolution.forward(spec, x, w, b, y);
         out.put("output", y);
-        if (c.op().equals("conv2d_backward")) {
-            Tensor gy = c.tensor("grad_output");
+        if (backward) {
+            Tensor gy = t.get("grad_output");
             Tensor gx = Tensor.zeros(spec.inputDims()), gw = Tensor.zeros(spec.weightDims());
             Tensor gb = b == null ? null : Tensor.zeros(spec.k());
             Convolution.backwardData(spec, gy, w, gx);
@@ -76,29 +82,32 @@ final class GoldenOps {
         return out;
     }
 
-    private static Map<String, Tensor> pool(GoldenCase c, Pool2dSpec.Kind kind) throws IOException {
+    private static Pool2dSpec poolSpec(GoldenCase c, Pool2dSpec.Kind kind) {
         int[] k = c.pair("kernel"), s = c.pair("stride"), p = c.pair("padding");
-        Pool2dSpec spec = new Pool2dSpec(kind, c.integer("N"), c.integer("C"), c.integer("H"), c.integer("W"), k[0], k[1], s[0], s[1],
+        return new Pool2dSpec(kind, c.integer("N"), c.integer("C"), c.integer("H"), c.integer("W"), k[0], k[1], s[0], s[1],
                 p[0], p[1], c.flag("ceil_mode", false), c.flag("count_include_pad", true));
-        Tensor x = c.tensor("input"), gy = c.tensor("grad_output");
+    }
+
+    static Map<String, Tensor> pool(Pool2dSpec spec, Tensors t) throws IOException {
+        Tensor x = t.get("input"), gy = t.get("grad_output");
         Tensor y = Tensor.zeros(spec.outputDims()), gx = Tensor.zeros(spec.inputDims());
         Pooling.forward(spec, x, y);
         Pooling.backward(spec, x, gy, gx);
         return Map.of("output", y, "grad_input", gx);
     }
 
-    private static Map<String, Tensor> globalAvgPool(GoldenCase c) throws IOException {
-        Tensor x = c.tensor("input"), gy = c.tensor("grad_output");
+    static Map<String, Tensor> globalAvgPool(Tensors t) throws IOException {
+        Tensor x = t.get("input"), gy = t.get("grad_output");
         Tensor y = Tensor.zeros(x.dim(0), x.dim(1), 1, 1), gx = Tensor.zeros(x.dims());
         Pooling.globalAvgForward(x, y);
         Pooling.globalAvgBackward(gy, gx);
         return Map.of("output", y, "grad_input", gx);
     }
 
-    private static Map<String, Tensor> batchNormTrain(GoldenCase c) throws IOException {
+    static Map<String, Tensor> batchNormTrain(GoldenCase c, Tensors t) throws IOException {
         float eps = (float) c.number("eps"), momentum = (float) c.number("momentum");
-        Tensor x = c.tensor("input"), gamma = c.tensor("gamma"), beta = c.tensor("beta");
-        Tensor rm = c.tensor("running_mean"), rv = c.tensor("running_var"), gy = c.tensor("grad_output");
+        Tensor x = t.get("input"), gamma = t.get("gamma"), beta = t.get("beta");
+        Tensor rm = t.get("running_mean"), rv = t.get("running_var"), gy = t.get("grad_output");
         int ch = x.dim(1);
         Tensor y = Tensor.zeros(x.dims()), mean = Tensor.zeros(ch), var = Tensor.zeros(ch);
         BatchNorm.trainingForward(eps, momentum, x, gamma, beta, rm, rv, y, mean, var);
@@ -108,10 +117,10 @@ final class GoldenOps {
                 "grad_input", gx, "grad_gamma", gg, "grad_beta", gb);
     }
 
-    private static Map<String, Tensor> batchNormEval(GoldenCase c) throws IOException {
+    static Map<String, Tensor> batchNormEval(GoldenCase c, Tensors t) throws IOException {
         float eps = (float) c.number("eps");
-        Tensor x = c.tensor("input"), gamma = c.tensor("gamma"), beta = c.tensor("beta");
-        Tensor rm = c.tensor("running_mean"), rv = c.tensor("running_var"), gy = c.tensor("grad_output");
+        Tensor x = t.get("input"), gamma = t.get("gamma"), beta = t.get("beta");
+        Tensor rm = t.get("running_mean"), rv = t.get("running_var"), gy = t.get("grad_output");
         int ch = x.dim(1);
         Tensor y = Tensor.zeros(x.dims()), gx = Tensor.zeros(x.dims()), gg = Tensor.zeros(ch), gb = Tensor.zeros(ch);
         BatchNorm.inferenceForward(eps, x, gamma, beta, rm, rv, y);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import org.cnn4j.audio.LogMelSpectrogram;
+import org.cnn4j.audio.MelFilterbank;
 import org.cnn4j.nn.Flatten;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Sequential;
@@ -27,9 +28,9 @@ class SoundExplanationsTest {
         int mels = frontEnd.mels(), frames = frontEnd.frames(SAMPLES);
         Linear head = new Linear(mels * frames, 2);
         float[] w = new float[2 * mels * frames];
-        double lo = mel(frontEnd.fMin()), hi = mel(frontEnd.fMax());
+        double lo = MelFilterbank.hzToMel(frontEnd.fMin()), hi = MelFilterbank.hzToMel(frontEnd.fMax());
         for (int m = 0; m < mels; m++) {
-            double centre = hz(lo + (hi - lo) * (m + 1) / (mels + 1));
+            double centre = MelFilterbank.melToHz(lo + (hi - lo) * (m + 1) / (mels + 1));
             if (Math.abs(centre - 1000) < 150) {
                 for (int t = 0; t < frames / 2; t++) {
                     w[m * frames + t] = 0.05f;
@@ -40,14 +41,6 @@ class SoundExplanationsTest {
         head.weight().value().copyFrom(w);
         head.bias().value().zero();
         return new Sequential(frontEnd, new Flatten(), head);
-    }
-
-    private static double mel(double hz) {
-        return 2595 * Math.log10(1 + hz / 700);
-    }
-
-    private static double hz(double mel) {
-        return 700 * (Math.pow(10, mel / 2595) - 1);
     }
 
     /** A 1 kHz tone in the first half of the clip and quiet noise throughout. */
@@ -85,8 +78,15 @@ class SoundExplanationsTest {
             assertThat(drop).hasSize(SAMPLES);
             assertThat(drop[SAMPLES / 4]).isGreaterThan(0.05f);
             assertThat(Math.abs(drop[SAMPLES - 100])).isLessThan(0.01f);
+            // at the spectrogram itself the class weights are positive where the tone is: only that time is lit
             float[] cam = SoundExplanations.gradCamOverTime(net, "0", x, 0);
             assertThat(cam).hasSize(SAMPLES);
+            double toneHalf = 0, quietHalf = 0;
+            for (int i = 0; i < SAMPLES / 2; i++) {
+                toneHalf += cam[i];
+                quietHalf += cam[SAMPLES / 2 + i];
+            }
+            assertThat(toneHalf).isGreaterThan(10 * quietHalf).isPositive();
         }
     }
 

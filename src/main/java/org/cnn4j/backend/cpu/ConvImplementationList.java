@@ -26,8 +26,10 @@ final class ConvImplementationList {
     private final Map<ConvDirection, List<Entry>> autoLists = new EnumMap<>(ConvDirection.class);
 
     ConvImplementationList() {
-        ConvImplementation winograd2 = new WinogradConvolution(2), winograd4 = new WinogradConvolution(4);
-        ConvImplementation winograd1d4 = new Winograd1dConvolution(4), winograd1d6 = new Winograd1dConvolution(6);
+        ConvImplementation winograd2 = new WinogradConvolution(ConvAlgorithm.WINOGRAD_2X2_3X3);
+        ConvImplementation winograd4 = new WinogradConvolution(ConvAlgorithm.WINOGRAD_4X4_3X3);
+        ConvImplementation winograd1d4 = new WinogradConvolution(ConvAlgorithm.WINOGRAD_1D_F4_3);
+        ConvImplementation winograd1d6 = new WinogradConvolution(ConvAlgorithm.WINOGRAD_1D_F6_3);
         ConvImplementation onednn = new OnednnConvolution();
         for (ConvImplementation i : List.of(new ReferenceBackendConvolution(), new Im2colGemmConvolution(), onednn,
                 winograd2, winograd4, winograd1d4, winograd1d6)) {

@@ -1,41 +1,64 @@
 package org.cnn4j.backend.cpu;
 
+import java.nio.FloatBuffer;
 import org.cnn4j.backend.Conv2dSpec;
 import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.backend.ConvDirection;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Winograd F(2x2,3x3) or F(4x4,3x3) on channels-last data (AVX-512/AVX2/scalar), in all three directions
- * (backward-weights is the forward's adjoint in the filter); the transformed filter is cached per weight
- * array. Only 3x3 kernels with stride 1, dilation 1 and one group. Accuracy per tile size: docs/winograd.md.
+ * Winograd convolution on channels-last data (AVX-512/AVX2/scalar) in all three directions (backward-weights is
+ * the forward's adjoint in the filter), the transformed filter cached per weight array: F(2x2,3x3) and F(4x4,3x3)
+ * for 3x3 kernels, and for 1-D signals [N, C, 1, L] F(4,3) and F(6,3) for 1x3 kernels with any left and right
+ * padding (causal: 2 and 0) and none vertically. Stride 1, dilation 1 and one group only. Accuracy per tile
+ * size: docs/winograd.md.
  */
 final class WinogradConvolution implements ConvImplementation {
+    private final ConvAlgorithm algorithm;
+    /** Outputs per tile along a dimension: 2 or 4 for the 2-D algorithms, 4 or 6 for the 1-D ones. */
     private final int tile;
 
-    /** {@code tile} 2 for F(2x2,3x3), 4 for F(4x4,3x3). */
-    WinogradConvolution(int tile) {
-        if (tile != 2 && tile != 4) {
-            throw new IllegalArgumentException("Winograd: output tile must be 2 or 4, got " + tile);
-        }
-        this.tile = tile;
+    WinogradConvolution(ConvAlgorithm algorithm) {
+        this.algorithm = algorithm;
+        this.tile = switch (algorithm) {
+            case WINOGRAD_2X2_3X3 -> 2;
+            case WINOGRAD_4X4_3X3, WINOGRAD_1D_F4_3 -> 4;
+            case WINOGRAD_1D_F6_3 -> 6;
+            default -> throw new IllegalArgumentException("Winograd: " + algorithm + " is not a Winograd algorithm");
+        };
     }
 
     @Override
     public ConvAlgorithm algorithm() {
-        return tile == 2 ? ConvAlgorithm.WINOGRAD_2X2_3X3 : ConvAlgorithm.WINOGRAD_4X4_3X3;
+        return algorithm;
+    }
+
+    private boolean overSignals() {
+        return algorithm == ConvAlgorithm.WINOGRAD_1D_F4_3 || algorithm == ConvAlgorithm.WINOGRAD_1D_F6_3;
     }
 
     @Override
     public String whyNot(ConvDirection direction, Conv2dSpec spec) {
-        if (spec.kh() != 3 || spec.kw() != 3) {
+        if (overSignals()) {
+            if (spec.h() != 1) {
+                return "needs a 1-D signal (input height 1), got height " + spec.h();
+            }
+            if (spec.kh() != 1 || spec.kw() != 3) {
+                return "needs a 1x3 kernel, got " + spec.kh() + "x" + spec.kw();
+            }
+            if (spec.padTop() != 0 || spec.padBottom() != 0) {
+                return "needs no vertical padding, got top=" + spec.padTop() + " bottom=" + spec.padBottom();
+            }
+        } else if (spec.kh() != 3 || spec.kw() != 3) {
             return "needs a 3x3 kernel, got " + spec.kh() + "x" + spec.kw();
         }
-        if (spec.strideH() != 1 || spec.strideW() != 1) {
-            return "needs stride 1, got " + spec.strideH() + "x" + spec.strideW();
+        // a signal's height is 1, so its vertical stride and dilation do not matter
+        if (spec.strideW() != 1 || spec.strideH() != 1 && !overSignals()) {
+            return overSignals() ? "needs stride 1, got " + spec.strideW() : "needs stride 1, got " + spec.strideH() + "x" + spec.strideW();
         }
-        if (spec.dilationH() != 1 || spec.dilationW() != 1) {
-            return "needs dilation 1, got " + spec.dilationH() + "x" + spec.dilationW();
+        if (spec.dilationW() != 1 || spec.dilationH() != 1 && !overSignals()) {
+            return overSignals() ? "needs dilation 1, got " + spec.dilationW()
+                    : "needs dilation 1, got " + spec.dilationH() + "x" + spec.dilationW();
         }
         if (spec.groups() != 1) {
             return "needs one group, got " + spec.groups();
@@ -48,8 +71,12 @@ final class WinogradConvolution implements ConvImplementation {
         // the residual is taken channels-last before the kernel writes (a view when it is NHWC)
         try (Tensor x = ChannelsLast.of(input); Tensor r = residual == null ? null : ChannelsLast.of(residual);
              Tensor y = ChannelsLast.output(output)) {
-            NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_forward(tile, NativeBackend.geometry(spec), x.buffer(), weight.buffer(),
-                    weight.frozenId(), ChannelsLast.buffer(bias), ChannelsLast.buffer(r), y.buffer(), relu ? 1 : 0),
+            int[] g = NativeBackend.geometry(spec);
+            FloatBuffer b = ChannelsLast.buffer(bias), res = ChannelsLast.buffer(r);
+            int fused = relu ? 1 : 0;
+            NativeStatus.check(overSignals()
+                    ? NativeKernels.cnn4j_conv1d_winograd_forward(tile, g, x.buffer(), weight.buffer(), weight.frozenId(), b, res, y.buffer(), fused)
+                    : NativeKernels.cnn4j_conv2d_winograd_forward(tile, g, x.buffer(), weight.buffer(), weight.frozenId(), b, res, y.buffer(), fused),
                     NativeConvolution.forwardOpName(residual, relu));
             ChannelsLast.copyBack(y, output);
         }
@@ -58,8 +85,11 @@ final class WinogradConvolution implements ConvImplementation {
     @Override
     public void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         try (Tensor dy = ChannelsLast.of(gradOutput); Tensor dx = ChannelsLast.output(gradInput)) {
-            NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_backward_data(tile, NativeBackend.geometry(spec), dy.buffer(),
-                    weight.buffer(), weight.frozenId(), dx.buffer()), "conv2d backward data");
+            int[] g = NativeBackend.geometry(spec);
+            NativeStatus.check(overSignals()
+                    ? NativeKernels.cnn4j_conv1d_winograd_backward_data(tile, g, dy.buffer(), weight.buffer(), weight.frozenId(), dx.buffer())
+                    : NativeKernels.cnn4j_conv2d_winograd_backward_data(tile, g, dy.buffer(), weight.buffer(), weight.frozenId(), dx.buffer()),
+                    "conv2d backward data");
             ChannelsLast.copyBack(dx, gradInput);
         }
     }
@@ -67,8 +97,12 @@ final class WinogradConvolution implements ConvImplementation {
     @Override
     public void backwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor gradBias) {
         try (Tensor x = ChannelsLast.of(input); Tensor dy = ChannelsLast.of(gradOutput)) {
-            NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_backward_weights(tile, NativeBackend.geometry(spec), x.buffer(),
-                    dy.buffer(), gradWeight.buffer(), ChannelsLast.buffer(gradBias)), "conv2d backward weights");
+            int[] g = NativeBackend.geometry(spec);
+            FloatBuffer db = ChannelsLast.buffer(gradBias);
+            NativeStatus.check(overSignals()
+                    ? NativeKernels.cnn4j_conv1d_winograd_backward_weights(tile, g, x.buffer(), dy.buffer(), gradWeight.buffer(), db)
+                    : NativeKernels.cnn4j_conv2d_winograd_backward_weights(tile, g, x.buffer(), dy.buffer(), gradWeight.buffer(), db),
+                    "conv2d backward weights");
         }
     }
 }
