@@ -63,19 +63,28 @@ public final class Pictures {
      * averaged over its input channels (for the first layer of a grayscale net, the filter itself).
      */
     public static BufferedImage filterGrid(Tensor weight, int scale) {
-        int k = weight.dim(0), c = weight.dim(1), kh = weight.dim(2), kw = weight.dim(3);
-        float[] w = weight.toArray();
+        int k = weight.dim(0), kh = weight.dim(2), kw = weight.dim(3);
+        float[][] filters = meanOverInputChannels(weight);
         java.util.List<BufferedImage> tiles = new java.util.ArrayList<>();
         for (int f = 0; f < k; f++) {
-            float[] mean = new float[kh * kw];
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < kh * kw; i++) {
-                    mean[i] += w[(f * c + ch) * kh * kw + i] / c;
-                }
-            }
-            tiles.add(gray(mean, kh, kw, scale));
+            tiles.add(gray(filters[f], kh, kw, scale));
         }
         return grid(tiles, null, (int) Math.ceil(Math.sqrt(k)));
+    }
+
+    /** Each filter of a convolution weight [K, C, kh, kw] averaged over its C input channels: K arrays of kh * kw. */
+    static float[][] meanOverInputChannels(Tensor weight) {
+        int k = weight.dim(0), c = weight.dim(1), taps = weight.dim(2) * weight.dim(3);
+        float[] w = weight.toArray();
+        float[][] mean = new float[k][taps];
+        for (int f = 0; f < k; f++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < taps; i++) {
+                    mean[f][i] += w[(f * c + ch) * taps + i] / c;
+                }
+            }
+        }
+        return mean;
     }
 
     /** Pictures side by side in rows of {@code columns}, with an optional caption under each. */

@@ -75,17 +75,10 @@ public final class SoundPictures {
         if (weight.rank() != 4 || weight.dim(2) != 1) {
             throw new IllegalArgumentException("frequency responses: need a 1-D convolution weight [K, C, 1, k], got " + weight.shape());
         }
-        int k = weight.dim(0), c = weight.dim(1), taps = weight.dim(3), points = 128;
-        float[] w = weight.toArray();
+        int k = weight.dim(0), points = 128;
         List<float[]> responses = new ArrayList<>();
-        for (int f = 0; f < k; f++) {
-            float[] taps1 = new float[taps];
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < taps; i++) {
-                    taps1[i] += w[(f * c + ch) * taps + i] / c;
-                }
-            }
-            responses.add(magnitudeDb(taps1, points));
+        for (float[] taps : Pictures.meanOverInputChannels(weight)) {
+            responses.add(magnitudeDb(taps, points));
         }
         List<Integer> order = new ArrayList<>();
         for (int f = 0; f < k; f++) {
