@@ -72,25 +72,22 @@ public final class Resampler {
         }
         double c = rolloff * Math.min(1, ratio); // cutoff as a fraction of the input's Nyquist frequency
         double halfWidth = zeroCrossings / c; // in input samples
+        double step = c * TABLE_STEPS; // table positions per input sample
+        int last = table.length - 1;
         for (int k = 0; k < count; k++) {
             double t = (first + k) / ratio;
             int lo = (int) Math.max(0, Math.ceil(t - halfWidth)), hi = (int) Math.min(inLength - 1, Math.floor(t + halfWidth));
-            double sum = 0;
-            for (int i = lo; i <= hi; i++) {
-                sum += in[inOffset + i] * kernel(Math.abs(c * (t - i)));
+            double at = (t - lo) * step, sum = 0; // the table position of input sample i is |t - i| x step
+            for (int i = lo; i <= hi; i++, at -= step) {
+                double a = Math.abs(at);
+                int j = (int) a;
+                if (j < last) { // linear interpolation between table entries
+                    float w = table[j];
+                    sum += in[inOffset + i] * (w + (a - j) * (table[j + 1] - w));
+                }
             }
             out[outOffset + k] = (float) (c * sum);
         }
-    }
-
-    private double kernel(double u) {
-        double at = u * TABLE_STEPS;
-        int i = (int) at;
-        if (i >= table.length - 1) {
-            return 0;
-        }
-        double f = at - i;
-        return table[i] + f * (table[i + 1] - table[i]);
     }
 
     private static float[] kernel(int zeroCrossings, double beta) {

@@ -28,7 +28,7 @@ public final class DataLoader implements AutoCloseable {
     private Tensor images, labels, lastImages, lastLabels;
     private int epoch;
     private org.cnn4j.data.augment.AugmentationPipeline augmentation;
-    private float[] image, scratch;
+    private float[][] image, scratch; // per worker
 
     public DataLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, float mean, float std) {
         if (batchSize <= 0) {
@@ -59,8 +59,9 @@ public final class DataLoader implements AutoCloseable {
     /** Augments every image of every batch with {@code pipeline} (for a training set; null for none). */
     public DataLoader augment(org.cnn4j.data.augment.AugmentationPipeline pipeline) {
         augmentation = pipeline;
-        image = pipeline == null ? null : new float[data.imageSize()];
-        scratch = pipeline == null ? null : new float[data.imageSize()];
+        int workers = pipeline == null ? 0 : Math.max(1, Math.min(batchSize, Runtime.getRuntime().availableProcessors()));
+        image = new float[workers][data.imageSize()];
+        scratch = new float[workers][data.imageSize()];
         return this;
     }
 
@@ -112,19 +113,34 @@ public final class DataLoader implements AutoCloseable {
             x = lastImages;
             y = lastLabels;
         }
+        if (augmentation == null || image.length == 1) {
+            fill(x, y, start, 0, 1, n, 0);
+        } else { // augmenting a clip costs milliseconds: the workers fill interleaved slices while the kernels' threads wait
+            int workers = Math.min(n, image.length);
+            Tensor bx = x, by = y;
+            java.util.stream.IntStream.range(0, workers).parallel().forEach(w -> fill(bx, by, start, w, workers, n, w));
+        }
+        return new Tensor[] {x, y};
+    }
+
+    /**
+     * Writes positions first, first + step, ... below n of the batch that starts at epoch position start, augmenting
+     * with {@code worker}'s buffers (each image draws from its own stream, so any split gives the same batch).
+     */
+    private void fill(Tensor x, Tensor y, int start, int first, int step, int n, int worker) {
         int per = data.imageSize(), c = data.channels(), hw = per / c;
         boolean nhwc = layout == Layout.NHWC && c > 1;
-        java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer();
+        java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer(); // absolute puts: the workers write disjoint ranges
         float[] px = data.pixels();
-        for (int i = 0; i < n; i++) {
+        for (int i = first; i < n; i += step) {
             int idx = order[start + i];
             float[] src = px;
             int from = idx * per;
             if (augmentation != null) {
-                System.arraycopy(px, from, image, 0, per);
+                System.arraycopy(px, from, image[worker], 0, per);
                 long stream = (seed * 1_000_003L + epoch) * 0x9E3779B97F4A7C15L + start + i;
-                augmentation.apply(image, scratch, c, data.height(), data.width(), new SplittableRandom(stream));
-                src = image;
+                augmentation.apply(image[worker], scratch[worker], c, data.height(), data.width(), new SplittableRandom(stream));
+                src = image[worker];
                 from = 0;
             }
             for (int q = 0; q < per; q++) {
@@ -137,7 +153,6 @@ public final class DataLoader implements AutoCloseable {
             }
             yb.put(i, data.labels()[idx]);
         }
-        return new Tensor[] {x, y};
     }
 
     /** A NaN or infinity in an image would spread through every weight at the first step: named here, where it enters. */

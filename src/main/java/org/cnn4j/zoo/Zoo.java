@@ -42,7 +42,7 @@ public final class Zoo {
         add("resnet50", "ResNet-50, bottleneck blocks", 3, 224, 1000, ResNet::resnet50);
         sound("m5", "M5 raw-waveform CNN: an 80-tap stride-16 stem, three kernel-3 blocks", M5::m5);
         sound("m5-res", "M5's stem and three 1-D basic residual blocks, widths 32-128", M5::m5Res);
-        sound("spectro-cnn", "log-mel front end, SpecAugment, three conv-BN-ReLU blocks", SpectroCnn::build);
+        sound("spectro-cnn", "log-mel front end, SpecAugment, four conv-BN-ReLU blocks", SpectroCnn::build);
     }
 
     private Zoo() {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.cnn4j.nn.LayerConfig;
 import org.cnn4j.nn.LayerRegistry;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Layout;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * the frame's largest magnitude on the STFT.
  */
 class LogMelSpectrogramTest {
+    /** The floor of the fixture script's log. */
+    private static final float TORCH_FLOOR = 1e-6f;
 
     static float[] signal(String name, int sampleRate, int length) {
         float[] x = new float[length];
@@ -83,7 +86,7 @@ class LogMelSpectrogramTest {
     @Test
     void logMelMatchesTorchAtTheEightKilohertzDefaults() throws IOException {
         Map<String, double[][]> ref = fixture();
-        try (LogMelSpectrogram m = LogMelSpectrogram.speech(8000)) {
+        try (LogMelSpectrogram m = new LogMelSpectrogram(8000, 256, 80, 40, 20, 4000, TORCH_FLOOR)) {
             for (String name : new String[] {"tones", "chirp", "golden"}) {
                 assertMatches(logMel(m, signal(name, 8000, 400)), ref.get("logmel-8k-" + name), name);
             }
@@ -94,7 +97,7 @@ class LogMelSpectrogramTest {
     void logMelAndStftMatchTorchAtSixteenKilohertz() throws IOException {
         Map<String, double[][]> ref = fixture();
         float[] x = signal("tones", 16000, 120);
-        try (LogMelSpectrogram m = new LogMelSpectrogram(16000, 64, 16, 10, 0, 8000)) {
+        try (LogMelSpectrogram m = new LogMelSpectrogram(16000, 64, 16, 10, 0, 8000, TORCH_FLOOR)) {
             assertMatches(logMel(m, x), ref.get("logmel-16k-tones"), "16 kHz tones");
         }
         Stft stft = new Stft(64, 16);
@@ -126,7 +129,7 @@ class LogMelSpectrogramTest {
             Tensor y = m.forward(x);
             assertThat(y.dims()).containsExactly(2, 1, 40, 101);
             for (float v : y.toArray()) {
-                assertThat(v).as("silence is the floor, log(1e-6)").isCloseTo(-13.8155f, within(1e-4f));
+                assertThat(v).as("silence is the speech floor, log(1e-2)").isCloseTo(-4.60517f, within(1e-5f));
             }
             assertThat(m.macs(new int[][] {{1, 1, 8000}}, new int[] {1, 40, 101})).isBetween(101L * 256 * 16, 101L * 256 * 24);
         }
@@ -158,7 +161,7 @@ class LogMelSpectrogramTest {
         for (int i = 0; i < length; i++) {
             x[i] += (float) (0.05 * (rnd.nextDouble() - 0.5));
         }
-        try (LogMelSpectrogram m = new LogMelSpectrogram(8000, 64, 40, 12, 20, 4000); Tensor in = Tensor.of(x, 1, 1, 1, length)) {
+        try (LogMelSpectrogram m = new LogMelSpectrogram(8000, 64, 40, 12, 20, 4000, 1e-6f); Tensor in = Tensor.of(x, 1, 1, 1, length)) {
             Tensor y = m.forward(in);
             float[] gy = new float[y.numel()];
             for (int i = 0; i < gy.length; i++) {
@@ -195,18 +198,26 @@ class LogMelSpectrogramTest {
 
     @Test
     void theConfigRebuildsTheSameLayer() {
-        try (LogMelSpectrogram m = new LogMelSpectrogram(16000, 512, 160, 64, 50, 7600); Module copy = LayerRegistry.build(m.config())) {
-            assertThat(copy.describe()).isEqualTo(m.describe()).isEqualTo("LogMelSpectrogram(16000 Hz, n_fft 512, hop 160, 64 mels 50.0-7600.0 Hz)");
+        try (LogMelSpectrogram m = new LogMelSpectrogram(16000, 512, 160, 64, 50, 7600, 1e-3f); Module copy = LayerRegistry.build(m.config())) {
+            assertThat(copy.describe()).isEqualTo(m.describe())
+                    .isEqualTo("LogMelSpectrogram(16000 Hz, n_fft 512, hop 160, 64 mels 50.0-7600.0 Hz, floor 0.001)");
             assertThat(copy.config()).isEqualTo(m.config());
+        }
+        LayerConfig former = new LayerConfig("LogMelSpectrogram").put("sample_rate", 8000).put("n_fft", 256).put("hop_length", 80)
+                .put("n_mels", 40).put("f_min", 20f).put("f_max", 4000f);
+        try (LogMelSpectrogram old = (LogMelSpectrogram) LayerRegistry.build(former)) {
+            assertThat(old.floor()).as("a file from before the floor was a setting keeps the floor it was trained with").isEqualTo(1e-6f);
         }
     }
 
     @Test
     void badSettingsAndInputsNameTheLayerAndTheValues() {
-        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 255, 80, 40, 20, 4000)).hasMessageContaining("LogMelSpectrogram")
+        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 255, 80, 40, 20, 4000, 1e-2f)).hasMessageContaining("LogMelSpectrogram")
                 .hasMessageContaining("n_fft must be even").hasMessageContaining("255");
-        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 256, 80, 40, 20, 5000)).hasMessageContaining("f_max 5000");
-        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 32, 80, 40, 20, 4000)).hasMessageContaining("covers no FFT bin");
+        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 256, 80, 40, 20, 5000, 1e-2f)).hasMessageContaining("f_max 5000");
+        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 32, 80, 40, 20, 4000, 1e-2f)).hasMessageContaining("covers no FFT bin");
+        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 256, 80, 40, 20, 4000, 0f)).hasMessageContaining("floor").hasMessageContaining("0.0");
+        assertThatThrownBy(() -> new LogMelSpectrogram(8000, 256, 80, 40, 20, 4000, Float.NaN)).hasMessageContaining("floor").hasMessageContaining("NaN");
         try (LogMelSpectrogram m = LogMelSpectrogram.speech(8000); Tensor stereo = Tensor.zeros(1, 2, 1, 8000);
              Tensor shortClip = Tensor.zeros(1, 1, 1, 100)) {
             assertThatThrownBy(() -> m.forward(stereo)).hasMessageContaining("LogMelSpectrogram").hasMessageContaining("[N, 1, 1, L]")

@@ -146,4 +146,18 @@ class AugmentationTest {
             assertThat(next).as("a new epoch draws new variants").isNotEqualTo(xa);
         }
     }
+
+    @Test
+    void aBatchAugmentedByParallelWorkersEqualsItsImagesAugmentedOneByOne() {
+        ImageDataset d = Simulator.generate(Simulator.Kind.SHAPES, 64, 28, 3);
+        try (DataLoader batched = new DataLoader(d, 32, true, 5, 0.2f, 0.3f).layout(Layout.NCHW).augment(AugmentationPipeline.standard());
+             DataLoader single = new DataLoader(d, 1, true, 5, 0.2f, 0.3f).layout(Layout.NCHW).augment(AugmentationPipeline.standard())) {
+            float[] batch = batched.batch(1)[0].toArray();
+            int per = d.imageSize();
+            for (int i = 0; i < 32; i++) {
+                float[] alone = single.batch(32 + i)[0].toArray();
+                assertThat(java.util.Arrays.copyOfRange(batch, i * per, (i + 1) * per)).as("image %d of the batch", i).containsExactly(alone);
+            }
+        }
+    }
 }

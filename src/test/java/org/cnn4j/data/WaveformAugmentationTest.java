@@ -10,6 +10,7 @@ import org.cnn4j.data.augment.Augmentation;
 import org.cnn4j.data.augment.AugmentationPipeline;
 import org.cnn4j.data.augment.Gain;
 import org.cnn4j.data.augment.NoiseMix;
+import org.cnn4j.data.augment.RandomEq;
 import org.cnn4j.data.augment.SpeedPerturb;
 import org.cnn4j.data.augment.TimeShift;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,24 @@ class WaveformAugmentationTest {
     }
 
     @Test
+    void eqBoostsOrCutsATuneAtItsDrawnCentreByItsDrawnGainAndLeavesFarTonesAlone() {
+        for (long seed = 0; seed < 8; seed++) {
+            SplittableRandom draw = new SplittableRandom(seed);
+            double centreHz = RATE / 2.0 * 0.01 * Math.pow(90, draw.nextDouble()), gainDb = (draw.nextDouble() * 2 - 1) * 12;
+            double q = 0.5 * Math.pow(4, draw.nextDouble());
+            double atCentre = amplitude(apply(new RandomEq(1, 12), tone(centreHz), seed), 2000, L, centreHz);
+            assertThat(20 * Math.log10(atCentre / 0.3)).as("seed %d: %.0f Hz, Q %.2f", seed, centreHz, q).isCloseTo(gainDb, within(0.05));
+            double farHz = centreHz > 400 ? centreHz / 16 : Math.min(centreHz * 16, 3900);
+            double far = amplitude(apply(new RandomEq(1, 12), tone(farHz), seed), 2000, L, farHz);
+            assertThat(Math.abs(20 * Math.log10(far / 0.3))).as("seed %d: a tone at %.0f Hz", seed, farHz).isLessThan(Math.abs(gainDb) / 3 + 0.05);
+        }
+        float[] x = tone(440);
+        assertThat(apply(new RandomEq(3, 0), x, 1)).as("0 dB is the identity, to rounding").containsExactly(x, within(1e-6f));
+        assertThatThrownBy(() -> new RandomEq(0, 6)).hasMessageContaining("eq").hasMessageContaining("0");
+        assertThatThrownBy(() -> new RandomEq(3, -1)).hasMessageContaining("eq").hasMessageContaining("-1");
+    }
+
+    @Test
     void theSameSeedGivesTheSameClip() {
         AugmentationPipeline p = AugmentationPipeline.standardAudio();
         float[] x = tone(440);
@@ -172,8 +191,9 @@ class WaveformAugmentationTest {
     @Test
     void theSpecNamesTheWaveformAugmentations() {
         List<Augmentation> steps = AugmentationPipeline.parse("speed=0.1, timeshift=0.1,timeroll=0.2,gain=6,whitenoise=10-30,pinknoise=-5-5,"
-                + "whitenoise=20").steps();
-        assertThat(steps).hasSize(7);
+                + "whitenoise=20,eq=9").steps();
+        assertThat(steps).hasSize(8);
+        assertThat(steps.get(7)).isEqualTo(new RandomEq(3, 9));
         assertThat(steps.get(0)).isEqualTo(new SpeedPerturb(0.1));
         assertThat(steps.get(1)).isEqualTo(new TimeShift(0.1, false));
         assertThat(steps.get(2)).isEqualTo(new TimeShift(0.2, true));

@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
  *   timeshift=F      shift by up to F of the length, silence filled   timeroll=F  the same, circular
  *   gain=DB          gain of -DB..+DB decibels                        speed=A     speed and pitch x (1 +- A)
  *   whitenoise=LO-HI white noise at an SNR of LO..HI dB (or =SNR)    pinknoise=LO-HI  pink noise, likewise
- *   audio            {@link #standardAudio()}
+ *   eq=DB            three random peaking filters of -DB..+DB dB     audio       {@link #standardAudio()}
  * </pre>
  */
 public final class AugmentationPipeline {
     private static final String KNOWN = "crop=P, flip[=p], rotate=DEG, scale=S, shift=F, jitter=J, noise=SIGMA, erase[=p], standard; "
-            + "for audio timeshift=F, timeroll=F, gain=DB, speed=A, whitenoise=LO-HI, pinknoise=LO-HI, audio";
+            + "for audio timeshift=F, timeroll=F, gain=DB, speed=A, eq=DB, whitenoise=LO-HI, pinknoise=LO-HI, audio";
     /** The names whose value is an SNR range such as 10-30 rather than one number. */
     private static final Set<String> SNR_RANGES = Set.of("whitenoise", "pinknoise");
     private static final Pattern RANGE = Pattern.compile("(-?[0-9.]+)(?:-(-?[0-9.]+))?");
@@ -89,6 +89,7 @@ public final class AugmentationPipeline {
                 case "timeroll" -> steps.add(new TimeShift(required(value, token), true));
                 case "gain" -> steps.add(new Gain(required(value, token)));
                 case "speed" -> steps.add(new SpeedPerturb(required(value, token)));
+                case "eq" -> steps.add(new RandomEq(3, required(value, token)));
                 case "whitenoise", "pinknoise" -> {
                     double[] snr = snrRange(raw, token);
                     steps.add(new NoiseMix(snr[0], snr[1], name.equals("pinknoise") ? NoiseMix.Color.PINK : NoiseMix.Color.WHITE));
