@@ -234,29 +234,16 @@ public final class ModelFile {
     public static Saved read(Path file) throws IOException {
         Contents c = load(file);
         JsonNode header = c.header();
-        String arch = header.path("architecture").asText();
-        int[] input = inputShape(c);
-        int ch = input[0], h = input[1], w = input[2];
-        List<String> classes = new ArrayList<>();
-        header.path("classes").forEach(n -> classes.add(n.asText()));
-        if (classes.isEmpty()) {
-            throw c.error("header lacks the class names");
-        }
-        JsonNode norm = header.path("normalization");
-        float mean = norm.has("mean") ? (float) norm.path("mean").asDouble() : FashionMnist.MEAN;
-        float std = norm.has("std") ? (float) norm.path("std").asDouble() : FashionMnist.STD;
-        if (!Float.isFinite(mean) || !(std > 0) || !Float.isFinite(std)) {
-            throw c.error("normalization mean " + mean + ", std " + std + " is not usable");
-        }
-        int sampleRate = sampleRate(c, ch, h, w);
+        HeaderFields f = headerFields(header, true, c::error);
+        String arch = f.architecture();
         Module model;
         try {
             if (header.has("network")) {
-                checkNetwork(c, header.get("network"), classes.size());
+                checkNetwork(c, header.get("network"), f.classes().size());
             }
             // every weight is overwritten from the file below, so none is drawn first
             model = org.cnn4j.nn.Init.withoutRandomValues(() -> header.has("network") ? NetworkDescription.build(header.get("network"))
-                    : Zoo.build(arch, ch, h, w, classes.size()));
+                    : Zoo.build(arch, f.channels(), f.height(), f.width(), f.classes().size()));
         } catch (IllegalArgumentException e) {
             throw c.error(e.getMessage());
         }
@@ -264,44 +251,73 @@ public final class ModelFile {
             c.data().position(0);
             copyInto(c, c.tensors(), tensorsOf(model), "architecture " + arch, c.halfWeights());
             List<EpochResult> history = Arrays.asList(JSON.convertValue(header.path("history"), EpochResult[].class));
-            return new Saved(arch, ch, h, w, classes, model, new ArrayList<>(history), mean, std, sampleRate);
+            return new Saved(arch, f.channels(), f.height(), f.width(), f.classes(), model, new ArrayList<>(history), f.mean(), f.std(),
+                    f.sampleRate());
         } catch (IOException | IllegalArgumentException e) {
             model.close();
             throw e instanceof IOException io ? io : c.error("unreadable training history (" + e.getMessage() + ")");
         }
     }
 
+    /** {@link #headerOf}'s fields as read back and checked. */
+    public record HeaderFields(String architecture, int channels, int height, int width, List<String> classes, float mean, float std,
+                               int sampleRate) {
+    }
+
+    /**
+     * Reads and checks the fields {@link #headerOf} writes, for this file format and the quantised one; each
+     * problem becomes {@code error}'s exception (which names the file). Files written before the normalisation
+     * was stored get Fashion-MNIST's when {@code formerNormalization}; otherwise its absence is an error.
+     */
+    public static HeaderFields headerFields(JsonNode header, boolean formerNormalization, java.util.function.Function<String, IOException> error)
+            throws IOException {
+        int[] input = inputShape(header, error);
+        List<String> classes = new ArrayList<>();
+        header.path("classes").forEach(n -> classes.add(n.asText()));
+        if (classes.isEmpty()) {
+            throw error.apply("header lacks the class names");
+        }
+        JsonNode norm = header.path("normalization");
+        float mean = norm.has("mean") ? (float) norm.path("mean").asDouble() : formerNormalization ? FashionMnist.MEAN : Float.NaN;
+        float std = norm.has("std") ? (float) norm.path("std").asDouble() : formerNormalization ? FashionMnist.STD : Float.NaN;
+        if (!Float.isFinite(mean) || !(std > 0) || !Float.isFinite(std)) {
+            throw error.apply("normalization mean " + mean + ", std " + std + " is not usable");
+        }
+        return new HeaderFields(header.path("architecture").asText(), input[0], input[1], input[2], List.copyOf(classes), mean, std,
+                sampleRate(header, input, error));
+    }
+
     /** The header's sample rate (0 when absent: an image model), in the range and input shape a sound model has. */
-    private static int sampleRate(Contents c, int channels, int height, int width) throws IOException {
-        JsonNode rate = c.header().path("sample_rate");
+    private static int sampleRate(JsonNode header, int[] input, java.util.function.Function<String, IOException> error) throws IOException {
+        JsonNode rate = header.path("sample_rate");
         if (rate.isMissingNode()) {
             return 0;
         }
         if (!rate.isIntegralNumber() || !rate.canConvertToInt() || rate.asInt() < MIN_SAMPLE_RATE || rate.asInt() > MAX_SAMPLE_RATE) {
-            throw c.error("header's sample_rate " + rate + " is not an integer from " + MIN_SAMPLE_RATE + " to " + MAX_SAMPLE_RATE + " Hz");
+            throw error.apply("header's sample_rate " + rate + " is not an integer from " + MIN_SAMPLE_RATE + " to " + MAX_SAMPLE_RATE + " Hz");
         }
-        if (channels != 1 || height != 1) {
-            throw c.error("header names sample_rate " + rate + " but its input [" + channels + ", " + height + ", " + width
-                    + "] is not a waveform [1, 1, samples]");
+        if (input[0] != 1 || input[1] != 1) {
+            throw error.apply("header names sample_rate " + rate + " but its input " + Arrays.toString(input)
+                    + " is not a waveform [1, 1, samples]");
         }
         return rate.asInt();
     }
 
     /** [channels, height, width] from the header: positive ints whose product is at most {@link #MAX_INPUT_VALUES}. */
-    private static int[] inputShape(Contents c) throws IOException {
-        JsonNode input = c.header().path("input");
+    private static int[] inputShape(JsonNode header, java.util.function.Function<String, IOException> error) throws IOException {
+        JsonNode input = header.path("input");
         int[] shape = new int[3];
         long values = 1;
         for (int i = 0; i < 3; i++) {
             JsonNode d = input.path(i);
             if (input.size() != 3 || !d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() <= 0) {
-                throw c.error("header's input shape " + input + " is not [channels, height, width] of positive integers");
+                throw error.apply("header's input shape " + input + " is not [channels, height, width] of positive integers");
             }
             shape[i] = d.asInt();
             values *= shape[i];
         }
         if (values > MAX_INPUT_VALUES) {
-            throw c.error("header's input shape " + input + " has " + values + " values per image, more than the "
+            throw error.apply("header's input shape " + input + " has " + values + " values per image, more than the "
                     + MAX_INPUT_VALUES + " cnn4j accepts");
         }
         return shape;

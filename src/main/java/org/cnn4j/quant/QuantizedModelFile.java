@@ -204,21 +204,7 @@ public final class QuantizedModelFile {
 
     private static ModelFile.Saved rebuild(Path file, JsonNode header, Map<String, ValueRange> ranges, Map<String, Int8Weights> weights,
                                            Map<String, float[]> stored, List<Listed> floats) throws IOException {
-        JsonNode input = header.path("input");
-        int c = input.path(0).asInt(0), h = input.path(1).asInt(0), w = input.path(2).asInt(0);
-        if (c <= 0 || h <= 0 || w <= 0 || (long) c * h * w > ModelFile.MAX_INPUT_VALUES) {
-            throw error(file, "input shape " + input + " is not usable");
-        }
-        List<String> classes = new ArrayList<>();
-        header.path("classes").forEach(n -> classes.add(n.asText()));
-        if (classes.isEmpty()) {
-            throw error(file, "header lacks the class names");
-        }
-        float mean = (float) header.path("normalization").path("mean").asDouble(Double.NaN);
-        float std = (float) header.path("normalization").path("std").asDouble(Double.NaN);
-        if (!Float.isFinite(mean) || !(std > 0) || !Float.isFinite(std)) {
-            throw error(file, "normalization mean " + mean + ", std " + std + " is not usable");
-        }
+        ModelFile.HeaderFields f = ModelFile.headerFields(header, false, what -> error(file, what));
         QuantizedNetwork q;
         try {
             Module architecture = Init.withoutRandomValues(() -> NetworkDescription.build(header.get("network")));
@@ -271,8 +257,8 @@ public final class QuantizedModelFile {
             }
         }
         try {
-            return new ModelFile.Saved(header.path("architecture").asText() + " (int8)", c, h, w, classes, q, List.of(), mean, std,
-                    header.path("sample_rate").asInt(0));
+            return new ModelFile.Saved(f.architecture() + " (int8)", f.channels(), f.height(), f.width(), f.classes(), q, List.of(),
+                    f.mean(), f.std(), f.sampleRate());
         } catch (IllegalArgumentException e) {
             q.close();
             throw error(file, e.getMessage());
