@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
  * Colours a waveform with a random equaliser: {@code bands} peaking filters (the RBJ audio-EQ cookbook's
  * biquad), each at a centre frequency drawn log-uniformly from 1% to 90% of the Nyquist frequency, with a
  * gain drawn uniformly from -maxDb..+maxDb and a Q drawn log-uniformly from 0.5 to 2. A voice's timbre and
- * a microphone's colour are such smooth changes of the spectral envelope, so a model trained with them
- * leans less on the exact formant levels of the voices it saw. Frequencies are relative to the clip's
+ * a microphone's colour are such smooth changes of the spectral envelope; training with them is meant to
+ * make a model lean less on the exact band levels of the voices it saw (measured in docs/audio.md, "Accuracy"). Frequencies are relative to the clip's
  * sample rate, so the augmentation needs no rate.
  */
 public record RandomEq(int bands, double maxDb) implements Augmentation {
