@@ -130,7 +130,7 @@ public final class DataLoader implements AutoCloseable {
     private void fill(Tensor x, Tensor y, int start, int first, int step, int n, int worker) {
         int per = data.imageSize(), c = data.channels(), hw = per / c;
         boolean nhwc = layout == Layout.NHWC && c > 1;
-        java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer(); // absolute puts: the workers write disjoint ranges
+        java.nio.FloatBuffer xb = x.buffer(), yb = y.buffer(); // absolute puts: each worker writes its own positions
         float[] px = data.pixels();
         for (int i = first; i < n; i += step) {
             int idx = order[start + i];
