@@ -69,7 +69,7 @@ public final class NetworkBenchRun {
                 }
                 peers.forEach(p -> p.round(reps, m[0], batchReps, m[1]));
             }
-            profile = bench.profile(mode, training ? mb : 1, trainer);
+            profile = bench.profile(mode, mb, trainer); // at the batch of the throughput, where algorithms part most
             if (model != built) {
                 model.close(); // the folded convolutions; the layers it shares with built are closed twice, harmlessly
             }
@@ -207,7 +207,7 @@ public final class NetworkBenchRun {
         List<Map<String, Object>> layers = (List<Map<String, Object>>) doc.get("layers");
         int nameWidth = layers.stream().mapToInt(l -> String.valueOf(l.get("layer")).length()).max().orElse(0);
         String row = "%-" + Math.max(16, nameWidth) + "s %-44s %-28s ";
-        out.printf("%n" + row + "%9s %9s %6s%n", "layer", "", "algorithm", "fwd ms", "bwd ms", "%");
+        out.printf("%n" + row + "%9s %9s %6s%n", "layer", "(one pass at batch " + doc.get("batch") + ")", "algorithm", "fwd ms", "bwd ms", "%");
         for (Map<String, Object> l : layers) {
             String d = String.valueOf(l.get("description"));
             out.printf(row + "%9.3f %9.3f %5.1f%%%n", l.get("layer"), d.length() > 44 ? d.substring(0, 44) : d, l.get("algorithm"),

@@ -1,6 +1,5 @@
 package org.cnn4j.nn;
 
-import java.nio.FloatBuffer;
 import java.util.Map;
 import org.cnn4j.kernels.Elementwise;
 import org.cnn4j.tensor.Tensor;
@@ -12,9 +11,6 @@ import org.cnn4j.tensor.Tensor;
  * the model (buffer {@code calls}), so a run resumed from a checkpoint draws the masks it would have drawn.
  */
 public final class Dropout extends Module {
-    /** Model files hold float32 tensors: the counter is kept as two exact 24-bit halves (good for 2^48 calls). */
-    private static final int HALF = 1 << 24;
-
     private final float p;
     private final long seed;
     private final Tensor calls;
@@ -27,7 +23,7 @@ public final class Dropout extends Module {
         }
         this.p = p;
         this.seed = seed;
-        this.calls = Tensor.zeros(2).detach();
+        this.calls = CallCounter.create();
     }
 
     /** A replica of {@code of}, with its call counter itself ({@link Module#newReplica}). */
@@ -54,16 +50,8 @@ public final class Dropout extends Module {
         }
         mask = ensure(mask, x.layout(), x.dims());
         output = ensure(output, x.layout(), x.dims());
-        Elementwise.dropout(p, seed * 0x9E3779B97F4A7C15L + nextCall(), x, mask, output);
+        Elementwise.dropout(p, CallCounter.nextCallSeed(seed, calls), x, mask, output);
         return output;
-    }
-
-    /** Returns the call counter and advances it. */
-    private long nextCall() {
-        FloatBuffer c = calls.buffer();
-        long t = (long) c.get(1) * HALF + (long) c.get(0);
-        c.put(0, (float) ((t + 1) % HALF)).put(1, (float) ((t + 1) / HALF));
-        return t;
     }
 
     @Override

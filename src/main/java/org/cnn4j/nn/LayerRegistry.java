@@ -51,6 +51,7 @@ public final class LayerRegistry {
         register("GlobalMaxPool1d", c -> new GlobalMaxPool1d(), null);
         register("LogMelSpectrogram", org.cnn4j.audio.LogMelSpectrogram::fromConfig, null);
         register("SpecAugment", org.cnn4j.audio.SpecAugment::fromConfig, null);
+        register("FrequencyWarp", org.cnn4j.audio.FrequencyWarp::fromConfig, null);
     }
 
     private LayerRegistry() {

@@ -2,9 +2,7 @@ package org.cnn4j.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
 import org.cnn4j.nn.LayerRegistry;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Layout;
@@ -15,18 +13,9 @@ import org.junit.jupiter.api.Test;
 class SpecAugmentTest {
     private static final int N = 3, C = 2, F = 12, T = 20;
 
-    private static float[] random(long seed, int n) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rnd.nextDouble() * 4 - 2);
-        }
-        return v;
-    }
-
     @Test
     void trainingMasksBandsWithTheMeanAndEvaluationIsTheIdentity() {
-        float[] x = random(1, N * C * F * T);
+        float[] x = AugmentationChecks.random(1, N * C * F * T);
         try (SpecAugment aug = new SpecAugment(2, 4, 2, 6, 7); Tensor in = Tensor.of(x, N, C, F, T)) {
             float[] y = aug.forward(in).toArray();
             int changedRows = 0, changedFrames = 0;
@@ -70,7 +59,7 @@ class SpecAugmentTest {
 
     @Test
     void theSameSeedDrawsTheSameMasksAndTheCounterMovesOn() {
-        float[] x = random(2, N * C * F * T);
+        float[] x = AugmentationChecks.random(2, N * C * F * T);
         try (SpecAugment a = new SpecAugment(2, 4, 2, 6, 7); SpecAugment b = new SpecAugment(2, 4, 2, 6, 7);
              SpecAugment other = new SpecAugment(2, 4, 2, 6, 8); Tensor in = Tensor.of(x, N, C, F, T)) {
             float[] first = a.forward(in).toArray();
@@ -83,7 +72,7 @@ class SpecAugmentTest {
 
     @Test
     void channelsLastGivesTheSameResult() {
-        float[] x = random(3, N * C * F * T);
+        float[] x = AugmentationChecks.random(3, N * C * F * T);
         try (SpecAugment a = new SpecAugment(1, 5, 1, 8, 4); SpecAugment b = new SpecAugment(1, 5, 1, 8, 4);
              Tensor in = Tensor.of(x, N, C, F, T); Tensor nhwc = in.toLayout(Layout.NHWC)) {
             Tensor y = b.forward(nhwc);
@@ -92,36 +81,9 @@ class SpecAugmentTest {
         }
     }
 
-    /** Fresh modules of one seed draw the same masks, so central differences see one fixed masking; the map is linear, so h = 0.1 is exact but for float32 rounding. */
     @Test
     void backwardIsTheExactGradient() {
-        float[] x = random(4, N * C * F * T), gy = random(5, x.length);
-        float[] gx;
-        try (SpecAugment aug = new SpecAugment(2, 4, 2, 6, 9); Tensor in = Tensor.of(x, N, C, F, T); Tensor g = Tensor.of(gy, N, C, F, T)) {
-            aug.forward(in);
-            gx = aug.backward(g).toArray();
-        }
-        double h = 0.1;
-        for (int i = 0; i < x.length; i += 7) {
-            float keep = x[i];
-            x[i] = (float) (keep + h);
-            double up = loss(x, gy);
-            x[i] = (float) (keep - h);
-            double down = loss(x, gy);
-            x[i] = keep;
-            assertThat((double) gx[i]).as("d/dx[%d]", i).isCloseTo((up - down) / (2 * h), within(1e-4));
-        }
-    }
-
-    private static double loss(float[] x, float[] gy) {
-        try (SpecAugment aug = new SpecAugment(2, 4, 2, 6, 9); Tensor in = Tensor.of(x, N, C, F, T)) {
-            float[] y = aug.forward(in).toArray();
-            double s = 0;
-            for (int i = 0; i < y.length; i++) {
-                s += (double) y[i] * gy[i];
-            }
-            return s;
-        }
+        AugmentationChecks.backwardIsTheExactGradient(() -> new SpecAugment(2, 4, 2, 6, 9), 7, N, C, F, T);
     }
 
     @Test

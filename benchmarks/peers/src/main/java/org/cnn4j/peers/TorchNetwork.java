@@ -119,7 +119,7 @@ final class TorchNetwork {
             return in -> torch.linear(in[0], w, b);
         }
         if (m instanceof Pool2d p) {
-            long[] k = {p.kernelSize(), p.kernelSize()}, s = {p.stride(), p.stride()}, pad = {p.padding(), p.padding()}, one = {1, 1};
+            long[] k = {p.kernelH(), p.kernelW()}, s = {p.strideH(), p.strideW()}, pad = {p.padH(), p.padW()}, one = {1, 1};
             boolean ceil = p.ceilMode(), includePad = p.countIncludePad();
             return p.kind() == Pool2dSpec.Kind.MAX ? in -> torch.max_pool2d(in[0], k, s, pad, one, ceil)
                     : in -> torch.avg_pool2d(in[0], k, s, pad, ceil, includePad, new LongOptional());

@@ -1,0 +1,62 @@
+package org.cnn4j.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.cnn4j.tensor.Tensor;
+
+/** Shared checks of the {@link SpectrogramAugmentation}s' tests. */
+final class AugmentationChecks {
+    private AugmentationChecks() {
+    }
+
+    static float[] random(long seed, int n) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextDouble() * 4 - 2);
+        }
+        return v;
+    }
+
+    /**
+     * Checks backward against central differences of sum(forward(x) * gy) at every {@code step}-th input. Fresh
+     * modules of one seed draw the same randomness, so every difference sees one fixed map; the map is linear, so
+     * h = 0.1 is exact but for float32 rounding.
+     */
+    static void backwardIsTheExactGradient(Supplier<SpectrogramAugmentation> fresh, int step, int... shape) {
+        int size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        float[] x = random(4, size), gy = random(5, size);
+        float[] gx;
+        try (SpectrogramAugmentation aug = fresh.get(); Tensor in = Tensor.of(x, shape); Tensor g = Tensor.of(gy, shape)) {
+            aug.forward(in);
+            gx = aug.backward(g).toArray();
+        }
+        double h = 0.1;
+        for (int i = 0; i < size; i += step) {
+            float keep = x[i];
+            x[i] = (float) (keep + h);
+            double up = loss(fresh, x, gy, shape);
+            x[i] = (float) (keep - h);
+            double down = loss(fresh, x, gy, shape);
+            x[i] = keep;
+            assertThat((double) gx[i]).as("d/dx[%d]", i).isCloseTo((up - down) / (2 * h), within(1e-4));
+        }
+    }
+
+    private static double loss(Supplier<SpectrogramAugmentation> fresh, float[] x, float[] gy, int[] shape) {
+        try (SpectrogramAugmentation aug = fresh.get(); Tensor in = Tensor.of(x, shape)) {
+            float[] y = aug.forward(in).toArray();
+            double s = 0;
+            for (int i = 0; i < y.length; i++) {
+                s += (double) y[i] * gy[i];
+            }
+            return s;
+        }
+    }
+}
