@@ -81,6 +81,10 @@ The files (input shapes without the dynamic batch dimension; NCHW unless said)
                              it torch's peephole pass fuses the two Transposes into an identity and
                              removes both, leaving no Transpose to test.]
   op_convtranspose.onnx      4x5x5. ConvTranspose2d(4->3, 3, stride 2, padding 1, output_padding 1).
+  op_signal_1d.onnx          1x400 ([N, C, L]: rank-3 Conv, BatchNormalization, MaxPool and AveragePool).
+                             Conv1d 1->8 k20 stride 4 + BN + ReLU, MaxPool1d 4, Conv1d 8->16 k3 pad 1 no
+                             bias + BN + ReLU, Conv1d 16->16 k3 pad 2 dilation 2 groups 2 + ReLU,
+                             AvgPool1d 2, AdaptiveAvgPool1d(1) (GlobalAveragePool), Flatten, linear 16->5.
   op_opset9.onnx             1x28x28. Small fmnist-like net (conv+BN+ReLU, max pool, flatten, linear)
                              exported with opset 9 (the lowest the importer accepts: MaxPool without
                              ceil_mode, BatchNormalization without training_mode).
@@ -396,6 +400,15 @@ def op_global_max_pool():
                          nn.Linear(6, 3))
 
 
+def op_signal_1d():
+    """An M5-style raw-waveform net on [N, 1, 400]: a wide strided first conv, BN, ReLU, max pool, a kernel-3
+    conv with padding, a dilated grouped conv, average pool, GlobalAveragePool and a linear layer."""
+    return nn.Sequential(nn.Conv1d(1, 8, 20, stride=4), nn.BatchNorm1d(8), nn.ReLU(), nn.MaxPool1d(4),
+                         nn.Conv1d(8, 16, 3, padding=1, bias=False), nn.BatchNorm1d(16), nn.ReLU(),
+                         nn.Conv1d(16, 16, 3, padding=2, dilation=2, groups=2), nn.ReLU(), nn.AvgPool1d(2),
+                         nn.AdaptiveAvgPool1d(1), nn.Flatten(1), nn.Linear(16, 5))
+
+
 def small_fmnist_net():
     return nn.Sequential(*conv_bn_relu(1, 8), nn.MaxPool2d(2, 2), nn.Flatten(1),
                          nn.Linear(8 * 14 * 14, 10))
@@ -429,6 +442,7 @@ MODELS = {
                                  must_have=("Transpose", "Unsqueeze", "Squeeze")),
     "op_convtranspose": Spec(op_convtranspose, (4, 5, 5), 13, 110),
     "op_global_max_pool": Spec(op_global_max_pool, (4, 9, 7), 13, 112, must_have=("MaxPool",)),
+    "op_signal_1d": Spec(op_signal_1d, (1, 400), 13, 113, must_have=("Conv", "BatchNormalization", "GlobalAveragePool")),
     "op_opset9": Spec(small_fmnist_net, (1, 28, 28), 9, 111, must_have=("BatchNormalization",)),
     "op_opset17": Spec(small_fmnist_net, (1, 28, 28), 17, 111, must_have=("BatchNormalization",)),
 }

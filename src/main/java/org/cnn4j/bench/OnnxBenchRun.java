@@ -52,7 +52,7 @@ public final class OnnxBenchRun {
                     model.graph().parameterCount(), threads);
             int outputs = Arrays.stream(model.graph().outputShape(s)).reduce(1, (a, b) -> a * b);
             PeerTask task = new PeerTask(model.graph(), dims, x, false, null, outputs, threads,
-                    new PeerTask.OnnxFile(bytes, model.channelsLastInput(), model.endsInSoftmax()));
+                    new PeerTask.OnnxFile(bytes, model.channelsLastInput(), model.signalInput(), model.endsInSoftmax()));
             Peers.Found found = Peers.find();
             List<PeerRun> peers = new ArrayList<>();
             try (Tensor in = Tensor.of(x, dims)) {

@@ -51,7 +51,8 @@ public final class OnnxRuntimePeer implements Peer {
         byte[] model = file != null ? file.bytes() : OnnxExport.toModel(task.network(), task.sampleShape()).toByteArray();
         int[] d = task.dims();
         boolean nhwc = file != null && file.channelsLastInput();
-        long[] dims = nhwc ? new long[] {d[0], d[2], d[3], d[1]} : Arrays.stream(d).asLongStream().toArray();
+        long[] dims = nhwc ? new long[] {d[0], d[2], d[3], d[1]}
+                : file != null && file.signalInput() ? new long[] {d[0], d[1], d[3]} : Arrays.stream(d).asLongStream().toArray();
         return new Session(model, task.threads(), nhwc ? OnnxBenchRun.toNhwc(task.input(), d) : task.input(), dims);
     }
 

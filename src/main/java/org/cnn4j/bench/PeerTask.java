@@ -13,8 +13,11 @@ public record PeerTask(Module network, int[] dims, float[] input, boolean traini
                        OnnxFile onnxFile) {
     public static final double LEARNING_RATE = 1e-3;
 
-    /** An imported ONNX file: its bytes, whether its input is NHWC (as Keras writes it), whether it ends in a softmax. */
-    public record OnnxFile(byte[] bytes, boolean channelsLastInput, boolean endsInSoftmax) {
+    /**
+     * An imported ONNX file: its bytes, whether its input is NHWC (as Keras writes it) or [N, C, L] (a 1-D model's, which
+     * cnn4j takes as [N, C, 1, L]), whether it ends in a softmax.
+     */
+    public record OnnxFile(byte[] bytes, boolean channelsLastInput, boolean signalInput, boolean endsInSoftmax) {
     }
 
     public PeerTask {

@@ -70,6 +70,9 @@ final class ImportCommand implements Callable<Integer> {
             if (model.channelsLastInput()) {
                 System.out.println("  the file's input is NHWC; the network takes NCHW images, as every cnn4j network");
             }
+            if (model.signalInput()) {
+                System.out.println("  the file's input is [N, C, L] (a 1-D model); the network takes signals [N, C, 1, L], the same memory");
+            }
             if (model.endsInSoftmax()) {
                 System.out.println("  the file's final Softmax is the softmax cnn4j applies to the network's logits");
             }

@@ -65,8 +65,9 @@ final class OnnxImporter {
     private final Set<String> names = new HashSet<>();
     private final Map<String, Module> producers = new HashMap<>();
     private final Map<String, int[]> nodeShapes = new HashMap<>();
+    private final OnnxSignals signals = new OnnxSignals();
     private String inputName, outputName;
-    private boolean channelsLastInput, endsInSoftmax;
+    private boolean channelsLastInput, signalInput, endsInSoftmax;
     private int[] inputShape;
     private Graph graph;
 
@@ -106,19 +107,31 @@ final class OnnxImporter {
         inputName = input.getName();
         outputName = g.getOutput(0).getName();
         channelsLastInput = fileShape.length == 3 && readsAsNchw(g, inputName);
-        inputShape = channelsLastInput ? new int[] {fileShape[2], fileShape[0], fileShape[1]} : fileShape.clone();
+        inputShape = channelsLastInput ? new int[] {fileShape[2], fileShape[0], fileShape[1]}
+                : fileShape.length == 2 ? new int[] {fileShape[0], 1, fileShape[1]} : fileShape.clone();
+        if (fileShape.length == 2) {
+            signals.add(input.getName());
+            signalInput = true;
+        }
         String inputNode = unique(input.getName());
         graph = new Graph(inputNode);
         try {
             values.put(input.getName(), new Activation(inputNode, inputShape));
             nodeShapes.put(inputNode, inputShape);
             for (int i = 0; i < g.getNodeCount(); i++) {
-                OnnxNode node = new OnnxNode(g.getNode(i), opset, i);
                 NodeProto proto = g.getNode(i);
+                OnnxNode node = new OnnxNode(proto, opset, i);
                 if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
                     throw node.unsupported("the op domain '" + proto.getDomain() + "'");
                 }
-                OnnxOperators.convert(node, this);
+                if (signals.reads(proto)) {
+                    NodeProto lifted = signals.lift(proto, node, this);
+                    OnnxNode liftedNode = new OnnxNode(lifted, opset, i);
+                    OnnxOperators.convert(liftedNode, this);
+                    signals.markOutputs(lifted, liftedNode, this);
+                } else {
+                    OnnxOperators.convert(node, this);
+                }
             }
             Object out = values.get(g.getOutput(0).getName());
             if (out instanceof Activation view && !Arrays.equals(view.shape(), nodeShapes.get(view.node()))) {
@@ -162,6 +175,11 @@ final class OnnxImporter {
     /** Whether the file's input is NHWC, transposed to NCHW by the graph's first nodes (which the network leaves out). */
     boolean channelsLastInput() {
         return channelsLastInput;
+    }
+
+    /** Whether the file's input is [N, C, L], a 1-D model's, which the network takes as signals [N, C, 1, L] (the same memory). */
+    boolean signalInput() {
+        return signalInput;
     }
 
     /** Whether the file's output was a softmax of the network's output, which became the softmax cnn4j applies to logits. */
@@ -243,6 +261,17 @@ final class OnnxImporter {
             throw n.error("input '" + n.input(i) + "' is not computed by any earlier node, initializer or graph input");
         }
         return v;
+    }
+
+    /** The value named {@code name}, or null. */
+    Object valueNamed(String name) {
+        return values.get(name);
+    }
+
+    /** Adds a value under {@code name} (a constant a lifted node reads instead of its original); returns the name. */
+    String define(String name, Object value) {
+        values.put(name, value);
+        return name;
     }
 
     boolean isConstant(OnnxNode n, int i) {

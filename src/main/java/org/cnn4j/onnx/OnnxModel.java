@@ -30,11 +30,14 @@ import org.cnn4j.onnx.proto.Onnx.ValueInfoProto;
  * @param producer          the program that wrote the file, e.g. "pytorch 1.13.0"
  * @param channelsLastInput the file's input is NHWC and its graph begins by transposing it to NCHW (Keras'
  *                          exports): the network leaves those transposes out and takes NCHW, as every cnn4j network
+ * @param signalInput       the file's input is [N, C, L], a 1-D model's (PyTorch's Conv1d and its kin): the network takes
+ *                          it as signals [N, C, 1, L], the same memory, as cnn4j's 1-D layers do
  * @param endsInSoftmax     the file's output is a softmax of the network's output: the final Softmax became the
  *                          softmax cnn4j applies to a classifier's logits (predict, eval, explain), so that
  *                          fine-tuning trains the logits with cross-entropy
  */
-public record OnnxModel(Graph graph, int[] inputShape, int opset, String producer, boolean channelsLastInput, boolean endsInSoftmax)
+public record OnnxModel(Graph graph, int[] inputShape, int opset, String producer, boolean channelsLastInput, boolean signalInput,
+                        boolean endsInSoftmax)
         implements AutoCloseable {
     public static final int MIN_OPSET = 9, MAX_OPSET = 21;
 
@@ -61,7 +64,8 @@ public record OnnxModel(Graph graph, int[] inputShape, int opset, String produce
         OnnxImporter importer = new OnnxImporter(dir, opset);
         Graph g = importer.build(model.getGraph(), shape);
         String producer = (model.getProducerName() + " " + model.getProducerVersion()).trim();
-        return new OnnxModel(g, importer.inputShape(), opset, producer, importer.channelsLastInput(), importer.endsInSoftmax());
+        return new OnnxModel(g, importer.inputShape(), opset, producer, importer.channelsLastInput(), importer.signalInput(),
+                importer.endsInSoftmax());
     }
 
     /** Frees the network's weights. */

@@ -41,6 +41,22 @@ class OnnxImportErrorsTest {
                 .hasMessageContaining("Mish").hasMessageContaining("node '" + relu.getName() + "'").hasMessageContaining("opset 13");
     }
 
+    /** A 1-D model's op without a 2-D form over H = 1 here fails naming the op, the node and the signal's shape. */
+    @Test
+    void anOpOnASignalWithoutItsTwoDimensionalFormIsRefused(@TempDir Path dir) throws Exception {
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(Path.of("src/test/resources/onnx/op_signal_1d.onnx")));
+        int relu = 0;
+        while (!m.getGraph().getNode(relu).getOpType().equals("Relu")) {
+            relu++;
+        }
+        NodeProto.Builder lrn = m.getGraph().getNode(relu).toBuilder().setOpType("LRN");
+        Path file = dir.resolve("lrn.onnx");
+        Files.write(file, m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(relu, lrn)).build().toByteArray());
+        assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("LRN on a 1-D signal [C, L]").hasMessageContaining("node '" + lrn.getName() + "'")
+                .hasMessageContaining("Conv");
+    }
+
     @Test
     void corruptTruncatedAndEmptyFilesNameTheFile(@TempDir Path dir) throws Exception {
         byte[] good = fmnistCnn().toByteArray();

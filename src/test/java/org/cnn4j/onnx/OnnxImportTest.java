@@ -28,7 +28,7 @@ class OnnxImportTest {
     @ValueSource(strings = {"fmnist-cnn", "fmnist-resnet", "squeezenet1_1", "op_pools", "op_reshape_shape_chain", "op_global_max_pool", "mobilenet_v2_025",
             "op_opset9", "op_opset17", "nhwc_keras_style", "op_activations", "op_broadcast", "op_gemm_matmul", "op_conv_asymmetric_pad", "op_conv_strided",
             "op_conv_variants", "op_convtranspose", "op_transpose_squeeze", "nhwc_keras_flatten",
-            "op_shufflenet_blocks", "op_mobilenet_v3_blocks"})
+            "op_shufflenet_blocks", "op_mobilenet_v3_blocks", "op_signal_1d"})
     void aPyTorchExportRunsAsInOnnxRuntime(String name) throws Exception {
         Path file = DIR.resolve(name + ".onnx");
         byte[] bytes = Files.readAllBytes(file);
@@ -42,7 +42,7 @@ class OnnxImportTest {
             float[] x = OnnxRuntimeOracle.uniform(Arrays.stream(dims).reduce(1, (a, b) -> a * b), 21);
             float[] expected = model.channelsLastInput()
                     ? OnnxRuntimeOracle.run(bytes, OnnxBenchRun.toNhwc(x, dims), n, dims[2], dims[3], dims[1])
-                    : OnnxRuntimeOracle.run(bytes, x, longDims);
+                    : OnnxRuntimeOracle.run(bytes, x, model.signalInput() ? new long[] {n, dims[1], dims[3]} : longDims);
             float[] ours = probabilities(model, OnnxRuntimeOracle.cnn4j(model.graph(), x, dims));
             assertThat(ours).hasSameSizeAs(expected);
             assertThat(OnnxRuntimeOracle.relativeError(ours, expected)).as(name).isLessThan(TOLERANCE);
@@ -65,7 +65,19 @@ class OnnxImportTest {
         }
         try (OnnxModel model = OnnxModel.load(DIR.resolve("fmnist-cnn.onnx"))) {
             assertThat(model.channelsLastInput()).isFalse();
+            assertThat(model.signalInput()).isFalse();
             assertThat(model.endsInSoftmax()).isFalse();
+        }
+    }
+
+    /** PyTorch's Conv1d family ([N, C, L]) becomes cnn4j's 1-D layers' signals [N, C, 1, L], with 1 x k kernels. */
+    @Test
+    void aOneDimensionalExportTakesSignals() throws Exception {
+        try (OnnxModel model = OnnxModel.load(DIR.resolve("op_signal_1d.onnx"))) {
+            assertThat(model.signalInput()).isTrue();
+            assertThat(model.inputShape()).containsExactly(1, 1, 400);
+            assertThat(model.graph().outputShape(model.inputShape())).containsExactly(5);
+            assertThat(model.graph().nodes()).anySatisfy(node -> assertThat(node.module().describe()).contains("1x20, stride 1x4"));
         }
     }
 
