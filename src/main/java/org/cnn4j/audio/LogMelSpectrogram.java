@@ -72,6 +72,24 @@ public final class LogMelSpectrogram extends Module {
         return sampleRate;
     }
 
+    /**
+     * Fails naming the layer when a LogMelSpectrogram in {@code network} places its mel bands for another sample rate
+     * than the clips' (a zoo model built for 8 kHz trained on clips resampled to 16 kHz would see every frequency
+     * doubled, and train without a complaint).
+     */
+    public static void requireSampleRate(Module network, int clipRate) {
+        requireSampleRate("", network, clipRate);
+    }
+
+    private static void requireSampleRate(String path, Module m, int clipRate) {
+        if (m instanceof LogMelSpectrogram lm && lm.sampleRate != clipRate) {
+            throw new IllegalArgumentException("LogMelSpectrogram" + (path.isEmpty() ? "" : " '" + path + "'") + ": its mel bands are for "
+                    + lm.sampleRate + " Hz clips, these are " + clipRate + " Hz (resample them to " + lm.sampleRate + " Hz, e.g. --sample-rate "
+                    + lm.sampleRate + ")");
+        }
+        m.children().forEach((name, child) -> requireSampleRate(path.isEmpty() ? name : path + "." + name, child, clipRate));
+    }
+
     public int nFft() {
         return nFft;
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.cnn4j.audio.LogMelSpectrogram;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageDataset;
@@ -105,6 +106,14 @@ final class TrainCommand implements Callable<Integer> {
         Module net = saved != null ? saved.model()
                 : Zoo.build(zooName, trainSet.channels(), trainSet.height(), trainSet.width(), trainSet.numClasses());
         String arch = saved != null ? saved.architecture() : zooName;
+        if (sound) {
+            try {
+                LogMelSpectrogram.requireSampleRate(net, rate);
+            } catch (IllegalArgumentException e) {
+                net.close();
+                throw e;
+            }
+        }
         System.out.printf("training %s (%,d parameters) on %s (%d training, %d test %s), backend %s, %d epochs, batch %d, %s lr %s%n",
                 arch, net.parameterCount(), data.describe(), trainSet.size(), testSet.size(), sound ? "clips at " + rate + " Hz" : "images", Backends.current().name(), training.epochs,
                 training.batch, training.optimizer, training.lr);

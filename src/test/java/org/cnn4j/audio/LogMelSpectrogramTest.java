@@ -226,4 +226,13 @@ class LogMelSpectrogramTest {
             assertThatThrownBy(() -> m.backward(null)).isInstanceOf(IllegalStateException.class).hasMessageContaining("backward before forward");
         }
     }
+
+    @Test
+    void aFrontEndForAnotherSampleRateThanTheClipsIsNamed() {
+        try (org.cnn4j.nn.Module net = org.cnn4j.zoo.Zoo.build("spectro-cnn", 1, 1, 8000, 20)) {
+            LogMelSpectrogram.requireSampleRate(net, 8000);
+            assertThatThrownBy(() -> LogMelSpectrogram.requireSampleRate(net, 16000)).hasMessageContaining("LogMelSpectrogram 'melspec'")
+                    .hasMessageContaining("for 8000 Hz clips, these are 16000 Hz").hasMessageContaining("--sample-rate 8000");
+        }
+    }
 }

@@ -95,6 +95,8 @@ class SoundCommandsTest {
         assertThat(Main.run("train", "--data", data.toString(), "--test-split", "missing", "--out", model.toString())).isEqualTo(2);
         assertThat(Main.run("train", "--data", data.toString(), "--model", "fmnist-cnn", "--epochs", "1", "--out", model.toString()))
                 .as("an image model cannot take 1 x 1 x 8000 waveforms").isEqualTo(2);
+        assertThat(Main.run("train", "--data", data.toString(), "--model", "spectro-cnn", "--sample-rate", "16000", "--epochs", "1",
+                "--out", model.toString())).as("spectro-cnn's mel bands are for 8 kHz").isEqualTo(2);
         assertThat(Files.exists(model)).isFalse();
     }
 
