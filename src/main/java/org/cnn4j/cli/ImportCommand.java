@@ -27,7 +27,8 @@ final class ImportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W",
-            description = "The input's shape past the batch, for files whose sizes are symbolic (default: the file's).")
+            description = "The input's shape past the batch, for files whose sizes are symbolic: C,H,W, or C,L for a 1-D model "
+                    + "(default: the file's).")
     int[] inputShape;
 
     @Option(names = "--classes", split = ",", description = "Class names, in output order (default: 0, 1, ...).")
@@ -42,8 +43,8 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options.positive("--std", std);
-        if (inputShape != null && inputShape.length != 3) {
-            throw new IllegalArgumentException("--input-shape: expected C,H,W, got " + inputShape.length + " values");
+        if (inputShape != null && inputShape.length != 3 && inputShape.length != 2) {
+            throw new IllegalArgumentException("--input-shape: expected C,H,W (or C,L for a 1-D model), got " + inputShape.length + " values");
         }
         try (OnnxModel model = OnnxModel.load(onnx, inputShape)) {
             int[] in = model.inputShape();

@@ -55,6 +55,11 @@ public record OnnxModel(Graph graph, int[] inputShape, int opset, String produce
         int opset = opset(model, file);
         ValueInfoProto input = firstInput(model);
         int[] shape = inputShape != null ? inputShape.clone() : declaredShape(input, file);
+        int rank = input.getType().getTensorType().getShape().getDimCount();
+        if (inputShape != null && rank > 0 && rank != inputShape.length + 1) {
+            throw new IllegalArgumentException("ONNX " + file + ": input '" + input.getName() + "' has " + rank + " dimensions, the batch and "
+                    + (rank - 1) + " more; the input shape given has " + inputShape.length + ": " + Arrays.toString(inputShape));
+        }
         for (int d : shape) {
             if (d <= 0) {
                 throw new IllegalArgumentException("ONNX " + file + ": input shape " + Arrays.toString(shape) + " must be positive");

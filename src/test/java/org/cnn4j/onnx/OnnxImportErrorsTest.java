@@ -58,6 +58,17 @@ class OnnxImportErrorsTest {
     }
 
     @Test
+    void aGivenInputShapeMustHaveTheFilesRank() throws Exception {
+        Path file = Path.of("src/test/resources/onnx/op_signal_1d.onnx");
+        try (OnnxModel model = OnnxModel.load(file, new int[] {1, 800})) {
+            assertThat(model.signalInput()).isTrue();
+            assertThat(model.inputShape()).containsExactly(1, 1, 800);
+        }
+        assertThatThrownBy(() -> OnnxModel.load(file, new int[] {1, 20, 20})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has 3 dimensions").hasMessageContaining("[1, 20, 20]");
+    }
+
+    @Test
     void corruptTruncatedAndEmptyFilesNameTheFile(@TempDir Path dir) throws Exception {
         byte[] good = fmnistCnn().toByteArray();
         Path truncated = dir.resolve("truncated.onnx"), garbage = dir.resolve("garbage.onnx"), empty = dir.resolve("empty.onnx");
