@@ -34,6 +34,11 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--classes", split = ",", description = "Class names, in output order (default: 0, 1, ...).")
     List<String> classes;
 
+    @Option(names = "--sample-rate", paramLabel = "HZ",
+            description = "For a 1-D model of mono waveforms: the rate of its clips, which makes the model file a sound model "
+                    + "(predict, eval and explain then take WAV files, resampled to it).")
+    Integer sampleRate;
+
     @Option(names = "--mean", defaultValue = "0", description = "The normalisation (pixel - mean) / std the model expects, pixels in [0, 1] (default: ${DEFAULT-VALUE}).")
     float mean;
 
@@ -62,7 +67,15 @@ final class ImportCommand implements Callable<Integer> {
             if (names.size() != output[0]) {
                 throw new IllegalArgumentException("--classes: " + names.size() + " names for " + output[0] + " outputs");
             }
-            ModelFile.write(out, new ModelFile.Saved("onnx:" + onnx.getFileName(), in[0], in[1], in[2], names, g, List.of(), mean, std));
+            if (sampleRate != null) {
+                Options.between("--sample-rate", sampleRate, ModelFile.MIN_SAMPLE_RATE, ModelFile.MAX_SAMPLE_RATE);
+                if (!model.signalInput() || in[0] != 1) {
+                    throw new IllegalArgumentException("--sample-rate: a sound model takes mono waveforms [N, 1, L]; " + onnx + " takes "
+                            + (model.signalInput() ? "[N, " + in[0] + ", " + in[2] + "]" : "images " + Arrays.toString(in)));
+                }
+            }
+            ModelFile.write(out, new ModelFile.Saved("onnx:" + onnx.getFileName(), in[0], in[1], in[2], names, g, List.of(), mean, std,
+                    sampleRate == null ? 0 : sampleRate));
             TreeSet<String> types = new TreeSet<>();
             g.nodes().forEach(n -> types.add(n.module().typeName()));
             System.out.printf("%s (opset %d, %s): %d layers (%s), %,d parameters, input %dx%dx%d, %d classes, written to %s%n",
