@@ -56,11 +56,12 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--stride", defaultValue = "2", description = "Occlusion stride (default: ${DEFAULT-VALUE}).")
     int stride;
 
-    @Option(names = "--window-ms", defaultValue = "100", description = "Sound: occlusion window in milliseconds (default: ${DEFAULT-VALUE}).")
-    double windowMs;
+    @Option(names = "--window-ms", description = "Sound: occlusion window in milliseconds (default: 100, or a quarter of a clip "
+            + "shorter than 400 ms).")
+    Double windowMs;
 
-    @Option(names = "--stride-ms", defaultValue = "25", description = "Sound: occlusion stride in milliseconds (default: ${DEFAULT-VALUE}).")
-    double strideMs;
+    @Option(names = "--stride-ms", description = "Sound: occlusion stride in milliseconds (default: a quarter of the window).")
+    Double strideMs;
 
     @Option(names = "--bands", defaultValue = "16", description = "Sound: frequency bands for occlusion-frequency (default: ${DEFAULT-VALUE}).")
     int bands;
@@ -107,10 +108,12 @@ final class ExplainCommand implements Callable<Integer> {
     /** The sound-model explanation: a heat map over time on the waveform and over time and frequency on the spectrogram. */
     private void explainSound(ModelFile.Saved saved, Module net, Tensor x) throws IOException {
         int rate = saved.sampleRate(), samples = x.dim(3);
-        int window = (int) Math.round(windowMs * rate / 1000), step = (int) Math.round(strideMs * rate / 1000);
+        double clipMs = 1000.0 * samples / rate, windowIn = windowMs != null ? windowMs : Math.min(100, clipMs / 4);
+        double strideIn = strideMs != null ? strideMs : windowIn / 4;
+        int window = (int) Math.round(windowIn * rate / 1000), step = (int) Math.round(strideIn * rate / 1000);
         if (window < 1 || window > samples || step < 1) {
             throw new IllegalArgumentException("--window-ms and --stride-ms must make at least one sample at " + rate + " Hz and the window "
-                    + "at most the clip's " + 1000.0 * samples / rate + " ms, got " + windowMs + " and " + strideMs);
+                    + "at most the clip's " + clipMs + " ms, got " + windowIn + " and " + strideIn);
         }
         Options.between("--bands", bands, 1, samples / 2);
         int predicted = Explanations.predictedClass(net, x);

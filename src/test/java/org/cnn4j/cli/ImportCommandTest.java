@@ -11,7 +11,7 @@ import org.cnn4j.io.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** cnn4j import writes model files of ONNX files; a 1-D waveform model with --sample-rate becomes a sound model that predict reads WAV files with. */
+/** cnn4j import writes model files of ONNX files; a 1-D waveform model with --sample-rate becomes a sound model that predict and explain read WAV files with. */
 class ImportCommandTest {
     private static final String SIGNAL = "src/test/resources/onnx/op_signal_1d.onnx";
 
@@ -31,6 +31,12 @@ class ImportCommandTest {
         Path wav = dir.resolve("tone.wav");
         WavWriter.write(wav, new Waveform(tone, 16000));
         assertThat(Main.run("predict", "--model-file", model.toString(), wav.toString())).as("a 16 kHz clip, resampled").isZero();
+        for (String method : new String[] {"gradcam", "occlusion"}) {
+            Path png = dir.resolve(method + ".png");
+            assertThat(Main.run("explain", "--model-file", model.toString(), wav.toString(), "--method", method, "--out", png.toString()))
+                    .as("%s over a 50 ms clip, with the occlusion window fitted to it", method).isZero();
+            assertThat(png).exists();
+        }
     }
 
     @Test
