@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
                 "Example: cnn4j train --data speech --model m5 --augment --epochs 10 --out m5.cnn4j"})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", completionCandidates = ZooNames.class,
-            description = "Zoo model: ${COMPLETION-CANDIDATES} (default: fmnist-cnn for images, m5 for sound).")
+            description = "Zoo model: ${COMPLETION-CANDIDATES} (default: fmnist-cnn for images, spectro-cnn for sound, "
+                    + "the one that recognises unseen voices best: docs/audio.md).")
     String model;
 
     @Option(names = "--sample-rate", defaultValue = "8000", paramLabel = "HZ",
@@ -102,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
             saved.model().close();
             throw new IllegalArgumentException("--resume: " + out + " classifies " + saved.classNames() + ", the data has " + trainSet.classNames());
         }
-        String zooName = model != null ? model : sound ? "m5" : "fmnist-cnn";
+        String zooName = model != null ? model : sound ? "spectro-cnn" : "fmnist-cnn";
         Module net = saved != null ? saved.model()
                 : Zoo.build(zooName, trainSet.channels(), trainSet.height(), trainSet.width(), trainSet.numClasses());
         String arch = saved != null ? saved.architecture() : zooName;

@@ -54,11 +54,11 @@ class SoundCommandsTest {
     void trainPredictEvaluateExplainAndReportOnWavClips(@TempDir Path dir) throws IOException {
         Path data = hums(dir.resolve("hums"));
         Path model = dir.resolve("hums.cnn4j");
-        assertThat(Main.run("train", "--data", data.toString(), "--clip-seconds", "0.5", "--epochs", "6", "--batch", "8",
+        assertThat(Main.run("train", "--data", data.toString(), "--model", "m5", "--clip-seconds", "0.5", "--epochs", "6", "--batch", "8",
                 "--lr", "0.003", "--augment", "--no-progress", "--out", model.toString())).isZero();
         ModelFile.Saved saved = ModelFile.read(model);
         saved.model().close();
-        assertThat(saved.architecture()).as("the default sound model").isEqualTo("m5");
+        assertThat(saved.architecture()).isEqualTo("m5");
         assertThat(saved.sampleRate()).isEqualTo(8000);
         assertThat(new int[] {saved.channels(), saved.height(), saved.width()}).containsExactly(1, 1, 4000);
         assertThat(saved.classNames()).containsExactly("high", "low");
@@ -83,6 +83,18 @@ class SoundCommandsTest {
         assertThat(text.toString()).as("a low and a high hum are easy to tell apart").contains("accuracy 100.00%", "(6 images)")
                 .contains("0.wav:  low");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("Frequency responses", "Misclassified test clips");
+    }
+
+    @Test
+    void theDefaultSoundModelIsTheSpectrogramOne(@TempDir Path dir) throws IOException {
+        Path data = hums(dir.resolve("hums"));
+        Path model = dir.resolve("default.cnn4j");
+        assertThat(Main.run("train", "--data", data.toString(), "--clip-seconds", "0.5", "--epochs", "1", "--batch", "8",
+                "--no-progress", "--out", model.toString())).isZero();
+        ModelFile.Saved saved = ModelFile.read(model);
+        saved.model().close();
+        assertThat(saved.architecture()).isEqualTo("spectro-cnn");
+        assertThat(saved.sampleRate()).isEqualTo(8000);
     }
 
     @Test
