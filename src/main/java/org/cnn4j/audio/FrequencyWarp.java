@@ -26,7 +26,7 @@ public final class FrequencyWarp extends SpectrogramAugmentation {
     private float[] upperWeight; // [N][F]: the share of the row above it
 
     public FrequencyWarp(float fMin, float fMax, float maxWarp, long seed) {
-        super("FrequencyWarp", seed);
+        super(seed);
         if (!(fMin >= 0 && fMax > fMin && fMax < Float.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("FrequencyWarp: needs 0 <= f_min < f_max, got f_min " + fMin + ", f_max " + fMax);
         }

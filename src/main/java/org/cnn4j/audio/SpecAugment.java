@@ -22,7 +22,7 @@ public final class SpecAugment extends SpectrogramAugmentation {
     private boolean[] maskedRow, maskedFrame; // [N][F], [N][T] of the last training call
 
     public SpecAugment(int freqMasks, int freqWidth, int timeMasks, int timeWidth, long seed) {
-        super("SpecAugment", seed);
+        super(seed);
         if (freqMasks < 0 || freqWidth < 0 || timeMasks < 0 || timeWidth < 0) {
             throw new IllegalArgumentException("SpecAugment: mask counts and widths must be >= 0, got freq_masks " + freqMasks
                     + ", freq_mask_param " + freqWidth + ", time_masks " + timeMasks + ", time_mask_param " + timeWidth);

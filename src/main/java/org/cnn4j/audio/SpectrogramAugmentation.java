@@ -16,7 +16,6 @@ import org.cnn4j.tensor.Tensor;
  * class checks shapes, keeps the buffers and knows both layouts.
  */
 abstract class SpectrogramAugmentation extends Module {
-    private final String name;
     protected final long seed;
     private final Tensor calls;
     /** The shape [N, C, F, T] and layout of the last training call's input. */
@@ -25,15 +24,13 @@ abstract class SpectrogramAugmentation extends Module {
     private boolean forwarded, applied;
     private Tensor output, gradInput;
 
-    protected SpectrogramAugmentation(String name, long seed) {
-        this.name = name;
+    protected SpectrogramAugmentation(long seed) {
         this.seed = seed;
         this.calls = CallCounter.create();
     }
 
     /** A replica of {@code of}, sharing its call counter ({@link Module#newReplica}). */
     protected SpectrogramAugmentation(SpectrogramAugmentation of) {
-        name = of.name;
         seed = of.seed;
         calls = of.calls;
     }
@@ -53,7 +50,7 @@ abstract class SpectrogramAugmentation extends Module {
     @Override
     public final Tensor forward(Tensor x) {
         if (x.rank() != 4) {
-            throw new IllegalArgumentException(name + ": input must be spectrograms [N, C, F, T], got " + x.shape());
+            throw new IllegalArgumentException(typeName() + ": input must be spectrograms [N, C, F, T], got " + x.shape());
         }
         forwarded = true;
         applied = isTraining() && changes();
@@ -78,7 +75,7 @@ abstract class SpectrogramAugmentation extends Module {
             return gradOutput;
         }
         if (!gradOutput.shape().equals(output.shape())) {
-            throw new IllegalArgumentException(name + ": gradient " + gradOutput.shape() + " does not match the output " + output.shape());
+            throw new IllegalArgumentException(typeName() + ": gradient " + gradOutput.shape() + " does not match the output " + output.shape());
         }
         gradInput = ensure(gradInput, layout, dims);
         mapBackward(gradOutput.buffer(), gradOutput.layout(), gradInput.buffer());
@@ -99,7 +96,7 @@ abstract class SpectrogramAugmentation extends Module {
     @Override
     public int[] outputShape(int[]... in) {
         if (in[0].length != 3) {
-            throw new IllegalArgumentException(name + " expects spectrograms [C, F, T], got " + java.util.Arrays.toString(in[0]));
+            throw new IllegalArgumentException(typeName() + " expects spectrograms [C, F, T], got " + java.util.Arrays.toString(in[0]));
         }
         return in[0].clone();
     }

@@ -35,8 +35,8 @@ final class ImportCommand implements Callable<Integer> {
     List<String> classes;
 
     @Option(names = "--sample-rate", paramLabel = "HZ",
-            description = "For a 1-D model of mono waveforms: the rate of its clips, which makes the model file a sound model "
-                    + "(predict, eval and explain then take WAV files, resampled to it).")
+            description = "For a model of mono waveforms ([N, 1, L], or [N, 1, 1, L] as cnn4j exports them): the rate of its "
+                    + "clips, which makes the model file a sound model (predict, eval and explain then take WAV files, resampled to it).")
     Integer sampleRate;
 
     @Option(names = "--mean", defaultValue = "0", description = "The normalisation (pixel - mean) / std the model expects, pixels in [0, 1] (default: ${DEFAULT-VALUE}).")
@@ -67,12 +67,8 @@ final class ImportCommand implements Callable<Integer> {
             if (names.size() != output[0]) {
                 throw new IllegalArgumentException("--classes: " + names.size() + " names for " + output[0] + " outputs");
             }
-            if (sampleRate != null) {
+            if (sampleRate != null) { // the model file refuses a sound model whose input is not [1, 1, L]
                 Options.between("--sample-rate", sampleRate, ModelFile.MIN_SAMPLE_RATE, ModelFile.MAX_SAMPLE_RATE);
-                if (!model.signalInput() || in[0] != 1) {
-                    throw new IllegalArgumentException("--sample-rate: a sound model takes mono waveforms [N, 1, L]; " + onnx + " takes "
-                            + (model.signalInput() ? "[N, " + in[0] + ", " + in[2] + "]" : "images " + Arrays.toString(in)));
-                }
             }
             ModelFile.write(out, new ModelFile.Saved("onnx:" + onnx.getFileName(), in[0], in[1], in[2], names, g, List.of(), mean, std,
                     sampleRate == null ? 0 : sampleRate));

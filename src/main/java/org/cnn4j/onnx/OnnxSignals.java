@@ -89,7 +89,7 @@ final class OnnxSignals {
     private static AttributeProto liftAttribute(String op, AttributeProto a, OnnxNode n) {
         String name = a.getName();
         List<Long> v = a.getIntsList();
-        if (PER_AXIS.contains(name) && !op.equals("ReduceMean")) {
+        if (PER_AXIS.contains(name)) {
             if (v.size() != 1) {
                 throw n.error(name + " " + v + " for a 1-D signal (expected one entry)");
             }

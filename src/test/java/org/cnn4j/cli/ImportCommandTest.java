@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import org.cnn4j.audio.WavWriter;
 import org.cnn4j.audio.Waveform;
 import org.cnn4j.io.ModelFile;
+import org.cnn4j.nn.Module;
+import org.cnn4j.onnx.OnnxExport;
+import org.cnn4j.zoo.Zoo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +40,21 @@ class ImportCommandTest {
                     .as("%s over a 50 ms clip, with the occlusion window fitted to it", method).isZero();
             assertThat(png).exists();
         }
+    }
+
+    /** cnn4j writes its 1-D models as 2-D ops over H = 1 ([N, 1, 1, L]); they import back as sound models too. */
+    @Test
+    void cnn4jsOwnWaveformExportImportsAsASoundModel(@TempDir Path dir) throws IOException {
+        Path onnx = dir.resolve("m5.onnx"), model = dir.resolve("m5.cnn4j");
+        try (Module m5 = Zoo.build("m5", 1, 1, 2000, 3)) {
+            m5.eval();
+            OnnxExport.write(m5, new int[] {1, 1, 2000}, onnx);
+        }
+        assertThat(Main.run("import", onnx.toString(), "--sample-rate", "8000", "--out", model.toString())).isZero();
+        ModelFile.Saved saved = ModelFile.read(model);
+        saved.model().close();
+        assertThat(saved.sampleRate()).isEqualTo(8000);
+        assertThat(new int[] {saved.channels(), saved.height(), saved.width()}).containsExactly(1, 1, 2000);
     }
 
     @Test
