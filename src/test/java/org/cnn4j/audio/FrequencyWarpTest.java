@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.cnn4j.nn.LayerRegistry;
 import org.cnn4j.nn.Module;
-import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -69,26 +68,12 @@ class FrequencyWarpTest {
 
     @Test
     void theSameSeedDrawsTheSameWarpsAndTheCounterMovesOn() {
-        float[] x = AugmentationChecks.random(2, N * C * F * T);
-        try (FrequencyWarp a = new FrequencyWarp(F_MIN, F_MAX, 0.1f, 7); FrequencyWarp b = new FrequencyWarp(F_MIN, F_MAX, 0.1f, 7);
-             FrequencyWarp other = new FrequencyWarp(F_MIN, F_MAX, 0.1f, 8); Tensor in = Tensor.of(x, N, C, F, T)) {
-            float[] first = a.forward(in).toArray();
-            assertThat(b.forward(in).toArray()).containsExactly(first);
-            assertThat(other.forward(in).toArray()).isNotEqualTo(first);
-            assertThat(a.forward(in).toArray()).as("the next call draws new factors").isNotEqualTo(first);
-            assertThat(a.namedBuffers().get("calls").toArray()).containsExactly(2, 0);
-        }
+        AugmentationChecks.theSameSeedDrawsTheSameAndTheCounterMovesOn(seed -> new FrequencyWarp(F_MIN, F_MAX, 0.1f, seed), N, C, F, T);
     }
 
     @Test
     void channelsLastGivesTheSameResult() {
-        float[] x = AugmentationChecks.random(3, N * C * F * T);
-        try (FrequencyWarp a = new FrequencyWarp(F_MIN, F_MAX, 0.1f, 4); FrequencyWarp b = new FrequencyWarp(F_MIN, F_MAX, 0.1f, 4);
-             Tensor in = Tensor.of(x, N, C, F, T); Tensor nhwc = in.toLayout(Layout.NHWC)) {
-            Tensor y = b.forward(nhwc);
-            assertThat(y.layout()).isEqualTo(Layout.NHWC);
-            assertThat(y.toArray()).containsExactly(a.forward(in).toArray());
-        }
+        AugmentationChecks.channelsLastGivesTheSameResult(() -> new FrequencyWarp(F_MIN, F_MAX, 0.1f, 4), N, C, F, T);
     }
 
     @Test

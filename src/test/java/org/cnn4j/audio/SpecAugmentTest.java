@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.cnn4j.nn.LayerRegistry;
 import org.cnn4j.nn.Module;
-import org.cnn4j.tensor.Layout;
 import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -59,26 +58,12 @@ class SpecAugmentTest {
 
     @Test
     void theSameSeedDrawsTheSameMasksAndTheCounterMovesOn() {
-        float[] x = AugmentationChecks.random(2, N * C * F * T);
-        try (SpecAugment a = new SpecAugment(2, 4, 2, 6, 7); SpecAugment b = new SpecAugment(2, 4, 2, 6, 7);
-             SpecAugment other = new SpecAugment(2, 4, 2, 6, 8); Tensor in = Tensor.of(x, N, C, F, T)) {
-            float[] first = a.forward(in).toArray();
-            assertThat(b.forward(in).toArray()).containsExactly(first);
-            assertThat(other.forward(in).toArray()).isNotEqualTo(first);
-            assertThat(a.forward(in).toArray()).as("the next call draws new masks").isNotEqualTo(first);
-            assertThat(a.namedBuffers().get("calls").toArray()).containsExactly(2, 0);
-        }
+        AugmentationChecks.theSameSeedDrawsTheSameAndTheCounterMovesOn(seed -> new SpecAugment(2, 4, 2, 6, seed), N, C, F, T);
     }
 
     @Test
     void channelsLastGivesTheSameResult() {
-        float[] x = AugmentationChecks.random(3, N * C * F * T);
-        try (SpecAugment a = new SpecAugment(1, 5, 1, 8, 4); SpecAugment b = new SpecAugment(1, 5, 1, 8, 4);
-             Tensor in = Tensor.of(x, N, C, F, T); Tensor nhwc = in.toLayout(Layout.NHWC)) {
-            Tensor y = b.forward(nhwc);
-            assertThat(y.layout()).isEqualTo(Layout.NHWC);
-            assertThat(y.toArray()).containsExactly(a.forward(in).toArray());
-        }
+        AugmentationChecks.channelsLastGivesTheSameResult(() -> new SpecAugment(1, 5, 1, 8, 4), N, C, F, T);
     }
 
     @Test
