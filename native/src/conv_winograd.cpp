@@ -76,6 +76,21 @@ extern "C" int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, cons
     });
 }
 
+extern "C" int cnn4j_conv2d_winograd_forward_max_pool(int tile, const int32_t *conv, const float *src, const float *weights,
+                                                      int64_t frozen_weights_id, const float *bias, float *dst, int fuse_relu) {
+    return cnn4j::guarded("conv2d forward + max pool (winograd)", [&] {
+        const auto g = ConvGeometry::from(conv);
+        check_shape(g, tile);
+        if (!src || !weights || !dst) throw cnn4j::invalid_argument("null buffer");
+        if (g.n == 0) return;
+        WinogradPlan p = cnn4j::winograd_plan(tile, (tile + 2) * (tile + 2), g.c, g.k, g.h, g.w, g.out_h(), g.out_w(), g.pad_top, g.pad_left);
+        p.pool = 2;
+        const cnn4j::WinogradFilterView oihw{0, (long)g.c * 9, 9, 3, 1};
+        const auto u = cnn4j::winograd_filter(p, oihw, weights, (long)g.k * g.c * 9, frozen_weights_id, false, filter_transform_2d());
+        cnn4j::winograd_convolve(p, kernels_2d(), g.n, src, u->data(), bias, nullptr, fuse_relu != 0, dst);
+    });
+}
+
 extern "C" int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst,
                                                    const float *weights, int64_t frozen_weights_id, float *diff_src) {
     return cnn4j::guarded("conv2d backward data (winograd)", [&] {

@@ -26,6 +26,7 @@ struct WinogradPlan {
     int in_h, in_w, out_h, out_w;
     int pad_top, pad_left;   // may be negative: backward-data of a convolution padded by more than 2
     int tiles_h, tiles_w;
+    int pool;                // 1, or 2: the forward's output transform max-pools 2x2 windows, stride 2, into dst
     long rows;               // tile rows of the V and M buffers (a multiple of 8)
     long v_row, m_row, u_plane;
 };
@@ -57,7 +58,8 @@ void winograd_products_avx512(const WinogradPlan &p, const float *v, const float
 
 // Output tile (ty, tx) of one NHWC image [out_h, out_w, k] from its M row, plus bias (may be null), plus
 // the residual image's values at the same places (may be null; may be `image` itself: each value is read
-// before it is overwritten), then ReLU when `relu`: a ResNet block's end in the same pass.
+// before it is overwritten), then ReLU when `relu`: a ResNet block's end in the same pass. With p.pool = 2
+// (no residual) the image is the pooled one, [out_h / 2, out_w / 2, k], and the tile writes its windows' maxima.
 void winograd_output_tile_scalar(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,
                                  const float *residual, bool relu, float *image);
 void winograd_output_tile_avx2(const WinogradPlan &p, const float *m, int ty, int tx, const float *bias,

@@ -130,7 +130,8 @@ class WinogradRun {
     }
 
     void output_tile(long tile, const float *m_row) const {
-        const long img = tile / per_image_, yx = tile % per_image_, image_size = (long)p_.out_h * p_.out_w * p_.k;
+        const long img = tile / per_image_, yx = tile % per_image_,
+                   image_size = (long)(p_.out_h / p_.pool) * (p_.out_w / p_.pool) * p_.k;
         kernels_.output(p_, m_row, (int)(yx / p_.tiles_w), (int)(yx % p_.tiles_w), bias_,
                 residual_ ? residual_ + img * image_size : nullptr, relu_, dst_ + img * image_size);
     }
@@ -278,6 +279,7 @@ WinogradPlan winograd_plan(int m, int points, int c, int k, int in_h, int in_w, 
     p.out_w = out_w;
     p.pad_top = pad_top;
     p.pad_left = pad_left;
+    p.pool = 1;
     p.tiles_h = (out_h + m - 1) / m;
     p.tiles_w = (out_w + m - 1) / m;
     p.u_plane = (long)p.k_pad * p.c_pad + 16;

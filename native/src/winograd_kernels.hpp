@@ -173,6 +173,29 @@ void input_tile(const cnn4j::WinogradPlan &p, const float *image, int ty, int tx
     }
 }
 
+// The 2x2 stride-2 max pooling of one output tile y (M x M, M even) after bias and ReLU, written at pooled
+// position (py0, px0) of the pooled NHWC image: the windows in max_pool_2x2_forward_walk's order of
+// operations (pooling_walk.hpp), so ties and NaNs come out as the pooling op's.
+template <typename Vec, int M>
+void pool_tile(const cnn4j::WinogradPlan &p, const typename Vec::reg *y, typename Vec::reg b, bool relu, int py0, int px0,
+               int k0, float *image) {
+    using reg = typename Vec::reg;
+    const int pooled_h = p.out_h / 2, pooled_w = p.out_w / 2, lanes = p.k - k0;
+    for (int i = 0; i < M / 2 && py0 + i < pooled_h; ++i)
+        for (int j = 0; j < M / 2 && px0 + j < pooled_w; ++j) {
+            reg v[4];
+            for (int w = 0; w < 4; ++w) {
+                v[w] = Vec::add(y[(2 * i + w / 2) * M + 2 * j + w % 2], b);
+                if (relu) v[w] = Vec::max(Vec::zero(), v[w]);
+            }
+            reg best = v[0];
+            for (int w = 1; w < 4; ++w) best = Vec::select_gt_or_nan(v[w], best, v[w], best);
+            const long at = ((long)(py0 + i) * pooled_w + px0 + j) * p.k + k0;
+            if (lanes >= Vec::width) Vec::store(image + at, best);
+            else Vec::store(image + at, best, lanes);
+        }
+}
+
 template <typename Vec, int M>
 void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, const float *bias, const float *residual,
                  bool relu, float *image) {
@@ -192,6 +215,10 @@ void output_tile(const cnn4j::WinogradPlan &p, const float *m, int ty, int tx, c
         }
         for (int i = 0; i < M; ++i) output_1d<Vec, M>(am + i * A, 1, y + i * M, 1);  // (A^T m) A
         const reg b = bias ? load_channels<Vec>(bias + k0, lanes) : Vec::zero();
+        if (p.pool == 2) {
+            pool_tile<Vec, M>(p, y, b, relu, oy0 / 2, ox0 / 2, k0, image);
+            continue;
+        }
         for (int i = 0; i < M && oy0 + i < p.out_h; ++i)
             for (int j = 0; j < M && ox0 + j < p.out_w; ++j) {
                 const long at = ((long)(oy0 + i) * p.out_w + ox0 + j) * p.k + k0;

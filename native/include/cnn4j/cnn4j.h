@@ -191,6 +191,11 @@ int cnn4j_adam_step(int64_t count, float lr, float beta1, float beta2, float eps
 int cnn4j_conv2d_winograd_forward(int tile, const int32_t *conv, const float *src, const float *weights,
                                   int64_t frozen_weights_id, const float *bias, const float *residual, float *dst,
                                   int fuse_relu);
+/* The same forward (bias, fuse_relu; no residual) followed by 2x2 stride-2 max pooling in its output transform
+   (tile is even, so no window crosses a tile): dst is the pooled map [n, out_h / 2, out_w / 2, k] (floor: an odd
+   last row or column is dropped), the unpooled map is never written. Ties and NaNs as cnn4j_pool2d_forward. */
+int cnn4j_conv2d_winograd_forward_max_pool(int tile, const int32_t *conv, const float *src, const float *weights,
+                                           int64_t frozen_weights_id, const float *bias, float *dst, int fuse_relu);
 int cnn4j_conv2d_winograd_backward_data(int tile, const int32_t *conv, const float *diff_dst, const float *weights,
                                         int64_t frozen_weights_id, float *diff_src);
 /* The weight gradient (OIHW) and, when diff_bias is not null, the bias gradient of the same

@@ -41,6 +41,23 @@ public interface Backend {
      */
     void conv2dForwardAddRelu(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor residual, Tensor output);
 
+    /**
+     * Whether {@link #conv2dForwardMaxPool} runs {@code spec} now (with the options in force on this thread): where it
+     * does not, the caller runs the convolution and the pooling as two ops.
+     */
+    default boolean fusesMaxPool(Conv2dSpec spec) {
+        return false;
+    }
+
+    /**
+     * Inference fusion: the convolution plus bias (ReLU when {@code relu}), then 2x2 stride-2 max pooling (floor: an odd
+     * last row or column is dropped), in one op that writes only the pooled map [N, K, outH / 2, outW / 2]; only
+     * where {@link #fusesMaxPool}.
+     */
+    default void conv2dForwardMaxPool(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor pooled) {
+        throw new UnsupportedOperationException("conv2d forward + max pool: the " + name() + " backend does not pool inside a convolution");
+    }
+
     void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput);
 
     /** Writes the weight gradient and, when {@code gradBias} is not null, the bias gradient. */

@@ -51,6 +51,32 @@ public final class Convolution {
         }
     }
 
+    /** Whether {@link #forwardMaxPool} runs {@code spec} on the active backend now; where not, run the convolution and the pooling. */
+    public static boolean fusesMaxPool(Conv2dSpec spec) {
+        check(spec);
+        return Backends.current().fusesMaxPool(spec);
+    }
+
+    /**
+     * Inference fusion: relu(conv(input) + bias) (without ReLU when {@code relu} is false), then 2x2 stride-2 max pooling,
+     * in one op writing only {@code pooled} [N, K, outH / 2, outW / 2] (see Backend#conv2dForwardMaxPool); only where
+     * {@link #fusesMaxPool}.
+     */
+    public static void forwardMaxPool(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor pooled) {
+        check(spec);
+        String op = relu ? "conv2d+relu+maxpool" : "conv2d+maxpool";
+        Check.shape(op, "input", input, spec.inputDims());
+        Check.shape(op, "weight", weight, spec.weightDims());
+        Check.optionalShape(op, "bias", bias, spec.k());
+        Check.shape(op, "pooled", pooled, spec.n(), spec.k(), spec.outH() / 2, spec.outW() / 2);
+        Check.writable(op, "pooled", pooled);
+        try (TensorUse use = TensorUse.of(op, input, weight, bias, pooled)) {
+            Backends.current().conv2dForwardMaxPool(spec, input, weight, bias, relu, pooled);
+        } catch (IllegalStateException e) {
+            throw TensorUse.closedMeanwhile(op, e, input, weight, bias, pooled);
+        }
+    }
+
     public static void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         check(spec);
         Check.shape("conv2d backward data", "grad_output", gradOutput, spec.outputDims());

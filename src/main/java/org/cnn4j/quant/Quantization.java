@@ -66,6 +66,6 @@ public final class Quantization {
             throw new IllegalArgumentException("quantization: needs a Graph or Sequential network, got " + trained.label());
         }
         trained.eval();
-        return InferenceFusion.fuse(g);
+        return InferenceFusion.fuseKeepingPools(g);
     }
 }

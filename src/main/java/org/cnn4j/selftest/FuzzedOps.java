@@ -156,6 +156,12 @@ final class FuzzedOps {
         ref.conv2dBackwardData(s, dyRef, weight, dx);
         ref.conv2dBackwardWeights(s, xRef, dyRef, dw, db);
         float[] yExpected = y.toArray();
+        // a 2x2 stride-2 max pooling after conv + ReLU, which 2-D Winograd computes in its output transform
+        Pool2dSpec pool = s.outH() >= 2 && s.outW() >= 2 ? Pool2dSpec.of(Pool2dSpec.Kind.MAX, s.n(), s.k(), s.outH(), s.outW(), 2, 2, 0) : null;
+        Tensor yPooled = pool == null ? null : output(pool.outputDims(), Layout.NCHW);
+        if (pool != null) {
+            ref.pool2dForward(pool, yRelu, yPooled);
+        }
         // the fused outputs carry the convolution's rounding: compare them at its scale
         double convScale = maxAbs(yExpected), addScale = convScale + maxAbs(residual);
         int taps = s.kh() * s.kw(), positions = s.n() * s.outH() * s.outW();
@@ -178,6 +184,11 @@ final class FuzzedOps {
                 out.fill(Float.NaN);
                 nat.conv2dForwardAddRelu(s, in, weight, biasT, null, out);
                 c.check("conv2d forward+relu " + at, out.toArray(), yRelu.toArray(), forward, convScale);
+                if (pool != null && nat.fusesMaxPool(s)) {
+                    Tensor pooled = output(pool.outputDims(), layout);
+                    nat.conv2dForwardMaxPool(s, in, weight, biasT, true, pooled);
+                    c.check("conv2d forward+relu+maxpool " + at, pooled.toArray(), yPooled.toArray(), forward, convScale);
+                }
                 out.fill(Float.NaN);
                 nat.conv2dForwardAddRelu(s, in, weight, biasT, res, out);
                 c.check("conv2d forward+add+relu " + at, out.toArray(), yAddRelu.toArray(), forward, addScale);

@@ -1,5 +1,7 @@
 package org.cnn4j.nn;
 
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ConvAlgorithm;
 import org.cnn4j.nn.fuse.InferenceFusion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,8 +43,11 @@ class InferenceFusionTest {
             }
             float[] expected = net.forward(x).toArray();
             Sequential fused = InferenceFusion.fuse(net);
-            assertThat(fused.names()).containsExactly("conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "fc1", "relu5", "fc2");
+            assertThat(fused.names()).containsExactly("conv1", "conv2", "conv3", "conv4", "fc1", "relu5", "fc2");
             assertThat(fused.get("conv1").describe()).isEqualTo("Conv2d(1->32, 3x3, stride 1, pad 1) + BatchNorm2d(32) (folded) + ReLU");
+            assertThat(fused.get("conv2").describe()).endsWith("(folded) + ReLU + MaxPool2d(2x2, stride 2)");
+            assertThat(fused.absorbed().get("pool1")).isEqualTo(new Graph.Absorbed("conv2", true, "max-pooled inside the convolution of this inference copy"));
+            assertThat(fused.absorbed().get("relu2").valueKept()).as("the ReLU's value is pooled away").isFalse();
             assertThat(fused.get("fc1").describe()).isEqualTo("Flatten + Linear(3136->256)");
             long reorders = Tensor.reorders();
             Tensor logits = fused.forward(x);
@@ -61,6 +66,55 @@ class InferenceFusionTest {
             for (String name : new String[] {"conv1", "conv2", "conv3", "conv4", "fc1"}) {
                 fused.get(name).close();
             }
+        }
+    }
+
+    /**
+     * A 2x2 stride-2 max pooling goes into the convolution it alone reads, whatever algorithm then runs it (Winograd
+     * pools in its output transform, the others run the two ops); other pools, and convolutions whose value something
+     * else reads, stay as they are. A pool that is the graph's output hands that name to the fused node.
+     */
+    @Test
+    void aMaxPoolAfterAConvolutionRunsInsideItOnEveryAlgorithm() {
+        Init.manualSeed(6);
+        Graph net = new Graph("x")
+                .layer("c1", Conv2d.builder(3, 8, 3).padding(1).build(), "x").layer("b1", new BatchNorm2d(8), "c1").layer("r1", ActivationLayer.relu(), "b1")
+                .layer("p1", Pool2d.max(2, 2), "r1")
+                .layer("c2", Conv2d.builder(8, 8, 3).padding(1).build(), "p1").layer("p2", Pool2d.max(3, 2), "c2")
+                .layer("c3", Conv2d.builder(8, 8, 3).padding(1).build(), "p2").layer("p3", Pool2d.max(2, 2), "c3")
+                .layer("c3b", Conv2d.builder(8, 8, 3).stride(2).padding(1).build(), "p2").add("s", "p3", "c3b")
+                .layer("c4", Conv2d.builder(8, 5, 3).padding(1).build(), "s").layer("p4", Pool2d.max(2, 2), "c4");
+        net.eval();
+        try (net; Tensor x = Tensor.zeros(Shape.of(3, 3, 21, 18), Backends.current().activationLayout())) {
+            Init.normal(x, 1);
+            Graph fused = InferenceFusion.fuse(net);
+            assertThat(fused.nodeNames()).doesNotContain("p1", "p3", "p4").contains("p2", "c1", "c3", "c4");
+            assertThat(fused.outputName()).isEqualTo("c4");
+            assertThat(fused.module("c1").describe()).endsWith("+ ReLU + MaxPool2d(2x2, stride 2)");
+            assertThat(fused.module("c2").describe()).as("a 3x3 pool is not taken").doesNotContain("MaxPool");
+            for (ConvAlgorithm algo : new ConvAlgorithm[] {null, ConvAlgorithm.ONEDNN,
+                    ConvAlgorithm.WINOGRAD_4X4_3X3, ConvAlgorithm.WINOGRAD_2X2_3X3}) {
+                if (algo != null && !Backends.current().name().equals("native")) {
+                    continue;
+                }
+                ConvAlgorithm.use(algo);
+                ConvAlgorithm.fallBackToAuto(true); // Winograd cannot run c3b (stride 2): AUTO runs it
+                try {
+                    float[] expected = net.forward(x).toArray(), got = fused.forward(x).toArray();
+                    double scale = 0;
+                    for (float e : expected) {
+                        scale = Math.max(scale, Math.abs(e));
+                    }
+                    for (int i = 0; i < got.length; i++) {
+                        // folded batch norm: a few ulps per term, as above
+                        assertThat(got[i]).as("%s output %d", algo, i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within((float) (1e-4 * scale)));
+                    }
+                } finally {
+                    ConvAlgorithm.use(null);
+                    ConvAlgorithm.fallBackToAuto(false);
+                }
+            }
+            fused.close();
         }
     }
 
@@ -144,7 +198,7 @@ class InferenceFusionTest {
                 .layer("c5", Conv2d.builder(8, 8, 3).padding(1).build(), "o2").layer("b5", new BatchNorm2d(8), "c5").add("s3", "b5", "o2").layer("o3", ActivationLayer.relu(), "s3")
                 .add("tail", "o3", "x");
         net.eval();
-        try (net; Tensor x = Tensor.zeros(Shape.of(2, 8, 6, 6), org.cnn4j.backend.Backends.current().activationLayout())) {
+        try (net; Tensor x = Tensor.zeros(Shape.of(2, 8, 6, 6), Backends.current().activationLayout())) {
             Init.normal(x, 1);
             float[] input = x.toArray();
             float[] expected = net.forward(x).toArray();

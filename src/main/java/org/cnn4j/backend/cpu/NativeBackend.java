@@ -90,6 +90,16 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public boolean fusesMaxPool(Conv2dSpec spec) {
+        return convolution.fusesMaxPool(spec);
+    }
+
+    @Override
+    public void conv2dForwardMaxPool(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor pooled) {
+        convolution.forwardMaxPool(spec, input, weight, bias, relu, pooled);
+    }
+
+    @Override
     public void conv2dBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         convolution.backwardData(spec, gradOutput, weight, gradInput);
     }

@@ -58,6 +58,34 @@ public final class NativeConvolution {
         execute(ConvDirection.FORWARD, spec, i -> i.forward(spec, input, weight, bias, residual, true, output));
     }
 
+    /**
+     * Whether {@link #forwardMaxPool} runs {@code spec} with the options in force: when its forward runs on a 2-D Winograd
+     * algorithm (AUTOTUNE: once it has timed the shape), whose output transform pools.
+     */
+    boolean fusesMaxPool(Conv2dSpec spec) {
+        return forwardChoice(spec) instanceof WinogradConvolution w && w.poolsInEpilogue();
+    }
+
+    /** The convolution, bias and ReLU (when asked), then 2x2 stride-2 max pooling, in one op; only where {@link #fusesMaxPool}. */
+    void forwardMaxPool(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor pooled) {
+        ConvImplementation choice = forwardChoice(spec);
+        if (!(choice instanceof WinogradConvolution w) || !w.poolsInEpilogue()) {
+            throw new UnsupportedOperationException("conv2d forward + max pool: " + spec + " runs on "
+                    + (choice == null ? "an algorithm AUTOTUNE has not chosen yet" : choice.algorithm()) + ", which does not pool");
+        }
+        w.forwardMaxPool(spec, input, weight, bias, relu, pooled);
+    }
+
+    /** The implementation a forward of {@code spec} runs on now; null while AUTOTUNE has not timed the shape. */
+    private ConvImplementation forwardChoice(Conv2dSpec spec) {
+        ExecutionOptions options = ExecutionOptions.current();
+        if (options.algorithm() == ConvAlgorithm.AUTOTUNE) {
+            ConvAlgorithm winner = autotuner.winner(ConvDirection.FORWARD, spec);
+            return winner == null ? null : IMPLEMENTATIONS.of(winner);
+        }
+        return implementation(options, ConvDirection.FORWARD, spec);
+    }
+
     void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         execute(ConvDirection.BACKWARD_DATA, spec, i -> i.backwardData(spec, gradOutput, weight, gradInput));
     }

@@ -148,6 +148,10 @@ final class NativeKernels {
     public static native int cnn4j_conv2d_winograd_backward_data(int tile, int[] conv, FloatBuffer diffDst,
                                                                  FloatBuffer weights, long frozenWeightsId, FloatBuffer diffSrc);
 
+    public static native int cnn4j_conv2d_winograd_forward_max_pool(int tile, int[] conv, FloatBuffer src, FloatBuffer weights,
+                                                                    long frozenWeightsId, FloatBuffer bias, FloatBuffer dst,
+                                                                    int fuseRelu);
+
     public static native int cnn4j_conv2d_winograd_backward_weights(int tile, int[] conv, FloatBuffer src, FloatBuffer diffDst,
                                                                     FloatBuffer diffWeights, FloatBuffer diffBias);
 

@@ -82,6 +82,21 @@ final class WinogradConvolution implements ConvImplementation {
         }
     }
 
+    /** Whether {@link #forwardMaxPool} can run: the 2-D algorithms, whose tiles (2 or 4 wide) hold whole 2x2 windows. */
+    boolean poolsInEpilogue() {
+        return !overSignals();
+    }
+
+    /** {@link #forward} without a residual, then 2x2 stride-2 max pooling in the output transform: only the pooled map is written. */
+    void forwardMaxPool(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, boolean relu, Tensor pooled) {
+        try (Tensor x = ChannelsLast.of(input); Tensor y = ChannelsLast.output(pooled)) {
+            NativeStatus.check(NativeKernels.cnn4j_conv2d_winograd_forward_max_pool(tile, NativeBackend.geometry(spec), x.buffer(),
+                    weight.buffer(), weight.frozenId(), ChannelsLast.buffer(bias), y.buffer(), relu ? 1 : 0),
+                    relu ? "conv2d forward + relu + max pool" : "conv2d forward + max pool");
+            ChannelsLast.copyBack(y, pooled);
+        }
+    }
+
     @Override
     public void backwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
         try (Tensor dy = ChannelsLast.of(gradOutput); Tensor dx = ChannelsLast.output(gradInput)) {
